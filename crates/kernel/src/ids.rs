@@ -1,0 +1,66 @@
+//! Typed identifiers: one newtype per entity kind, so that an id of one kind can never be
+//! passed where another is expected. GraphQL sees them all as the `UUID` scalar; resolvers
+//! convert at the edge.
+
+use std::fmt;
+
+use uuid::Uuid;
+
+use crate::scalars::UuidScalar;
+
+macro_rules! typed_ids {
+    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered id.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(value: Uuid) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<UuidScalar> for $name {
+            fn from(value: UuidScalar) -> Self {
+                Self(value.0)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl From<$name> for UuidScalar {
+            fn from(value: $name) -> Self {
+                UuidScalar(value.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )*};
+}
+
+typed_ids! {
+    /// The platform singleton.
+    PlatformId,
+}

@@ -1,0 +1,19 @@
+//! The schema's history: forward-only migrations, one per file, named
+//! `mYYYYMMDD_HHMMSS_<module>_<what>.rs`. The module in the name owns the tables it creates.
+//! They run on start-up and through `alkemio-server migrate`, on PostgreSQL and SQLite alike.
+
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
+
+mod columns;
+mod m20261126_000001_platform_create;
+
+/// All migrations, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_platform_create::Migration)]
+    }
+}

@@ -1,0 +1,528 @@
+//! The server's settings, built once from the environment at start-up and passed down.
+//!
+//! Variable names and defaults are the reference server's where it has them; the rest are
+//! prefixed `ALKEMIO_`. `docs/configuration.md` lists every key.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::env::{ConfigError, Env};
+
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Deployment environment name (`ENVIRONMENT`, default `local`).
+    pub environment: String,
+    /// Directory for the embedded database, local files and generated keys.
+    pub data_dir: PathBuf,
+    /// HTTP host settings.
+    pub http: HttpSettings,
+    /// Where the data lives.
+    pub database: DatabaseSettings,
+    /// Logging.
+    pub logging: LoggingSettings,
+    /// GraphQL execution limits.
+    pub graphql: GraphqlSettings,
+    /// What `platform.configuration` tells clients.
+    pub client: ClientConfig,
+    /// What the first start creates.
+    pub bootstrap: BootstrapSettings,
+}
+
+/// HTTP host settings.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Address to bind (`ALKEMIO_BIND_ADDRESS`, default `0.0.0.0`).
+    pub bind_address: IpAddr,
+    /// Port (`GRAPHQL_PORT`, default 4000; 0 picks a free port).
+    pub port: u16,
+    /// Public base URL of the web client (`ENDPOINT_CLUSTER`).
+    pub endpoint_cluster: String,
+    /// Largest accepted request body in bytes (`HOSTING_MAX_JSON_PAYLOAD_SIZE`, default 64mb).
+    pub max_body_bytes: u64,
+    /// CORS policy.
+    pub cors: CorsSettings,
+    /// How long shutdown waits for in-flight requests (`ALKEMIO_SHUTDOWN_TIMEOUT_S`, default 30).
+    pub shutdown_timeout: Duration,
+}
+
+/// CORS as the reference configures it.
+#[derive(Debug, Clone)]
+pub struct CorsSettings {
+    /// `CORS_ENABLED`, default true.
+    pub enabled: bool,
+    /// `CORS_ORIGIN`, default `*` (which reflects the request's origin, with credentials).
+    pub origin: String,
+    /// `CORS_METHODS`.
+    pub methods: Vec<String>,
+    /// `CORS_ALLOWED_HEADERS`.
+    pub allowed_headers: Vec<String>,
+}
+
+/// The database to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// PostgreSQL at a connection URL.
+    Postgres {
+        /// `postgres://…` URL.
+        url: String,
+    },
+    /// The embedded default: a SQLite file.
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+    },
+}
+
+/// Database settings.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// Which database.
+    pub target: DatabaseTarget,
+    /// Largest pool (`DATABASE_POOL_MAX`, default 50 on PostgreSQL).
+    pub pool_max: u32,
+    /// How long to wait for a connection (`DATABASE_CONNECT_TIMEOUT_MS`, default 5000).
+    pub connect_timeout: Duration,
+}
+
+/// Logging settings.
+#[derive(Debug, Clone)]
+pub struct LoggingSettings {
+    /// `LOGGING_LEVEL_CONSOLE`: the reference's levels (`error`, `warn`, `info`, `verbose`,
+    /// `debug`) or a `tracing` filter directive. Default `info`.
+    pub level: String,
+    /// `LOGGING_FORMAT_JSON`: one JSON object per line.
+    pub json: bool,
+}
+
+/// GraphQL execution limits.
+#[derive(Debug, Clone)]
+pub struct GraphqlSettings {
+    /// Deepest accepted selection (`ALKEMIO_GRAPHQL_MAX_DEPTH`, default 25).
+    pub max_depth: usize,
+    /// Largest accepted complexity, one per field (`ALKEMIO_GRAPHQL_MAX_COMPLEXITY`, default 5000).
+    pub max_complexity: usize,
+}
+
+/// What the first start creates.
+#[derive(Debug, Clone)]
+pub struct BootstrapSettings {
+    /// E-mail of the bootstrap global admin (`ALKEMIO_BOOTSTRAP_ADMIN_EMAIL`, default
+    /// `admin@alkem.io`).
+    pub admin_email: String,
+}
+
+/// The client-facing configuration served by `platform.configuration`.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Platform links.
+    pub locations: Locations,
+    /// Feature flags, in the reference's order.
+    pub feature_flags: Vec<(FeatureFlag, bool)>,
+    /// Ory Kratos issuer (`AUTH_ORY_KRATOS_ISSUER`).
+    pub kratos_issuer: String,
+    /// Ory Kratos public URL for browsers (`AUTH_ORY_KRATOS_PUBLIC_BASE_URL`).
+    pub kratos_public_base_url: String,
+    /// Sentry settings for the client.
+    pub sentry: SentryConfig,
+    /// APM real-user monitoring (`APM_RUM_ENABLED`, `APM_ENDPOINT`).
+    pub apm_rum_enabled: bool,
+    /// APM endpoint.
+    pub apm_endpoint: String,
+    /// Geo lookup (`GEO_ENABLED`, `GEO_REST_ENDPOINT`).
+    pub geo_enabled: bool,
+    /// Geo endpoint.
+    pub geo_endpoint: String,
+    /// Largest uploaded file in bytes (`STORAGE_MAX_FILE_SIZE`, default 15728640).
+    pub max_file_size: u64,
+}
+
+/// Sentry settings handed to the client.
+#[derive(Debug, Clone)]
+pub struct SentryConfig {
+    /// `LOGGING_SENTRY_ENABLED`.
+    pub enabled: bool,
+    /// `LOGGING_SENTRY_ENDPOINT`.
+    pub endpoint: String,
+    /// `LOGGING_SENTRY_ENVIRONMENT`.
+    pub environment: String,
+    /// `LOGGING_SENTRY_PII_ENABLED`.
+    pub submit_pii: bool,
+}
+
+/// The platform feature flags, in the order the reference reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeatureFlag {
+    /// Messaging.
+    Communications,
+    /// Forum discussions.
+    CommunicationsDiscussions,
+    /// GraphQL subscriptions.
+    Subscriptions,
+    /// Notifications.
+    Notifications,
+    /// Whiteboards.
+    Whiteboards,
+    /// Memos.
+    Memo,
+    /// The landing page.
+    LandingPage,
+    /// The guidance engine (spelled `GUIDENCE_ENGINE` in the schema).
+    GuidanceEngine,
+}
+
+/// Platform links shown by the client.
+#[derive(Debug, Clone, Default)]
+pub struct Locations {
+    pub about: String,
+    pub aup: String,
+    pub blog: String,
+    pub community: String,
+    pub contactsupport: String,
+    pub documentation: String,
+    pub domain: String,
+    pub environment: String,
+    pub feedback: String,
+    pub forumreleases: String,
+    pub foundation: String,
+    pub help: String,
+    pub impact: String,
+    pub innovation_library: String,
+    pub inspiration: String,
+    pub landing: String,
+    pub newuser: String,
+    pub opensource: String,
+    pub privacy: String,
+    pub releases: String,
+    pub security: String,
+    pub support: String,
+    pub switchplan: String,
+    pub terms: String,
+    pub tips: String,
+}
+
+/// The host part of a URL such as `http://localhost:3000` (no scheme, port or path).
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map(|(_, r)| r)?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(stripped) = host_port.strip_prefix('[') {
+        stripped.split(']').next()?
+    } else {
+        host_port.split(':').next()?
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+impl Settings {
+    /// Builds the settings from an environment snapshot. The first invalid value stops it,
+    /// with an error naming the variable.
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let environment = env.string("ENVIRONMENT", "local");
+        let data_dir = PathBuf::from(env.string("ALKEMIO_DATA_DIR", ".alkemio"));
+        let endpoint_cluster = env.string("ENDPOINT_CLUSTER", "http://localhost:3000");
+        let domain = host_of(&endpoint_cluster).ok_or_else(|| {
+            ConfigError::new(
+                "ENDPOINT_CLUSTER",
+                format!("not an absolute URL: {endpoint_cluster:?}"),
+            )
+        })?;
+
+        let http = HttpSettings {
+            bind_address: env.parse("ALKEMIO_BIND_ADDRESS", IpAddr::from([0, 0, 0, 0]))?,
+            port: env.parse("GRAPHQL_PORT", 4000)?,
+            endpoint_cluster: endpoint_cluster.trim_end_matches('/').to_owned(),
+            max_body_bytes: env.byte_size("HOSTING_MAX_JSON_PAYLOAD_SIZE", 64 * 1024 * 1024)?,
+            cors: CorsSettings {
+                enabled: env.bool("CORS_ENABLED", true)?,
+                origin: env.string("CORS_ORIGIN", "*").trim().to_owned(),
+                methods: env.list("CORS_METHODS", "GET,HEAD,PUT,PATCH,POST,DELETE"),
+                allowed_headers: env.list(
+                    "CORS_ALLOWED_HEADERS",
+                    "Origin,X-Requested-With,Content-Type,Accept,Authorization",
+                ),
+            },
+            shutdown_timeout: Duration::from_secs(env.parse("ALKEMIO_SHUTDOWN_TIMEOUT_S", 30)?),
+        };
+
+        let database = DatabaseSettings {
+            target: database_target(env, &data_dir)?,
+            pool_max: env.parse("DATABASE_POOL_MAX", 50)?,
+            connect_timeout: Duration::from_millis(env.parse("DATABASE_CONNECT_TIMEOUT_MS", 5000)?),
+        };
+        if database.pool_max == 0 {
+            return Err(ConfigError::new("DATABASE_POOL_MAX", "must be at least 1"));
+        }
+
+        let logging = LoggingSettings {
+            level: env.string("LOGGING_LEVEL_CONSOLE", "info"),
+            json: env.bool("LOGGING_FORMAT_JSON", false)?,
+        };
+
+        let graphql = GraphqlSettings {
+            max_depth: env.parse("ALKEMIO_GRAPHQL_MAX_DEPTH", 25)?,
+            max_complexity: env.parse("ALKEMIO_GRAPHQL_MAX_COMPLEXITY", 5000)?,
+        };
+
+        let client = client_config(env, &domain, &environment)?;
+        let bootstrap = BootstrapSettings {
+            admin_email: env
+                .string("ALKEMIO_BOOTSTRAP_ADMIN_EMAIL", "admin@alkem.io")
+                .to_ascii_lowercase(),
+        };
+
+        Ok(Self {
+            environment,
+            data_dir,
+            http,
+            database,
+            logging,
+            graphql,
+            client,
+            bootstrap,
+        })
+    }
+
+    /// Whether this is a production deployment (`ENVIRONMENT=production`).
+    pub fn is_production(&self) -> bool {
+        self.environment.eq_ignore_ascii_case("production")
+    }
+}
+
+fn database_target(env: &Env, data_dir: &std::path::Path) -> Result<DatabaseTarget, ConfigError> {
+    if let Some(url) = env.get("DATABASE_URL") {
+        let url = url.trim().to_owned();
+        return if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseTarget::Postgres { url })
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            Ok(DatabaseTarget::Sqlite {
+                path: PathBuf::from(path),
+            })
+        } else {
+            Err(ConfigError::new(
+                "DATABASE_URL",
+                "expected a postgres:// or sqlite:// URL",
+            ))
+        };
+    }
+    if env.get("DATABASE_HOST").is_some() {
+        let host = env.string("DATABASE_HOST", "localhost");
+        let port: u16 = env.parse("DATABASE_PORT", 5432)?;
+        let user = env.string("DATABASE_USERNAME", "synapse");
+        let password = env.string("DATABASE_PASSWORD", "synapse");
+        let name = env.string("DATABASE_NAME", "alkemio");
+        let url = format!(
+            "postgres://{}:{}@{host}:{port}/{}",
+            url_escape(&user),
+            url_escape(&password),
+            url_escape(&name)
+        );
+        return Ok(DatabaseTarget::Postgres { url });
+    }
+    Ok(DatabaseTarget::Sqlite {
+        path: data_dir.join("alkemio.db"),
+    })
+}
+
+/// Percent-encodes the characters that would break a URL's user-info or path.
+fn url_escape(raw: &str) -> String {
+    raw.chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '.' | '_' | '~' => c.to_string(),
+            other => {
+                let mut buf = [0u8; 4];
+                other
+                    .encode_utf8(&mut buf)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect()
+            }
+        })
+        .collect()
+}
+
+fn client_config(env: &Env, domain: &str, environment: &str) -> Result<ClientConfig, ConfigError> {
+    let link = |key: &str, default: &str| env.string(key, default);
+    let doc_path = env.string("PLATFORM_DOCUMENTATION_PATH", "/documentation");
+    let documentation = format!("https://{domain}/{}", doc_path.trim_start_matches('/'));
+    let locations = Locations {
+        about: link("PLATFORM_ABOUT", "https://welcome.alkem.io"),
+        aup: link("PLATFORM_AUP", "https://welcome.alkem.io/legal/terms"),
+        blog: link("PLATFORM_BLOG", "https://blog.alkem.io/"),
+        community: link("PLATFORM_COMMUNITY", "https://alkem.io/forum/"),
+        contactsupport: link(
+            "PLATFORM_CONTACTSUPPORT",
+            "https://welcome.alkem.io/contact/",
+        ),
+        documentation,
+        domain: domain.to_owned(),
+        environment: environment.to_owned(),
+        feedback: link("PLATFORM_FEEDBACK", "https://welcome.alkem.io/contact/"),
+        forumreleases: link(
+            "PLATFORM_FORUM_RELEASES",
+            "https://alkem.io/forum/releases/latest",
+        ),
+        foundation: link("PLATFORM_FOUNDATION", "https://alkemio.org/"),
+        help: link("PLATFORM_HELP", "https://alkem.io/docs/"),
+        impact: link("PLATFORM_IMPACT", "https://alkemio.org"),
+        innovation_library: link(
+            "PLATFORM_INNOVATIONLIBRARY",
+            "https://alkem.io/innovation-library",
+        ),
+        inspiration: link(
+            "PLATFORM_INSPIRATION",
+            "https://welcome.alkem.io/resources/",
+        ),
+        landing: link("PLATFORM_LANDING", "https://welcome.alkem.io/"),
+        newuser: link("PLATFORM_NEWUSER", "https://welcome.alkem.io/contact/"),
+        opensource: link("PLATFORM_OPENSOURCE", "https://github.com/alkem-io/"),
+        privacy: link("PLATFORM_PRIVACY", "https://welcome.alkem.io/legal/privacy"),
+        releases: link("PLATFORM_RELEASES", "https://alkem.io/forum/releases/"),
+        security: link(
+            "PLATFORM_SECURITY",
+            "https://welcome.alkem.io/legal/security",
+        ),
+        support: link("PLATFORM_SUPPORT", "https://welcome.alkem.io/contact/"),
+        switchplan: link("PLATFORM_SWITCHPLAN", "https://welcome.alkem.io/pricing/"),
+        terms: link("PLATFORM_TERMS", "https://welcome.alkem.io/legal/terms/"),
+        tips: link("PLATFORM_TIPS", "https://welcome.alkem.io/contact/"),
+    };
+    let feature_flags = vec![
+        (
+            FeatureFlag::Communications,
+            env.bool("COMMUNICATIONS_ENABLED", true)?,
+        ),
+        (
+            FeatureFlag::CommunicationsDiscussions,
+            env.bool("COMMUNICATIONS_DISCUSSIONS_ENABLED", true)?,
+        ),
+        (
+            FeatureFlag::Subscriptions,
+            env.bool("SUBSCRIPTIONS_ENABLED", true)?,
+        ),
+        (
+            FeatureFlag::Notifications,
+            env.bool("NOTIFICATIONS_ENABLED", true)?,
+        ),
+        (
+            FeatureFlag::Whiteboards,
+            env.bool("WHITEBOARDS_ENABLED", true)?,
+        ),
+        (FeatureFlag::Memo, env.bool("MEMO_ENABLED", true)?),
+        (
+            FeatureFlag::LandingPage,
+            env.bool("LANDING_PAGE_ENABLED", false)?,
+        ),
+        (
+            FeatureFlag::GuidanceEngine,
+            env.bool("GUIDANCE_ENGINE_ENABLED", true)?,
+        ),
+    ];
+    Ok(ClientConfig {
+        locations,
+        feature_flags,
+        kratos_issuer: env.string("AUTH_ORY_KRATOS_ISSUER", "http://alkemio-server-dev/"),
+        kratos_public_base_url: env.string(
+            "AUTH_ORY_KRATOS_PUBLIC_BASE_URL",
+            "http://localhost:3000/ory/kratos/public",
+        ),
+        sentry: SentryConfig {
+            enabled: env.bool("LOGGING_SENTRY_ENABLED", false)?,
+            endpoint: env.string("LOGGING_SENTRY_ENDPOINT", ""),
+            environment: env.string("LOGGING_SENTRY_ENVIRONMENT", "development"),
+            submit_pii: env.bool("LOGGING_SENTRY_PII_ENABLED", false)?,
+        },
+        apm_rum_enabled: env.bool("APM_RUM_ENABLED", false)?,
+        apm_endpoint: env.string("APM_ENDPOINT", ""),
+        geo_enabled: env.bool("GEO_ENABLED", false)?,
+        geo_endpoint: env.string(
+            "GEO_REST_ENDPOINT",
+            "http://localhost:3000/api/public/rest/geo",
+        ),
+        max_file_size: env.parse("STORAGE_MAX_FILE_SIZE", 15_728_640)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let s = Settings::from_env(&Env::default()).unwrap();
+        assert_eq!(s.http.port, 4000);
+        assert_eq!(
+            s.database.target,
+            DatabaseTarget::Sqlite {
+                path: PathBuf::from(".alkemio/alkemio.db")
+            }
+        );
+        assert_eq!(s.client.locations.domain, "localhost");
+        assert_eq!(
+            s.client.locations.documentation,
+            "https://localhost/documentation"
+        );
+        assert_eq!(s.client.feature_flags.len(), 8);
+        assert_eq!(s.client.max_file_size, 15_728_640);
+        assert_eq!(s.http.max_body_bytes, 64 * 1024 * 1024);
+        assert_eq!(s.bootstrap.admin_email, "admin@alkem.io");
+    }
+
+    #[test]
+    fn database_host_selects_postgres() {
+        let env = Env::from_pairs([("DATABASE_HOST", "db"), ("DATABASE_PASSWORD", "p@ss word")]);
+        let s = Settings::from_env(&env).unwrap();
+        assert_eq!(
+            s.database.target,
+            DatabaseTarget::Postgres {
+                url: "postgres://synapse:p%40ss%20word@db:5432/alkemio".into()
+            }
+        );
+    }
+
+    #[test]
+    fn database_url_wins() {
+        let env = Env::from_pairs([
+            ("DATABASE_URL", "sqlite:///tmp/x.db?mode=rwc"),
+            ("DATABASE_HOST", "db"),
+        ]);
+        let s = Settings::from_env(&env).unwrap();
+        assert_eq!(
+            s.database.target,
+            DatabaseTarget::Sqlite {
+                path: PathBuf::from("/tmp/x.db")
+            }
+        );
+        let bad = Env::from_pairs([("DATABASE_URL", "mysql://x")]);
+        assert_eq!(Settings::from_env(&bad).unwrap_err().var, "DATABASE_URL");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("GRAPHQL_PORT", "99999"),
+            ("CORS_ENABLED", "sometimes"),
+            ("ENDPOINT_CLUSTER", "localhost"),
+            ("STORAGE_MAX_FILE_SIZE", "big"),
+            ("HOSTING_MAX_JSON_PAYLOAD_SIZE", "64 parsecs"),
+        ] {
+            let err = Settings::from_env(&Env::from_pairs([(var, value)])).unwrap_err();
+            assert_eq!(err.var, var);
+        }
+    }
+
+    #[test]
+    fn domain_is_the_host_of_the_cluster_endpoint() {
+        assert_eq!(
+            host_of("https://Alkem.io:8443/x").as_deref(),
+            Some("alkem.io")
+        );
+        assert_eq!(host_of("http://[::1]:3000").as_deref(), Some("::1"));
+        assert_eq!(host_of("nope"), None);
+    }
+}

@@ -1,0 +1,103 @@
+//! GraphQL: the `platform` query and the `Platform` type.
+
+use alkemio_configuration::graphql::Config;
+use alkemio_kernel::AppError;
+use alkemio_kernel::scalars::{DateTime, UuidScalar};
+use alkemio_metadata::Metadata;
+use async_graphql::{Context, Object, Result, SimpleObject};
+use tokio::sync::OnceCell;
+
+use crate::model;
+use crate::service::PlatformService;
+
+/// Root query fields of the platform module.
+#[derive(Debug, Default)]
+pub struct PlatformQuery;
+
+#[Object]
+impl PlatformQuery {
+    /// The platform: its configuration, metadata and settings.
+    async fn platform(&self, ctx: &Context<'_>) -> Result<Platform> {
+        let id = service(ctx)?.id().await?;
+        Ok(Platform {
+            id: UuidScalar(id.0),
+            row: OnceCell::new(),
+        })
+    }
+}
+
+/// The platform singleton. Its id is known without a query; the row is read once, when a
+/// field needs it.
+#[derive(Debug)]
+pub struct Platform {
+    id: UuidScalar,
+    row: OnceCell<model::Platform>,
+}
+
+impl Platform {
+    async fn row(&self, ctx: &Context<'_>) -> Result<&model::Platform, AppError> {
+        self.row
+            .get_or_try_init(|| async { service(ctx)?.get().await })
+            .await
+    }
+}
+
+fn service<'a>(ctx: &Context<'a>) -> Result<&'a PlatformService, AppError> {
+    ctx.data::<PlatformService>()
+        .map_err(|e| AppError::internal_msg(format_args!("schema data missing: {}", e.message)))
+}
+
+#[Object(name = "Platform")]
+impl Platform {
+    /// The platform's id.
+    async fn id(&self) -> UuidScalar {
+        self.id
+    }
+
+    /// When the platform was created.
+    async fn created_date(&self, ctx: &Context<'_>) -> Result<DateTime> {
+        Ok(DateTime(self.row(ctx).await?.created_date))
+    }
+
+    /// When the platform last changed.
+    async fn updated_date(&self, ctx: &Context<'_>) -> Result<DateTime> {
+        Ok(DateTime(self.row(ctx).await?.updated_date))
+    }
+
+    /// What a client needs to know before logging in.
+    async fn configuration(&self, ctx: &Context<'_>) -> Result<Config> {
+        Ok(Config(service(ctx)?.client_config().clone()))
+    }
+
+    /// Name and version of the running services.
+    async fn metadata(&self) -> Metadata {
+        Metadata::current()
+    }
+
+    /// Platform-wide settings.
+    async fn settings(&self, ctx: &Context<'_>) -> Result<PlatformSettings> {
+        let s = &self.row(ctx).await?.settings;
+        Ok(PlatformSettings {
+            integration: PlatformIntegrationSettings {
+                iframe_allowed_urls: s.integration.iframe_allowed_urls.clone(),
+                notification_email_blacklist: s.integration.notification_email_blacklist.clone(),
+            },
+        })
+    }
+}
+
+/// Platform-wide settings.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct PlatformSettings {
+    /// Integration with other sites and services.
+    pub integration: PlatformIntegrationSettings,
+}
+
+/// Integration settings.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct PlatformIntegrationSettings {
+    /// URLs that Markdown content may embed in iframes.
+    pub iframe_allowed_urls: Vec<String>,
+    /// Addresses that never receive notification e-mails.
+    pub notification_email_blacklist: Vec<String>,
+}

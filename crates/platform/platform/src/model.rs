@@ -1,0 +1,39 @@
+//! Plain platform data.
+
+use alkemio_kernel::ids::PlatformId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The platform singleton.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Platform {
+    /// Its id.
+    pub id: PlatformId,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+    /// Its settings.
+    pub settings: PlatformSettings,
+}
+
+/// Platform-wide settings, stored as one JSON document in the reference's shape.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformSettings {
+    /// Integration with other sites and services.
+    #[serde(default)]
+    pub integration: IntegrationSettings,
+}
+
+/// Integration settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationSettings {
+    /// URLs that Markdown content may embed in iframes.
+    #[serde(default)]
+    pub iframe_allowed_urls: Vec<String>,
+    /// Addresses that never receive notification e-mails.
+    #[serde(default)]
+    pub notification_email_blacklist: Vec<String>,
+}

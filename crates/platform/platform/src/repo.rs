@@ -1,0 +1,75 @@
+//! SQL for the `platform` table.
+
+use alkemio_kernel::ids::PlatformId;
+use alkemio_kernel::{AppError, AppResult};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
+
+use crate::model::{Platform, PlatformSettings};
+
+pub(crate) mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "platform")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub created_date: DateTimeUtc,
+        pub updated_date: DateTimeUtc,
+        pub version: i32,
+        pub settings: Json,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+fn to_model(row: entity::Model) -> AppResult<Platform> {
+    let settings: PlatformSettings = serde_json::from_value(row.settings)
+        .map_err(|e| AppError::internal_msg(format_args!("decoding platform settings: {e}")))?;
+    Ok(Platform {
+        id: PlatformId(row.id),
+        created_date: row.created_date,
+        updated_date: row.updated_date,
+        settings,
+    })
+}
+
+/// The platform row, if it exists (the oldest one, should there ever be two).
+pub(crate) async fn find(conn: &impl ConnectionTrait) -> AppResult<Option<Platform>> {
+    let row = entity::Entity::find()
+        .order_by_asc(entity::Column::CreatedDate)
+        .one(conn)
+        .await?;
+    row.map(to_model).transpose()
+}
+
+/// The platform row by id.
+pub(crate) async fn find_by_id(
+    conn: &impl ConnectionTrait,
+    id: PlatformId,
+) -> AppResult<Option<Platform>> {
+    entity::Entity::find_by_id(id.0)
+        .one(conn)
+        .await?
+        .map(to_model)
+        .transpose()
+}
+
+/// Inserts the platform row.
+pub(crate) async fn insert(conn: &impl ConnectionTrait, platform: &Platform) -> AppResult<()> {
+    let settings = serde_json::to_value(&platform.settings)
+        .map_err(|e| AppError::internal_msg(format_args!("encoding platform settings: {e}")))?;
+    entity::Entity::insert(entity::ActiveModel {
+        id: Set(platform.id.0),
+        created_date: Set(platform.created_date),
+        updated_date: Set(platform.updated_date),
+        version: Set(1),
+        settings: Set(settings),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! The HTTP surface: GraphQL endpoints (POST, GET and WebSocket), GraphiQL, health probes,
+//! CORS and the request body limit.
+
+use std::sync::Arc;
+
+use alkemio_api::AlkemioSchema;
+use alkemio_configuration::Settings;
+use alkemio_configuration::settings::CorsSettings;
+use alkemio_kernel::ErrorStatus;
+use alkemio_kernel::error::extensions_for;
+use alkemio_persistence::Database;
+use async_graphql::ParseRequestError;
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use uuid::Uuid;
+
+use crate::health;
+
+/// Shared state of the HTTP handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The executable schema.
+    pub schema: AlkemioSchema,
+    /// The database (health checks).
+    pub db: Database,
+    /// The settings.
+    pub settings: Arc<Settings>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+/// The paths GraphQL is served on: the root path and the paths the reference's ingress
+/// forwards (served here directly, so no path rewriting is needed in front of us).
+pub const GRAPHQL_PATHS: &[&str] = &[
+    "/graphql",
+    "/api/private/graphql",
+    "/api/public/graphql",
+    "/api/private/non-interactive/graphql",
+];
+
+/// The application's router.
+pub fn router(state: AppState) -> Router {
+    let cors = cors_layer(&state.settings.http.cors);
+    let mut router = Router::new()
+        .route("/graphiql", get(graphiql))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready));
+    for path in GRAPHQL_PATHS {
+        router = router.route(path, get(graphql_get).post(graphql_post));
+    }
+    let router = router.with_state(state);
+    match cors {
+        Some(layer) => router.layer(layer),
+        None => router,
+    }
+}
+
+fn cors_layer(cors: &CorsSettings) -> Option<CorsLayer> {
+    if !cors.enabled {
+        return None;
+    }
+    let origin = if cors.origin == "*" {
+        // The reference reflects the caller's origin so that credentials are allowed.
+        AllowOrigin::mirror_request()
+    } else {
+        match HeaderValue::from_str(&cors.origin) {
+            Ok(v) => AllowOrigin::exact(v),
+            Err(_) => {
+                tracing::warn!(origin = %cors.origin, "CORS_ORIGIN is not a valid header value; CORS is off");
+                return None;
+            }
+        }
+    };
+    let methods: Vec<Method> = cors.methods.iter().filter_map(|m| m.parse().ok()).collect();
+    let headers: Vec<header::HeaderName> = cors
+        .allowed_headers
+        .iter()
+        .filter_map(|h| h.parse().ok())
+        .collect();
+    Some(
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_methods(methods)
+            .allow_headers(headers)
+            .allow_credentials(true),
+    )
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
+            .title("Alkemio GraphiQL")
+            .finish(),
+    )
+}
+
+/// A response with one GraphQL error carrying the reference's extensions; for failures that
+/// happen before the request reaches the schema (bad body, too large, bad query string).
+fn error_response(
+    http_status: StatusCode,
+    status: ErrorStatus,
+    message: impl Into<String>,
+) -> Response {
+    let error_id = Uuid::new_v4();
+    let mut error = ServerError::new(message, None);
+    error.extensions = Some(extensions_for(status, error_id));
+    tracing::debug!(error.id = %error_id, error.code = status.code(), error.message = %error.message, "request rejected");
+    let body = async_graphql::Response::from_errors(vec![error]);
+    (http_status, axum::Json(body)).into_response()
+}
+
+fn parse_error_response(err: ParseRequestError, limit: u64) -> Response {
+    match err {
+        ParseRequestError::PayloadTooLarge => payload_too_large(limit),
+        ParseRequestError::InvalidRequest(e) => error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorStatus::BadUserInput,
+            format!("Malformed request body: {e}"),
+        ),
+        ParseRequestError::Io(_) => error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorStatus::BadUserInput,
+            "The request body could not be read.",
+        ),
+        other => error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorStatus::BadUserInput,
+            format!("Invalid request: {other}"),
+        ),
+    }
+}
+
+fn payload_too_large(limit: u64) -> Response {
+    error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorStatus::BadUserInput,
+        format!("The request body is larger than the limit of {limit} bytes."),
+    )
+}
+
+async fn execute(state: &AppState, request: BatchRequest) -> Response {
+    let response: BatchResponse = state.schema.execute_batch(request).await;
+    let mut res = axum::Json(&response).into_response();
+    if let Some(cache_control) = response.cache_control().value() {
+        if let Ok(v) = HeaderValue::from_str(&cache_control) {
+            res.headers_mut().insert(header::CACHE_CONTROL, v);
+        }
+    }
+    res
+}
+
+/// `POST` on a GraphQL path: a JSON body (single or batch) or a multipart upload.
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let limit = state.settings.http.max_body_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return payload_too_large(limit);
+    }
+    let bytes: Bytes =
+        match axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX)).await {
+            Ok(b) => b,
+            Err(_) => return payload_too_large(limit),
+        };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let options =
+        MultipartOptions::default().max_file_size(usize::try_from(limit).unwrap_or(usize::MAX));
+    let request = match async_graphql::http::receive_batch_body(
+        content_type,
+        futures_util::io::Cursor::new(bytes.to_vec()),
+        options,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return parse_error_response(e, limit),
+    };
+    execute(&state, request).await
+}
+
+/// `GET` on a GraphQL path: a WebSocket upgrade for subscriptions (graphql-ws and the legacy
+/// subscriptions-transport-ws), or a query in the query string.
+async fn graphql_get(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, _body) = request.into_parts();
+    let is_upgrade = parts
+        .headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if is_upgrade {
+        let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
+            Ok(p) => p,
+            Err(status) => return status.into_response(),
+        };
+        let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+            Ok(u) => u,
+            Err(rejection) => return rejection.into_response(),
+        };
+        let schema = state.schema.clone();
+        return upgrade
+            .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+            .on_upgrade(move |socket| GraphQLWebSocket::new(socket, schema, protocol).serve());
+    }
+    match async_graphql::http::parse_query_string(parts.uri.query().unwrap_or_default()) {
+        Ok(request) => execute(&state, BatchRequest::Single(request)).await,
+        Err(e) => parse_error_response(e, state.settings.http.max_body_bytes),
+    }
+}

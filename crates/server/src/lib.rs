@@ -1,0 +1,12 @@
+//! The Alkemio server process: the HTTP host and everything around it (start-up, graceful
+//! shutdown, health probes, telemetry, the command line). Domain logic lives in the feature
+//! crates; the GraphQL schema in `alkemio-api`.
+
+pub mod cli;
+pub mod health;
+pub mod http;
+pub mod shutdown;
+pub mod startup;
+pub mod telemetry;
+
+pub use startup::Application;

@@ -1,0 +1,105 @@
+//! Building and running the application: database, migrations, bootstrap, schema, router,
+//! listener; then serving until a shutdown signal, finishing in-flight requests within the
+//! configured grace period.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use alkemio_api::SchemaServices;
+use alkemio_configuration::Settings;
+use alkemio_kernel::AppError;
+use alkemio_persistence::Database;
+use alkemio_platform::PlatformService;
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+use crate::http::{self, AppState};
+
+/// A built application, bound to its port and ready to serve.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    state: AppState,
+}
+
+/// Turns an [`AppError`] into an `anyhow` error for start-up reporting (full cause included:
+/// this goes to the operator, not to a client).
+pub fn to_anyhow(err: AppError) -> anyhow::Error {
+    anyhow::anyhow!("{err:?}")
+}
+
+impl Application {
+    /// Connects and migrates the database, bootstraps the platform, builds the schema and
+    /// binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = Database::connect(&settings.database)
+            .await
+            .map_err(to_anyhow)?;
+        db.migrate().await.map_err(to_anyhow)?;
+        let platform = PlatformService::new(db.clone(), Arc::new(settings.client.clone()));
+        platform.bootstrap().await.map_err(to_anyhow)?;
+
+        let schema = alkemio_api::build_schema(SchemaServices { platform }, &settings.graphql);
+        let addr = SocketAddr::new(settings.http.bind_address, settings.http.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            schema,
+            db,
+            settings: Arc::new(settings),
+        };
+        Ok(Self {
+            listener,
+            port,
+            state,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database handle (tests read its statement counter).
+    pub fn database(&self) -> &Database {
+        &self.state.db
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting connections, lets in-flight
+    /// requests finish for up to the configured grace period, and closes the database pool.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let grace = self.state.settings.http.shutdown_timeout;
+        let db = self.state.db.clone();
+        let router = http::router(self.state);
+        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let server = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stopping_tx.send(true);
+        });
+        let mut server = std::pin::pin!(server.into_future());
+        tokio::select! {
+            result = &mut server => result.context("serving HTTP")?,
+            _ = stopping_rx.wait_for(|stopping| *stopping) => {
+                tracing::info!(grace_s = grace.as_secs(), "stopped accepting connections; draining in-flight requests");
+                match tokio::time::timeout(grace, &mut server).await {
+                    Ok(result) => result.context("serving HTTP")?,
+                    Err(_) => tracing::warn!("grace period over; closing the remaining connections"),
+                }
+            }
+        }
+        db.close().await;
+        tracing::info!("alkemio-server stopped");
+        Ok(())
+    }
+}
