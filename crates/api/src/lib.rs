@@ -52,3 +52,19 @@ pub fn sdl() -> String {
         .sorted_enum_items();
     builder().finish().sdl_with_options(options)
 }
+
+#[cfg(test)]
+mod tests {
+    /// `schema.graphql` at the repository root is the contract file: it must be exactly what
+    /// the code produces. Regenerate with `cargo run -q -- print-schema > schema.graphql`.
+    #[test]
+    fn committed_schema_matches_the_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema.graphql");
+        let committed =
+            std::fs::read_to_string(path).expect("schema.graphql at the repository root");
+        assert!(
+            committed == super::sdl(),
+            "schema.graphql is out of date: run `cargo run -q -p alkemio-server -- print-schema > schema.graphql`"
+        );
+    }
+}

@@ -155,10 +155,12 @@ fn payload_too_large(limit: u64) -> Response {
 async fn execute(state: &AppState, request: BatchRequest) -> Response {
     let response: BatchResponse = state.schema.execute_batch(request).await;
     let mut res = axum::Json(&response).into_response();
-    if let Some(cache_control) = response.cache_control().value() {
-        if let Ok(v) = HeaderValue::from_str(&cache_control) {
-            res.headers_mut().insert(header::CACHE_CONTROL, v);
-        }
+    if let Some(v) = response
+        .cache_control()
+        .value()
+        .and_then(|cc| HeaderValue::from_str(&cc).ok())
+    {
+        res.headers_mut().insert(header::CACHE_CONTROL, v);
     }
     res
 }

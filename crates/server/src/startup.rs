@@ -78,19 +78,19 @@ impl Application {
         let grace = self.state.settings.http.shutdown_timeout;
         let db = self.state.db.clone();
         let router = http::router(self.state);
-        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
             shutdown.await;
-            let _ = stopping_tx.send(true);
+            let _ = stopping_tx.send(());
         });
         let mut server = std::pin::pin!(server.into_future());
         tokio::select! {
             result = &mut server => result.context("serving HTTP")?,
-            _ = stopping_rx.wait_for(|stopping| *stopping) => {
+            _ = stopping_rx => {
                 tracing::info!(grace_s = grace.as_secs(), "stopped accepting connections; draining in-flight requests");
                 match tokio::time::timeout(grace, &mut server).await {
                     Ok(result) => result.context("serving HTTP")?,

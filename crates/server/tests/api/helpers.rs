@@ -1,0 +1,265 @@
+//! The test harness: a real server on a random port, over a database of its own.
+//!
+//! PostgreSQL tests get a fresh database (created for the test, dropped after it) on the
+//! server at `ALKEMIO_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`);
+//! when that server cannot be reached the test fails, it is never skipped. SQLite tests get
+//! a fresh file in a temporary directory.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use alkemio_configuration::{Env, Settings};
+use alkemio_server::Application;
+use sea_orm::{ConnectionTrait, Database as SeaDatabase};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// The PostgreSQL server the tests use.
+pub fn postgres_admin_url() -> String {
+    std::env::var("ALKEMIO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// `postgres://user@host:port` of the admin URL, without the database.
+fn postgres_server_url() -> String {
+    let url = postgres_admin_url();
+    match url.rfind('/') {
+        Some(i) if i > "postgres://".len() => url[..i].to_owned(),
+        _ => url,
+    }
+}
+
+/// A database made for one test and removed when it ends.
+pub struct TestDatabase {
+    backend: Backend,
+    name: String,
+    dir: PathBuf,
+}
+
+impl TestDatabase {
+    /// Creates an empty database on the backend.
+    pub async fn create(backend: Backend) -> Self {
+        let name = format!("alkemio_test_{}", Uuid::new_v4().simple());
+        let dir = std::env::temp_dir().join(&name);
+        std::fs::create_dir_all(&dir).expect("creating the test directory");
+        if backend == Backend::Postgres {
+            let admin = SeaDatabase::connect(postgres_admin_url())
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is required for this test and is unreachable at {}: {e}",
+                        postgres_admin_url()
+                    )
+                });
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("creating the test database");
+            admin.close().await.ok();
+        }
+        Self { backend, name, dir }
+    }
+
+    /// The database URL the server should use.
+    pub fn url(&self) -> String {
+        match self.backend {
+            Backend::Postgres => format!("{}/{}", postgres_server_url(), self.name),
+            Backend::Sqlite => format!("sqlite://{}", self.dir.join("alkemio.db").display()),
+        }
+    }
+
+    /// A scratch directory of this test (the server's data directory).
+    pub fn dir(&self) -> &PathBuf {
+        &self.dir
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.backend == Backend::Postgres {
+            let name = self.name.clone();
+            // Drop runs outside any runtime guarantee: use a short-lived one on its own thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let admin = SeaDatabase::connect(postgres_admin_url()).await.ok()?;
+                    admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await
+                        .ok()?;
+                    admin.close().await.ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// The environment of a test server: random port, loopback only, its own database and data
+/// directory.
+pub fn test_env(db: &TestDatabase) -> Env {
+    Env::from_pairs([
+        ("GRAPHQL_PORT", "0"),
+        ("ALKEMIO_BIND_ADDRESS", "127.0.0.1"),
+        ("LOGGING_LEVEL_CONSOLE", "warn"),
+    ])
+    .with("DATABASE_URL", db.url())
+    .with("ALKEMIO_DATA_DIR", db.dir().display().to_string())
+    .with("DATABASE_POOL_MAX", "5")
+}
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    db: Option<TestDatabase>,
+}
+
+/// Starts a server on a fresh database.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |env| env).await
+}
+
+/// Starts a server on a fresh database, with extra configuration.
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(Env) -> Env) -> TestApp {
+    let db = TestDatabase::create(backend).await;
+    let env = configure(test_env(&db));
+    spawn_on(db, env).await
+}
+
+/// Starts a server with the given environment on an existing test database.
+pub async fn spawn_on(db: TestDatabase, env: Env) -> TestApp {
+    let settings = Settings::from_env(&env).expect("valid test configuration");
+    alkemio_server::telemetry::init(&settings.logging);
+    let app = Application::build(settings)
+        .await
+        .expect("the server starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (tx, rx) = oneshot::channel();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("http client");
+    TestApp {
+        address,
+        client,
+        shutdown: Some(tx),
+        server: Some(server),
+        db: Some(db),
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL query to `/graphql` and returns the JSON answer.
+    pub async fn graphql(&self, query: &str) -> Value {
+        self.graphql_at("/graphql", query, json!({})).await
+    }
+
+    /// POSTs a GraphQL query with variables to a GraphQL path.
+    pub async fn graphql_at(&self, path: &str, query: &str, variables: Value) -> Value {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        res.json().await.expect("a JSON answer")
+    }
+
+    /// POSTs a raw body to `/graphql`.
+    pub async fn post_raw(
+        &self,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Stops the server, waits for it, and hands back its database (for a restart).
+    pub async fn stop_keep_db(mut self) -> TestDatabase {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+        self.db.take().expect("database present")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// Asserts that an error carries the reference's four extensions with the given code.
+pub fn assert_reference_error(error: &Value, code: &str, numeric_code: u64) {
+    let ext = &error["extensions"];
+    assert_eq!(ext["code"], code, "code of {error}");
+    assert_eq!(ext["numericCode"], numeric_code, "numericCode of {error}");
+    assert!(
+        ext["userMessage"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("userMessages.")),
+        "userMessage of {error}"
+    );
+    let id = ext["errorId"].as_str().unwrap_or_default();
+    assert!(Uuid::parse_str(id).is_ok(), "errorId of {error}");
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "message of {error}"
+    );
+}
+
+/// Generates one test per backend for each listed async check `fn(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($check:ident),* $(,)?) => {$(
+        mod $check {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$check($crate::helpers::Backend::Postgres).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$check($crate::helpers::Backend::Sqlite).await;
+            }
+        }
+    )*};
+}

@@ -1,0 +1,13 @@
+//! Integration tests: each starts the real server on a random port over a database of its own,
+//! on PostgreSQL and on SQLite, and talks to it over HTTP.
+
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod helpers;
+
+mod errors;
+mod health;
+mod persistence;
+mod platform;
+mod process;
+mod transport;

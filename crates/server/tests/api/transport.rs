@@ -1,0 +1,108 @@
+//! Transport details the web client relies on: GET queries, WebSocket subscriptions in both
+//! protocols, CORS with credentials, GraphiQL.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::helpers::{Backend, spawn_app};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_with_a_query_string_executes() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let res = app
+        .client
+        .get(
+            reqwest::Url::parse_with_params(
+                &format!("{}/graphql", app.address),
+                &[("query", "{ platform { id } }")],
+            )
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["data"]["platform"]["id"].is_string(), "{body}");
+}
+
+async fn websocket_handshake(address: &str, protocol: &str) -> Value {
+    let url = format!("{}/graphql", address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", protocol.parse().unwrap());
+    let (mut ws, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    assert_eq!(response.headers()["sec-websocket-protocol"], protocol);
+    ws.send(Message::text(
+        json!({"type": "connection_init", "payload": {}}).to_string(),
+    ))
+    .await
+    .unwrap();
+    loop {
+        let msg = ws.next().await.expect("a message").unwrap();
+        if let Message::Text(text) = msg {
+            let v: Value = serde_json::from_str(&text).unwrap();
+            if v["type"] != "ka" {
+                return v;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn websocket_speaks_graphql_ws_and_the_legacy_protocol() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for protocol in ["graphql-transport-ws", "graphql-ws"] {
+        let ack = websocket_handshake(&app.address, protocol).await;
+        assert_eq!(ack["type"], "connection_ack", "{protocol}: {ack}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_reflects_the_origin_with_credentials() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let res = app
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/private/graphql", app.address),
+        )
+        .header("Origin", "https://alkem.io")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "content-type,authorization",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let h = res.headers();
+    assert_eq!(h["access-control-allow-origin"], "https://alkem.io");
+    assert_eq!(h["access-control-allow-credentials"], "true");
+    let allowed = h["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_is_served() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let res = app
+        .client
+        .get(format!("{}/graphiql", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("graphiql"), "{html}");
+}
