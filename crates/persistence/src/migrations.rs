@@ -6,6 +6,7 @@ use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
 mod columns;
 mod m20261126_000001_platform_create;
+mod m20261126_000002_authorization_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -14,6 +15,9 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_platform_create::Migration)]
+        vec![
+            Box::new(m20261126_000001_platform_create::Migration),
+            Box::new(m20261126_000002_authorization_create::Migration),
+        ]
     }
 }

@@ -152,7 +152,8 @@ fn payload_too_large(limit: u64) -> Response {
     )
 }
 
-async fn execute(state: &AppState, request: BatchRequest) -> Response {
+async fn execute(state: &AppState, headers: &HeaderMap, request: BatchRequest) -> Response {
+    let request = request.data(crate::identity::actor_context(headers));
     let response: BatchResponse = state.schema.execute_batch(request).await;
     let mut res = axum::Json(&response).into_response();
     if let Some(v) = response
@@ -196,7 +197,7 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         Ok(r) => r,
         Err(e) => return parse_error_response(e, limit),
     };
-    execute(&state, request).await
+    execute(&state, &headers, request).await
 }
 
 /// `GET` on a GraphQL path: a WebSocket upgrade for subscriptions (graphql-ws and the legacy
@@ -223,7 +224,7 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             .on_upgrade(move |socket| GraphQLWebSocket::new(socket, schema, protocol).serve());
     }
     match async_graphql::http::parse_query_string(parts.uri.query().unwrap_or_default()) {
-        Ok(request) => execute(&state, BatchRequest::Single(request)).await,
+        Ok(request) => execute(&state, &parts.headers, BatchRequest::Single(request)).await,
         Err(e) => parse_error_response(e, state.settings.http.max_body_bytes),
     }
 }

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod health;
 pub mod http;
+pub mod identity;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;

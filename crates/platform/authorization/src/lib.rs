@@ -11,7 +11,9 @@
 
 pub mod actor;
 pub mod enums;
+pub mod graphql;
 pub mod policy;
+pub mod repo;
 
 pub use actor::{ActorContext, ActorKind};
 pub use enums::{AuthorizationPolicyType, AuthorizationPrivilege, CredentialType};

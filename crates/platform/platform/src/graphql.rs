@@ -1,5 +1,6 @@
 //! GraphQL: the `platform` query and the `Platform` type.
 
+use alkemio_authorization::graphql::Authorization;
 use alkemio_configuration::graphql::Config;
 use alkemio_kernel::AppError;
 use alkemio_kernel::scalars::{DateTime, UuidScalar};
@@ -62,6 +63,11 @@ impl Platform {
     /// When the platform last changed.
     async fn updated_date(&self, ctx: &Context<'_>) -> Result<DateTime> {
         Ok(DateTime(self.row(ctx).await?.updated_date))
+    }
+
+    /// The platform's authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        Ok(Some(Authorization(service(ctx)?.authorization().await?)))
     }
 
     /// What a client needs to know before logging in.

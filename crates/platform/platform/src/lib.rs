@@ -4,6 +4,7 @@
 //! Shape of this module (every feature crate follows it): `model` holds the plain data,
 //! `repo` the SQL, `service` the use cases (transactions and checks), `graphql` the resolvers.
 
+pub mod authorization;
 pub mod graphql;
 pub mod model;
 mod repo;

@@ -15,6 +15,8 @@ pub struct Platform {
     pub updated_date: DateTime<Utc>,
     /// Its settings.
     pub settings: PlatformSettings,
+    /// Its authorization policy.
+    pub authorization_id: Option<uuid::Uuid>,
 }
 
 /// Platform-wide settings, stored as one JSON document in the reference's shape.

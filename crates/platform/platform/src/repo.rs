@@ -2,7 +2,7 @@
 
 use alkemio_kernel::ids::PlatformId;
 use alkemio_kernel::{AppError, AppResult};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::model::{Platform, PlatformSettings};
 
@@ -18,6 +18,7 @@ pub(crate) mod entity {
         pub updated_date: DateTimeUtc,
         pub version: i32,
         pub settings: Json,
+        pub authorization_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -34,6 +35,7 @@ fn to_model(row: entity::Model) -> AppResult<Platform> {
         created_date: row.created_date,
         updated_date: row.updated_date,
         settings,
+        authorization_id: row.authorization_id,
     })
 }
 
@@ -68,8 +70,26 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, platform: &Platform) -> 
         updated_date: Set(platform.updated_date),
         version: Set(1),
         settings: Set(settings),
+        authorization_id: Set(platform.authorization_id),
     })
     .exec_without_returning(conn)
     .await?;
+    Ok(())
+}
+
+/// Points the platform at its authorization policy.
+pub(crate) async fn set_authorization_id(
+    conn: &impl ConnectionTrait,
+    id: PlatformId,
+    authorization_id: uuid::Uuid,
+) -> AppResult<()> {
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::AuthorizationId,
+            sea_orm::sea_query::Expr::value(authorization_id),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
+        .exec(conn)
+        .await?;
     Ok(())
 }

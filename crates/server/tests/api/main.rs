@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod authorization;
 mod errors;
 mod health;
 mod persistence;

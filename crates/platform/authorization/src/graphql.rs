@@ -1,0 +1,146 @@
+//! The `Authorization` GraphQL type, shown wherever an entity exposes `authorization`.
+
+use alkemio_kernel::scalars::{DateTime, UuidScalar};
+use async_graphql::{Context, Object, Result, SimpleObject};
+
+use crate::actor::ActorContext;
+use crate::enums::{AuthorizationPolicyType, AuthorizationPrivilege};
+use crate::repo::StoredPolicy;
+
+/// The caller of the current request; anonymous when the transport attached none.
+pub fn actor<'a>(ctx: &Context<'a>) -> std::borrow::Cow<'a, ActorContext> {
+    match ctx.data_opt::<ActorContext>() {
+        Some(actor) => std::borrow::Cow::Borrowed(actor),
+        None => std::borrow::Cow::Owned(ActorContext::anonymous()),
+    }
+}
+
+/// An entity's authorization policy, as seen by the caller.
+#[derive(Debug, Clone)]
+pub struct Authorization(pub StoredPolicy);
+
+impl Authorization {
+    fn my_privileges_of(&self, ctx: &Context<'_>) -> Result<Vec<AuthorizationPrivilege>> {
+        let actor = actor(ctx);
+        Ok(self
+            .0
+            .policy
+            .granted_privileges(&actor.credentials)?
+            .into_iter()
+            .collect())
+    }
+}
+
+#[Object(name = "Authorization")]
+impl Authorization {
+    /// The policy's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.policy.id)
+    }
+
+    /// The kind of entity the policy belongs to.
+    async fn r#type(&self) -> Option<AuthorizationPolicyType> {
+        Some(self.0.policy.policy_type)
+    }
+
+    /// When the policy was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When the policy was last computed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// The credential rules of the policy.
+    async fn credential_rules(&self) -> Option<Vec<AuthorizationPolicyRuleCredential>> {
+        Some(
+            self.0
+                .policy
+                .credential_rules
+                .iter()
+                .map(|r| AuthorizationPolicyRuleCredential {
+                    cascade: r.cascade,
+                    criterias: r
+                        .criterias
+                        .iter()
+                        .map(|c| CredentialDefinition {
+                            resource_id: c.resource_id.clone(),
+                            r#type: c.credential_type.as_str().to_owned(),
+                        })
+                        .collect(),
+                    granted_privileges: r.granted_privileges.clone(),
+                    name: Some(r.name.clone()),
+                })
+                .collect(),
+        )
+    }
+
+    /// The privilege rules of the policy.
+    async fn privilege_rules(&self) -> Option<Vec<AuthorizationPolicyRulePrivilege>> {
+        Some(
+            self.0
+                .policy
+                .privilege_rules
+                .iter()
+                .map(|r| AuthorizationPolicyRulePrivilege {
+                    granted_privileges: r.granted_privileges.clone(),
+                    name: Some(r.name.clone()),
+                    source_privilege: r.source_privilege,
+                })
+                .collect(),
+        )
+    }
+
+    /// The privileges the caller holds on this policy.
+    async fn my_privileges(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        Ok(Some(self.my_privileges_of(ctx)?))
+    }
+
+    /// Whether the caller holds a privilege on this policy.
+    async fn has_privilege(
+        &self,
+        ctx: &Context<'_>,
+        privilege: AuthorizationPrivilege,
+    ) -> Result<bool> {
+        Ok(self.my_privileges_of(ctx)?.contains(&privilege))
+    }
+}
+
+/// A credential rule as shown to clients.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct AuthorizationPolicyRuleCredential {
+    /// Whether child policies inherit it.
+    pub cascade: bool,
+    /// Alternatives: any one matching is enough.
+    pub criterias: Vec<CredentialDefinition>,
+    /// What it grants.
+    pub granted_privileges: Vec<AuthorizationPrivilege>,
+    /// Its name.
+    pub name: Option<String>,
+}
+
+/// A credential criterion: a credential type and a resource (empty: any).
+#[derive(Debug, Clone, SimpleObject)]
+pub struct CredentialDefinition {
+    /// The resource; empty for any.
+    #[graphql(name = "resourceID")]
+    pub resource_id: String,
+    /// The credential type's stored value.
+    pub r#type: String,
+}
+
+/// A privilege rule as shown to clients.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct AuthorizationPolicyRulePrivilege {
+    /// What it adds.
+    pub granted_privileges: Vec<AuthorizationPrivilege>,
+    /// Its name.
+    pub name: Option<String>,
+    /// What triggers it.
+    pub source_privilege: AuthorizationPrivilege,
+}
