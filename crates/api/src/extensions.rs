@@ -13,6 +13,7 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
+use tracing::Instrument as _;
 use uuid::Uuid;
 
 /// Gives every error that lacks them the reference's `extensions` (`code`, `numericCode`,
@@ -122,13 +123,19 @@ impl Extension for OperationLogExtension {
         next: NextExecute<'_>,
     ) -> Response {
         let started = Instant::now();
-        let response = next.run(ctx, operation_name).await;
-        tracing::info!(
-            graphql.operation = operation_name.unwrap_or("anonymous"),
-            duration_ms = started.elapsed().as_secs_f64() * 1000.0,
-            graphql.errors = response.errors.len(),
-            "graphql operation"
+        // Everything logged while the operation runs carries its name.
+        let span = tracing::info_span!(
+            "graphql",
+            graphql.operation = operation_name.unwrap_or("anonymous")
         );
+        let response = next.run(ctx, operation_name).instrument(span.clone()).await;
+        span.in_scope(|| {
+            tracing::info!(
+                duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+                graphql.errors = response.errors.len(),
+                "graphql operation"
+            );
+        });
         response
     }
 
