@@ -63,4 +63,19 @@ macro_rules! typed_ids {
 typed_ids! {
     /// The platform singleton.
     PlatformId,
+    /// An actor: the identity shared by users, organizations, virtual contributors, spaces and
+    /// accounts (a user's actor id is its user id).
+    ActorId,
+    /// A user (the same value as its actor id).
+    UserId,
+    /// An authorization policy.
+    AuthorizationPolicyId,
+    /// A background task.
+    TaskId,
+}
+
+impl From<UserId> for ActorId {
+    fn from(value: UserId) -> Self {
+        Self(value.0)
+    }
 }

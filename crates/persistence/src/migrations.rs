@@ -7,6 +7,7 @@ use sea_orm_migration::{MigrationTrait, MigratorTrait};
 mod columns;
 mod m20261126_000001_platform_create;
 mod m20261126_000002_authorization_create;
+mod m20261126_000003_contributor_actor_user;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_platform_create::Migration),
             Box::new(m20261126_000002_authorization_create::Migration),
+            Box::new(m20261126_000003_contributor_actor_user::Migration),
         ]
     }
 }

@@ -28,6 +28,151 @@ pub struct Settings {
     pub client: ClientConfig,
     /// What the first start creates.
     pub bootstrap: BootstrapSettings,
+    /// Authentication.
+    pub identity: IdentitySettings,
+    /// Redis, when configured (`REDIS_HOST`); otherwise caches live in process.
+    pub redis: Option<RedisSettings>,
+}
+
+/// Redis connection settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisSettings {
+    /// `redis://host:port` built from `REDIS_HOST` and `REDIS_PORT` (default 6379).
+    pub url: String,
+}
+
+/// Authentication settings.
+#[derive(Debug, Clone)]
+pub struct IdentitySettings {
+    /// How long an actor's credentials are cached (`AUTH_CACHE_TTL`, seconds, default 60).
+    pub cache_ttl: Duration,
+    /// Hydra bearer tokens, when `HYDRA_JWKS_URL` is set.
+    pub hydra: Option<HydraSettings>,
+    /// Non-interactive (HS256) login.
+    pub non_interactive: NonInteractiveLogin,
+    /// Kratos, for the native login flow and identity look-ups.
+    pub kratos: KratosSettings,
+}
+
+/// Hydra bearer token verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HydraSettings {
+    /// Exact `iss` required (`HYDRA_ISSUER_URL`).
+    pub issuer: String,
+    /// Where the signing keys are (`HYDRA_JWKS_URL`).
+    pub jwks_url: String,
+    /// Accepted `aud` values (`BEARER_AUD_ALLOW_LIST`).
+    pub audiences: Vec<String>,
+}
+
+/// Non-interactive login: HS256 tokens the server mints itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NonInteractiveLogin {
+    /// Off.
+    Disabled,
+    /// On, signing with a configured key or, when `None`, a key generated into the data
+    /// directory on first start.
+    Enabled {
+        /// `NON_INTERACTIVE_LOGIN_SIGNING_KEY`.
+        key: Option<Vec<u8>>,
+        /// Token lifetime (`NON_INTERACTIVE_LOGIN_TOKEN_TTL_S`, default 14400).
+        ttl: Duration,
+    },
+}
+
+/// Kratos endpoints used by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KratosSettings {
+    /// Public API (`AUTH_ORY_KRATOS_PUBLIC_BASE_URL_SERVER`).
+    pub public_url: Option<String>,
+    /// Admin API (`AUTH_ORY_KRATOS_ADMIN_BASE_URL_SERVER`).
+    pub admin_url: Option<String>,
+}
+
+/// Shortest accepted non-interactive signing key, in bytes.
+pub const MIN_SIGNING_KEY_BYTES: usize = 32;
+
+fn identity_settings(env: &Env, production: bool) -> Result<IdentitySettings, ConfigError> {
+    let hydra = match env.get("HYDRA_JWKS_URL") {
+        None => None,
+        Some(jwks_url) => {
+            let issuer = env
+                .get("HYDRA_ISSUER_URL")
+                .ok_or_else(|| {
+                    ConfigError::new("HYDRA_ISSUER_URL", "required when HYDRA_JWKS_URL is set")
+                })?
+                .to_owned();
+            let audiences = env.list(
+                "BEARER_AUD_ALLOW_LIST",
+                "alkemio-web,synapse-client,element-client,ecosystem-analytics",
+            );
+            if audiences.is_empty() {
+                return Err(ConfigError::new(
+                    "BEARER_AUD_ALLOW_LIST",
+                    "must name at least one audience",
+                ));
+            }
+            Some(HydraSettings {
+                issuer,
+                jwks_url: jwks_url.to_owned(),
+                audiences,
+            })
+        }
+    };
+    let kratos = KratosSettings {
+        public_url: env
+            .get("AUTH_ORY_KRATOS_PUBLIC_BASE_URL_SERVER")
+            .map(|s| s.trim_end_matches('/').to_owned()),
+        admin_url: env
+            .get("AUTH_ORY_KRATOS_ADMIN_BASE_URL_SERVER")
+            .map(|s| s.trim_end_matches('/').to_owned()),
+    };
+    let key = env
+        .get("NON_INTERACTIVE_LOGIN_SIGNING_KEY")
+        .map(|k| k.as_bytes().to_vec());
+    let explicitly = env
+        .get("ENABLE_NON_INTERACTIVE_LOGIN")
+        .map(|_| env.bool("ENABLE_NON_INTERACTIVE_LOGIN", false))
+        .transpose()?;
+    if production && explicitly == Some(true) {
+        return Err(ConfigError::new(
+            "ENABLE_NON_INTERACTIVE_LOGIN",
+            "non-interactive login is not allowed in production",
+        ));
+    }
+    if production && key.is_some() {
+        return Err(ConfigError::new(
+            "NON_INTERACTIVE_LOGIN_SIGNING_KEY",
+            "must not be set in production",
+        ));
+    }
+    if key
+        .as_ref()
+        .is_some_and(|k| k.len() < MIN_SIGNING_KEY_BYTES)
+    {
+        return Err(ConfigError::new(
+            "NON_INTERACTIVE_LOGIN_SIGNING_KEY",
+            format!("must be at least {MIN_SIGNING_KEY_BYTES} bytes"),
+        ));
+    }
+    // The embedded default: with no identity provider configured outside production, tokens are
+    // minted locally so a developer can log in.
+    let no_provider = hydra.is_none() && kratos.public_url.is_none();
+    let enabled = explicitly.unwrap_or(!production && no_provider);
+    let non_interactive = if enabled {
+        NonInteractiveLogin::Enabled {
+            key,
+            ttl: Duration::from_secs(env.parse("NON_INTERACTIVE_LOGIN_TOKEN_TTL_S", 14_400)?),
+        }
+    } else {
+        NonInteractiveLogin::Disabled
+    };
+    Ok(IdentitySettings {
+        cache_ttl: Duration::from_secs(env.parse("AUTH_CACHE_TTL", 60)?),
+        hydra,
+        non_interactive,
+        kratos,
+    })
 }
 
 /// HTTP host settings.
@@ -272,6 +417,17 @@ impl Settings {
                 .to_ascii_lowercase(),
         };
 
+        let production = environment.eq_ignore_ascii_case("production");
+        let identity = identity_settings(env, production)?;
+        let redis = match env.get("REDIS_HOST") {
+            None => None,
+            Some(host) => {
+                let port: u16 = env.parse("REDIS_PORT", 6379)?;
+                Some(RedisSettings {
+                    url: format!("redis://{}:{port}", host.trim()),
+                })
+            }
+        };
         Ok(Self {
             environment,
             data_dir,
@@ -281,6 +437,8 @@ impl Settings {
             graphql,
             client,
             bootstrap,
+            identity,
+            redis,
         })
     }
 
@@ -514,6 +672,64 @@ mod tests {
             let err = Settings::from_env(&Env::from_pairs([(var, value)])).unwrap_err();
             assert_eq!(err.var, var);
         }
+    }
+
+    #[test]
+    fn non_interactive_login_defaults_on_without_a_provider_outside_production() {
+        let s = Settings::from_env(&Env::default()).unwrap();
+        assert!(matches!(
+            s.identity.non_interactive,
+            NonInteractiveLogin::Enabled { key: None, .. }
+        ));
+        let with_hydra = Env::from_pairs([
+            ("HYDRA_JWKS_URL", "http://h/jwks"),
+            ("HYDRA_ISSUER_URL", "http://h/"),
+        ]);
+        let s = Settings::from_env(&with_hydra).unwrap();
+        assert_eq!(s.identity.non_interactive, NonInteractiveLogin::Disabled);
+        assert_eq!(s.identity.hydra.unwrap().audiences.len(), 4);
+        let prod = Env::from_pairs([("ENVIRONMENT", "production")]);
+        assert_eq!(
+            Settings::from_env(&prod).unwrap().identity.non_interactive,
+            NonInteractiveLogin::Disabled
+        );
+    }
+
+    #[test]
+    fn production_refuses_non_interactive_login() {
+        let env = Env::from_pairs([
+            ("ENVIRONMENT", "production"),
+            ("ENABLE_NON_INTERACTIVE_LOGIN", "true"),
+        ]);
+        assert_eq!(
+            Settings::from_env(&env).unwrap_err().var,
+            "ENABLE_NON_INTERACTIVE_LOGIN"
+        );
+        let env = Env::from_pairs([
+            ("ENVIRONMENT", "production"),
+            ("NON_INTERACTIVE_LOGIN_SIGNING_KEY", "k".repeat(40).as_str()),
+        ]);
+        assert_eq!(
+            Settings::from_env(&env).unwrap_err().var,
+            "NON_INTERACTIVE_LOGIN_SIGNING_KEY"
+        );
+        let short = Env::from_pairs([("NON_INTERACTIVE_LOGIN_SIGNING_KEY", "short")]);
+        assert_eq!(
+            Settings::from_env(&short).unwrap_err().var,
+            "NON_INTERACTIVE_LOGIN_SIGNING_KEY"
+        );
+        let no_issuer = Env::from_pairs([("HYDRA_JWKS_URL", "http://h/jwks")]);
+        assert_eq!(
+            Settings::from_env(&no_issuer).unwrap_err().var,
+            "HYDRA_ISSUER_URL"
+        );
+    }
+
+    #[test]
+    fn redis_is_configured_by_host() {
+        assert!(Settings::from_env(&Env::default()).unwrap().redis.is_none());
+        let s = Settings::from_env(&Env::from_pairs([("REDIS_HOST", "127.0.0.1")])).unwrap();
+        assert_eq!(s.redis.unwrap().url, "redis://127.0.0.1:6379");
     }
 
     #[test]

@@ -1,0 +1,14 @@
+//! Contributors: the actors of the platform and their credentials, and users.
+//!
+//! Every user (and later organization, virtual contributor, space and account) is an *actor*: a
+//! row in `actor` whose id it shares, holding rows in `credential`. Credentials are what the
+//! authorization engine evaluates; [`service::ActorService`] reads them through a cache that
+//! every grant and revoke invalidates.
+
+pub mod model;
+pub mod name_id;
+mod repo;
+pub mod service;
+
+pub use model::{Actor, ActorType, NewUser, User};
+pub use service::{ActorService, UserService};

@@ -1,0 +1,93 @@
+//! Plain contributor data.
+
+use alkemio_kernel::ids::{ActorId, UserId};
+
+/// The kinds of actor, stored as the reference's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "ActorType")]
+pub enum ActorType {
+    /// A user.
+    User,
+    /// An organization.
+    Organization,
+    /// A virtual contributor.
+    VirtualContributor,
+    /// The platform's virtual assistant.
+    VirtualAssistant,
+    /// A space.
+    Space,
+    /// An account.
+    Account,
+}
+
+impl ActorType {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorType::User => "user",
+            ActorType::Organization => "organization",
+            ActorType::VirtualContributor => "virtual-contributor",
+            ActorType::VirtualAssistant => "virtual-assistant",
+            ActorType::Space => "space",
+            ActorType::Account => "account",
+        }
+    }
+
+    /// Parses a stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "user" => ActorType::User,
+            "organization" => ActorType::Organization,
+            "virtual-contributor" => ActorType::VirtualContributor,
+            "virtual-assistant" => ActorType::VirtualAssistant,
+            "space" => ActorType::Space,
+            "account" => ActorType::Account,
+            _ => return None,
+        })
+    }
+}
+
+/// An actor's identity row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Its id.
+    pub id: ActorId,
+    /// Its kind.
+    pub actor_type: ActorType,
+    /// Its URL slug, unique per kind.
+    pub name_id: String,
+}
+
+/// A user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Its id (also its actor id).
+    pub id: UserId,
+    /// Its URL slug.
+    pub name_id: String,
+    /// E-mail address, lower-cased, unique.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// The identity provider's id of this person (Kratos identity id).
+    pub authentication_id: Option<String>,
+    /// Whether this is a service account rather than a person.
+    pub service_profile: bool,
+}
+
+/// What registering a user needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// E-mail address.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// The identity provider's id, when known.
+    pub authentication_id: Option<String>,
+}

@@ -1,0 +1,324 @@
+//! SQL for actors, credentials and users.
+
+use alkemio_authorization::{Credential, CredentialType};
+use alkemio_kernel::ids::{ActorId, UserId};
+use alkemio_kernel::{AppError, AppResult};
+use chrono::{SubsecRound, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
+
+use crate::model::{Actor, ActorType, User};
+
+pub(crate) mod actor {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "actor")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub created_date: DateTimeUtc,
+        pub updated_date: DateTimeUtc,
+        pub version: i32,
+        #[sea_orm(column_name = "type")]
+        pub actor_type: String,
+        pub name_id: String,
+        pub authorization_id: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub(crate) mod credential {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "credential")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub created_date: DateTimeUtc,
+        pub updated_date: DateTimeUtc,
+        pub version: i32,
+        pub actor_id: Uuid,
+        #[sea_orm(column_name = "type")]
+        pub credential_type: String,
+        pub resource_id: String,
+        pub issuer: Option<Uuid>,
+        pub expires: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub(crate) mod user {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "user")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub created_date: DateTimeUtc,
+        pub updated_date: DateTimeUtc,
+        pub version: i32,
+        pub email: String,
+        pub first_name: String,
+        pub last_name: String,
+        pub phone: Option<String>,
+        pub authentication_id: Option<String>,
+        pub account_id: Option<Uuid>,
+        pub service_profile: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Inserts an actor row.
+pub async fn insert_actor(conn: &impl ConnectionTrait, actor: &Actor) -> AppResult<()> {
+    let now = now();
+    actor::Entity::insert(actor::ActiveModel {
+        id: Set(actor.id.0),
+        created_date: Set(now),
+        updated_date: Set(now),
+        version: Set(1),
+        actor_type: Set(actor.actor_type.as_str().to_owned()),
+        name_id: Set(actor.name_id.clone()),
+        authorization_id: Set(None),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// The actor with this id.
+pub async fn find_actor(conn: &impl ConnectionTrait, id: ActorId) -> AppResult<Option<Actor>> {
+    let Some(row) = actor::Entity::find_by_id(id.0).one(conn).await? else {
+        return Ok(None);
+    };
+    let actor_type = ActorType::parse(&row.actor_type).ok_or_else(|| {
+        AppError::internal_msg(format_args!(
+            "actor {} has unknown type {:?}",
+            row.id, row.actor_type
+        ))
+    })?;
+    Ok(Some(Actor {
+        id: ActorId(row.id),
+        actor_type,
+        name_id: row.name_id,
+    }))
+}
+
+/// NameIDs of this kind of actor that start with `prefix` (for de-duplication).
+pub async fn name_ids_with_prefix(
+    conn: &impl ConnectionTrait,
+    actor_type: ActorType,
+    prefix: &str,
+) -> AppResult<Vec<String>> {
+    let rows: Vec<String> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::NameId)
+        .filter(actor::Column::ActorType.eq(actor_type.as_str()))
+        .filter(actor::Column::NameId.starts_with(prefix))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows)
+}
+
+/// The credentials an actor holds.
+pub async fn credentials_of(
+    conn: &impl ConnectionTrait,
+    id: ActorId,
+) -> AppResult<Vec<Credential>> {
+    let rows = credential::Entity::find()
+        .filter(credential::Column::ActorId.eq(id.0))
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let credential_type: CredentialType = r
+                .credential_type
+                .parse()
+                .map_err(|e| AppError::internal_msg(format_args!("credential {}: {e}", r.id)))?;
+            Ok(Credential {
+                credential_type,
+                resource_id: r.resource_id,
+            })
+        })
+        .collect()
+}
+
+/// Stores a credential; returns false when the actor already held it.
+pub async fn insert_credential(
+    conn: &impl ConnectionTrait,
+    actor_id: ActorId,
+    credential: &Credential,
+) -> AppResult<bool> {
+    let now = now();
+    let result = credential::Entity::insert(credential::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        created_date: Set(now),
+        updated_date: Set(now),
+        version: Set(1),
+        actor_id: Set(actor_id.0),
+        credential_type: Set(credential.credential_type.as_str().to_owned()),
+        resource_id: Set(credential.resource_id.clone()),
+        issuer: Set(None),
+        expires: Set(None),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            credential::Column::ActorId,
+            credential::Column::CredentialType,
+            credential::Column::ResourceId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(result > 0)
+}
+
+/// Removes a credential; returns false when the actor did not hold it.
+pub async fn delete_credential(
+    conn: &impl ConnectionTrait,
+    actor_id: ActorId,
+    credential: &Credential,
+) -> AppResult<bool> {
+    let result = credential::Entity::delete_many()
+        .filter(credential::Column::ActorId.eq(actor_id.0))
+        .filter(credential::Column::CredentialType.eq(credential.credential_type.as_str()))
+        .filter(credential::Column::ResourceId.eq(credential.resource_id.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// The actors holding a credential.
+pub async fn actors_with_credential(
+    conn: &impl ConnectionTrait,
+    credential: &Credential,
+) -> AppResult<Vec<ActorId>> {
+    let ids: Vec<uuid::Uuid> = credential::Entity::find()
+        .select_only()
+        .column(credential::Column::ActorId)
+        .filter(credential::Column::CredentialType.eq(credential.credential_type.as_str()))
+        .filter(credential::Column::ResourceId.eq(credential.resource_id.as_str()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(ids.into_iter().map(ActorId).collect())
+}
+
+fn to_user(row: user::Model, name_id: String) -> User {
+    User {
+        id: UserId(row.id),
+        name_id,
+        email: row.email,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        phone: row.phone,
+        authentication_id: row.authentication_id,
+        service_profile: row.service_profile,
+    }
+}
+
+async fn with_name_id(
+    conn: &impl ConnectionTrait,
+    row: Option<user::Model>,
+) -> AppResult<Option<User>> {
+    let Some(row) = row else { return Ok(None) };
+    let actor = find_actor(conn, ActorId(row.id))
+        .await?
+        .ok_or_else(|| AppError::internal_msg(format_args!("user {} has no actor row", row.id)))?;
+    Ok(Some(to_user(row, actor.name_id)))
+}
+
+/// Inserts a user row (its actor row must exist).
+pub async fn insert_user(conn: &impl ConnectionTrait, user: &User) -> AppResult<()> {
+    let now = now();
+    user::Entity::insert(user::ActiveModel {
+        id: Set(user.id.0),
+        created_date: Set(now),
+        updated_date: Set(now),
+        version: Set(1),
+        email: Set(user.email.clone()),
+        first_name: Set(user.first_name.clone()),
+        last_name: Set(user.last_name.clone()),
+        phone: Set(user.phone.clone()),
+        authentication_id: Set(user.authentication_id.clone()),
+        account_id: Set(None),
+        service_profile: Set(user.service_profile),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// A user by id.
+pub async fn find_user(conn: &impl ConnectionTrait, id: UserId) -> AppResult<Option<User>> {
+    let row = user::Entity::find_by_id(id.0).one(conn).await?;
+    with_name_id(conn, row).await
+}
+
+/// A user by (lower-cased) e-mail.
+pub async fn find_user_by_email(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> AppResult<Option<User>> {
+    let row = user::Entity::find()
+        .filter(user::Column::Email.eq(email.to_lowercase()))
+        .one(conn)
+        .await?;
+    with_name_id(conn, row).await
+}
+
+/// A user by identity-provider id.
+pub async fn find_user_by_authentication_id(
+    conn: &impl ConnectionTrait,
+    authentication_id: &str,
+) -> AppResult<Option<User>> {
+    let row = user::Entity::find()
+        .filter(user::Column::AuthenticationId.eq(authentication_id))
+        .one(conn)
+        .await?;
+    with_name_id(conn, row).await
+}
+
+/// Links a user to an identity-provider id.
+pub async fn set_authentication_id(
+    conn: &impl ConnectionTrait,
+    id: UserId,
+    authentication_id: &str,
+) -> AppResult<()> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::AuthenticationId,
+            sea_orm::sea_query::Expr::value(authentication_id),
+        )
+        .col_expr(
+            user::Column::UpdatedDate,
+            sea_orm::sea_query::Expr::value(now()),
+        )
+        .filter(user::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
