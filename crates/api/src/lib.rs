@@ -7,36 +7,72 @@
 
 mod extensions;
 
+use std::sync::Arc;
+
+use alkemio_authorization::graphql::{Policies, PolicyLoader};
+use alkemio_community::RoleSetService;
 use alkemio_configuration::settings::GraphqlSettings;
+use alkemio_contributor::graphql::ContributorQuery;
+use alkemio_contributor::{ActorService, UserService};
+use alkemio_persistence::Database;
 use alkemio_platform::PlatformService;
-use alkemio_platform::graphql::PlatformQuery;
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use alkemio_platform::graphql::{PlatformMutation, PlatformQuery};
+use alkemio_platform::lookup::LookupQuery;
+use alkemio_task::{TaskQuery, TaskService};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 pub use extensions::{ErrorCodes, OperationLog};
 
 /// Root query: every module's query fields.
 #[derive(Debug, Default, MergedObject)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(PlatformQuery);
+pub struct QueryRoot(PlatformQuery, ContributorQuery, LookupQuery, TaskQuery);
+
+/// Root mutation: every module's mutations.
+#[derive(Debug, Default, MergedObject)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(PlatformMutation);
 
 /// The server's schema type.
-pub type AlkemioSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AlkemioSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// What resolvers need at run time.
 #[derive(Debug, Clone)]
 pub struct SchemaServices {
+    /// The database (policy loading).
+    pub db: Database,
     /// Platform use cases.
     pub platform: PlatformService,
+    /// Actors and credentials.
+    pub actors: ActorService,
+    /// Users.
+    pub users: UserService,
+    /// Role sets.
+    pub role_sets: RoleSetService,
+    /// Background tasks.
+    pub tasks: Arc<TaskService>,
 }
 
-fn builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
 }
 
 /// Builds the executable schema.
 pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> AlkemioSchema {
+    let policies: Policies =
+        DataLoader::new(PolicyLoader::new(services.db.conn().clone()), tokio::spawn);
     builder()
         .data(services.platform)
+        .data(services.actors)
+        .data(services.users)
+        .data(services.role_sets)
+        .data(services.tasks)
+        .data(policies)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(ErrorCodes)

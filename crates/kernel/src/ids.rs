@@ -72,6 +72,10 @@ typed_ids! {
     AuthorizationPolicyId,
     /// A background task.
     TaskId,
+    /// A role set (who holds which role in a space, an organization or the platform).
+    RoleSetId,
+    /// A role of a role set.
+    RoleId,
 }
 
 impl From<UserId> for ActorId {

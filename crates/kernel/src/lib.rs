@@ -8,5 +8,6 @@ pub mod error;
 pub mod ids;
 pub mod pagination;
 pub mod scalars;
+pub mod stored_enum;
 
 pub use error::{AppError, AppResult, ErrorStatus};

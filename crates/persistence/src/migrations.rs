@@ -8,6 +8,7 @@ mod columns;
 mod m20261126_000001_platform_create;
 mod m20261126_000002_authorization_create;
 mod m20261126_000003_contributor_actor_user;
+mod m20261126_000004_community_role_set;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_platform_create::Migration),
             Box::new(m20261126_000002_authorization_create::Migration),
             Box::new(m20261126_000003_contributor_actor_user::Migration),
+            Box::new(m20261126_000004_community_role_set::Migration),
         ]
     }
 }

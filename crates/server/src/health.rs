@@ -28,6 +28,32 @@ pub struct HealthReport {
 pub struct Checks {
     /// The database.
     pub database: CheckResult,
+    /// Redis, when configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<CheckResult>,
+}
+
+async fn check(
+    what: &str,
+    probe: impl std::future::Future<Output = alkemio_kernel::AppResult<()>>,
+) -> CheckResult {
+    match tokio::time::timeout(CHECK_TIMEOUT, probe).await {
+        Ok(Ok(())) => CheckResult {
+            status: "ok",
+            error: None,
+        },
+        Ok(Err(e)) => {
+            e.log();
+            CheckResult {
+                status: "error",
+                error: Some(format!("{what} unavailable")),
+            }
+        }
+        Err(_) => CheckResult {
+            status: "error",
+            error: Some(format!("no answer within {} ms", CHECK_TIMEOUT.as_millis())),
+        },
+    }
 }
 
 /// One check's outcome.
@@ -50,27 +76,17 @@ pub async fn live() -> Json<HealthReport> {
 
 /// `GET /health/ready`: 200 when every check passes, 503 otherwise.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
-    let database = match tokio::time::timeout(CHECK_TIMEOUT, state.db.ping()).await {
-        Ok(Ok(())) => CheckResult {
-            status: "ok",
-            error: None,
-        },
-        Ok(Err(e)) => {
-            e.log();
-            CheckResult {
-                status: "error",
-                error: Some("database unavailable".to_owned()),
-            }
+    let (database, redis) = tokio::join!(check("database", state.db.ping()), async {
+        if state.cache.is_shared() {
+            Some(check("redis", state.cache.ping()).await)
+        } else {
+            None
         }
-        Err(_) => CheckResult {
-            status: "error",
-            error: Some(format!("no answer within {} ms", CHECK_TIMEOUT.as_millis())),
-        },
-    };
-    let healthy = database.status == "ok";
+    });
+    let healthy = database.status == "ok" && redis.as_ref().is_none_or(|r| r.status == "ok");
     let report = HealthReport {
         status: if healthy { "ok" } else { "error" },
-        checks: Some(Checks { database }),
+        checks: Some(Checks { database, redis }),
     };
     let code = if healthy {
         StatusCode::OK

@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use alkemio_api::AlkemioSchema;
+use alkemio_cache::Cache;
 use alkemio_configuration::Settings;
 use alkemio_configuration::settings::CorsSettings;
+use alkemio_contributor::ActorService;
 use alkemio_kernel::ErrorStatus;
 use alkemio_kernel::error::extensions_for;
 use alkemio_persistence::Database;
@@ -31,6 +33,10 @@ pub struct AppState {
     pub schema: AlkemioSchema,
     /// The database (health checks).
     pub db: Database,
+    /// The cache (health checks).
+    pub cache: Cache,
+    /// Actors' credentials (authentication).
+    pub actors: ActorService,
     /// The settings.
     pub settings: Arc<Settings>,
 }

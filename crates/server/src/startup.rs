@@ -7,10 +7,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use alkemio_api::SchemaServices;
+use alkemio_cache::Cache;
+use alkemio_community::RoleSetService;
 use alkemio_configuration::Settings;
+use alkemio_contributor::{ActorService, UserService};
 use alkemio_kernel::AppError;
 use alkemio_persistence::Database;
 use alkemio_platform::PlatformService;
+use alkemio_task::TaskService;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
@@ -38,10 +42,33 @@ impl Application {
             .await
             .map_err(to_anyhow)?;
         db.migrate().await.map_err(to_anyhow)?;
-        let platform = PlatformService::new(db.clone(), Arc::new(settings.client.clone()));
+        let cache = match &settings.redis {
+            Some(redis) => Cache::redis(&redis.url).await.map_err(to_anyhow)?,
+            None => Cache::in_memory(100_000),
+        };
+        let actors = ActorService::new(db.clone(), cache.clone(), settings.identity.cache_ttl);
+        let users = UserService::new(actors.clone());
+        let role_sets = RoleSetService::new(db.clone(), actors.clone());
+        let tasks = Arc::new(TaskService::new(cache.clone()));
+        let platform = PlatformService::new(
+            db.clone(),
+            Arc::new(settings.client.clone()),
+            settings.bootstrap.clone(),
+            users.clone(),
+            role_sets.clone(),
+            tasks.clone(),
+        );
         platform.bootstrap().await.map_err(to_anyhow)?;
 
-        let schema = alkemio_api::build_schema(SchemaServices { platform }, &settings.graphql);
+        let services = SchemaServices {
+            db: db.clone(),
+            platform,
+            actors: actors.clone(),
+            users,
+            role_sets,
+            tasks,
+        };
+        let schema = alkemio_api::build_schema(services, &settings.graphql);
         let addr = SocketAddr::new(settings.http.bind_address, settings.http.port);
         let listener = TcpListener::bind(addr)
             .await
@@ -50,6 +77,8 @@ impl Application {
         let state = AppState {
             schema,
             db,
+            cache,
+            actors,
             settings: Arc::new(settings),
         };
         Ok(Self {

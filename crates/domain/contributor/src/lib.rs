@@ -5,6 +5,8 @@
 //! authorization engine evaluates; [`service::ActorService`] reads them through a cache that
 //! every grant and revoke invalidates.
 
+pub mod authorization;
+pub mod graphql;
 pub mod model;
 pub mod name_id;
 mod repo;

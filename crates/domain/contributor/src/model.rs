@@ -77,6 +77,12 @@ pub struct User {
     pub authentication_id: Option<String>,
     /// Whether this is a service account rather than a person.
     pub service_profile: bool,
+    /// Its authorization policy.
+    pub authorization_id: Option<uuid::Uuid>,
+    /// When it was created.
+    pub created_date: chrono::DateTime<chrono::Utc>,
+    /// When it last changed.
+    pub updated_date: chrono::DateTime<chrono::Utc>,
 }
 
 /// What registering a user needs.

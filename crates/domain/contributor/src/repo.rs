@@ -6,7 +6,8 @@ use alkemio_kernel::{AppError, AppResult};
 use chrono::{SubsecRound, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 
 use crate::model::{Actor, ActorType, User};
@@ -227,7 +228,7 @@ pub async fn actors_with_credential(
     Ok(ids.into_iter().map(ActorId).collect())
 }
 
-fn to_user(row: user::Model, name_id: String) -> User {
+fn to_user(row: user::Model, name_id: String, authorization_id: Option<uuid::Uuid>) -> User {
     User {
         id: UserId(row.id),
         name_id,
@@ -237,6 +238,9 @@ fn to_user(row: user::Model, name_id: String) -> User {
         phone: row.phone,
         authentication_id: row.authentication_id,
         service_profile: row.service_profile,
+        authorization_id,
+        created_date: row.created_date,
+        updated_date: row.updated_date,
     }
 }
 
@@ -245,10 +249,11 @@ async fn with_name_id(
     row: Option<user::Model>,
 ) -> AppResult<Option<User>> {
     let Some(row) = row else { return Ok(None) };
-    let actor = find_actor(conn, ActorId(row.id))
+    let actor = actor::Entity::find_by_id(row.id)
+        .one(conn)
         .await?
         .ok_or_else(|| AppError::internal_msg(format_args!("user {} has no actor row", row.id)))?;
-    Ok(Some(to_user(row, actor.name_id)))
+    Ok(Some(to_user(row, actor.name_id, actor.authorization_id)))
 }
 
 /// Inserts a user row (its actor row must exist).
@@ -321,4 +326,76 @@ pub async fn set_authentication_id(
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// How many actors of a kind hold a credential.
+pub async fn count_holders(
+    conn: &impl ConnectionTrait,
+    credential: &Credential,
+    actor_type: ActorType,
+) -> AppResult<u64> {
+    let holders = actors_with_credential(conn, credential).await?;
+    if holders.is_empty() {
+        return Ok(0);
+    }
+    let count = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(holders.iter().map(|a| a.0)))
+        .filter(actor::Column::ActorType.eq(actor_type.as_str()))
+        .count(conn)
+        .await?;
+    Ok(count)
+}
+
+/// The users with these ids, in no particular order.
+pub async fn find_users(conn: &impl ConnectionTrait, ids: &[UserId]) -> AppResult<Vec<User>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().map(|i| i.0)))
+        .all(conn)
+        .await?;
+    let actors: std::collections::HashMap<uuid::Uuid, actor::Model> = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(ids.iter().map(|i| i.0)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    rows.into_iter()
+        .map(|row| {
+            let actor = actors.get(&row.id).ok_or_else(|| {
+                AppError::internal_msg(format_args!("user {} has no actor row", row.id))
+            })?;
+            Ok(to_user(row, actor.name_id.clone(), actor.authorization_id))
+        })
+        .collect()
+}
+
+/// Points an actor at its authorization policy.
+pub async fn set_actor_authorization_id(
+    conn: &impl ConnectionTrait,
+    id: ActorId,
+    authorization_id: uuid::Uuid,
+) -> AppResult<()> {
+    actor::Entity::update_many()
+        .col_expr(
+            actor::Column::AuthorizationId,
+            sea_orm::sea_query::Expr::value(authorization_id),
+        )
+        .filter(actor::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ids of every user.
+pub async fn all_user_ids(conn: &impl ConnectionTrait) -> AppResult<Vec<UserId>> {
+    let ids: Vec<uuid::Uuid> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(ids.into_iter().map(UserId).collect())
 }

@@ -3,13 +3,16 @@
 
 use std::time::Duration;
 
-use alkemio_authorization::{Credential, CredentialType};
+use alkemio_authorization::repo::{self as auth_repo, StoredPolicy};
+use alkemio_authorization::{AuthorizationPolicyType, Credential, CredentialType};
 use alkemio_cache::Cache;
 use alkemio_kernel::ids::{ActorId, UserId};
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_persistence::Database;
+use chrono::{SubsecRound, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
+use crate::authorization::apply_user_policy;
 use crate::model::{Actor, ActorType, NewUser, User};
 use crate::{name_id, repo};
 
@@ -92,6 +95,34 @@ impl ActorService {
     ) -> AppResult<Vec<ActorId>> {
         repo::actors_with_credential(conn, credential).await
     }
+
+    /// How many actors of a kind hold a credential.
+    pub async fn count_holders(
+        &self,
+        conn: &impl ConnectionTrait,
+        credential: &Credential,
+        actor_type: ActorType,
+    ) -> AppResult<u64> {
+        repo::count_holders(conn, credential, actor_type).await
+    }
+
+    /// The actor row, read through the caller's connection or transaction.
+    pub async fn actor_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: ActorId,
+    ) -> AppResult<Option<Actor>> {
+        repo::find_actor(conn, id).await
+    }
+
+    /// The credentials of an actor, read through the caller's connection (uncached).
+    pub async fn credentials_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: ActorId,
+    ) -> AppResult<Vec<Credential>> {
+        repo::credentials_of(conn, id).await
+    }
 }
 
 /// Users.
@@ -115,6 +146,16 @@ impl UserService {
         repo::find_user(self.db().conn(), id).await
     }
 
+    /// The users with these ids, in no particular order.
+    pub async fn users(&self, ids: &[UserId]) -> AppResult<Vec<User>> {
+        repo::find_users(self.db().conn(), ids).await
+    }
+
+    /// The actor service.
+    pub fn actors(&self) -> &ActorService {
+        &self.actors
+    }
+
     /// A user by e-mail (case-insensitive).
     pub async fn user_by_email(&self, email: &str) -> AppResult<Option<User>> {
         repo::find_user_by_email(self.db().conn(), email).await
@@ -126,6 +167,50 @@ impl UserService {
         authentication_id: &str,
     ) -> AppResult<Option<User>> {
         repo::find_user_by_authentication_id(self.db().conn(), authentication_id).await
+    }
+
+    /// Recomputes a user's policy from its current credentials and stores it; returns its id.
+    async fn apply_authorization_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        user: &User,
+    ) -> AppResult<uuid::Uuid> {
+        let credentials = repo::credentials_of(conn, user.id.into()).await?;
+        let mut policy = match user.authorization_id {
+            Some(id) => auth_repo::load(conn, id).await?.map(|s| s.policy),
+            None => None,
+        }
+        .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::User));
+        apply_user_policy(&mut policy, user.id, &credentials);
+        auth_repo::save_all(conn, std::slice::from_ref(&policy)).await?;
+        if user.authorization_id != Some(policy.id) {
+            repo::set_actor_authorization_id(conn, user.id.into(), policy.id).await?;
+        }
+        Ok(policy.id)
+    }
+
+    /// Recomputes and stores a user's policy (the reference's reset on a user).
+    pub async fn reset_authorization(&self, id: UserId) -> AppResult<()> {
+        let txn = self.db().conn().begin().await?;
+        let user = repo::find_user(&txn, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {id} not found")))?;
+        self.apply_authorization_in(&txn, &user).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Every user's id.
+    pub async fn all_ids(&self) -> AppResult<Vec<UserId>> {
+        repo::all_user_ids(self.db().conn()).await
+    }
+
+    /// A user's stored policy.
+    pub async fn authorization(&self, user: &User) -> AppResult<Option<StoredPolicy>> {
+        match user.authorization_id {
+            Some(id) => auth_repo::load(self.db().conn(), id).await,
+            None => Ok(None),
+        }
     }
 
     /// Links an existing user to an identity-provider id.
@@ -174,7 +259,8 @@ impl UserService {
             },
         )
         .await?;
-        let user = User {
+        let now = Utc::now().trunc_subsecs(6);
+        let mut user = User {
             id,
             name_id,
             email,
@@ -183,6 +269,9 @@ impl UserService {
             phone: None,
             authentication_id: new.authentication_id,
             service_profile: false,
+            authorization_id: None,
+            created_date: now,
+            updated_date: now,
         };
         repo::insert_user(&txn, &user).await?;
         let base_credentials = [
@@ -192,6 +281,7 @@ impl UserService {
         for credential in base_credentials.iter().chain(extra) {
             self.actors.grant_in(&txn, id.into(), credential).await?;
         }
+        user.authorization_id = Some(self.apply_authorization_in(&txn, &user).await?);
         txn.commit().await?;
         self.actors.invalidate(id.into()).await?;
         tracing::info!(user.id = %id, user.name_id = %user.name_id, "user registered");

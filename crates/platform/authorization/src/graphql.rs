@@ -144,3 +144,46 @@ pub struct AuthorizationPolicyRulePrivilege {
     /// What triggers it.
     pub source_privilege: AuthorizationPrivilege,
 }
+
+/// Batches policy reads: every policy a request needs is loaded in as few queries as possible.
+#[derive(Debug, Clone)]
+pub struct PolicyLoader {
+    conn: sea_orm::DatabaseConnection,
+}
+
+impl PolicyLoader {
+    /// A loader over a connection pool.
+    pub fn new(conn: sea_orm::DatabaseConnection) -> Self {
+        Self { conn }
+    }
+}
+
+impl async_graphql::dataloader::Loader<uuid::Uuid> for PolicyLoader {
+    type Value = StoredPolicy;
+    type Error = std::sync::Arc<alkemio_kernel::AppError>;
+
+    async fn load(
+        &self,
+        keys: &[uuid::Uuid],
+    ) -> std::result::Result<std::collections::HashMap<uuid::Uuid, StoredPolicy>, Self::Error> {
+        crate::repo::load_many(&self.conn, keys)
+            .await
+            .map_err(std::sync::Arc::new)
+    }
+}
+
+/// The loader type resolvers find in the schema data.
+pub type Policies = async_graphql::dataloader::DataLoader<PolicyLoader>;
+
+/// Loads a policy through the request's loader.
+pub async fn load_policy(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+) -> std::result::Result<Option<StoredPolicy>, alkemio_kernel::AppError> {
+    let loader = ctx.data::<Policies>().map_err(|e| {
+        alkemio_kernel::AppError::internal_msg(format_args!("schema data missing: {}", e.message))
+    })?;
+    loader.load_one(id).await.map_err(|e| {
+        alkemio_kernel::AppError::internal_msg(format_args!("loading policy {id}: {e:?}"))
+    })
+}

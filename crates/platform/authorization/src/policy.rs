@@ -235,7 +235,7 @@ pub fn root_policy() -> AuthorizationPolicy {
     use AuthorizationPrivilege::{Create, Delete, Grant, Read, Update};
     let mut root = AuthorizationPolicy::new(Uuid::nil(), AuthorizationPolicyType::InMemory);
     root.add_credential_rules([CredentialRule::new(
-        "root-global-admin",
+        "credentialRuleTypes-platformGlobalAdmins",
         vec![Credential::global(CredentialType::GlobalAdmin)],
         &[Create, Read, Update, Delete, Grant],
     )]);

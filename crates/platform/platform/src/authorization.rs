@@ -19,13 +19,13 @@ fn types_only(name: &str, privileges: &[P], credentials: &[C]) -> CredentialRule
 pub fn platform_credential_rules() -> Vec<CredentialRule> {
     vec![
         types_only(
-            "platform-admins",
+            "credentialRuleTypes-platformPlatformAdmins",
             &[P::PlatformAdmin],
             &[C::GlobalAdmin, C::GlobalSupport, C::GlobalLicenseManager],
         )
         .local(),
         types_only(
-            "platform-operations-admins",
+            "credentialRuleTypes-platformPlatformOperationsAdmin",
             &[P::PlatformOperationsAdmin],
             &[
                 C::GlobalAdmin,
@@ -36,19 +36,19 @@ pub fn platform_credential_rules() -> Vec<CredentialRule> {
         )
         .local(),
         types_only(
-            "platform-settings-admins",
+            "credentialRuleTypes-platformPlatformSettingsAdmins",
             &[P::PlatformSettingsAdmin],
             &[C::GlobalAdmin, C::GlobalPlatformManager],
         )
         .local(),
         // Cascades: global support manages everything inside the platform's own tree.
         types_only(
-            "platform-management",
+            "credentialRuleTypes-platformPlatformMgmt",
             &[P::Create, P::Read, P::Update, P::Delete],
             &[C::GlobalSupport],
         ),
         types_only(
-            "platform-authorization-reset",
+            "credentialRuleTypes-platformPlatformAuthReset",
             &[P::AuthorizationReset],
             &[
                 C::GlobalAdmin,
@@ -59,7 +59,7 @@ pub fn platform_credential_rules() -> Vec<CredentialRule> {
         )
         .local(),
         types_only(
-            "platform-receive-notifications-admin",
+            "Receive notifications platform admin",
             &[P::ReceiveNotificationsAdmin],
             &[
                 C::GlobalAdmin,
@@ -70,45 +70,64 @@ pub fn platform_credential_rules() -> Vec<CredentialRule> {
         )
         .local(),
         types_only(
-            "platform-receive-notifications-organization-admin",
+            "Receive notifications organization admin",
             &[P::ReceiveNotificationsOrganizationAdmin],
             &[C::OrganizationAdmin],
         )
         .local(),
         types_only(
-            "platform-receive-notifications-space-admin",
+            "Receive notifications space admin",
             &[P::ReceiveNotificationsSpaceAdmin],
             &[C::SpaceAdmin],
         )
         .local(),
         types_only(
-            "platform-receive-notifications-space-lead",
+            "Receive notifications space lead",
             &[P::ReceiveNotificationsSpaceLead],
             &[C::SpaceLead],
         )
         .local(),
         types_only(
-            "platform-read-users",
+            "credentialRuleTypes-platformReadRegistered",
             &[P::ReadUsers],
             &[C::GlobalRegistered],
         )
         .local(),
         types_only(
-            "platform-create-organization",
+            "credentialRuleTypes-platformCreateOrganization",
             &[P::CreateOrganization],
             &[C::GlobalAdmin, C::GlobalSupport, C::BetaTester],
         )
         .local(),
         types_only(
-            "platform-access-guidance",
+            "credentialRuleTypes-platformAccessGuidance",
             &[P::AccessInteractiveGuidance],
             &[C::GlobalRegistered],
         )
         .local(),
         types_only(
-            "platform-access-virtual-assistant",
+            "credentialRuleTypes-platformAccessVirtualAssistant",
             &[P::AccessVirtualAssistant],
             &[C::GlobalAdmin, C::AssistantAccess],
+        )
+        .local(),
+    ]
+}
+
+/// The rules the platform passes to its role set on top of its cascading ones: global admins may
+/// grant global roles, global admins and support may grant the others.
+pub fn platform_role_set_rules() -> Vec<CredentialRule> {
+    vec![
+        types_only(
+            "credentialRuleTypes-platformGrantGlobalAdmins",
+            &[P::GrantGlobalAdmins],
+            &[C::GlobalAdmin],
+        )
+        .local(),
+        types_only(
+            "credentialRuleTypes-platformPlatformAdmins",
+            &[P::Grant],
+            &[C::GlobalAdmin, C::GlobalSupport],
         )
         .local(),
     ]
@@ -176,6 +195,12 @@ mod tests {
             .filter(|r| r.cascade)
             .map(|r| r.name.clone())
             .collect();
-        assert_eq!(cascading, vec!["root-global-admin", "platform-management"]);
+        assert_eq!(
+            cascading,
+            vec![
+                "credentialRuleTypes-platformGlobalAdmins",
+                "credentialRuleTypes-platformPlatformMgmt"
+            ]
+        );
     }
 }

@@ -1,10 +1,15 @@
 //! GraphQL: the `platform` query and the `Platform` type.
 
-use alkemio_authorization::graphql::Authorization;
+use alkemio_authorization::graphql::{Authorization, actor};
+use alkemio_community::RoleName;
+use alkemio_community::graphql::RoleSet;
 use alkemio_configuration::graphql::Config;
+use alkemio_contributor::graphql::User;
 use alkemio_kernel::AppError;
+use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::scalars::{DateTime, UuidScalar};
 use alkemio_metadata::Metadata;
+use async_graphql::InputObject;
 use async_graphql::{Context, Object, Result, SimpleObject};
 use tokio::sync::OnceCell;
 
@@ -70,6 +75,11 @@ impl Platform {
         Ok(Some(Authorization(service(ctx)?.authorization().await?)))
     }
 
+    /// The platform's role set: the global roles and who holds them.
+    async fn role_set(&self, ctx: &Context<'_>) -> Result<RoleSet> {
+        Ok(RoleSet(service(ctx)?.role_set().await?))
+    }
+
     /// What a client needs to know before logging in.
     async fn configuration(&self, ctx: &Context<'_>) -> Result<Config> {
         Ok(Config(service(ctx)?.client_config().clone()))
@@ -106,4 +116,74 @@ pub struct PlatformIntegrationSettings {
     pub iframe_allowed_urls: Vec<String>,
     /// Addresses that never receive notification e-mails.
     pub notification_email_blacklist: Vec<String>,
+}
+
+/// Root mutations of the platform module.
+#[derive(Debug, Default)]
+pub struct PlatformMutation;
+
+/// Which platform role to give to which actor.
+#[derive(Debug, InputObject)]
+pub struct AssignPlatformRoleInput {
+    /// The actor (a user).
+    #[graphql(name = "actorID")]
+    pub actor_id: UuidScalar,
+    /// The role.
+    pub role: RoleName,
+}
+
+/// Which platform role to take from which actor.
+#[derive(Debug, InputObject)]
+pub struct RemovePlatformRoleInput {
+    /// The actor (a user).
+    #[graphql(name = "actorID")]
+    pub actor_id: UuidScalar,
+    /// The role.
+    pub role: RoleName,
+}
+
+#[Object]
+impl PlatformMutation {
+    /// Gives a user a global role. Global roles need GRANT_GLOBAL_ADMINS on the platform's role
+    /// set; beta tester and campaign need GRANT.
+    async fn assign_platform_role_to_user(
+        &self,
+        ctx: &Context<'_>,
+        role_data: AssignPlatformRoleInput,
+    ) -> Result<User> {
+        let user = service(ctx)?
+            .assign_platform_role(&actor(ctx), ActorId(role_data.actor_id.0), role_data.role)
+            .await?;
+        Ok(User(user))
+    }
+
+    /// Takes a global role from a user, keeping at least one global admin.
+    async fn remove_platform_role_from_user(
+        &self,
+        ctx: &Context<'_>,
+        role_data: RemovePlatformRoleInput,
+    ) -> Result<User> {
+        let user = service(ctx)?
+            .remove_platform_role(&actor(ctx), ActorId(role_data.actor_id.0), role_data.role)
+            .await?;
+        Ok(User(user))
+    }
+
+    /// Recomputes the platform's authorization policies (needs AUTHORIZATION_RESET).
+    async fn authorization_policy_reset_on_platform(&self, ctx: &Context<'_>) -> Result<Platform> {
+        let service = service(ctx)?;
+        service.reset_authorization(&actor(ctx)).await?;
+        let id = service.id().await?;
+        Ok(Platform {
+            id: UuidScalar(id.0),
+            row: OnceCell::new(),
+        })
+    }
+
+    /// Starts recomputing every authorization policy in the background (needs
+    /// AUTHORIZATION_RESET); returns the id of the task that reports progress.
+    async fn authorization_policy_reset_all(&self, ctx: &Context<'_>) -> Result<String> {
+        let task = service(ctx)?.reset_all_authorization(&actor(ctx)).await?;
+        Ok(task.task_id.to_string())
+    }
 }

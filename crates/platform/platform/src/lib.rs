@@ -6,6 +6,7 @@
 
 pub mod authorization;
 pub mod graphql;
+pub mod lookup;
 pub mod model;
 mod repo;
 pub mod service;

@@ -17,6 +17,8 @@ pub struct Platform {
     pub settings: PlatformSettings,
     /// Its authorization policy.
     pub authorization_id: Option<uuid::Uuid>,
+    /// Its role set (global roles).
+    pub role_set_id: Option<alkemio_kernel::ids::RoleSetId>,
 }
 
 /// Platform-wide settings, stored as one JSON document in the reference's shape.

@@ -19,6 +19,7 @@ pub(crate) mod entity {
         pub version: i32,
         pub settings: Json,
         pub authorization_id: Option<Uuid>,
+        pub role_set_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -36,6 +37,7 @@ fn to_model(row: entity::Model) -> AppResult<Platform> {
         updated_date: row.updated_date,
         settings,
         authorization_id: row.authorization_id,
+        role_set_id: row.role_set_id.map(alkemio_kernel::ids::RoleSetId),
     })
 }
 
@@ -71,6 +73,7 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, platform: &Platform) -> 
         version: Set(1),
         settings: Set(settings),
         authorization_id: Set(platform.authorization_id),
+        role_set_id: Set(platform.role_set_id.map(|r| r.0)),
     })
     .exec_without_returning(conn)
     .await?;
@@ -87,6 +90,23 @@ pub(crate) async fn set_authorization_id(
         .col_expr(
             entity::Column::AuthorizationId,
             sea_orm::sea_query::Expr::value(authorization_id),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Points the platform at its role set.
+pub(crate) async fn set_role_set_id(
+    conn: &impl ConnectionTrait,
+    id: PlatformId,
+    role_set_id: alkemio_kernel::ids::RoleSetId,
+) -> AppResult<()> {
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::RoleSetId,
+            sea_orm::sea_query::Expr::value(role_set_id.0),
         )
         .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
         .exec(conn)

@@ -1,18 +1,26 @@
-//! Platform use cases: bootstrap and reading the singleton.
+//! Platform use cases: bootstrap, the platform's role set and global roles, and authorization
+//! resets.
 
 use std::sync::{Arc, OnceLock};
 
-use alkemio_authorization::AuthorizationPolicyType;
 use alkemio_authorization::repo::{self as auth_repo, StoredPolicy};
-use alkemio_configuration::settings::ClientConfig;
-use alkemio_kernel::ids::PlatformId;
+use alkemio_authorization::{
+    ActorContext, AuthorizationPolicy, AuthorizationPolicyType, AuthorizationPrivilege, Credential,
+    CredentialRule, CredentialType, grant_access_or_fail,
+};
+use alkemio_community::authorization::apply_role_set_policy;
+use alkemio_community::model::platform_role_definitions;
+use alkemio_community::{Role, RoleName, RolePolicy, RoleSet, RoleSetService, RoleSetType};
+use alkemio_configuration::settings::{BootstrapSettings, ClientConfig};
+use alkemio_contributor::{NewUser, User, UserService};
+use alkemio_kernel::ids::{ActorId, PlatformId, RoleId, RoleSetId, UserId};
 use alkemio_kernel::{AppError, AppResult};
 use alkemio_persistence::Database;
+use alkemio_task::{Task, TaskService};
 use chrono::{SubsecRound, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
-use crate::authorization::apply_platform_policy;
-
+use crate::authorization::{apply_platform_policy, platform_role_set_rules};
 use crate::model::{Platform, PlatformSettings};
 use crate::repo;
 
@@ -21,23 +29,98 @@ use crate::repo;
 pub struct PlatformService {
     db: Database,
     client_config: Arc<ClientConfig>,
+    bootstrap: BootstrapSettings,
+    users: UserService,
+    role_sets: RoleSetService,
+    tasks: Arc<TaskService>,
     id: Arc<OnceLock<PlatformId>>,
 }
 
+/// The users every platform starts with: e-mail, first and last name, and global role.
+fn bootstrap_users(admin_email: &str) -> [(String, &'static str, &'static str, CredentialType); 2] {
+    [
+        (
+            admin_email.to_owned(),
+            "admin",
+            "alkemio",
+            CredentialType::GlobalAdmin,
+        ),
+        (
+            "notifications@alkem.io".to_owned(),
+            "notifications",
+            "admin",
+            CredentialType::GlobalCommunityRead,
+        ),
+    ]
+}
+
+fn platform_role_set() -> RoleSet {
+    let now = Utc::now().trunc_subsecs(6);
+    let roles = platform_role_definitions()
+        .into_iter()
+        .map(|(name, credential, user_policy)| Role {
+            id: RoleId::new(),
+            name,
+            credential: Credential::global(credential),
+            parent_credentials: Vec::new(),
+            requires_entry_role: false,
+            requires_same_role_in_parent_role_set: false,
+            user_policy,
+            organization_policy: RolePolicy::NONE,
+            virtual_contributor_policy: RolePolicy::NONE,
+            created_date: now,
+            updated_date: now,
+        })
+        .collect();
+    RoleSet {
+        id: RoleSetId::new(),
+        role_set_type: RoleSetType::Platform,
+        entry_role_name: RoleName::Registered,
+        authorization_id: None,
+        parent_role_set_id: None,
+        roles,
+        created_date: now,
+        updated_date: now,
+    }
+}
+
+/// The privilege needed to give or take a platform role: `GRANT` for the feature roles anyone
+/// in support may hand out, `GRANT_GLOBAL_ADMINS` for the others.
+pub fn privilege_to_manage(role: RoleName) -> AuthorizationPrivilege {
+    match role {
+        RoleName::PlatformBetaTester | RoleName::PlatformVcCampaign => {
+            AuthorizationPrivilege::Grant
+        }
+        _ => AuthorizationPrivilege::GrantGlobalAdmins,
+    }
+}
+
 impl PlatformService {
-    /// A service over the given database and client configuration.
-    pub fn new(db: Database, client_config: Arc<ClientConfig>) -> Self {
+    /// A platform service.
+    pub fn new(
+        db: Database,
+        client_config: Arc<ClientConfig>,
+        bootstrap: BootstrapSettings,
+        users: UserService,
+        role_sets: RoleSetService,
+        tasks: Arc<TaskService>,
+    ) -> Self {
         Self {
             db,
             client_config,
+            bootstrap,
+            users,
+            role_sets,
+            tasks,
             id: Arc::default(),
         }
     }
 
-    /// Creates the platform singleton on first start; later starts find it. Returns its id.
+    /// First-start work, idempotent on later starts: the platform row, its role set, their
+    /// policies (recomputed when the rules changed), and the bootstrap users.
     pub async fn bootstrap(&self) -> AppResult<PlatformId> {
         let txn = self.db.conn().begin().await?;
-        let platform = match repo::find(&txn).await? {
+        let mut platform = match repo::find(&txn).await? {
             Some(existing) => existing,
             None => {
                 // PostgreSQL keeps microseconds; truncate so a value reads back as written.
@@ -48,56 +131,216 @@ impl PlatformService {
                     updated_date: now,
                     settings: PlatformSettings::default(),
                     authorization_id: None,
+                    role_set_id: None,
                 };
                 repo::insert(&txn, &platform).await?;
                 tracing::info!(platform.id = %platform.id, "bootstrapped the platform");
                 platform
             }
         };
-        self.ensure_authorization(&txn, &platform).await?;
+        if platform.role_set_id.is_none() {
+            let set = platform_role_set();
+            self.role_sets.create_in(&txn, &set).await?;
+            repo::set_role_set_id(&txn, platform.id, set.id).await?;
+            platform.role_set_id = Some(set.id);
+        }
+        self.apply_authorization(&txn, &platform).await?;
         txn.commit().await?;
         let _ = self.id.set(platform.id);
+        self.bootstrap_users().await?;
         Ok(platform.id)
     }
 
-    /// Makes sure the platform has its policy and that the policy has the current rules
-    /// (computed on every start, so a new release's rules apply without a manual reset).
-    async fn ensure_authorization(
+    async fn bootstrap_users(&self) -> AppResult<()> {
+        for (email, first, last, role_credential) in bootstrap_users(&self.bootstrap.admin_email) {
+            if self.users.user_by_email(&email).await?.is_some() {
+                continue;
+            }
+            let new = NewUser {
+                email,
+                first_name: first.to_owned(),
+                last_name: last.to_owned(),
+                authentication_id: None,
+            };
+            let user = self
+                .users
+                .register(new, &[Credential::global(role_credential)])
+                .await?;
+            tracing::info!(user.id = %user.id, role = %role_credential, "bootstrap user created");
+        }
+        Ok(())
+    }
+
+    /// Recomputes the platform and role-set policies, saving those whose rules changed.
+    async fn apply_authorization(
         &self,
         txn: &impl ConnectionTrait,
         platform: &Platform,
     ) -> AppResult<()> {
-        let existing = match platform.authorization_id {
-            Some(id) => auth_repo::load(txn, id).await?.map(|s| s.policy),
-            None => None,
+        let load = |id: Option<uuid::Uuid>| async move {
+            match id {
+                Some(id) => auth_repo::load(txn, id).await.map(|s| s.map(|s| s.policy)),
+                None => Ok(None),
+            }
         };
+        let existing = load(platform.authorization_id).await?;
         let mut policy = existing
             .clone()
             .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::Platform));
         apply_platform_policy(&mut policy);
+        let mut changed: Vec<AuthorizationPolicy> = Vec::new();
         if existing.as_ref() != Some(&policy) {
-            auth_repo::save_all(txn, std::slice::from_ref(&policy)).await?;
-            tracing::info!(authorization.id = %policy.id, "platform authorization policy computed");
+            changed.push(policy.clone());
         }
         if platform.authorization_id != Some(policy.id) {
             repo::set_authorization_id(txn, platform.id, policy.id).await?;
         }
+        if let Some(set_id) = platform.role_set_id {
+            let set = self.role_sets.get_in(txn, set_id).await?;
+            let existing = load(set.authorization_id).await?;
+            let mut set_policy = existing
+                .clone()
+                .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::RoleSet));
+            apply_role_set_policy(&mut set_policy, &policy, platform_role_set_rules());
+            if existing.as_ref() != Some(&set_policy) {
+                changed.push(set_policy.clone());
+            }
+            if set.authorization_id != Some(set_policy.id) {
+                self.role_sets
+                    .set_authorization_in(txn, set.id, set_policy.id)
+                    .await?;
+            }
+        }
+        if !changed.is_empty() {
+            auth_repo::save_all(txn, &changed).await?;
+            tracing::info!(
+                policies = changed.len(),
+                "platform authorization policies computed"
+            );
+        }
         Ok(())
     }
 
-    /// Recomputes the platform's policy and saves it (the reference's reset on the platform).
-    pub async fn reset_authorization(&self) -> AppResult<()> {
-        let txn = self.db.conn().begin().await?;
-        let platform = match self.id.get() {
-            Some(id) => repo::find_by_id(&txn, *id).await?,
-            None => repo::find(&txn).await?,
+    async fn platform_in(&self, conn: &impl ConnectionTrait) -> AppResult<Platform> {
+        match self.id.get() {
+            Some(id) => repo::find_by_id(conn, *id).await?,
+            None => repo::find(conn).await?,
         }
-        .ok_or_else(|| {
-            AppError::internal_msg("the platform row is missing: bootstrap has not run")
-        })?;
-        self.ensure_authorization(&txn, &platform).await?;
+        .ok_or_else(|| AppError::internal_msg("the platform row is missing: bootstrap has not run"))
+    }
+
+    /// Recomputes the platform's policies (`authorizationPolicyResetOnPlatform`), after checking
+    /// that the caller holds `AUTHORIZATION_RESET` on the platform.
+    pub async fn reset_authorization(&self, caller: &ActorContext) -> AppResult<()> {
+        let policy = self.authorization().await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            Some(&policy.policy),
+            AuthorizationPrivilege::AuthorizationReset,
+            "reset the platform's authorization",
+        )?;
+        self.reset_platform_policies().await
+    }
+
+    async fn reset_platform_policies(&self) -> AppResult<()> {
+        let txn = self.db.conn().begin().await?;
+        let platform = self.platform_in(&txn).await?;
+        self.apply_authorization(&txn, &platform).await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Starts resetting every policy (platform, then every user) in the background, after
+    /// checking `AUTHORIZATION_RESET` on the platform. Returns the task that reports progress.
+    pub async fn reset_all_authorization(&self, caller: &ActorContext) -> AppResult<Task> {
+        let policy = self.authorization().await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            Some(&policy.policy),
+            AuthorizationPrivilege::AuthorizationReset,
+            "reset all authorization policies",
+        )?;
+        let users = self.users.all_ids().await?;
+        let task = self
+            .tasks
+            .create("authorization-reset", users.len() + 1)
+            .await;
+        let this = self.clone();
+        let task_id = task.task_id;
+        tokio::spawn(async move {
+            match this.reset_platform_policies().await {
+                Ok(()) => {
+                    this.tasks
+                        .record(
+                            task_id,
+                            "Finished resetting authorization for the platform.".into(),
+                            false,
+                        )
+                        .await
+                }
+                Err(e) => {
+                    e.log();
+                    this.tasks
+                        .record(
+                            task_id,
+                            format!("Resetting the platform failed (error {}).", e.error_id()),
+                            true,
+                        )
+                        .await;
+                }
+            }
+            for user in users {
+                match this.users.reset_authorization(user).await {
+                    Ok(()) => {
+                        this.tasks
+                            .record(
+                                task_id,
+                                format!(
+                                    "Finished resetting authorization for user with id {user}."
+                                ),
+                                false,
+                            )
+                            .await;
+                    }
+                    Err(e) => {
+                        e.log();
+                        this.tasks
+                            .record(
+                                task_id,
+                                format!(
+                                    "Resetting authorization for user {user} failed (error {}).",
+                                    e.error_id()
+                                ),
+                                true,
+                            )
+                            .await;
+                    }
+                }
+            }
+        });
+        Ok(task)
+    }
+
+    /// The platform id, known without a query once bootstrap ran.
+    pub async fn id(&self) -> AppResult<PlatformId> {
+        if let Some(id) = self.id.get() {
+            return Ok(*id);
+        }
+        let platform = self.get().await?;
+        let _ = self.id.set(platform.id);
+        Ok(platform.id)
+    }
+
+    /// The platform singleton.
+    pub async fn get(&self) -> AppResult<Platform> {
+        self.platform_in(self.db.conn()).await
+    }
+
+    /// The client-facing configuration.
+    pub fn client_config(&self) -> &ClientConfig {
+        &self.client_config
     }
 
     /// The platform's stored authorization policy.
@@ -113,29 +356,76 @@ impl PlatformService {
         })
     }
 
-    /// The platform id, known without a query once bootstrap ran.
-    pub async fn id(&self) -> AppResult<PlatformId> {
-        if let Some(id) = self.id.get() {
-            return Ok(*id);
-        }
+    /// The platform's role set.
+    pub async fn role_set(&self) -> AppResult<RoleSet> {
         let platform = self.get().await?;
-        let _ = self.id.set(platform.id);
-        Ok(platform.id)
+        let id = platform
+            .role_set_id
+            .ok_or_else(|| AppError::internal_msg("the platform has no role set"))?;
+        self.role_sets.get(id).await
     }
 
-    /// The platform singleton.
-    pub async fn get(&self) -> AppResult<Platform> {
-        let found = match self.id.get() {
-            Some(id) => repo::find_by_id(self.db.conn(), *id).await?,
-            None => repo::find(self.db.conn()).await?,
-        };
-        found.ok_or_else(|| {
-            AppError::internal_msg("the platform row is missing: bootstrap has not run")
+    async fn role_set_policy(&self, set: &RoleSet) -> AppResult<Option<AuthorizationPolicy>> {
+        Ok(match set.authorization_id {
+            Some(id) => auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy),
+            None => None,
         })
     }
 
-    /// The client-facing configuration.
-    pub fn client_config(&self) -> &ClientConfig {
-        &self.client_config
+    /// Gives a user a platform role (`assignPlatformRoleToUser`).
+    pub async fn assign_platform_role(
+        &self,
+        caller: &ActorContext,
+        actor: ActorId,
+        role: RoleName,
+    ) -> AppResult<User> {
+        let set = self.role_set().await?;
+        let policy = self.role_set_policy(&set).await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref(),
+            privilege_to_manage(role),
+            &format!("assign platform role '{role}'"),
+        )?;
+        self.role_sets.assign(&set, role, actor).await?;
+        self.users
+            .user(UserId(actor.0))
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {actor} not found")))
+    }
+
+    /// Takes a platform role from a user (`removePlatformRoleFromUser`). A user may give up
+    /// their own beta-tester and campaign roles.
+    pub async fn remove_platform_role(
+        &self,
+        caller: &ActorContext,
+        actor: ActorId,
+        role: RoleName,
+    ) -> AppResult<User> {
+        let set = self.role_set().await?;
+        let mut policy = self.role_set_policy(&set).await?;
+        if privilege_to_manage(role) == AuthorizationPrivilege::Grant
+            && let Some(policy) = policy.as_mut()
+        {
+            // In memory only, for this request: the user may remove themself.
+            policy.add_credential_rules([CredentialRule::new(
+                "credentialRule-roleSetSelfRemoval",
+                vec![Credential::new(CredentialType::UserSelfManagement, actor)],
+                &[AuthorizationPrivilege::Grant],
+            )]);
+        }
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref(),
+            privilege_to_manage(role),
+            &format!("remove platform role '{role}'"),
+        )?;
+        self.role_sets.remove(&set, role, actor).await?;
+        self.users
+            .user(UserId(actor.0))
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {actor} not found")))
     }
 }

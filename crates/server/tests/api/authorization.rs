@@ -25,7 +25,7 @@ async fn platform_policy_is_stored_and_evaluated_for_the_caller(backend: Backend
     let rules = auth["credentialRules"].as_array().unwrap();
     let root = rules
         .iter()
-        .find(|r| r["name"] == "root-global-admin")
+        .find(|r| r["name"] == "credentialRuleTypes-platformGlobalAdmins")
         .expect("the root rule");
     assert_eq!(
         root["criterias"],

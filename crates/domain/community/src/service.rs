@@ -1,0 +1,175 @@
+//! Role-set use cases: who holds which role, and assigning and removing roles within the
+//! role's limits.
+
+use alkemio_authorization::Credential;
+use alkemio_contributor::{ActorService, ActorType};
+use alkemio_kernel::ids::{ActorId, RoleSetId};
+use alkemio_kernel::{AppError, AppResult, ErrorStatus};
+use alkemio_persistence::Database;
+use sea_orm::{ConnectionTrait, TransactionTrait};
+
+use crate::model::{Role, RoleName, RolePolicy, RoleSet};
+use crate::repo;
+
+/// Role sets.
+#[derive(Debug, Clone)]
+pub struct RoleSetService {
+    db: Database,
+    actors: ActorService,
+}
+
+fn policy_for(role: &Role, actor_type: ActorType) -> AppResult<RolePolicy> {
+    match actor_type {
+        ActorType::User => Ok(role.user_policy),
+        ActorType::Organization => Ok(role.organization_policy),
+        ActorType::VirtualContributor => Ok(role.virtual_contributor_policy),
+        other => Err(AppError::bad_input(format!(
+            "Actors of type {} cannot hold roles",
+            other.as_str()
+        ))),
+    }
+}
+
+impl RoleSetService {
+    /// A service over the database and the actors' credentials.
+    pub fn new(db: Database, actors: ActorService) -> Self {
+        Self { db, actors }
+    }
+
+    /// Stores a new role set inside the caller's transaction.
+    pub async fn create_in(&self, conn: &impl ConnectionTrait, set: &RoleSet) -> AppResult<()> {
+        repo::insert(conn, set).await
+    }
+
+    /// Points a role set at its policy, inside the caller's transaction.
+    pub async fn set_authorization_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: RoleSetId,
+        policy: uuid::Uuid,
+    ) -> AppResult<()> {
+        repo::set_authorization_id(conn, id, policy).await
+    }
+
+    /// A role set, read through the caller's connection or transaction.
+    pub async fn get_in(&self, conn: &impl ConnectionTrait, id: RoleSetId) -> AppResult<RoleSet> {
+        repo::find(conn, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Role set {id} not found")))
+    }
+
+    /// A role set.
+    pub async fn get(&self, id: RoleSetId) -> AppResult<RoleSet> {
+        self.get_in(self.db.conn(), id).await
+    }
+
+    fn role<'a>(set: &'a RoleSet, name: RoleName) -> AppResult<&'a Role> {
+        set.role(name).ok_or_else(|| {
+            AppError::new(
+                ErrorStatus::RoleSetRole,
+                format!("Role set {} has no role '{}'", set.id, name),
+            )
+        })
+    }
+
+    /// Gives `actor` the role. Returns `false` when it already held it. Fails when the actor does
+    /// not exist, cannot hold roles, is not a member of the parent role set, or the role is full.
+    pub async fn assign(&self, set: &RoleSet, name: RoleName, actor: ActorId) -> AppResult<bool> {
+        let role = Self::role(set, name)?;
+        let txn = self.db.conn().begin().await?;
+        let found = self
+            .actors
+            .actor_in(&txn, actor)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Actor {actor} not found")))?;
+        let held = self.actors.credentials_in(&txn, actor).await?;
+        if held.contains(&role.credential) {
+            return Ok(false);
+        }
+        if let Some(parent_id) = set.parent_role_set_id {
+            let parent = self.get_in(&txn, parent_id).await?;
+            let entry = Self::role(&parent, parent.entry_role_name)?;
+            if !held.contains(&entry.credential) {
+                return Err(AppError::new(
+                    ErrorStatus::RoleSetRole,
+                    format!(
+                        "Actor {actor} must be a member of the parent community to get role '{name}'"
+                    ),
+                ));
+            }
+        }
+        let limits = policy_for(role, found.actor_type)?;
+        if limits.maximum >= 0 {
+            let count = self
+                .actors
+                .count_holders(&txn, &role.credential, found.actor_type)
+                .await?;
+            if count >= u64::try_from(limits.maximum).unwrap_or(0) {
+                return Err(AppError::new(
+                    ErrorStatus::RoleSetPolicyRoleLimitsViolated,
+                    format!(
+                        "Max limit of {} reached for role '{name}': {}",
+                        found.actor_type.as_str(),
+                        limits.maximum
+                    ),
+                ));
+            }
+        }
+        let granted = self.actors.grant_in(&txn, actor, &role.credential).await?;
+        txn.commit().await?;
+        self.actors.invalidate(actor).await?;
+        Ok(granted)
+    }
+
+    /// Takes the role from `actor`. Returns `false` when it did not hold it. Fails when removing
+    /// it would leave fewer holders than the role's minimum.
+    ///
+    /// The reference checks the minimum before looking at whether the actor holds the role, so
+    /// with exactly one global admin, removing that role from anybody fails; here only a removal
+    /// that really takes a holder away is checked.
+    pub async fn remove(&self, set: &RoleSet, name: RoleName, actor: ActorId) -> AppResult<bool> {
+        let role = Self::role(set, name)?;
+        let txn = self.db.conn().begin().await?;
+        let found = self
+            .actors
+            .actor_in(&txn, actor)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Actor {actor} not found")))?;
+        let held = self.actors.credentials_in(&txn, actor).await?;
+        if !held.contains(&role.credential) {
+            return Ok(false);
+        }
+        let limits = policy_for(role, found.actor_type)?;
+        let count = self
+            .actors
+            .count_holders(&txn, &role.credential, found.actor_type)
+            .await?;
+        if limits.minimum > 0 && count <= u64::try_from(limits.minimum).unwrap_or(0) {
+            return Err(AppError::new(
+                ErrorStatus::RoleSetPolicyRoleLimitsViolated,
+                format!(
+                    "Min limit of {} reached for role '{name}': {}, cannot remove",
+                    found.actor_type.as_str(),
+                    limits.minimum
+                ),
+            ));
+        }
+        let revoked = self.actors.revoke_in(&txn, actor, &role.credential).await?;
+        txn.commit().await?;
+        self.actors.invalidate(actor).await?;
+        Ok(revoked)
+    }
+
+    /// The actors holding a role.
+    pub async fn holders(&self, set: &RoleSet, name: RoleName) -> AppResult<Vec<ActorId>> {
+        let role = Self::role(set, name)?;
+        self.actors
+            .actors_with(self.db.conn(), &role.credential)
+            .await
+    }
+
+    /// The roles of `set` the credentials include.
+    pub fn roles_of(set: &RoleSet, credentials: &[Credential]) -> Vec<RoleName> {
+        set.roles_held(credentials)
+    }
+}

@@ -1,0 +1,185 @@
+//! GraphQL: `lookup`, direct access to entities and policies by id, with privilege checks.
+
+use alkemio_authorization::graphql::{Authorization, actor, load_policy};
+use alkemio_authorization::{AuthorizationPrivilege, grant_access_or_fail};
+use alkemio_community::RoleSetService;
+use alkemio_community::graphql::RoleSet;
+use alkemio_contributor::graphql::User;
+use alkemio_contributor::{ActorService, UserService};
+use alkemio_kernel::ids::{RoleSetId, UserId};
+use alkemio_kernel::scalars::UuidScalar;
+use alkemio_kernel::{AppError, AppResult};
+use async_graphql::{Context, Object, Result};
+
+use crate::service::PlatformService;
+
+fn data<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> AppResult<&'a T> {
+    ctx.data::<T>()
+        .map_err(|e| AppError::internal_msg(format_args!("schema data missing: {}", e.message)))
+}
+
+async fn require_platform_admin(ctx: &Context<'_>, action: &str) -> AppResult<()> {
+    let platform = data::<PlatformService>(ctx)?.authorization().await?;
+    let caller = actor(ctx);
+    grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        Some(&platform.policy),
+        AuthorizationPrivilege::PlatformAdmin,
+        action,
+    )
+}
+
+async fn user_or_fail(ctx: &Context<'_>, id: UuidScalar) -> AppResult<alkemio_contributor::User> {
+    data::<UserService>(ctx)?
+        .user(UserId(id.0))
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("User {id} not found")))
+}
+
+/// Root query field `lookup`.
+#[derive(Debug, Default)]
+pub struct LookupQuery;
+
+#[Object]
+impl LookupQuery {
+    /// Direct access to entities by id.
+    async fn lookup(&self) -> LookupQueryResults {
+        LookupQueryResults
+    }
+}
+
+/// Entities by id.
+#[derive(Debug, Clone, Copy)]
+pub struct LookupQueryResults;
+
+#[Object(name = "LookupQueryResults")]
+impl LookupQueryResults {
+    /// An authorization policy (needs PLATFORM_ADMIN on the platform).
+    async fn authorization_policy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Authorization>> {
+        let policy = load_policy(ctx, id.0).await?.ok_or_else(|| {
+            AppError::not_found(format!(
+                "Not able to locate Authorization Policy with the specified ID: {id}"
+            ))
+        })?;
+        require_platform_admin(ctx, "look up an authorization policy").await?;
+        Ok(Some(Authorization(policy)))
+    }
+
+    /// The privileges a user holds on a policy (needs PLATFORM_ADMIN on the platform).
+    async fn authorization_privileges_for_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "userID")] user_id: UuidScalar,
+        #[graphql(name = "authorizationPolicyID")] authorization_policy_id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        require_platform_admin(ctx, "read another user's privileges").await?;
+        let policy = load_policy(ctx, authorization_policy_id.0).await?.ok_or_else(|| {
+            AppError::not_found(format!("Not able to locate Authorization Policy with the specified ID: {authorization_policy_id}"))
+        })?;
+        let user = user_or_fail(ctx, user_id).await?;
+        let credentials = data::<ActorService>(ctx)?
+            .credentials(user.id.into())
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            policy
+                .policy
+                .granted_privileges(&credentials)?
+                .into_iter()
+                .collect(),
+        ))
+    }
+
+    /// The caller's privileges on entities by id.
+    async fn my_privileges(&self) -> Option<LookupMyPrivilegesQueryResults> {
+        Some(LookupMyPrivilegesQueryResults)
+    }
+
+    /// A user (needs READ on the user).
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<User>> {
+        let user = user_or_fail(ctx, id).await?;
+        let policy = match user.authorization_id {
+            Some(pid) => load_policy(ctx, pid).await?,
+            None => None,
+        };
+        let caller = actor(ctx);
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref().map(|p| &p.policy),
+            AuthorizationPrivilege::Read,
+            "look up a user",
+        )?;
+        Ok(Some(User(user)))
+    }
+
+    /// A role set.
+    async fn role_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<RoleSet>> {
+        Ok(Some(RoleSet(
+            data::<RoleSetService>(ctx)?.get(RoleSetId(id.0)).await?,
+        )))
+    }
+}
+
+/// The caller's privileges on entities by id.
+#[derive(Debug, Clone, Copy)]
+pub struct LookupMyPrivilegesQueryResults;
+
+async fn my_privileges_on(
+    ctx: &Context<'_>,
+    policy: Option<uuid::Uuid>,
+) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+    let Some(policy_id) = policy else {
+        return Err(AppError::new(
+            alkemio_kernel::ErrorStatus::RelationNotLoaded,
+            "The entity has no authorization policy",
+        )
+        .into());
+    };
+    let policy = load_policy(ctx, policy_id).await?.ok_or_else(|| {
+        AppError::internal_msg(format_args!("authorization policy {policy_id} is missing"))
+    })?;
+    Ok(Some(
+        policy
+            .policy
+            .granted_privileges(&actor(ctx).credentials)?
+            .into_iter()
+            .collect(),
+    ))
+}
+
+#[Object(name = "LookupMyPrivilegesQueryResults")]
+impl LookupMyPrivilegesQueryResults {
+    /// The caller's privileges on a user.
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let user = user_or_fail(ctx, id).await?;
+        my_privileges_on(ctx, user.authorization_id).await
+    }
+
+    /// The caller's privileges on a role set.
+    async fn role_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let set = data::<RoleSetService>(ctx)?.get(RoleSetId(id.0)).await?;
+        my_privileges_on(ctx, set.authorization_id).await
+    }
+}
