@@ -63,7 +63,7 @@ impl RoleSetService {
         self.get_in(self.db.conn(), id).await
     }
 
-    fn role<'a>(set: &'a RoleSet, name: RoleName) -> AppResult<&'a Role> {
+    fn role(set: &RoleSet, name: RoleName) -> AppResult<&Role> {
         set.role(name).ok_or_else(|| {
             AppError::new(
                 ErrorStatus::RoleSetRole,
