@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use alkemio_configuration::{Env, Settings};
+use alkemio_contributor::NewUser;
 use alkemio_persistence::Database;
 use clap::{Parser, Subcommand};
 
@@ -27,6 +28,14 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) to standard output.
     PrintSchema,
+    /// Print a bearer token for a user, creating the user when no user has that e-mail
+    /// (needs non-interactive login: on by default without an identity provider, outside
+    /// production).
+    Token {
+        /// The user's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -59,6 +68,7 @@ pub fn main() -> ExitCode {
         match command {
             Command::Serve | Command::PrintSchema => serve(settings).await,
             Command::Migrate => migrate(settings).await,
+            Command::Token { email } => token(settings, &email).await,
         }
     });
     match result {
@@ -95,5 +105,42 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
         applied.len()
     );
     db.close().await;
+    Ok(())
+}
+
+async fn token(settings: Settings, email: &str) -> anyhow::Result<()> {
+    let core = crate::startup::Core::build(&settings).await?;
+    let tokens = core.authenticator.non_interactive().ok_or_else(|| {
+        anyhow::anyhow!("non-interactive login is disabled (set ENABLE_NON_INTERACTIVE_LOGIN=true outside production)")
+    })?;
+    let users = &core.services.users;
+    let user = match users
+        .user_by_email(email)
+        .await
+        .map_err(startup::to_anyhow)?
+    {
+        Some(user) => user,
+        None => {
+            let local = email.split('@').next().unwrap_or(email);
+            let new = NewUser {
+                email: email.to_owned(),
+                first_name: local.to_owned(),
+                last_name: String::new(),
+                authentication_id: None,
+            };
+            let user = users.register(new, &[]).await.map_err(startup::to_anyhow)?;
+            eprintln!("created user {} ({})", user.name_id, user.id);
+            user
+        }
+    };
+    let minted = tokens
+        .mint(user.id.0, user.authentication_id.as_deref())
+        .map_err(startup::to_anyhow)?;
+    println!("{}", minted.token);
+    eprintln!(
+        "bearer token for {} ({}); in GraphiQL add the header  {{\"Authorization\": \"Bearer <token>\"}}",
+        user.email, user.id
+    );
+    core.db.close().await;
     Ok(())
 }

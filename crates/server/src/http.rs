@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use alkemio_api::AlkemioSchema;
+use alkemio_authentication::resolve::IdentityResolver;
+use alkemio_authentication::{AuthFailure, Authenticator};
 use alkemio_cache::Cache;
 use alkemio_configuration::Settings;
 use alkemio_configuration::settings::CorsSettings;
-use alkemio_contributor::ActorService;
 use alkemio_kernel::ErrorStatus;
 use alkemio_kernel::error::extensions_for;
 use alkemio_persistence::Database;
@@ -35,8 +36,10 @@ pub struct AppState {
     pub db: Database,
     /// The cache (health checks).
     pub cache: Cache,
-    /// Actors' credentials (authentication).
-    pub actors: ActorService,
+    /// Turns request headers into the caller's actor context.
+    pub authenticator: Authenticator,
+    /// Maps identity-provider identities to users.
+    pub resolver: IdentityResolver,
     /// The settings.
     pub settings: Arc<Settings>,
 }
@@ -62,7 +65,15 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphiql", get(graphiql))
         .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready));
+        .route("/health/ready", get(health::ready))
+        .route(
+            "/api/auth/non-interactive-login",
+            axum::routing::post(crate::auth_routes::non_interactive_login),
+        )
+        .route(
+            "/rest/internal/identity/resolve",
+            axum::routing::post(crate::auth_routes::resolve_identity),
+        );
     for path in GRAPHQL_PATHS {
         router = router.route(path, get(graphql_get).post(graphql_post));
     }
@@ -158,8 +169,27 @@ fn payload_too_large(limit: u64) -> Response {
     )
 }
 
+/// 401 with one `UNAUTHENTICATED` GraphQL error naming why the token was refused.
+fn unauthenticated(failure: &AuthFailure) -> Response {
+    let error_id = Uuid::new_v4();
+    let mut ext = extensions_for(ErrorStatus::Unauthenticated, error_id);
+    ext.set("error_code", failure.error_code.as_str());
+    let mut error = ServerError::new("unauthenticated", None);
+    error.extensions = Some(ext);
+    tracing::info!(error.id = %error_id, auth.error_code = %failure.error_code, "bearer token refused");
+    (
+        StatusCode::UNAUTHORIZED,
+        axum::Json(async_graphql::Response::from_errors(vec![error])),
+    )
+        .into_response()
+}
+
 async fn execute(state: &AppState, headers: &HeaderMap, request: BatchRequest) -> Response {
-    let request = request.data(crate::identity::actor_context(headers));
+    let actor = match state.authenticator.authenticate(headers).await {
+        Ok(actor) => actor,
+        Err(failure) => return unauthenticated(&failure),
+    };
+    let request = request.data(actor);
     let response: BatchResponse = state.schema.execute_batch(request).await;
     let mut res = axum::Json(&response).into_response();
     if let Some(v) = response
@@ -224,10 +254,21 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             Ok(u) => u,
             Err(rejection) => return rejection.into_response(),
         };
+        // Credentials come from the upgrade request only, as in the reference.
+        let actor = match state.authenticator.authenticate(&parts.headers).await {
+            Ok(actor) => actor,
+            Err(failure) => return unauthenticated(&failure),
+        };
         let schema = state.schema.clone();
         return upgrade
             .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-            .on_upgrade(move |socket| GraphQLWebSocket::new(socket, schema, protocol).serve());
+            .on_upgrade(move |socket| {
+                let mut data = async_graphql::Data::default();
+                data.insert(actor);
+                GraphQLWebSocket::new(socket, schema, protocol)
+                    .with_data(data)
+                    .serve()
+            });
     }
     match async_graphql::http::parse_query_string(parts.uri.query().unwrap_or_default()) {
         Ok(request) => execute(&state, &parts.headers, BatchRequest::Single(request)).await,

@@ -2,10 +2,10 @@
 //! shutdown, health probes, telemetry, the command line). Domain logic lives in the feature
 //! crates; the GraphQL schema in `alkemio-api`.
 
+pub mod auth_routes;
 pub mod cli;
 pub mod health;
 pub mod http;
-pub mod identity;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;

@@ -7,9 +7,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use alkemio_api::SchemaServices;
+use alkemio_authentication::Authenticator;
+use alkemio_authentication::jwks::HydraVerifier;
+use alkemio_authentication::kratos::KratosClient;
+use alkemio_authentication::resolve::IdentityResolver;
+use alkemio_authentication::tokens::NonInteractiveTokens;
 use alkemio_cache::Cache;
 use alkemio_community::RoleSetService;
 use alkemio_configuration::Settings;
+use alkemio_configuration::settings::NonInteractiveLogin;
 use alkemio_contributor::{ActorService, UserService};
 use alkemio_kernel::AppError;
 use alkemio_persistence::Database;
@@ -28,16 +34,64 @@ pub struct Application {
     state: AppState,
 }
 
+/// Installs the process-wide TLS crypto provider (several crates bring rustls; one provider
+/// must be chosen before any TLS client is built). Safe to call more than once.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
+/// The authenticator for the configured strategies.
+pub fn build_authenticator(
+    settings: &Settings,
+    http: &reqwest::Client,
+    actors: ActorService,
+) -> anyhow::Result<Authenticator> {
+    let non_interactive = match &settings.identity.non_interactive {
+        NonInteractiveLogin::Disabled => None,
+        NonInteractiveLogin::Enabled { key, ttl } => {
+            let key = match key {
+                Some(key) => key.clone(),
+                None => NonInteractiveTokens::load_or_generate_key(&settings.data_dir)
+                    .map_err(to_anyhow)?,
+            };
+            Some(NonInteractiveTokens::new(&key, *ttl).map_err(to_anyhow)?)
+        }
+    };
+    let hydra = settings
+        .identity
+        .hydra
+        .clone()
+        .map(|h| Arc::new(HydraVerifier::new(h, http.clone())));
+    Ok(Authenticator::new(non_interactive, hydra, actors))
+}
+
 /// Turns an [`AppError`] into an `anyhow` error for start-up reporting (full cause included:
 /// this goes to the operator, not to a client).
 pub fn to_anyhow(err: AppError) -> anyhow::Error {
     anyhow::anyhow!("{err:?}")
 }
 
-impl Application {
-    /// Connects and migrates the database, bootstraps the platform, builds the schema and
-    /// binds the listener.
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+/// Everything the server runs on, short of the HTTP listener: the database (migrated), caches,
+/// services (the platform bootstrapped) and authentication. Shared by `serve` and the
+/// commands that work on the data directly (`token`).
+#[derive(Debug, Clone)]
+pub struct Core {
+    /// The database.
+    pub db: Database,
+    /// The cache.
+    pub cache: Cache,
+    /// What the schema's resolvers use.
+    pub services: SchemaServices,
+    /// Request authentication.
+    pub authenticator: Authenticator,
+    /// Identity resolution.
+    pub resolver: IdentityResolver,
+}
+
+impl Core {
+    /// Connects and migrates the database, connects the cache and bootstraps the platform.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        install_crypto_provider();
         let db = Database::connect(&settings.database)
             .await
             .map_err(to_anyhow)?;
@@ -60,15 +114,38 @@ impl Application {
         );
         platform.bootstrap().await.map_err(to_anyhow)?;
 
+        let http_client = reqwest::Client::builder()
+            .user_agent(concat!("alkemio-server/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("building the HTTP client")?;
+        let authenticator = build_authenticator(settings, &http_client, actors.clone())?;
+        let resolver = IdentityResolver::new(
+            KratosClient::new(settings.identity.kratos.clone(), http_client),
+            users.clone(),
+        );
         let services = SchemaServices {
             db: db.clone(),
             platform,
-            actors: actors.clone(),
+            actors,
             users,
             role_sets,
             tasks,
         };
-        let schema = alkemio_api::build_schema(services, &settings.graphql);
+        Ok(Self {
+            db,
+            cache,
+            services,
+            authenticator,
+            resolver,
+        })
+    }
+}
+
+impl Application {
+    /// Builds the core, the schema and the router, and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let core = Core::build(&settings).await?;
+        let schema = alkemio_api::build_schema(core.services, &settings.graphql);
         let addr = SocketAddr::new(settings.http.bind_address, settings.http.port);
         let listener = TcpListener::bind(addr)
             .await
@@ -76,9 +153,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = AppState {
             schema,
-            db,
-            cache,
-            actors,
+            db: core.db,
+            cache: core.cache,
+            authenticator: core.authenticator,
+            resolver: core.resolver,
             settings: Arc::new(settings),
         };
         Ok(Self {

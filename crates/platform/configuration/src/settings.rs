@@ -89,6 +89,23 @@ pub struct KratosSettings {
     pub admin_url: Option<String>,
 }
 
+/// Decodes a signing key written as hex (an even number of hex digits) or as base64, as the
+/// reference does.
+pub fn decode_key(raw: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    if !raw.is_empty() && raw.len() % 2 == 0 && raw.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return (0..raw.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&raw[i..i + 2], 16).ok())
+            .collect();
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(raw)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(raw))
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw))
+        .ok()
+}
+
 /// Shortest accepted non-interactive signing key, in bytes.
 pub const MIN_SIGNING_KEY_BYTES: usize = 32;
 
@@ -129,7 +146,12 @@ fn identity_settings(env: &Env, production: bool) -> Result<IdentitySettings, Co
     };
     let key = env
         .get("NON_INTERACTIVE_LOGIN_SIGNING_KEY")
-        .map(|k| k.as_bytes().to_vec());
+        .map(|k| {
+            decode_key(k.trim()).ok_or_else(|| {
+                ConfigError::new("NON_INTERACTIVE_LOGIN_SIGNING_KEY", "must be hex or base64")
+            })
+        })
+        .transpose()?;
     let explicitly = env
         .get("ENABLE_NON_INTERACTIVE_LOGIN")
         .map(|_| env.bool("ENABLE_NON_INTERACTIVE_LOGIN", false))
@@ -707,7 +729,10 @@ mod tests {
         );
         let env = Env::from_pairs([
             ("ENVIRONMENT", "production"),
-            ("NON_INTERACTIVE_LOGIN_SIGNING_KEY", "k".repeat(40).as_str()),
+            (
+                "NON_INTERACTIVE_LOGIN_SIGNING_KEY",
+                "ab".repeat(40).as_str(),
+            ),
         ]);
         assert_eq!(
             Settings::from_env(&env).unwrap_err().var,

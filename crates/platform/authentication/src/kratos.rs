@@ -1,0 +1,184 @@
+//! A client for the two Kratos APIs the server uses: the native (API) password login flow on the
+//! public API, and identity look-up on the admin API.
+
+use std::time::Duration;
+
+use alkemio_configuration::settings::KratosSettings;
+use serde::Deserialize;
+use serde_json::json;
+
+/// How long one Kratos call may take.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What went wrong talking to Kratos.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KratosError {
+    /// Kratos refused the credentials (or the flow).
+    InvalidCredentials,
+    /// Kratos is rate-limiting.
+    RateLimited,
+    /// Kratos is not configured, unreachable, or answered with a server error.
+    Unavailable(String),
+}
+
+/// The parts of a Kratos identity the server uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KratosIdentity {
+    /// The identity id (the user's authentication id).
+    pub id: String,
+    /// The `email` trait.
+    pub email: Option<String>,
+    /// The `name.first` trait.
+    pub first_name: String,
+    /// The `name.last` trait.
+    pub last_name: String,
+}
+
+#[derive(Deserialize)]
+struct RawIdentity {
+    id: String,
+    #[serde(default)]
+    traits: RawTraits,
+}
+
+#[derive(Deserialize, Default)]
+struct RawTraits {
+    email: Option<String>,
+    #[serde(default)]
+    name: RawName,
+}
+
+#[derive(Deserialize, Default)]
+struct RawName {
+    #[serde(default)]
+    first: String,
+    #[serde(default)]
+    last: String,
+}
+
+impl From<RawIdentity> for KratosIdentity {
+    fn from(raw: RawIdentity) -> Self {
+        Self {
+            id: raw.id,
+            email: raw.traits.email,
+            first_name: raw.traits.name.first,
+            last_name: raw.traits.name.last,
+        }
+    }
+}
+
+/// The Kratos client.
+#[derive(Debug, Clone)]
+pub struct KratosClient {
+    settings: KratosSettings,
+    http: reqwest::Client,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> KratosError {
+    KratosError::Unavailable(e.to_string())
+}
+
+impl KratosClient {
+    /// A client for the configured endpoints.
+    pub fn new(settings: KratosSettings, http: reqwest::Client) -> Self {
+        Self { settings, http }
+    }
+
+    /// Logs in with a password through a native login flow and returns the identity.
+    pub async fn password_login(
+        &self,
+        identifier: &str,
+        password: &str,
+    ) -> Result<KratosIdentity, KratosError> {
+        let base = self
+            .settings
+            .public_url
+            .as_deref()
+            .ok_or_else(|| unavailable("the Kratos public API is not configured"))?;
+        #[derive(Deserialize)]
+        struct Flow {
+            id: String,
+        }
+        let response = self
+            .http
+            .get(format!("{base}/self-service/login/api"))
+            .timeout(TIMEOUT)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        if !response.status().is_success() {
+            return Err(unavailable(format!(
+                "creating a login flow: HTTP {}",
+                response.status()
+            )));
+        }
+        let flow: Flow = response.json().await.map_err(unavailable)?;
+        let response = self
+            .http
+            .post(
+                reqwest::Url::parse_with_params(
+                    &format!("{base}/self-service/login"),
+                    &[("flow", flow.id.as_str())],
+                )
+                .map_err(unavailable)?,
+            )
+            .json(&json!({"method": "password", "identifier": identifier, "password": password}))
+            .timeout(TIMEOUT)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let status = response.status();
+        if status.as_u16() == 429 {
+            return Err(KratosError::RateLimited);
+        }
+        if status.is_client_error() {
+            return Err(KratosError::InvalidCredentials);
+        }
+        if !status.is_success() {
+            return Err(unavailable(format!(
+                "submitting the login flow: HTTP {status}"
+            )));
+        }
+        #[derive(Deserialize)]
+        struct Session {
+            identity: Option<RawIdentity>,
+        }
+        #[derive(Deserialize)]
+        struct LoginResult {
+            session: Option<Session>,
+        }
+        let result: LoginResult = response.json().await.map_err(unavailable)?;
+        result
+            .session
+            .and_then(|s| s.identity)
+            .map(KratosIdentity::from)
+            .ok_or_else(|| unavailable("the login answer has no identity"))
+    }
+
+    /// The identity with this id; `None` when Kratos does not know it.
+    pub async fn identity(&self, id: &str) -> Result<Option<KratosIdentity>, KratosError> {
+        let base = self
+            .settings
+            .admin_url
+            .as_deref()
+            .ok_or_else(|| unavailable("the Kratos admin API is not configured"))?;
+        let response = self
+            .http
+            .get(format!("{base}/admin/identities/{id}"))
+            .timeout(TIMEOUT)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        if response.status().as_u16() == 404 {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return Err(unavailable(format!(
+                "reading identity: HTTP {}",
+                response.status()
+            )));
+        }
+        let raw: RawIdentity = response.json().await.map_err(unavailable)?;
+        Ok(Some(raw.into()))
+    }
+}
