@@ -32,6 +32,7 @@ pub struct Application {
     listener: TcpListener,
     port: u16,
     state: AppState,
+    services: SchemaServices,
 }
 
 /// Installs the process-wide TLS crypto provider (several crates bring rustls; one provider
@@ -145,6 +146,7 @@ impl Application {
     /// Builds the core, the schema and the router, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let core = Core::build(&settings).await?;
+        let services = core.services.clone();
         let schema = alkemio_api::build_schema(core.services, &settings.graphql);
         let addr = SocketAddr::new(settings.http.bind_address, settings.http.port);
         let listener = TcpListener::bind(addr)
@@ -163,12 +165,18 @@ impl Application {
             listener,
             port,
             state,
+            services,
         })
     }
 
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The services behind the schema (tests arrange data through them).
+    pub fn services(&self) -> &alkemio_api::SchemaServices {
+        &self.services
     }
 
     /// The database handle (tests read its statement counter).

@@ -93,7 +93,8 @@ pub struct KratosSettings {
 /// reference does.
 pub fn decode_key(raw: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
-    if !raw.is_empty() && raw.len().is_multiple_of(2) && raw.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !raw.is_empty() && raw.len().is_multiple_of(2) && raw.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return (0..raw.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&raw[i..i + 2], 16).ok())

@@ -109,13 +109,18 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The non-interactive login key of test servers (hex), so tests can mint tokens themselves.
+pub const TEST_SIGNING_KEY_HEX: &str =
+    "6b6579206f6620746865207465737420736572766572732c20333220627974657321";
+
 /// The environment of a test server: random port, loopback only, its own database and data
-/// directory.
+/// directory, a known token signing key.
 pub fn test_env(db: &TestDatabase) -> Env {
     Env::from_pairs([
         ("GRAPHQL_PORT", "0"),
         ("ALKEMIO_BIND_ADDRESS", "127.0.0.1"),
         ("LOGGING_LEVEL_CONSOLE", "warn"),
+        ("NON_INTERACTIVE_LOGIN_SIGNING_KEY", TEST_SIGNING_KEY_HEX),
     ])
     .with("DATABASE_URL", db.url())
     .with("ALKEMIO_DATA_DIR", db.dir().display().to_string())
@@ -126,6 +131,7 @@ pub fn test_env(db: &TestDatabase) -> Env {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub services: alkemio_api::SchemaServices,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     db: Option<TestDatabase>,
@@ -151,6 +157,7 @@ pub async fn spawn_on(db: TestDatabase, env: Env) -> TestApp {
         .await
         .expect("the server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let services = app.services().clone();
     let (tx, rx) = oneshot::channel();
     let server = tokio::spawn(app.run_until_stopped(async {
         let _ = rx.await;
@@ -162,6 +169,7 @@ pub async fn spawn_on(db: TestDatabase, env: Env) -> TestApp {
     TestApp {
         address,
         client,
+        services,
         shutdown: Some(tx),
         server: Some(server),
         db: Some(db),
@@ -184,6 +192,50 @@ impl TestApp {
             .await
             .expect("request sent");
         res.json().await.expect("a JSON answer")
+    }
+
+    /// POSTs a GraphQL query as the bearer of `token`; returns the status and the JSON answer.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        (
+            res.status().as_u16(),
+            res.json().await.expect("a JSON answer"),
+        )
+    }
+
+    /// A user with this e-mail (registered when missing), and a non-interactive token for it.
+    pub async fn user_with_token(&self, email: &str) -> (alkemio_contributor::User, String) {
+        let users = &self.services.users;
+        let user = match users.user_by_email(email).await.expect("user lookup") {
+            Some(user) => user,
+            None => users
+                .register(
+                    alkemio_contributor::NewUser {
+                        email: email.to_owned(),
+                        first_name: "Test".into(),
+                        last_name: email.split('@').next().unwrap_or("user").to_owned(),
+                        authentication_id: None,
+                    },
+                    &[],
+                )
+                .await
+                .expect("registration"),
+        };
+        let token = mint_hs256(&serde_json::json!({
+            "alkemio_actor_id": user.id.to_string(),
+            "non_interactive_login": true,
+            "iss": "alkemio-non-interactive-login",
+            "iat": now(),
+            "exp": now() + 3600,
+        }));
+        (user, token)
     }
 
     /// POSTs a raw body to `/graphql`.
@@ -262,4 +314,29 @@ macro_rules! on_both_backends {
             }
         }
     )*};
+}
+
+/// Seconds since the epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn hex_key() -> Vec<u8> {
+    (0..TEST_SIGNING_KEY_HEX.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&TEST_SIGNING_KEY_HEX[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// An HS256 token with these claims, signed with the test servers' key.
+pub fn mint_hs256(claims: &Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(&hex_key()),
+    )
+    .expect("signing")
 }
