@@ -12,5 +12,6 @@ mod identity;
 mod persistence;
 mod platform;
 mod process;
+mod roles;
 mod stand_ins;
 mod transport;

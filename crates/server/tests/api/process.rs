@@ -152,3 +152,46 @@ fn print_schema_needs_no_database() {
     let sdl = String::from_utf8(out.stdout).unwrap();
     assert!(sdl.contains("type Platform {"), "{sdl}");
 }
+
+#[test]
+fn the_token_command_prints_a_token_the_server_accepts() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(TestDatabase::create(Backend::Sqlite));
+    // the embedded default: no identity provider, a signing key generated into the data dir
+    let out = command(&db)
+        .args(["token", "--email", "dev@example.org"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(token.split('.').count(), 3, "a JWT: {token}");
+    assert!(db.dir().join("non-interactive-login.key").exists());
+
+    let (mut child, port, _reader) = start_server(&db);
+    let body = r#"{"query":"{ me { user { email } } }"}"#;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(
+        response.contains(r#""email":"dev@example.org""#),
+        "{response}"
+    );
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    assert_eq!(
+        wait_exit(&mut child, Duration::from_secs(10)).code(),
+        Some(0)
+    );
+}

@@ -36,6 +36,8 @@ pub struct Jwks {
     pub fetches: Arc<AtomicUsize>,
 }
 
+type JwksState = (Arc<Mutex<Vec<Jwk>>>, Arc<AtomicUsize>);
+
 fn public_jwk(pem: &[u8], kid: &str) -> Jwk {
     let mut jwk =
         Jwk::from_encoding_key(&EncodingKey::from_rsa_pem(pem).unwrap(), Algorithm::RS256).unwrap();
@@ -48,23 +50,17 @@ impl Jwks {
         let keys = Arc::new(Mutex::new(vec![public_jwk(pem, kid)]));
         let fetches = Arc::new(AtomicUsize::new(0));
         let state = (keys.clone(), fetches.clone());
-        let router =
-            Router::new()
-                .route(
-                    "/.well-known/jwks.json",
-                    get(
-                        |State((keys, fetches)): State<(
-                            Arc<Mutex<Vec<Jwk>>>,
-                            Arc<AtomicUsize>,
-                        )>| async move {
-                            fetches.fetch_add(1, Ordering::SeqCst);
-                            Json(JwkSet {
-                                keys: keys.lock().await.clone(),
-                            })
-                        },
-                    ),
-                )
-                .with_state(state);
+        let router = Router::new()
+            .route(
+                "/.well-known/jwks.json",
+                get(|State((keys, fetches)): State<JwksState>| async move {
+                    fetches.fetch_add(1, Ordering::SeqCst);
+                    Json(JwkSet {
+                        keys: keys.lock().await.clone(),
+                    })
+                }),
+            )
+            .with_state(state);
         let url = format!("{}/.well-known/jwks.json", serve(router).await);
         Self { url, fetches }
     }
