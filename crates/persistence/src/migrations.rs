@@ -9,6 +9,7 @@ mod m20261126_000001_platform_create;
 mod m20261126_000002_authorization_create;
 mod m20261126_000003_contributor_actor_user;
 mod m20261126_000004_community_role_set;
+mod m20261126_000005_profile_storage;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_authorization_create::Migration),
             Box::new(m20261126_000003_contributor_actor_user::Migration),
             Box::new(m20261126_000004_community_role_set::Migration),
+            Box::new(m20261126_000005_profile_storage::Migration),
         ]
     }
 }
