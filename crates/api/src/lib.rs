@@ -1,24 +1,36 @@
-//! The GraphQL schema of the server, independent of any transport.
+//! The GraphQL layer of the server, independent of any transport and kept apart from domain
+//! logic: one module per domain module (`platform`, `contributor`, `community`, …) holding its
+//! GraphQL types and resolvers, which read the caller and services from the context, call one
+//! service function and map the result.
 //!
 //! [`build_schema`] merges the root fields of every module, attaches the services resolvers
 //! need, sets depth and complexity limits and installs the extensions that give every error
 //! the reference's `extensions` and log one line per operation. [`sdl`] prints the schema that
 //! `schema.graphql` at the repository root must equal.
 
+pub mod authorization;
+pub mod community;
+pub mod configuration;
+pub mod context;
+pub mod contributor;
 mod extensions;
+pub mod lookup;
+pub mod platform;
+pub mod task;
 
 use std::sync::Arc;
 
-use alkemio_authorization::graphql::{Policies, PolicyLoader};
+use crate::authorization::{Policies, PolicyLoader};
+use crate::contributor::ContributorQuery;
+use crate::lookup::LookupQuery;
+use crate::platform::{PlatformMutation, PlatformQuery};
+use crate::task::TaskQuery;
 use alkemio_community::RoleSetService;
 use alkemio_configuration::settings::GraphqlSettings;
-use alkemio_contributor::graphql::ContributorQuery;
 use alkemio_contributor::{ActorService, UserService};
 use alkemio_persistence::Database;
 use alkemio_platform::PlatformService;
-use alkemio_platform::graphql::{PlatformMutation, PlatformQuery};
-use alkemio_platform::lookup::LookupQuery;
-use alkemio_task::{TaskQuery, TaskService};
+use alkemio_task::TaskService;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 

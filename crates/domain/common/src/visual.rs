@@ -1,7 +1,7 @@
 //! Visual types (avatar, banner, card, …) and the image constraints of each, as the reference
 //! defines them.
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::Enum;
 
 /// The kinds of visual an entity's profile can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
@@ -40,8 +40,7 @@ pub const IMAGE_MIME_TYPES: &[&str] = &[
 pub const VIDEO_MIME_TYPES: &[&str] = &["video/mp4", "video/webm", "video/ogg", "video/quicktime"];
 
 /// Size, ratio and type constraints of a visual.
-#[derive(Debug, Clone, PartialEq, SimpleObject)]
-#[graphql(name = "VisualConstraints")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VisualConstraints {
     /// MIME types accepted.
     pub allowed_types: Vec<String>,

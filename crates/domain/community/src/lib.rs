@@ -4,7 +4,6 @@
 //! exists now.
 
 pub mod authorization;
-pub mod graphql;
 pub mod model;
 mod repo;
 pub mod service;

@@ -6,7 +6,6 @@
 //! every grant and revoke invalidates.
 
 pub mod authorization;
-pub mod graphql;
 pub mod model;
 pub mod name_id;
 mod repo;

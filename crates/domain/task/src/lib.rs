@@ -6,11 +6,8 @@
 use std::time::Duration;
 
 use alkemio_cache::Cache;
-use alkemio_kernel::AppError;
 use alkemio_kernel::ids::TaskId;
-use alkemio_kernel::scalars::UuidScalar;
 use alkemio_kernel::stored_enum;
-use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
@@ -28,10 +25,9 @@ stored_enum! {
 }
 
 /// A background task and its progress. Times are milliseconds since the epoch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
-#[graphql(name = "Task", complex)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
-    #[graphql(skip)]
+    /// Its id.
     #[serde(rename = "id")]
     pub task_id: TaskId,
     /// When it was created.
@@ -54,15 +50,9 @@ pub struct Task {
     pub errors: Option<Vec<String>>,
 }
 
-#[ComplexObject]
 impl Task {
-    /// The task's id.
-    async fn id(&self) -> UuidScalar {
-        UuidScalar(self.task_id.0)
-    }
-
     /// Share of the items done (0 to 1, two decimals), when the item count is known.
-    async fn progress(&self) -> Option<f64> {
+    pub fn progress(&self) -> Option<f64> {
         let count = self.items_count.filter(|c| *c > 0.0)?;
         Some((self.items_done.unwrap_or(0.0) / count * 100.0).round() / 100.0)
     }
@@ -156,32 +146,6 @@ impl TaskService {
             }
         }
         tasks
-    }
-}
-
-/// Root query fields of the task module.
-#[derive(Debug, Default)]
-pub struct TaskQuery;
-
-#[Object]
-impl TaskQuery {
-    /// A background task by id.
-    async fn task(&self, ctx: &Context<'_>, id: UuidScalar) -> Result<Task> {
-        let service = ctx.data::<std::sync::Arc<TaskService>>().map_err(|e| {
-            AppError::internal_msg(format_args!("schema data missing: {}", e.message))
-        })?;
-        Ok(service
-            .get(TaskId(id.0))
-            .await
-            .ok_or_else(|| AppError::not_found(format!("Task {id} not found")))?)
-    }
-
-    /// Background tasks with a status (in progress when omitted).
-    async fn tasks(&self, ctx: &Context<'_>, status: Option<TaskStatus>) -> Result<Vec<Task>> {
-        let service = ctx.data::<std::sync::Arc<TaskService>>().map_err(|e| {
-            AppError::internal_msg(format_args!("schema data missing: {}", e.message))
-        })?;
-        Ok(service.list(status.unwrap_or(TaskStatus::InProgress)).await)
     }
 }
 

@@ -11,7 +11,6 @@
 
 pub mod actor;
 pub mod enums;
-pub mod graphql;
 pub mod policy;
 pub mod repo;
 

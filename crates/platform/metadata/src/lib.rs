@@ -1,19 +1,17 @@
 //! Metadata about the running services: `platform.metadata { services { name version } }`.
 
-use async_graphql::SimpleObject;
-
 /// The name this server reports for itself, as the reference does.
 pub const SERVICE_NAME: &str = "alkemio-server";
 
 /// Metadata about the platform's services.
-#[derive(Debug, Clone, SimpleObject)]
+#[derive(Debug, Clone)]
 pub struct Metadata {
     /// One entry per service.
     pub services: Vec<ServiceMetadata>,
 }
 
 /// One service's name and version.
-#[derive(Debug, Clone, SimpleObject)]
+#[derive(Debug, Clone)]
 pub struct ServiceMetadata {
     /// Service name.
     pub name: Option<String>,

@@ -2,11 +2,10 @@
 //! creates (bootstrap), and the `platform` query.
 //!
 //! Shape of this module (every feature crate follows it): `model` holds the plain data,
-//! `repo` the SQL, `service` the use cases (transactions and checks), `graphql` the resolvers.
+//! `repo` the SQL, `service` the use cases (transactions and checks), `authorization` the
+//! policy rules. Its GraphQL lives in `alkemio-api` (`platform`, `lookup`).
 
 pub mod authorization;
-pub mod graphql;
-pub mod lookup;
 pub mod model;
 mod repo;
 pub mod service;

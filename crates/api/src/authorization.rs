@@ -1,19 +1,13 @@
-//! The `Authorization` GraphQL type, shown wherever an entity exposes `authorization`.
+//! GraphQL of the authorization module: the `Authorization` type (wherever an entity exposes
+//! `authorization`) and the per-request policy loader.
 
 use alkemio_kernel::scalars::{DateTime, UuidScalar};
 use async_graphql::{Context, Object, Result, SimpleObject};
 
-use crate::actor::ActorContext;
-use crate::enums::{AuthorizationPolicyType, AuthorizationPrivilege};
-use crate::repo::StoredPolicy;
+use alkemio_authorization::repo::StoredPolicy;
+use alkemio_authorization::{AuthorizationPolicyType, AuthorizationPrivilege};
 
-/// The caller of the current request; anonymous when the transport attached none.
-pub fn actor<'a>(ctx: &Context<'a>) -> std::borrow::Cow<'a, ActorContext> {
-    match ctx.data_opt::<ActorContext>() {
-        Some(actor) => std::borrow::Cow::Borrowed(actor),
-        None => std::borrow::Cow::Owned(ActorContext::anonymous()),
-    }
-}
+use crate::context::actor;
 
 /// An entity's authorization policy, as seen by the caller.
 #[derive(Debug, Clone)]
@@ -166,7 +160,7 @@ impl async_graphql::dataloader::Loader<uuid::Uuid> for PolicyLoader {
         &self,
         keys: &[uuid::Uuid],
     ) -> std::result::Result<std::collections::HashMap<uuid::Uuid, StoredPolicy>, Self::Error> {
-        crate::repo::load_many(&self.conn, keys)
+        alkemio_authorization::repo::load_many(&self.conn, keys)
             .await
             .map_err(std::sync::Arc::new)
     }

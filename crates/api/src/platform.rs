@@ -1,20 +1,22 @@
-//! GraphQL: the `platform` query and the `Platform` type.
+//! GraphQL of the platform module: the `platform` query, the `Platform` type and the platform
+//! mutations (global roles, authorization resets).
 
-use alkemio_authorization::graphql::{Authorization, actor};
 use alkemio_community::RoleName;
-use alkemio_community::graphql::RoleSet;
-use alkemio_configuration::graphql::Config;
-use alkemio_contributor::graphql::User;
 use alkemio_kernel::AppError;
 use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::scalars::{DateTime, UuidScalar};
-use alkemio_metadata::Metadata;
+use alkemio_metadata::Metadata as ServiceMetadataList;
 use async_graphql::InputObject;
 use async_graphql::{Context, Object, Result, SimpleObject};
 use tokio::sync::OnceCell;
 
-use crate::model;
-use crate::service::PlatformService;
+use alkemio_platform::{PlatformService, model};
+
+use crate::authorization::Authorization;
+use crate::community::RoleSet;
+use crate::configuration::Config;
+use crate::context::{actor, data};
+use crate::contributor::User;
 
 /// Root query fields of the platform module.
 #[derive(Debug, Default)]
@@ -49,8 +51,7 @@ impl Platform {
 }
 
 fn service<'a>(ctx: &Context<'a>) -> Result<&'a PlatformService, AppError> {
-    ctx.data::<PlatformService>()
-        .map_err(|e| AppError::internal_msg(format_args!("schema data missing: {}", e.message)))
+    data::<PlatformService>(ctx)
 }
 
 #[Object(name = "Platform")]
@@ -87,7 +88,17 @@ impl Platform {
 
     /// Name and version of the running services.
     async fn metadata(&self) -> Metadata {
-        Metadata::current()
+        let m = ServiceMetadataList::current();
+        Metadata {
+            services: m
+                .services
+                .into_iter()
+                .map(|s| ServiceMetadata {
+                    name: s.name,
+                    version: s.version,
+                })
+                .collect(),
+        }
     }
 
     /// Platform-wide settings.
@@ -186,4 +197,20 @@ impl PlatformMutation {
         let task = service(ctx)?.reset_all_authorization(&actor(ctx)).await?;
         Ok(task.task_id.to_string())
     }
+}
+
+/// Metadata about the platform's services.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Metadata {
+    /// One entry per service.
+    pub services: Vec<ServiceMetadata>,
+}
+
+/// One service's name and version.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct ServiceMetadata {
+    /// Service name.
+    pub name: Option<String>,
+    /// Semantic version of the running build.
+    pub version: Option<String>,
 }

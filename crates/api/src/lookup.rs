@@ -1,22 +1,18 @@
 //! GraphQL: `lookup`, direct access to entities and policies by id, with privilege checks.
 
-use alkemio_authorization::graphql::{Authorization, actor, load_policy};
+use crate::authorization::{Authorization, load_policy};
+use crate::community::RoleSet;
+use crate::context::{actor, data};
+use crate::contributor::User;
 use alkemio_authorization::{AuthorizationPrivilege, grant_access_or_fail};
 use alkemio_community::RoleSetService;
-use alkemio_community::graphql::RoleSet;
-use alkemio_contributor::graphql::User;
 use alkemio_contributor::{ActorService, UserService};
 use alkemio_kernel::ids::{RoleSetId, UserId};
 use alkemio_kernel::scalars::UuidScalar;
 use alkemio_kernel::{AppError, AppResult};
 use async_graphql::{Context, Object, Result};
 
-use crate::service::PlatformService;
-
-fn data<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> AppResult<&'a T> {
-    ctx.data::<T>()
-        .map_err(|e| AppError::internal_msg(format_args!("schema data missing: {}", e.message)))
-}
+use alkemio_platform::PlatformService;
 
 async fn require_platform_admin(ctx: &Context<'_>, action: &str) -> AppResult<()> {
     let platform = data::<PlatformService>(ctx)?.authorization().await?;

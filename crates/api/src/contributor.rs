@@ -1,21 +1,20 @@
 //! GraphQL: the `User` type and the `me` query.
 
-use alkemio_authorization::graphql::{Authorization, actor, load_policy};
+use crate::authorization::{Authorization, load_policy};
+use crate::context::{actor, data};
 use alkemio_authorization::{ActorKind, AuthorizationPrivilege};
 use alkemio_kernel::ids::UserId;
 use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
 use async_graphql::{Context, Object, Result};
 
-use crate::model::{self, ActorType};
-use crate::service::UserService;
+use alkemio_contributor::{ActorType, UserService, model};
 
 /// What `email` shows to a caller without the right to see personal data (as the reference).
 pub const NOT_ACCESSIBLE: &str = "not accessible";
 
 fn users<'a>(ctx: &Context<'a>) -> AppResult<&'a UserService> {
-    ctx.data::<UserService>()
-        .map_err(|e| AppError::internal_msg(format_args!("schema data missing: {}", e.message)))
+    data::<UserService>(ctx)
 }
 
 /// A user of the platform.

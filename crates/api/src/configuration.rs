@@ -3,9 +3,9 @@
 
 use async_graphql::{Enum, Object, SimpleObject, Union};
 
-use alkemio_common::visual::{VisualConstraints, VisualType};
+use alkemio_common::visual::VisualType;
 
-use crate::settings::{ClientConfig, FeatureFlag};
+use alkemio_configuration::settings::{ClientConfig, FeatureFlag};
 
 /// Client-facing configuration, built from [`ClientConfig`].
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ impl Config {
 
     /// Size, ratio and file-type limits for a kind of visual.
     async fn default_visual_type_constraints(&self, r#type: VisualType) -> VisualConstraints {
-        r#type.constraints()
+        r#type.constraints().into()
     }
 
     /// Which platform features are switched on.
@@ -300,4 +300,34 @@ pub struct StorageConfig {
 pub struct FileStorageConfig {
     /// Largest file in bytes.
     pub max_file_size: f64,
+}
+
+/// Size, ratio and file-type limits of a kind of visual.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct VisualConstraints {
+    /// MIME types accepted.
+    pub allowed_types: Vec<String>,
+    /// Width divided by height.
+    pub aspect_ratio: f64,
+    /// Largest height in pixels.
+    pub max_height: f64,
+    /// Largest width in pixels.
+    pub max_width: f64,
+    /// Smallest height in pixels.
+    pub min_height: f64,
+    /// Smallest width in pixels.
+    pub min_width: f64,
+}
+
+impl From<alkemio_common::visual::VisualConstraints> for VisualConstraints {
+    fn from(c: alkemio_common::visual::VisualConstraints) -> Self {
+        Self {
+            allowed_types: c.allowed_types,
+            aspect_ratio: c.aspect_ratio,
+            max_height: c.max_height,
+            max_width: c.max_width,
+            min_height: c.min_height,
+            min_width: c.min_width,
+        }
+    }
 }

@@ -1,21 +1,16 @@
 //! GraphQL: the `RoleSet` and `Role` types.
 
-use alkemio_authorization::graphql::{Authorization, CredentialDefinition, actor, load_policy};
+use crate::authorization::{Authorization, CredentialDefinition, load_policy};
+use crate::context::{actor, data};
+use crate::contributor::User;
 use alkemio_authorization::{AuthorizationPrivilege, Credential, grant_access_or_fail};
 use alkemio_contributor::UserService;
-use alkemio_contributor::graphql::User;
 use alkemio_kernel::ids::UserId;
 use alkemio_kernel::scalars::{DateTime, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
 use async_graphql::{Context, Object, Result, SimpleObject};
 
-use crate::model::{self, RoleName, RolePolicy, RoleSetType};
-use crate::service::RoleSetService;
-
-fn data<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> AppResult<&'a T> {
-    ctx.data::<T>()
-        .map_err(|e| AppError::internal_msg(format_args!("schema data missing: {}", e.message)))
-}
+use alkemio_community::{RoleName, RolePolicy, RoleSetService, RoleSetType, model};
 
 /// A set of roles and who holds them.
 #[derive(Debug, Clone)]
