@@ -30,7 +30,9 @@ impl BlobStore {
 
     fn path(&self, hash: &str) -> AppResult<PathBuf> {
         if hash.len() < 4 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(AppError::internal_msg(format_args!("not a content hash: {hash:?}")));
+            return Err(AppError::internal_msg(format_args!(
+                "not a content hash: {hash:?}"
+            )));
         }
         Ok(self.root.join(&hash[0..2]).join(hash))
     }
@@ -43,17 +45,25 @@ impl BlobStore {
             return Ok(hash);
         }
         let dir = path.parent().unwrap_or(Path::new("."));
-        tokio::fs::create_dir_all(dir).await.map_err(|e| failed(ErrorStatus::LocalStorageSaveFailed, "saving a file", e))?;
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| failed(ErrorStatus::LocalStorageSaveFailed, "saving a file", e))?;
         // Write aside, then rename: a reader never sees a half-written file.
         let tmp = dir.join(format!(".{hash}.{}", uuid::Uuid::new_v4().simple()));
-        tokio::fs::write(&tmp, bytes).await.map_err(|e| failed(ErrorStatus::LocalStorageSaveFailed, "saving a file", e))?;
-        tokio::fs::rename(&tmp, &path).await.map_err(|e| failed(ErrorStatus::LocalStorageSaveFailed, "saving a file", e))?;
+        tokio::fs::write(&tmp, bytes)
+            .await
+            .map_err(|e| failed(ErrorStatus::LocalStorageSaveFailed, "saving a file", e))?;
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .map_err(|e| failed(ErrorStatus::LocalStorageSaveFailed, "saving a file", e))?;
         Ok(hash)
     }
 
     /// The bytes stored under a hash.
     pub async fn get(&self, hash: &str) -> AppResult<Vec<u8>> {
-        tokio::fs::read(self.path(hash)?).await.map_err(|e| failed(ErrorStatus::LocalStorageReadFailed, "reading a file", e))
+        tokio::fs::read(self.path(hash)?)
+            .await
+            .map_err(|e| failed(ErrorStatus::LocalStorageReadFailed, "reading a file", e))
     }
 
     /// Removes the bytes stored under a hash (nothing when absent).
@@ -61,7 +71,11 @@ impl BlobStore {
         match tokio::fs::remove_file(self.path(hash)?).await {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(failed(ErrorStatus::LocalStorageDeleteFailed, "deleting a file", e)),
+            Err(e) => Err(failed(
+                ErrorStatus::LocalStorageDeleteFailed,
+                "deleting a file",
+                e,
+            )),
         }
     }
 }

@@ -88,7 +88,10 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 15_728_640;
 
 /// The MIME types every bucket accepts by default.
 pub fn default_mime_types() -> Vec<String> {
-    MimeType::ALL.iter().map(|m| m.as_str().to_owned()).collect()
+    MimeType::ALL
+        .iter()
+        .map(|m| m.as_str().to_owned())
+        .collect()
 }
 
 /// A storage aggregator.
@@ -181,15 +184,25 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 /// Whether the declared type agrees with what the content shows (types that cannot be
 /// recognised from their bytes are taken as declared).
 pub fn content_matches(declared: &str, bytes: &[u8]) -> bool {
-    let family = |m: &str| match m {
-        "image/jpg" | "image/jpeg" => "image/jpeg",
-        "image/x-png" | "image/png" => "image/png",
-        other => other,
-    };
+    fn family(m: &str) -> &str {
+        match m {
+            "image/jpg" | "image/jpeg" => "image/jpeg",
+            "image/x-png" | "image/png" => "image/png",
+            other => other,
+        }
+    }
     match sniff(bytes) {
         Some(actual) => family(actual) == family(declared),
         // A recognisable declared type must show its signature.
-        None => !matches!(family(declared), "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "application/pdf" | "image/bmp"),
+        None => !matches!(
+            family(declared),
+            "image/png"
+                | "image/jpeg"
+                | "image/gif"
+                | "image/webp"
+                | "application/pdf"
+                | "image/bmp"
+        ),
     }
 }
 

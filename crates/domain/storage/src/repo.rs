@@ -2,8 +2,11 @@
 
 use alkemio_kernel::{AppError, AppResult};
 use chrono::{SubsecRound, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, Func};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::model::{Document, StorageAggregator, StorageBucket};
@@ -94,7 +97,10 @@ fn bad(what: &str, id: Uuid, e: impl std::fmt::Display) -> AppError {
 fn to_aggregator(r: aggregator::Model) -> AppResult<StorageAggregator> {
     Ok(StorageAggregator {
         id: r.id,
-        aggregator_type: r.aggregator_type.parse().map_err(|e| bad("storage aggregator", r.id, e))?,
+        aggregator_type: r
+            .aggregator_type
+            .parse()
+            .map_err(|e| bad("storage aggregator", r.id, e))?,
         authorization_id: r.authorization_id,
         parent_id: r.parent_storage_aggregator_id,
         direct_bucket_id: r.direct_storage_bucket_id,
@@ -106,7 +112,8 @@ fn to_aggregator(r: aggregator::Model) -> AppResult<StorageAggregator> {
 fn to_bucket(r: bucket::Model) -> AppResult<StorageBucket> {
     Ok(StorageBucket {
         id: r.id,
-        allowed_mime_types: serde_json::from_value(r.allowed_mime_types).map_err(|e| bad("storage bucket", r.id, e))?,
+        allowed_mime_types: serde_json::from_value(r.allowed_mime_types)
+            .map_err(|e| bad("storage bucket", r.id, e))?,
         max_file_size: u64::try_from(r.max_file_size).unwrap_or(0),
         aggregator_id: r.storage_aggregator_id,
         authorization_id: r.authorization_id,
@@ -133,7 +140,10 @@ fn to_document(r: file::Model) -> AppResult<Document> {
 }
 
 /// Inserts an aggregator.
-pub async fn insert_aggregator(conn: &impl ConnectionTrait, a: &StorageAggregator) -> AppResult<()> {
+pub async fn insert_aggregator(
+    conn: &impl ConnectionTrait,
+    a: &StorageAggregator,
+) -> AppResult<()> {
     let now = now();
     aggregator::Entity::insert(aggregator::ActiveModel {
         id: Set(a.id),
@@ -151,7 +161,10 @@ pub async fn insert_aggregator(conn: &impl ConnectionTrait, a: &StorageAggregato
 }
 
 /// Inserts buckets.
-pub async fn insert_buckets(conn: &impl ConnectionTrait, buckets: &[StorageBucket]) -> AppResult<()> {
+pub async fn insert_buckets(
+    conn: &impl ConnectionTrait,
+    buckets: &[StorageBucket],
+) -> AppResult<()> {
     if buckets.is_empty() {
         return Ok(());
     }
@@ -169,17 +182,29 @@ pub async fn insert_buckets(conn: &impl ConnectionTrait, buckets: &[StorageBucke
             authorization_id: Set(b.authorization_id),
         })
         .collect::<Vec<_>>();
-    bucket::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    bucket::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
 /// An aggregator by id.
-pub async fn find_aggregator(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<StorageAggregator>> {
-    aggregator::Entity::find_by_id(id).one(conn).await?.map(to_aggregator).transpose()
+pub async fn find_aggregator(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<Option<StorageAggregator>> {
+    aggregator::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(to_aggregator)
+        .transpose()
 }
 
 /// Aggregators whose parent is `id`.
-pub async fn child_aggregators(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<Vec<StorageAggregator>> {
+pub async fn child_aggregators(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<Vec<StorageAggregator>> {
     aggregator::Entity::find()
         .filter(aggregator::Column::ParentStorageAggregatorId.eq(id))
         .order_by_asc(aggregator::Column::CreatedDate)
@@ -191,20 +216,39 @@ pub async fn child_aggregators(conn: &impl ConnectionTrait, id: Uuid) -> AppResu
 }
 
 /// A bucket by id.
-pub async fn find_bucket(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<StorageBucket>> {
-    bucket::Entity::find_by_id(id).one(conn).await?.map(to_bucket).transpose()
+pub async fn find_bucket(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<Option<StorageBucket>> {
+    bucket::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(to_bucket)
+        .transpose()
 }
 
 /// Buckets by id, in one query.
-pub async fn find_buckets(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<StorageBucket>> {
+pub async fn find_buckets(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<Vec<StorageBucket>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    bucket::Entity::find().filter(bucket::Column::Id.is_in(ids.iter().copied())).all(conn).await?.into_iter().map(to_bucket).collect()
+    bucket::Entity::find()
+        .filter(bucket::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_bucket)
+        .collect()
 }
 
 /// Buckets of an aggregator.
-pub async fn buckets_of(conn: &impl ConnectionTrait, aggregator_id: Uuid) -> AppResult<Vec<StorageBucket>> {
+pub async fn buckets_of(
+    conn: &impl ConnectionTrait,
+    aggregator_id: Uuid,
+) -> AppResult<Vec<StorageBucket>> {
     bucket::Entity::find()
         .filter(bucket::Column::StorageAggregatorId.eq(aggregator_id))
         .order_by_asc(bucket::Column::CreatedDate)
@@ -239,11 +283,19 @@ pub async fn insert_document(conn: &impl ConnectionTrait, d: &Document) -> AppRe
 
 /// A document by id.
 pub async fn find_document(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<Document>> {
-    file::Entity::find_by_id(id).one(conn).await?.map(to_document).transpose()
+    file::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(to_document)
+        .transpose()
 }
 
 /// The document in a bucket with this content, if any.
-pub async fn find_document_by_content(conn: &impl ConnectionTrait, bucket_id: Uuid, external_id: &str) -> AppResult<Option<Document>> {
+pub async fn find_document_by_content(
+    conn: &impl ConnectionTrait,
+    bucket_id: Uuid,
+    external_id: &str,
+) -> AppResult<Option<Document>> {
     file::Entity::find()
         .filter(file::Column::StorageBucketId.eq(bucket_id))
         .filter(file::Column::ExternalId.eq(external_id))
@@ -254,7 +306,10 @@ pub async fn find_document_by_content(conn: &impl ConnectionTrait, bucket_id: Uu
 }
 
 /// Documents of a bucket, oldest first.
-pub async fn documents_of(conn: &impl ConnectionTrait, bucket_id: Uuid) -> AppResult<Vec<Document>> {
+pub async fn documents_of(
+    conn: &impl ConnectionTrait,
+    bucket_id: Uuid,
+) -> AppResult<Vec<Document>> {
     file::Entity::find()
         .filter(file::Column::StorageBucketId.eq(bucket_id))
         .order_by_asc(file::Column::CreatedDate)
@@ -274,7 +329,13 @@ pub async fn total_size(conn: &impl ConnectionTrait, bucket_ids: &[Uuid]) -> App
     let sum: Option<Option<i64>> = file::Entity::find()
         .select_only()
         // PostgreSQL sums bigints as numeric: cast back so both databases return an integer.
-        .column_as(Expr::col(file::Column::Size).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT")), "total")
+        .column_as(
+            Expr::from(Func::cast_as(
+                Func::sum(Expr::col(file::Column::Size)),
+                Alias::new("BIGINT"),
+            )),
+            "total",
+        )
         .filter(file::Column::StorageBucketId.is_in(bucket_ids.iter().copied()))
         .into_tuple()
         .one(conn)
@@ -290,5 +351,9 @@ pub async fn delete_document(conn: &impl ConnectionTrait, id: Uuid) -> AppResult
 
 /// Whether any document still uses these bytes.
 pub async fn content_in_use(conn: &impl ConnectionTrait, external_id: &str) -> AppResult<bool> {
-    Ok(file::Entity::find().filter(file::Column::ExternalId.eq(external_id)).one(conn).await?.is_some())
+    Ok(file::Entity::find()
+        .filter(file::Column::ExternalId.eq(external_id))
+        .one(conn)
+        .await?
+        .is_some())
 }

@@ -143,3 +143,15 @@ pub async fn save_all(
 pub fn new_policy(policy_type: AuthorizationPolicyType) -> AuthorizationPolicy {
     AuthorizationPolicy::new(Uuid::now_v7(), policy_type)
 }
+
+/// Deletes policies.
+pub async fn delete(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    entity::Entity::delete_many()
+        .filter(entity::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
