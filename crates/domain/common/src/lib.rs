@@ -1,4 +1,5 @@
-//! Building blocks that many domain entities share. For now: visual types and their upload
-//! constraints, which the client reads through `platform.configuration`.
+//! Building blocks that many domain entities share: profiles with their parts, and visual types
+//! with their constraints.
 
+pub mod profile;
 pub mod visual;

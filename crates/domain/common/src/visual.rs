@@ -57,6 +57,34 @@ pub struct VisualConstraints {
 }
 
 impl VisualType {
+    /// The stored value (the reference's).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisualType::Avatar => "avatar",
+            VisualType::Banner => "banner",
+            VisualType::BannerWide => "bannerWide",
+            VisualType::Card => "card",
+            VisualType::MediaGalleryImage => "mediaGalleryImage",
+            VisualType::MediaGalleryVideo => "mediaGalleryVideo",
+            VisualType::WhiteboardPreview => "whiteboardPreview",
+        }
+    }
+
+    /// The type of a stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            VisualType::Avatar,
+            VisualType::Banner,
+            VisualType::BannerWide,
+            VisualType::Card,
+            VisualType::MediaGalleryImage,
+            VisualType::MediaGalleryVideo,
+            VisualType::WhiteboardPreview,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
     /// The default constraints of this visual type.
     pub fn constraints(self) -> VisualConstraints {
         // (min_width, max_width, min_height, max_height, aspect_ratio)

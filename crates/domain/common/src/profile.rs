@@ -1,0 +1,13 @@
+//! Profiles: the displayable description every entity has (name, tagline, Markdown description,
+//! location, tagsets, references, visuals) and the storage bucket for its files.
+
+pub mod authorization;
+pub mod model;
+mod repo;
+pub mod service;
+
+pub use model::{
+    Location, NewProfile, NewReference, NewTagset, Profile, ProfileType, Reference, Tagset,
+    TagsetType, Visual,
+};
+pub use service::{ProfileBundle, ProfileService, ProfileUpdate};
