@@ -13,6 +13,7 @@ use alkemio_authentication::kratos::KratosClient;
 use alkemio_authentication::resolve::IdentityResolver;
 use alkemio_authentication::tokens::NonInteractiveTokens;
 use alkemio_cache::Cache;
+use alkemio_common::profile::ProfileService;
 use alkemio_community::RoleSetService;
 use alkemio_configuration::Settings;
 use alkemio_configuration::settings::NonInteractiveLogin;
@@ -20,6 +21,7 @@ use alkemio_contributor::{ActorService, UserService};
 use alkemio_kernel::AppError;
 use alkemio_persistence::Database;
 use alkemio_platform::PlatformService;
+use alkemio_storage::{BlobStore, StorageService};
 use alkemio_task::TaskService;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
@@ -102,7 +104,14 @@ impl Core {
             None => Cache::in_memory(100_000),
         };
         let actors = ActorService::new(db.clone(), cache.clone(), settings.identity.cache_ttl);
-        let users = UserService::new(actors.clone());
+        let storage = StorageService::new(
+            db.clone(),
+            BlobStore::new(settings.data_dir.join("storage")),
+            settings.http.endpoint_cluster.clone(),
+            settings.client.max_file_size,
+        );
+        let profiles = ProfileService::new(db.clone(), storage.clone());
+        let users = UserService::new(actors.clone(), profiles.clone());
         let role_sets = RoleSetService::new(db.clone(), actors.clone());
         let tasks = Arc::new(TaskService::new(cache.clone()));
         let platform = PlatformService::new(

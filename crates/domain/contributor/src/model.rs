@@ -56,6 +56,12 @@ pub struct Actor {
     pub actor_type: ActorType,
     /// Its URL slug, unique per kind.
     pub name_id: String,
+    /// Its profile.
+    pub profile_id: Option<uuid::Uuid>,
+    /// Its storage aggregator.
+    pub storage_aggregator_id: Option<uuid::Uuid>,
+    /// Its authorization policy.
+    pub authorization_id: Option<uuid::Uuid>,
 }
 
 /// A user.
@@ -79,6 +85,10 @@ pub struct User {
     pub service_profile: bool,
     /// Its authorization policy.
     pub authorization_id: Option<uuid::Uuid>,
+    /// Its profile.
+    pub profile_id: Option<uuid::Uuid>,
+    /// Its storage aggregator.
+    pub storage_aggregator_id: Option<uuid::Uuid>,
     /// When it was created.
     pub created_date: chrono::DateTime<chrono::Utc>,
     /// When it last changed.

@@ -27,6 +27,8 @@ pub(crate) mod actor {
         pub actor_type: String,
         pub name_id: String,
         pub authorization_id: Option<Uuid>,
+        pub profile_id: Option<Uuid>,
+        pub storage_aggregator_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -101,6 +103,8 @@ pub async fn insert_actor(conn: &impl ConnectionTrait, actor: &Actor) -> AppResu
         actor_type: Set(actor.actor_type.as_str().to_owned()),
         name_id: Set(actor.name_id.clone()),
         authorization_id: Set(None),
+        profile_id: Set(actor.profile_id),
+        storage_aggregator_id: Set(actor.storage_aggregator_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -122,6 +126,9 @@ pub async fn find_actor(conn: &impl ConnectionTrait, id: ActorId) -> AppResult<O
         id: ActorId(row.id),
         actor_type,
         name_id: row.name_id,
+        profile_id: row.profile_id,
+        storage_aggregator_id: row.storage_aggregator_id,
+        authorization_id: row.authorization_id,
     }))
 }
 
@@ -228,7 +235,8 @@ pub async fn actors_with_credential(
     Ok(ids.into_iter().map(ActorId).collect())
 }
 
-fn to_user(row: user::Model, name_id: String, authorization_id: Option<uuid::Uuid>) -> User {
+fn to_user(row: user::Model, actor: &actor::Model) -> User {
+    let (name_id, authorization_id) = (actor.name_id.clone(), actor.authorization_id);
     User {
         id: UserId(row.id),
         name_id,
@@ -239,6 +247,8 @@ fn to_user(row: user::Model, name_id: String, authorization_id: Option<uuid::Uui
         authentication_id: row.authentication_id,
         service_profile: row.service_profile,
         authorization_id,
+        profile_id: actor.profile_id,
+        storage_aggregator_id: actor.storage_aggregator_id,
         created_date: row.created_date,
         updated_date: row.updated_date,
     }
@@ -253,7 +263,7 @@ async fn with_name_id(
         .one(conn)
         .await?
         .ok_or_else(|| AppError::internal_msg(format_args!("user {} has no actor row", row.id)))?;
-    Ok(Some(to_user(row, actor.name_id, actor.authorization_id)))
+    Ok(Some(to_user(row, &actor)))
 }
 
 /// Inserts a user row (its actor row must exist).
@@ -367,7 +377,7 @@ pub async fn find_users(conn: &impl ConnectionTrait, ids: &[UserId]) -> AppResul
             let actor = actors.get(&row.id).ok_or_else(|| {
                 AppError::internal_msg(format_args!("user {} has no actor row", row.id))
             })?;
-            Ok(to_user(row, actor.name_id.clone(), actor.authorization_id))
+            Ok(to_user(row, actor))
         })
         .collect()
 }
@@ -398,4 +408,25 @@ pub async fn all_user_ids(conn: &impl ConnectionTrait) -> AppResult<Vec<UserId>>
         .all(conn)
         .await?;
     Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// The actors whose profiles these are: profile id → (actor type, NameID).
+pub async fn actors_by_profile(
+    conn: &impl ConnectionTrait,
+    profiles: &[uuid::Uuid],
+) -> AppResult<std::collections::HashMap<uuid::Uuid, (ActorType, String)>> {
+    if profiles.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = actor::Entity::find()
+        .filter(actor::Column::ProfileId.is_in(profiles.iter().copied()))
+        .all(conn)
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        if let (Some(profile), Some(kind)) = (row.profile_id, ActorType::parse(&row.actor_type)) {
+            out.insert(profile, (kind, row.name_id));
+        }
+    }
+    Ok(out)
 }

@@ -12,6 +12,11 @@ use alkemio_persistence::Database;
 use chrono::{SubsecRound, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
+use alkemio_common::profile::authorization::publicly_readable;
+use alkemio_common::profile::{NewProfile, NewReference, NewTagset, ProfileService, ProfileType};
+use alkemio_common::visual::VisualType;
+use alkemio_storage::StorageAggregatorType;
+
 use crate::authorization::apply_user_policy;
 use crate::model::{Actor, ActorType, NewUser, User};
 use crate::{name_id, repo};
@@ -53,6 +58,14 @@ impl ActorService {
         let credentials = repo::credentials_of(self.db.conn(), actor).await?;
         self.cache.set(&key, &credentials, self.ttl).await;
         Ok(Some(credentials))
+    }
+
+    /// The actors owning these profiles: profile id → (actor type, NameID), in one query.
+    pub async fn actors_by_profile(
+        &self,
+        profiles: &[uuid::Uuid],
+    ) -> AppResult<std::collections::HashMap<uuid::Uuid, (ActorType, String)>> {
+        repo::actors_by_profile(self.db.conn(), profiles).await
     }
 
     /// The actor row.
@@ -129,12 +142,18 @@ impl ActorService {
 #[derive(Debug, Clone)]
 pub struct UserService {
     actors: ActorService,
+    profiles: ProfileService,
 }
 
 impl UserService {
-    /// A service over the actor service.
-    pub fn new(actors: ActorService) -> Self {
-        Self { actors }
+    /// A service over actors and profiles.
+    pub fn new(actors: ActorService, profiles: ProfileService) -> Self {
+        Self { actors, profiles }
+    }
+
+    /// The profile service.
+    pub fn profiles(&self) -> &ProfileService {
+        &self.profiles
     }
 
     fn db(&self) -> &Database {
@@ -169,7 +188,8 @@ impl UserService {
         repo::find_user_by_authentication_id(self.db().conn(), authentication_id).await
     }
 
-    /// Recomputes a user's policy from its current credentials and stores it; returns its id.
+    /// Recomputes a user's policy from its current credentials, and the policies of its
+    /// profile and storage below it, and stores them; returns the user policy's id.
     async fn apply_authorization_in(
         &self,
         conn: &impl ConnectionTrait,
@@ -182,7 +202,23 @@ impl UserService {
         }
         .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::User));
         apply_user_policy(&mut policy, user.id, &credentials);
-        auth_repo::save_all(conn, std::slice::from_ref(&policy)).await?;
+        let mut policies = vec![policy.clone()];
+        if let Some(profile) = user.profile_id {
+            policies.extend(
+                self.profiles
+                    .recompute_policies(conn, profile, &publicly_readable(&policy))
+                    .await?,
+            );
+        }
+        if let Some(aggregator) = user.storage_aggregator_id {
+            policies.extend(
+                self.profiles
+                    .storage()
+                    .recompute_aggregator_policies(conn, aggregator, &policy)
+                    .await?,
+            );
+        }
+        auth_repo::save_all(conn, &policies).await?;
         if user.authorization_id != Some(policy.id) {
             repo::set_actor_authorization_id(conn, user.id.into(), policy.id).await?;
         }
@@ -222,9 +258,10 @@ impl UserService {
         repo::set_authentication_id(self.db().conn(), id, authentication_id).await
     }
 
-    /// Registers a user: its actor (with a generated NameID), its row, and the credentials every
-    /// user holds (`global-registered`, `user-self`), plus any `extra` credentials, in one
-    /// transaction.
+    /// Registers a user: its actor (with a generated NameID), its row, its profile (avatar,
+    /// `skills` and `keywords` tagsets, LinkedIn/GitHub/Bluesky references, location, bucket),
+    /// its storage aggregator, its policies, and the credentials every user holds
+    /// (`global-registered`, `user-self`), plus any `extra` credentials, in one transaction.
     pub async fn register(&self, new: NewUser, extra: &[Credential]) -> AppResult<User> {
         let email = new.email.trim().to_lowercase();
         if !email.contains('@') || email.len() > 512 {
@@ -233,11 +270,20 @@ impl UserService {
                 format!("Not a valid e-mail address: {email}"),
             ));
         }
-        let base = match (new.first_name.trim(), new.last_name.trim()) {
-            ("", "") => email.split('@').next().unwrap_or("user").to_owned(),
-            (first, "") => first.to_owned(),
-            ("", last) => last.to_owned(),
-            (first, last) => format!("{first}-{last}"),
+        let (first, last) = (
+            new.first_name.trim().to_owned(),
+            new.last_name.trim().to_owned(),
+        );
+        let local = email.split('@').next().unwrap_or("user").to_owned();
+        let base = match (first.as_str(), last.as_str()) {
+            ("", "") => local.clone(),
+            (f, "") => f.to_owned(),
+            ("", l) => l.to_owned(),
+            (f, l) => format!("{f}-{l}"),
+        };
+        let display_name = match format!("{first} {last}").trim() {
+            "" => local,
+            name => name.to_owned(),
         };
         let txn = self.db().conn().begin().await?;
         if repo::find_user_by_email(&txn, &email).await?.is_some() {
@@ -250,41 +296,92 @@ impl UserService {
         let taken = repo::name_ids_with_prefix(&txn, ActorType::User, &prefix).await?;
         let name_id = name_id::generate_unique(&base, |n| taken.iter().any(|t| t == n));
         let id = UserId::new();
+        let base_credentials = [
+            Credential::global(CredentialType::GlobalRegistered),
+            Credential::new(CredentialType::UserSelfManagement, id),
+        ];
+        let credentials: Vec<Credential> = base_credentials.iter().chain(extra).cloned().collect();
+        let mut policy = auth_repo::new_policy(AuthorizationPolicyType::User);
+        apply_user_policy(&mut policy, id, &credentials);
+        let (aggregator, direct, mut policies) =
+            self.profiles
+                .storage()
+                .new_aggregator(StorageAggregatorType::User, None, &policy);
+        let profile = self.profiles.build(
+            NewProfile {
+                display_name,
+                tagsets: ["skills", "keywords"]
+                    .map(|n| NewTagset {
+                        name: n.to_owned(),
+                        tags: Vec::new(),
+                    })
+                    .to_vec(),
+                references: default_references(),
+                visuals: vec![VisualType::Avatar],
+                ..Default::default()
+            },
+            ProfileType::User,
+            &publicly_readable(&policy),
+            Some(aggregator.id),
+        )?;
+        policies.push(policy.clone());
         repo::insert_actor(
             &txn,
             &Actor {
                 id: id.into(),
                 actor_type: ActorType::User,
                 name_id: name_id.clone(),
+                profile_id: Some(profile.profile.id),
+                storage_aggregator_id: Some(aggregator.id),
+                authorization_id: None,
             },
         )
         .await?;
         let now = Utc::now().trunc_subsecs(6);
-        let mut user = User {
+        let user = User {
             id,
             name_id,
             email,
-            first_name: new.first_name.trim().to_owned(),
-            last_name: new.last_name.trim().to_owned(),
+            first_name: first,
+            last_name: last,
             phone: None,
             authentication_id: new.authentication_id,
             service_profile: false,
-            authorization_id: None,
+            authorization_id: Some(policy.id),
+            profile_id: Some(profile.profile.id),
+            storage_aggregator_id: Some(aggregator.id),
             created_date: now,
             updated_date: now,
         };
         repo::insert_user(&txn, &user).await?;
-        let base_credentials = [
-            Credential::global(CredentialType::GlobalRegistered),
-            Credential::new(CredentialType::UserSelfManagement, id),
-        ];
-        for credential in base_credentials.iter().chain(extra) {
+        self.profiles
+            .storage()
+            .insert_aggregator_in(&txn, &aggregator, &direct)
+            .await?;
+        self.profiles.insert_in(&txn, &profile).await?;
+        auth_repo::save_all(&txn, &policies).await?;
+        repo::set_actor_authorization_id(&txn, id.into(), policy.id).await?;
+        for credential in &credentials {
             self.actors.grant_in(&txn, id.into(), credential).await?;
         }
-        user.authorization_id = Some(self.apply_authorization_in(&txn, &user).await?);
         txn.commit().await?;
         self.actors.invalidate(id.into()).await?;
         tracing::info!(user.id = %id, user.name_id = %user.name_id, "user registered");
         Ok(user)
     }
+}
+
+/// The references every user and organization profile starts with (empty links to fill in).
+pub fn default_references() -> Vec<NewReference> {
+    [
+        ("linkedin", "User profile on LinkedIn"),
+        ("github", "User profile on GitHub"),
+        ("bsky", "User profile on BlueSky"),
+    ]
+    .map(|(name, description)| NewReference {
+        name: name.to_owned(),
+        uri: String::new(),
+        description: Some(description.to_owned()),
+    })
+    .to_vec()
 }

@@ -364,3 +364,72 @@ impl StorageService {
         Ok((document, bytes, public))
     }
 }
+
+impl StorageService {
+    /// Recomputes the policies of a bucket and its documents from its owner's; returns them for
+    /// the caller to save in bulk.
+    pub async fn recompute_bucket_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        bucket_id: Uuid,
+        owner: &AuthorizationPolicy,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let Some(bucket) = repo::find_bucket(conn, bucket_id).await? else {
+            return Ok(Vec::new());
+        };
+        let documents = repo::documents_of(conn, bucket_id).await?;
+        let ids: Vec<Uuid> = bucket
+            .authorization_id
+            .into_iter()
+            .chain(documents.iter().filter_map(|d| d.authorization_id))
+            .collect();
+        let stored = auth_repo::load_many(conn, &ids).await?;
+        let load = |id: Option<Uuid>, ty: AuthorizationPolicyType| match id
+            .and_then(|id| stored.get(&id))
+        {
+            Some(s) => s.policy.clone(),
+            None => AuthorizationPolicy::new(id.unwrap_or_else(Uuid::now_v7), ty),
+        };
+        let mut policy = load(
+            bucket.authorization_id,
+            AuthorizationPolicyType::StorageBucket,
+        );
+        apply_bucket_policy(&mut policy, owner);
+        let mut out = vec![policy.clone()];
+        for d in &documents {
+            let mut p = load(d.authorization_id, AuthorizationPolicyType::Document);
+            apply_document_policy(&mut p, &policy, d.created_by);
+            out.push(p);
+        }
+        Ok(out)
+    }
+
+    /// Recomputes the policies of an aggregator, its direct bucket and its documents from the
+    /// owner's; returns them for the caller to save in bulk.
+    pub async fn recompute_aggregator_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        aggregator_id: Uuid,
+        owner: &AuthorizationPolicy,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let Some(aggregator) = repo::find_aggregator(conn, aggregator_id).await? else {
+            return Ok(Vec::new());
+        };
+        let stored = match aggregator.authorization_id {
+            Some(id) => auth_repo::load(conn, id).await?.map(|s| s.policy),
+            None => None,
+        };
+        let mut policy = stored.unwrap_or_else(|| {
+            AuthorizationPolicy::new(Uuid::now_v7(), AuthorizationPolicyType::StorageAggregator)
+        });
+        apply_aggregator_policy(&mut policy, owner);
+        let mut out = vec![policy.clone()];
+        if let Some(bucket) = aggregator.direct_bucket_id {
+            out.extend(
+                self.recompute_bucket_policies(conn, bucket, &policy)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+}

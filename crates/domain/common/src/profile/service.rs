@@ -701,3 +701,64 @@ impl ProfileService {
         visuals.iter().find(|v| v.name == kind)
     }
 }
+
+impl ProfileService {
+    /// Recomputes the policies of a profile and everything under it (parts, bucket, documents)
+    /// from the policy its owner passes down; returns them for the caller to save in bulk.
+    pub async fn recompute_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        profile_id: Uuid,
+        parent: &AuthorizationPolicy,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let Some(profile) = repo::profiles(conn, &[profile_id])
+            .await?
+            .remove(&profile_id)
+        else {
+            return Ok(Vec::new());
+        };
+        let tagsets = repo::tagsets_of(conn, &[profile_id]).await?;
+        let references = repo::references_of(conn, &[profile_id]).await?;
+        let visuals = repo::visuals_of(conn, &[profile_id]).await?;
+        let ids: Vec<Uuid> = profile
+            .authorization_id
+            .into_iter()
+            .chain(tagsets.iter().filter_map(|t| t.authorization_id))
+            .chain(references.iter().filter_map(|r| r.authorization_id))
+            .chain(visuals.iter().filter_map(|v| v.authorization_id))
+            .collect();
+        let stored = auth_repo::load_many(conn, &ids).await?;
+        let load = |id: Option<Uuid>, ty: AuthorizationPolicyType| match id
+            .and_then(|id| stored.get(&id))
+        {
+            Some(s) => s.policy.clone(),
+            None => AuthorizationPolicy::new(id.unwrap_or_else(Uuid::now_v7), ty),
+        };
+        let mut policy = load(profile.authorization_id, AuthorizationPolicyType::Profile);
+        apply_profile_policy(&mut policy, parent);
+        let mut out = vec![policy.clone()];
+        for t in &tagsets {
+            let mut p = load(t.authorization_id, AuthorizationPolicyType::Tagset);
+            apply_part_policy(&mut p, &policy);
+            out.push(p);
+        }
+        for r in &references {
+            let mut p = load(r.authorization_id, AuthorizationPolicyType::Reference);
+            apply_part_policy(&mut p, &policy);
+            out.push(p);
+        }
+        for v in &visuals {
+            let mut p = load(v.authorization_id, AuthorizationPolicyType::Visual);
+            apply_visual_policy(&mut p, &policy);
+            out.push(p);
+        }
+        if let Some(bucket) = profile.storage_bucket_id {
+            out.extend(
+                self.storage
+                    .recompute_bucket_policies(conn, bucket, &policy)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+}
