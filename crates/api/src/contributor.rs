@@ -2,10 +2,14 @@
 
 use crate::authorization::{Authorization, load_policy};
 use crate::context::{actor, data};
+use crate::loaders::{Loaders, loaded};
+use crate::profile::Profile;
+use crate::storage::StorageAggregator;
 use alkemio_authorization::{ActorKind, AuthorizationPrivilege};
 use alkemio_kernel::ids::UserId;
 use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
+use alkemio_storage::StorageService;
 use async_graphql::{Context, Object, Result};
 
 use alkemio_contributor::{ActorType, UserService, model};
@@ -91,6 +95,31 @@ impl User {
     /// When the user last changed.
     async fn updated_date(&self) -> DateTime {
         DateTime(self.0.updated_date)
+    }
+
+    /// The user's profile.
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Profile>> {
+        let Some(id) = self.0.profile_id else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?.map(Profile))
+    }
+
+    /// Where the user's files are stored (needs READ on the user).
+    async fn storage_aggregator(&self, ctx: &Context<'_>) -> Result<Option<StorageAggregator>> {
+        if !self.can(ctx, AuthorizationPrivilege::Read).await? {
+            return Err(AppError::new(
+                alkemio_kernel::ErrorStatus::ForbiddenPolicy,
+                "Authorization: unable to grant 'read' privilege: read a user's storage",
+            )
+            .into());
+        }
+        let Some(id) = self.0.storage_aggregator_id else {
+            return Ok(None);
+        };
+        Ok(Some(StorageAggregator(
+            data::<StorageService>(ctx)?.aggregator(id).await?,
+        )))
     }
 
     /// The user's authorization policy.

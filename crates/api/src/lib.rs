@@ -14,22 +14,30 @@ pub mod configuration;
 pub mod context;
 pub mod contributor;
 mod extensions;
+pub mod loaders;
 pub mod lookup;
 pub mod platform;
+pub mod profile;
+pub mod storage;
 pub mod task;
 
 use std::sync::Arc;
 
 use crate::authorization::{Policies, PolicyLoader};
 use crate::contributor::ContributorQuery;
+use crate::loaders::Loaders;
 use crate::lookup::LookupQuery;
 use crate::platform::{PlatformMutation, PlatformQuery};
+use crate::profile::ProfileMutation;
+use crate::storage::StorageMutation;
 use crate::task::TaskQuery;
+use alkemio_common::profile::ProfileService;
 use alkemio_community::RoleSetService;
 use alkemio_configuration::settings::GraphqlSettings;
 use alkemio_contributor::{ActorService, UserService};
 use alkemio_persistence::Database;
 use alkemio_platform::PlatformService;
+use alkemio_storage::StorageService;
 use alkemio_task::TaskService;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
@@ -44,7 +52,7 @@ pub struct QueryRoot(PlatformQuery, ContributorQuery, LookupQuery, TaskQuery);
 /// Root mutation: every module's mutations.
 #[derive(Debug, Default, MergedObject)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(PlatformMutation);
+pub struct MutationRoot(PlatformMutation, ProfileMutation, StorageMutation);
 
 /// The server's schema type.
 pub type AlkemioSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -64,6 +72,12 @@ pub struct SchemaServices {
     pub role_sets: RoleSetService,
     /// Background tasks.
     pub tasks: Arc<TaskService>,
+    /// Profiles.
+    pub profiles: ProfileService,
+    /// Storage.
+    pub storage: StorageService,
+    /// Public base URL of the web client (for `Profile.url`).
+    pub endpoint_cluster: String,
 }
 
 fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
@@ -79,6 +93,14 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
     let policies: Policies =
         DataLoader::new(PolicyLoader::new(services.db.conn().clone()), tokio::spawn);
     builder()
+        .data(Loaders::new(
+            &services.profiles,
+            &services.storage,
+            &services.actors,
+        ))
+        .data(services.clone())
+        .data(services.profiles)
+        .data(services.storage)
         .data(services.platform)
         .data(services.actors)
         .data(services.users)

@@ -40,6 +40,8 @@ pub struct AppState {
     pub authenticator: Authenticator,
     /// Maps identity-provider identities to users.
     pub resolver: IdentityResolver,
+    /// Stored documents (downloads).
+    pub storage: alkemio_storage::StorageService,
     /// The settings.
     pub settings: Arc<Settings>,
 }
@@ -73,6 +75,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/rest/internal/identity/resolve",
             axum::routing::post(crate::auth_routes::resolve_identity),
+        )
+        .route(
+            "/api/private/rest/storage/document/{id}",
+            get(crate::storage_routes::document),
+        )
+        .route(
+            "/rest/storage/document/{id}",
+            get(crate::storage_routes::document),
         );
     for path in GRAPHQL_PATHS {
         router = router.route(path, get(graphql_get).post(graphql_post));
@@ -221,6 +231,29 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // CSRF protection as Apollo's: a multipart (or form, or plain-text) POST must carry a
+    // header a browser cannot add to a cross-site form submission.
+    let simple = content_type.as_deref().is_none_or(|ct| {
+        let ct = ct.to_ascii_lowercase();
+        ct.starts_with("multipart/form-data")
+            || ct.starts_with("application/x-www-form-urlencoded")
+            || ct.starts_with("text/plain")
+    });
+    let preflighted = ["apollo-require-preflight", "x-apollo-operation-name"]
+        .iter()
+        .any(|h| {
+            headers
+                .get(*h)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| !v.trim().is_empty())
+        });
+    if simple && !preflighted {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorStatus::BadUserInput,
+            "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF): send a non-empty 'apollo-require-preflight' header.",
+        );
+    }
     let options =
         MultipartOptions::default().max_file_size(usize::try_from(limit).unwrap_or(usize::MAX));
     let request = match async_graphql::http::receive_batch_body(

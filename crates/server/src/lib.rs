@@ -8,6 +8,7 @@ pub mod health;
 pub mod http;
 pub mod shutdown;
 pub mod startup;
+pub mod storage_routes;
 pub mod telemetry;
 
 pub use startup::Application;

@@ -134,6 +134,9 @@ impl Core {
             users.clone(),
         );
         let services = SchemaServices {
+            profiles,
+            storage,
+            endpoint_cluster: settings.http.endpoint_cluster.clone(),
             db: db.clone(),
             platform,
             actors,
@@ -156,6 +159,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let core = Core::build(&settings).await?;
         let services = core.services.clone();
+        let storage = core.services.storage.clone();
         let schema = alkemio_api::build_schema(core.services, &settings.graphql);
         let addr = SocketAddr::new(settings.http.bind_address, settings.http.port);
         let listener = TcpListener::bind(addr)
@@ -168,6 +172,7 @@ impl Application {
             cache: core.cache,
             authenticator: core.authenticator,
             resolver: core.resolver,
+            storage,
             settings: Arc::new(settings),
         };
         Ok(Self {

@@ -7,7 +7,7 @@ mod repo;
 pub mod service;
 
 pub use model::{
-    Location, NewProfile, NewReference, NewTagset, Profile, ProfileType, Reference, Tagset,
-    TagsetType, Visual,
+    Location, LocationInput, NewProfile, NewReference, NewTagset, Profile, ProfileType, Reference,
+    Tagset, TagsetType, Visual,
 };
-pub use service::{ProfileBundle, ProfileService, ProfileUpdate};
+pub use service::{ProfileBundle, ProfileService, ProfileUpdate, ReferenceUpdate, TagsetUpdate};

@@ -210,14 +210,9 @@ impl StorageService {
     /// within the bucket's and the server's limits. Nothing is stored when it fails.
     pub fn check_file(&self, bucket: &StorageBucket, file: &UploadedFile) -> AppResult<()> {
         let mime = file.content_type.trim().to_ascii_lowercase();
-        if !bucket.allowed_mime_types.iter().any(|m| *m == mime) {
+        if !bucket.allowed_mime_types.contains(&mime) {
             return Err(upload_failed(format!(
                 "Files of type '{mime}' are not allowed in this storage bucket"
-            )));
-        }
-        if !content_matches(&mime, &file.bytes) {
-            return Err(upload_failed(format!(
-                "The file's content is not of its declared type '{mime}'"
             )));
         }
         let limit = bucket.max_file_size.min(self.max_file_size);
@@ -225,6 +220,11 @@ impl StorageService {
             return Err(upload_failed(format!(
                 "File size ({}) exceeds the maximum of {limit} bytes",
                 file.bytes.len()
+            )));
+        }
+        if !content_matches(&mime, &file.bytes) {
+            return Err(upload_failed(format!(
+                "The file's content is not of its declared type '{mime}'"
             )));
         }
         Ok(())

@@ -253,6 +253,13 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// The test's database.
+    pub fn db(&self) -> &TestDatabase {
+        self.db
+            .as_ref()
+            .expect("database present until the app is dropped")
+    }
+
     /// Stops the server, waits for it, and hands back its database (for a restart).
     pub async fn stop_keep_db(mut self) -> TestDatabase {
         if let Some(tx) = self.shutdown.take() {

@@ -14,4 +14,5 @@ mod platform;
 mod process;
 mod roles;
 mod stand_ins;
+mod storage;
 mod transport;

@@ -52,10 +52,34 @@ pub struct ProfileUpdate {
     pub description: Option<String>,
     /// New location fields.
     pub location: Option<LocationInput>,
-    /// Reference changes: id, name, uri, description.
-    pub references: Vec<(Uuid, Option<String>, Option<String>, Option<String>)>,
-    /// Tagset changes: id, name, tags.
-    pub tagsets: Vec<(Uuid, Option<String>, Vec<String>)>,
+    /// Reference changes.
+    pub references: Vec<ReferenceUpdate>,
+    /// Tagset changes.
+    pub tagsets: Vec<TagsetUpdate>,
+}
+
+/// Changes to one reference; `None` leaves a field as it is.
+#[derive(Debug, Clone)]
+pub struct ReferenceUpdate {
+    /// Which reference.
+    pub id: Uuid,
+    /// New name.
+    pub name: Option<String>,
+    /// New target.
+    pub uri: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+}
+
+/// New tags (and maybe name) for one tagset.
+#[derive(Debug, Clone)]
+pub struct TagsetUpdate {
+    /// Which tagset.
+    pub id: Uuid,
+    /// New name.
+    pub name: Option<String>,
+    /// The tags.
+    pub tags: Vec<String>,
 }
 
 /// Profile use cases.
@@ -336,7 +360,13 @@ impl ProfileService {
             .map(|t| (t.id, t))
             .collect();
         let mut changed_references = Vec::new();
-        for (rid, name, uri, description) in update.references {
+        for ReferenceUpdate {
+            id: rid,
+            name,
+            uri,
+            description,
+        } in update.references
+        {
             let r = references.get_mut(&rid).ok_or_else(|| {
                 AppError::not_found(format!("Unable to update reference with supplied ID: {rid} - no reference in parent entity."))
             })?;
@@ -353,7 +383,12 @@ impl ProfileService {
             changed_references.push(r.clone());
         }
         let mut changed_tagsets = Vec::new();
-        for (tid, name, tags) in update.tagsets {
+        for TagsetUpdate {
+            id: tid,
+            name,
+            tags,
+        } in update.tagsets
+        {
             let t = tagsets.get_mut(&tid).ok_or_else(|| {
                 AppError::not_found(format!(
                     "Unable to update tagset with supplied ID: {tid} - no tagset in parent entity."

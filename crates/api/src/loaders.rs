@@ -1,0 +1,117 @@
+//! DataLoaders: every child list a response needs is read in batches (one query per kind of
+//! child per batch), never one query per parent.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use alkemio_common::profile::{Location, Profile, ProfileService, Reference, Tagset, Visual};
+use alkemio_contributor::{ActorService, ActorType};
+use alkemio_kernel::AppError;
+use alkemio_storage::{StorageBucket, StorageService};
+use async_graphql::dataloader::{DataLoader, Loader};
+use uuid::Uuid;
+
+type LoadResult<V> = Result<HashMap<Uuid, V>, Arc<AppError>>;
+
+fn group<T>(items: Vec<T>, key: impl Fn(&T) -> Option<Uuid>) -> HashMap<Uuid, Vec<T>> {
+    let mut out: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for item in items {
+        if let Some(k) = key(&item) {
+            out.entry(k).or_default().push(item);
+        }
+    }
+    out
+}
+
+macro_rules! loader {
+    ($(#[$meta:meta])* $name:ident($service:ty) -> $value:ty, |$svc:ident, $keys:ident| $body:expr) => {
+        $(#[$meta])*
+        pub struct $name(pub $service);
+
+        impl Loader<Uuid> for $name {
+            type Value = $value;
+            type Error = Arc<AppError>;
+
+            async fn load(&self, keys: &[Uuid]) -> LoadResult<$value> {
+                let $svc = &self.0;
+                let $keys = keys;
+                $body.map_err(Arc::new)
+            }
+        }
+    };
+}
+
+loader!(
+    /// Profiles by id.
+    ProfileLoader(ProfileService) -> Profile,
+    |s, keys| s.profiles(keys).await
+);
+loader!(
+    /// Locations by id.
+    LocationLoader(ProfileService) -> Location,
+    |s, keys| s.locations(keys).await
+);
+loader!(
+    /// Tagsets by profile id.
+    TagsetsLoader(ProfileService) -> Vec<Tagset>,
+    |s, keys| s.tagsets_of(keys).await.map(|v| group(v, |t| t.profile_id))
+);
+loader!(
+    /// References by profile id.
+    ReferencesLoader(ProfileService) -> Vec<Reference>,
+    |s, keys| s.references_of(keys).await.map(|v| group(v, |r| r.profile_id))
+);
+loader!(
+    /// Visuals by profile id.
+    VisualsLoader(ProfileService) -> Vec<Visual>,
+    |s, keys| s.visuals_of(keys).await.map(|v| group(v, |x| x.profile_id))
+);
+loader!(
+    /// Storage buckets by id.
+    BucketLoader(StorageService) -> StorageBucket,
+    |s, keys| s.buckets(keys).await.map(|v| v.into_iter().map(|b| (b.id, b)).collect())
+);
+loader!(
+    /// The actor owning a profile (for its URL), by profile id.
+    ProfileOwnerLoader(ActorService) -> (ActorType, String),
+    |s, keys| s.actors_by_profile(keys).await
+);
+
+/// The loaders of one schema, built with it.
+pub struct Loaders {
+    /// Profiles.
+    pub profiles: DataLoader<ProfileLoader>,
+    /// Locations.
+    pub locations: DataLoader<LocationLoader>,
+    /// Tagsets.
+    pub tagsets: DataLoader<TagsetsLoader>,
+    /// References.
+    pub references: DataLoader<ReferencesLoader>,
+    /// Visuals.
+    pub visuals: DataLoader<VisualsLoader>,
+    /// Buckets.
+    pub buckets: DataLoader<BucketLoader>,
+    /// Profile owners.
+    pub profile_owners: DataLoader<ProfileOwnerLoader>,
+}
+
+impl Loaders {
+    /// Loaders over the services (no caching across requests: they batch only).
+    pub fn new(profiles: &ProfileService, storage: &StorageService, actors: &ActorService) -> Self {
+        let spawn = tokio::spawn;
+        Self {
+            profiles: DataLoader::new(ProfileLoader(profiles.clone()), spawn),
+            locations: DataLoader::new(LocationLoader(profiles.clone()), spawn),
+            tagsets: DataLoader::new(TagsetsLoader(profiles.clone()), spawn),
+            references: DataLoader::new(ReferencesLoader(profiles.clone()), spawn),
+            visuals: DataLoader::new(VisualsLoader(profiles.clone()), spawn),
+            buckets: DataLoader::new(BucketLoader(storage.clone()), spawn),
+            profile_owners: DataLoader::new(ProfileOwnerLoader(actors.clone()), spawn),
+        }
+    }
+}
+
+/// Turns a loader error into the server's error.
+pub fn loaded<T>(r: Result<T, Arc<AppError>>) -> Result<T, AppError> {
+    r.map_err(|e| AppError::internal_msg(format_args!("batch load failed: {:?}", e)))
+}

@@ -1,0 +1,343 @@
+//! GraphQL of the storage module: `StorageAggregator`, `StorageBucket`, `Document`, uploads and
+//! deletion.
+
+use alkemio_authorization::AuthorizationPrivilege;
+use alkemio_contributor::UserService;
+use alkemio_kernel::ids::UserId;
+use alkemio_kernel::scalars::{DateTime, UuidScalar};
+use alkemio_kernel::{AppError, AppResult};
+use alkemio_storage::{MimeType, StorageAggregatorType, StorageService, model};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Upload};
+use uuid::Uuid;
+
+use crate::authorization::{Authorization, load_policy};
+use crate::context::{actor, data};
+use crate::contributor::User;
+use crate::profile::read_upload;
+
+async fn authorization(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Authorization>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(load_policy(ctx, id).await?.map(Authorization))
+}
+
+/// Whether the caller holds `privilege` on the policy `id` (false when there is none).
+async fn can(
+    ctx: &Context<'_>,
+    id: Option<Uuid>,
+    privilege: AuthorizationPrivilege,
+) -> AppResult<bool> {
+    let Some(id) = id else { return Ok(false) };
+    match load_policy(ctx, id).await? {
+        Some(p) => p.policy.is_granted(&actor(ctx).credentials, privilege),
+        None => Ok(false),
+    }
+}
+
+async fn require_read(ctx: &Context<'_>, id: Option<Uuid>, what: &str) -> AppResult<()> {
+    let policy = match id {
+        Some(id) => load_policy(ctx, id).await?,
+        None => None,
+    };
+    let caller = actor(ctx);
+    alkemio_authorization::grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        policy.as_ref().map(|p| &p.policy),
+        AuthorizationPrivilege::Read,
+        what,
+    )
+}
+
+/// A storage aggregator.
+#[derive(Debug, Clone)]
+pub struct StorageAggregator(pub model::StorageAggregator);
+
+#[Object(name = "StorageAggregator")]
+impl StorageAggregator {
+    /// The aggregator's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+    /// What it belongs to.
+    async fn r#type(&self) -> Option<StorageAggregatorType> {
+        Some(self.0.aggregator_type)
+    }
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+    /// The bucket for files stored on the aggregator itself (needs READ).
+    async fn direct_storage_bucket(&self, ctx: &Context<'_>) -> Result<StorageBucket> {
+        require_read(ctx, self.0.authorization_id, "read a storage aggregator").await?;
+        let id = self
+            .0
+            .direct_bucket_id
+            .ok_or_else(|| AppError::internal_msg("aggregator without a direct bucket"))?;
+        Ok(StorageBucket(
+            data::<StorageService>(ctx)?.bucket(id).await?,
+        ))
+    }
+    /// Every bucket of the aggregator (needs READ).
+    async fn storage_buckets(&self, ctx: &Context<'_>) -> Result<Vec<StorageBucket>> {
+        require_read(ctx, self.0.authorization_id, "read a storage aggregator").await?;
+        Ok(data::<StorageService>(ctx)?
+            .buckets_of(self.0.id)
+            .await?
+            .into_iter()
+            .map(StorageBucket)
+            .collect())
+    }
+    /// The aggregators below this one (needs READ).
+    async fn storage_aggregators(&self, ctx: &Context<'_>) -> Result<Vec<StorageAggregator>> {
+        require_read(ctx, self.0.authorization_id, "read a storage aggregator").await?;
+        Ok(data::<StorageService>(ctx)?
+            .child_aggregators(self.0.id)
+            .await?
+            .into_iter()
+            .map(StorageAggregator)
+            .collect())
+    }
+    /// Bytes stored in its buckets (needs READ).
+    async fn size(&self, ctx: &Context<'_>) -> Result<f64> {
+        require_read(ctx, self.0.authorization_id, "read a storage aggregator").await?;
+        let storage = data::<StorageService>(ctx)?;
+        let ids: Vec<Uuid> = storage
+            .buckets_of(self.0.id)
+            .await?
+            .iter()
+            .map(|b| b.id)
+            .collect();
+        Ok(storage.size_of(&ids).await? as f64)
+    }
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A storage bucket.
+#[derive(Debug, Clone)]
+pub struct StorageBucket(pub model::StorageBucket);
+
+#[Object(name = "StorageBucket")]
+impl StorageBucket {
+    /// The bucket's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+    /// MIME types it accepts.
+    async fn allowed_mime_types(&self) -> &[String] {
+        &self.0.allowed_mime_types
+    }
+    /// Largest file it accepts, in bytes.
+    async fn max_file_size(&self) -> f64 {
+        self.0.max_file_size as f64
+    }
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+    /// The documents the caller may read (needs READ on the bucket); with `IDs`, those, in
+    /// that order.
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "IDs")] ids: Option<Vec<UuidScalar>>,
+        limit: Option<f64>,
+    ) -> Result<Vec<Document>> {
+        require_read(ctx, self.0.authorization_id, "read a storage bucket").await?;
+        let all = data::<StorageService>(ctx)?.documents(self.0.id).await?;
+        let mut readable = Vec::with_capacity(all.len());
+        for d in all {
+            if can(ctx, d.authorization_id, AuthorizationPrivilege::Read).await? {
+                readable.push(d);
+            }
+        }
+        let mut out = match ids {
+            Some(ids) => {
+                let mut picked = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let d = readable
+                        .iter()
+                        .find(|d| d.id == id.0)
+                        .cloned()
+                        .ok_or_else(|| AppError::not_found(format!("Document {id} not found")))?;
+                    picked.push(d);
+                }
+                picked
+            }
+            None => readable,
+        };
+        if let Some(limit) = limit.filter(|l| *l >= 0.0) {
+            out.truncate(limit as usize);
+        }
+        Ok(out.into_iter().map(Document).collect())
+    }
+    /// One document the caller may read (needs READ on the bucket).
+    async fn document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Document>> {
+        require_read(ctx, self.0.authorization_id, "read a storage bucket").await?;
+        let d = data::<StorageService>(ctx)?.document(id.0).await?;
+        if d.bucket_id != self.0.id
+            || !can(ctx, d.authorization_id, AuthorizationPrivilege::Read).await?
+        {
+            return Err(AppError::not_found(format!("Document {id} not found")).into());
+        }
+        Ok(Some(Document(d)))
+    }
+    /// Bytes stored in the bucket (needs READ).
+    async fn size(&self, ctx: &Context<'_>) -> Result<f64> {
+        require_read(ctx, self.0.authorization_id, "read a storage bucket").await?;
+        Ok(data::<StorageService>(ctx)?.size_of(&[self.0.id]).await? as f64)
+    }
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// An uploaded file.
+#[derive(Debug, Clone)]
+pub struct Document(pub model::Document);
+
+#[Object(name = "Document")]
+impl Document {
+    /// The document's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+    /// The uploaded file's name.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    /// Its type.
+    async fn mime_type(&self) -> Result<MimeType> {
+        Ok(MimeType::parse(&self.0.mime_type).ok_or_else(|| {
+            AppError::internal_msg(format_args!(
+                "document {} has type {}",
+                self.0.id, self.0.mime_type
+            ))
+        })?)
+    }
+    /// Its size in bytes.
+    async fn size(&self) -> f64 {
+        self.0.size as f64
+    }
+    /// Whether it waits to be moved to its final bucket.
+    async fn temporary_location(&self) -> bool {
+        self.0.temporary_location
+    }
+    /// Where it can be downloaded.
+    async fn url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(data::<StorageService>(ctx)?.document_url(self.0.id))
+    }
+    /// Who uploaded it, when that is a user.
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.created_by else {
+            return Ok(None);
+        };
+        Ok(data::<UserService>(ctx)?.user(UserId(id)).await?.map(User))
+    }
+    /// When it was uploaded.
+    async fn uploaded_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// Where to upload a file.
+#[derive(Debug, InputObject)]
+pub struct StorageBucketUploadFileInput {
+    /// The bucket.
+    pub storage_bucket_id: String,
+    /// Whether the file waits to be moved to its final bucket.
+    pub temporary_location: Option<bool>,
+}
+
+/// A document to delete.
+#[derive(Debug, InputObject)]
+pub struct DeleteDocumentInput {
+    /// Which document.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// The uploaded document.
+#[derive(Debug, SimpleObject)]
+pub struct StorageBucketUploadFileResult {
+    /// Its id.
+    pub id: UuidScalar,
+    /// Where it can be downloaded.
+    pub url: String,
+}
+
+/// Storage mutations.
+#[derive(Debug, Default)]
+pub struct StorageMutation;
+
+#[Object]
+impl StorageMutation {
+    /// Uploads a file into a bucket (needs FILE_UPLOAD on it; the type and size must be allowed).
+    async fn upload_file_on_storage_bucket(
+        &self,
+        ctx: &Context<'_>,
+        file: Upload,
+        upload_data: StorageBucketUploadFileInput,
+    ) -> Result<StorageBucketUploadFileResult> {
+        let bucket = Uuid::parse_str(upload_data.storage_bucket_id.trim()).map_err(|_| {
+            AppError::bad_input(format!(
+                "storageBucketId is not a valid id: {}",
+                upload_data.storage_bucket_id
+            ))
+        })?;
+        let file = read_upload(ctx, &file)?;
+        let storage = data::<StorageService>(ctx)?;
+        let doc = storage
+            .upload(
+                &actor(ctx),
+                bucket,
+                file,
+                upload_data.temporary_location.unwrap_or(false),
+            )
+            .await?;
+        Ok(StorageBucketUploadFileResult {
+            id: UuidScalar(doc.id),
+            url: storage.document_url(doc.id),
+        })
+    }
+
+    /// Deletes a document (needs DELETE on it).
+    async fn delete_document(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteDocumentInput,
+    ) -> Result<Document> {
+        Ok(Document(
+            data::<StorageService>(ctx)?
+                .delete_document(&actor(ctx), delete_data.id.0)
+                .await?,
+        ))
+    }
+}

@@ -1,0 +1,523 @@
+//! Profiles, uploads and downloads: a user's profile and storage, avatar upload through the
+//! multipart endpoint and download through the REST path, refusals that store nothing, profile
+//! mutations with their privileges, and a user page whose SQL cost does not grow with its data.
+
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, assert_reference_error, spawn_app, spawn_app_with};
+use crate::on_both_backends;
+
+on_both_backends!(
+    users_have_a_profile_and_storage,
+    avatars_upload_and_download,
+    bad_uploads_are_refused_and_store_nothing,
+    profile_mutations_check_privileges,
+    the_user_page_costs_a_bounded_number_of_statements
+);
+
+/// A PNG header with the given size (enough for type and dimension checks).
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(&13u32.to_be_bytes());
+    bytes.extend_from_slice(b"IHDR");
+    bytes.extend_from_slice(&width.to_be_bytes());
+    bytes.extend_from_slice(&height.to_be_bytes());
+    bytes.extend_from_slice(&[8, 6, 0, 0, 0]);
+    bytes.extend_from_slice(&[0, 0, 0, 0]);
+    bytes.extend_from_slice(&[0u8; 64]);
+    bytes
+}
+
+const ME: &str = "{ me { user { id profile { id displayName url \
+    visuals { id name uri minWidth maxWidth allowedTypes } \
+    tagsets { id name tags type allowedValues } references { id name uri description } \
+    location { id city country geoLocation { latitude longitude } } \
+    storageBucket { id allowedMimeTypes maxFileSize authorization { myPrivileges } } } \
+    storageAggregator { id type directStorageBucket { id } } } } }";
+
+async fn me(app: &TestApp, token: &str) -> Value {
+    let (status, body) = app.graphql_as(token, ME, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["me"]["user"].clone()
+}
+
+/// Sends a GraphQL multipart request with one file.
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: Value,
+    bytes: Vec<u8>,
+    mime: &str,
+    preflight: bool,
+) -> (u16, Value) {
+    let mut vars = variables;
+    vars["file"] = Value::Null;
+    let operations = json!({"query": query, "variables": vars});
+    let form = Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({"0": ["variables.file"]}).to_string())
+        .part(
+            "0",
+            Part::bytes(bytes)
+                .file_name("upload.bin")
+                .mime_str(mime)
+                .unwrap(),
+        );
+    let mut req = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .multipart(form);
+    if preflight {
+        req = req.header("apollo-require-preflight", "true");
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+const UPLOAD_AVATAR: &str = "mutation($file: Upload!, $visual: String!) { uploadImageOnVisual(file: $file, uploadData: {visualID: $visual, alternativeText: \"me\"}) { id uri alternativeText } }";
+const UPLOAD_FILE: &str = "mutation($file: Upload!, $bucket: String!) { uploadFileOnStorageBucket(file: $file, uploadData: {storageBucketId: $bucket}) { id url } }";
+
+async fn users_have_a_profile_and_storage(backend: Backend) {
+    let app = spawn_app_with(backend, |env| {
+        env.with("ENDPOINT_CLUSTER", "https://alkem.io")
+    })
+    .await;
+    let (user, token) = app.user_with_token("nina@example.org").await;
+    let u = me(&app, &token).await;
+    let p = &u["profile"];
+    assert_eq!(p["displayName"], format!("Test nina"));
+    assert_eq!(p["url"], format!("https://alkem.io/user/{}", user.name_id));
+    assert_eq!(p["visuals"].as_array().unwrap().len(), 1);
+    assert_eq!(p["visuals"][0]["name"], "AVATAR");
+    assert_eq!(p["visuals"][0]["minWidth"], 190.0);
+    let tagsets: Vec<&str> = p["tagsets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tagsets, ["skills", "keywords"]);
+    let refs: Vec<&str> = p["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(refs, ["linkedin", "github", "bsky"]);
+    assert_eq!(p["storageBucket"]["maxFileSize"], 15_728_640.0);
+    assert_eq!(
+        p["storageBucket"]["allowedMimeTypes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        30
+    );
+    let privs = p["storageBucket"]["authorization"]["myPrivileges"]
+        .as_array()
+        .unwrap();
+    assert!(
+        privs.contains(&json!("FILE_UPLOAD")),
+        "the owner may upload: {privs:?}"
+    );
+    assert_eq!(u["storageAggregator"]["type"], "USER");
+
+    // another registered user sees the profile but not the storage controls
+    let (_, other) = app.user_with_token("otto@example.org").await;
+    let (_, body) = app
+        .graphql_as(&other, "query($id: UUID!) { lookup { user(ID: $id) { email profile { displayName storageBucket { authorization { myPrivileges } } } } } }", json!({"id": user.id.to_string()}))
+        .await;
+    let seen = &body["data"]["lookup"]["user"];
+    assert_eq!(seen["email"], "not accessible");
+    assert_eq!(seen["profile"]["displayName"], "Test nina");
+    assert!(
+        !seen["profile"]["storageBucket"]["authorization"]["myPrivileges"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("FILE_UPLOAD"))
+    );
+}
+
+async fn avatars_upload_and_download(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, token) = app.user_with_token("ava@example.org").await;
+    let u = me(&app, &token).await;
+    let visual = u["profile"]["visuals"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let image = png(200, 200);
+    let (status, body) = upload(
+        &app,
+        &token,
+        UPLOAD_AVATAR,
+        json!({"visual": visual}),
+        image.clone(),
+        "image/png",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let uri = body["data"]["uploadImageOnVisual"]["uri"]
+        .as_str()
+        .expect("an uri")
+        .to_owned();
+    assert!(
+        uri.starts_with("http://localhost:3000/api/private/rest/storage/document/"),
+        "{uri}"
+    );
+    assert_eq!(body["data"]["uploadImageOnVisual"]["alternativeText"], "me");
+
+    // the avatar is public: an anonymous download works, with type, validator and caching
+    let path = uri.trim_start_matches("http://localhost:3000");
+    let res = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.headers()["cache-control"], "public, max-age=86400");
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(res.bytes().await.unwrap().to_vec(), image);
+    let res = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    // the ingress' stripped path serves the same
+    let stripped = path.trim_start_matches("/api/private");
+    assert_eq!(
+        app.client
+            .get(format!("{}{stripped}", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // unknown documents are 404
+    let unknown = format!(
+        "{}/api/private/rest/storage/document/{}",
+        app.address,
+        uuid::Uuid::new_v4()
+    );
+    assert_eq!(app.client.get(unknown).send().await.unwrap().status(), 404);
+
+    // a new avatar replaces the old one, whose bytes are gone
+    let (_, body) = upload(
+        &app,
+        &token,
+        UPLOAD_AVATAR,
+        json!({"visual": visual}),
+        png(300, 300),
+        "image/png",
+        true,
+    )
+    .await;
+    let new_uri = body["data"]["uploadImageOnVisual"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(new_uri, uri);
+    assert_eq!(
+        app.client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    // a bucket upload returns the document and its URL; the uploader may delete it
+    let bucket = u["profile"]["storageBucket"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pdf = b"%PDF-1.7\n%%EOF\n".to_vec();
+    let (_, body) = upload(
+        &app,
+        &token,
+        UPLOAD_FILE,
+        json!({"bucket": bucket}),
+        pdf.clone(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    let doc = body["data"]["uploadFileOnStorageBucket"]["id"]
+        .as_str()
+        .expect("a document")
+        .to_owned();
+    let (_, body) = app
+        .graphql_as(&token, "mutation($id: UUID!) { deleteDocument(deleteData: {ID: $id}) { id displayName mimeType size } }", json!({"id": doc}))
+        .await;
+    assert_eq!(body["data"]["deleteDocument"]["mimeType"], "PDF", "{body}");
+    assert_eq!(body["data"]["deleteDocument"]["size"], pdf.len() as f64);
+}
+
+async fn bucket_documents(app: &TestApp, token: &str) -> usize {
+    let (_, body) = app
+        .graphql_as(
+            token,
+            "{ me { user { profile { storageBucket { documents { id } } } } } }",
+            json!({}),
+        )
+        .await;
+    body["data"]["me"]["user"]["profile"]["storageBucket"]["documents"]
+        .as_array()
+        .map_or(usize::MAX, Vec::len)
+}
+
+async fn bad_uploads_are_refused_and_store_nothing(backend: Backend) {
+    let app = spawn_app_with(backend, |env| env.with("STORAGE_MAX_FILE_SIZE", "1000")).await;
+    let (_, token) = app.user_with_token("bo@example.org").await;
+    let u = me(&app, &token).await;
+    let bucket = u["profile"]["storageBucket"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let visual = u["profile"]["visuals"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(u["profile"]["storageBucket"]["maxFileSize"], 1000.0);
+    let vars = json!({"bucket": bucket});
+
+    let (status, body) = upload(
+        &app,
+        &token,
+        UPLOAD_FILE,
+        vars.clone(),
+        b"hello".to_vec(),
+        "text/plain",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_reference_error(&body["errors"][0], "STORAGE_UPLOAD_FAILED", 14108);
+    let (_, body) = upload(
+        &app,
+        &token,
+        UPLOAD_FILE,
+        vars.clone(),
+        vec![b'%'; 2000],
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "STORAGE_UPLOAD_FAILED", 14108);
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exceeds"),
+        "{body}"
+    );
+    let (_, body) = upload(
+        &app,
+        &token,
+        UPLOAD_FILE,
+        vars.clone(),
+        b"not really a png".to_vec(),
+        "image/png",
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "STORAGE_UPLOAD_FAILED", 14108);
+    // without the preflight header the request is refused before anything runs
+    let (status, body) = upload(
+        &app,
+        &token,
+        UPLOAD_FILE,
+        vars.clone(),
+        b"%PDF-1.7".to_vec(),
+        "application/pdf",
+        false,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    // an avatar of the wrong size or type
+    let (_, body) = upload(
+        &app,
+        &token,
+        UPLOAD_AVATAR,
+        json!({"visual": visual}),
+        png(50, 50),
+        "image/png",
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    let (_, body) = upload(
+        &app,
+        &token,
+        UPLOAD_AVATAR,
+        json!({"visual": visual}),
+        b"%PDF-1.7".to_vec(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    // someone else may not upload into this bucket
+    let (_, intruder) = app.user_with_token("eve@example.org").await;
+    let (_, body) = upload(
+        &app,
+        &intruder,
+        UPLOAD_FILE,
+        vars,
+        b"%PDF-1.7".to_vec(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+
+    assert_eq!(
+        bucket_documents(&app, &token).await,
+        0,
+        "nothing was stored"
+    );
+    let blobs = app.db().dir().join("storage");
+    let stored = std::fs::read_dir(&blobs).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(stored, 0, "no bytes were kept in {}", blobs.display());
+}
+
+async fn profile_mutations_check_privileges(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, token) = app.user_with_token("pat@example.org").await;
+    let (_, other) = app.user_with_token("olaf@example.org").await;
+    let u = me(&app, &token).await;
+    let profile = u["profile"]["id"].as_str().unwrap().to_owned();
+    let linkedin = u["profile"]["references"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let skills = u["profile"]["tagsets"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let update = "mutation($data: UpdateProfileDirectInput!) { updateProfile(profileData: $data) { displayName tagline description \
+        location { city country } references { name uri } tagsets { name tags } } }";
+    let data = json!({"profileID": profile, "displayName": "Pat Q", "tagline": "hello", "description": "# Me",
+        "location": {"city": "Delft", "country": "NL"},
+        "references": [{"ID": linkedin, "uri": "https://linkedin.com/in/pat"}],
+        "tagsets": [{"ID": skills, "tags": ["rust", "graphql"]}]});
+    let (_, body) = app.graphql_as(&other, update, json!({"data": data})).await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = app.graphql_as(&token, update, json!({"data": data})).await;
+    let p = &body["data"]["updateProfile"];
+    assert_eq!(p["displayName"], "Pat Q", "{body}");
+    assert_eq!(p["description"], "# Me");
+    assert_eq!(p["location"], json!({"city": "Delft", "country": "NL"}));
+    assert_eq!(p["references"][0]["uri"], "https://linkedin.com/in/pat");
+    assert_eq!(p["tagsets"][0]["tags"], json!(["rust", "graphql"]));
+    // a reference of another profile cannot be changed through this one
+    let (_, theirs) = app
+        .graphql_as(
+            &other,
+            "{ me { user { profile { references { id } } } } }",
+            json!({}),
+        )
+        .await;
+    let foreign = theirs["data"]["me"]["user"]["profile"]["references"][0]["id"].clone();
+    let bad = json!({"data": {"profileID": profile, "references": [{"ID": foreign, "uri": "x"}]}});
+    let (_, body) = app.graphql_as(&token, update, bad).await;
+    assert_reference_error(&body["errors"][0], "ENTITY_NOT_FOUND", 10101);
+
+    let create = "mutation($p: UUID!, $n: String!) { createReferenceOnProfile(referenceInput: {profileID: $p, name: $n, uri: \"https://x.org\"}) { id name } }";
+    let (_, body) = app
+        .graphql_as(&token, create, json!({"p": profile, "n": "website"}))
+        .await;
+    let reference = body["data"]["createReferenceOnProfile"]["id"]
+        .as_str()
+        .expect("created")
+        .to_owned();
+    let (_, body) = app
+        .graphql_as(&token, create, json!({"p": profile, "n": "website"}))
+        .await;
+    assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    let (_, body) = app
+        .graphql_as(&other, create, json!({"p": profile, "n": "intrusion"}))
+        .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let delete = "mutation($id: UUID!) { deleteReference(deleteData: {ID: $id}) { id } }";
+    let (_, body) = app
+        .graphql_as(&other, delete, json!({"id": reference}))
+        .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = app
+        .graphql_as(&token, delete, json!({"id": reference}))
+        .await;
+    assert_eq!(body["data"]["deleteReference"]["id"], reference);
+
+    let tagset = "mutation($p: UUID!) { createTagsetOnProfile(tagsetData: {profileID: $p, name: \"hobbies\", tags: [\"chess\"]}) { name tags type } }";
+    let (_, body) = app.graphql_as(&token, tagset, json!({"p": profile})).await;
+    assert_eq!(
+        body["data"]["createTagsetOnProfile"],
+        json!({"name": "hobbies", "tags": ["chess"], "type": "FREEFORM"})
+    );
+    let select = "mutation($p: UUID!) { createTagsetOnProfile(tagsetData: {profileID: $p, name: \"x\", type: SELECT_ONE}) { name } }";
+    let (_, body) = app.graphql_as(&token, select, json!({"p": profile})).await;
+    assert_reference_error(&body["errors"][0], "NOT_SUPPORTED", 12114);
+}
+
+async fn the_user_page_costs_a_bounded_number_of_statements(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let page = "query($id: UUID!) { lookup { user(ID: $id) { id nameID firstName email authorization { myPrivileges } \
+        profile { id displayName url location { city } tagsets { name tags } references { name uri } visuals { name uri } \
+        storageBucket { id } authorization { myPrivileges } } } } }";
+    let mut costs = Vec::new();
+    for (email, extra) in [("few@example.org", 0), ("many@example.org", 25)] {
+        let (user, token) = app.user_with_token(email).await;
+        let profile = user.profile_id.unwrap().to_string();
+        for i in 0..extra {
+            let create = "mutation($p: UUID!, $n: String!) { createReferenceOnProfile(referenceInput: {profileID: $p, name: $n}) { id } }";
+            app.graphql_as(
+                &token,
+                create,
+                json!({"p": profile, "n": format!("ref-{i:03}")}),
+            )
+            .await;
+            let tagset = "mutation($p: UUID!, $n: String!) { createTagsetOnProfile(tagsetData: {profileID: $p, name: $n, tags: [\"a\"]}) { id } }";
+            app.graphql_as(
+                &token,
+                tagset,
+                json!({"p": profile, "n": format!("tags-{i:03}")}),
+            )
+            .await;
+        }
+        // warm the credential cache, then measure
+        app.graphql_as(&token, page, json!({"id": user.id.to_string()}))
+            .await;
+        let before = app.services.db.statements().get();
+        let (_, body) = app
+            .graphql_as(&token, page, json!({"id": user.id.to_string()}))
+            .await;
+        let cost = app.services.db.statements().get() - before;
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(
+            body["data"]["lookup"]["user"]["profile"]["references"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3 + extra
+        );
+        costs.push(cost);
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "the page's SQL does not grow with its references and tagsets: {costs:?}"
+    );
+    assert!(costs[0] <= 12, "a user page costs {} statements", costs[0]);
+}
