@@ -5,6 +5,7 @@ use crate::context::{actor, data};
 use crate::loaders::{Loaders, loaded};
 use crate::profile::Profile;
 use crate::storage::StorageAggregator;
+use crate::user_settings_types as ust;
 use alkemio_authorization::{ActorKind, AuthorizationPrivilege};
 use alkemio_kernel::ids::UserId;
 use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar};
@@ -25,7 +26,27 @@ fn users<'a>(ctx: &Context<'a>) -> AppResult<&'a UserService> {
 #[derive(Debug, Clone)]
 pub struct User(pub model::User);
 
+fn forbidden(privilege: &str, action: &str) -> AppError {
+    AppError::new(
+        alkemio_kernel::ErrorStatus::ForbiddenPolicy,
+        format!("Authorization: unable to grant '{privilege}' privilege: {action}"),
+    )
+}
+
 impl User {
+    async fn settings_record(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<alkemio_contributor::UserSettings, AppError> {
+        loaded(
+            data::<Loaders>(ctx)?
+                .user_settings
+                .load_one(self.0.id.0)
+                .await,
+        )?
+        .ok_or_else(|| AppError::internal_msg(format_args!("user {} has no settings", self.0.id)))
+    }
+
     async fn can(&self, ctx: &Context<'_>, privilege: AuthorizationPrivilege) -> AppResult<bool> {
         let Some(policy_id) = self.0.authorization_id else {
             return Ok(false);
@@ -122,6 +143,33 @@ impl User {
         )))
     }
 
+    /// The user's settings (needs READ_USER_SETTINGS on the user).
+    async fn settings(&self, ctx: &Context<'_>) -> Result<UserSettings> {
+        if !self
+            .can(ctx, AuthorizationPrivilege::ReadUserSettings)
+            .await?
+        {
+            return Err(forbidden("read_user_settings", "read a user's settings").into());
+        }
+        Ok(UserSettings(self.settings_record(ctx).await?))
+    }
+
+    /// Whether other users may send this user messages (needs READ on the user).
+    async fn is_contactable(&self, ctx: &Context<'_>) -> Result<bool> {
+        if !self.can(ctx, AuthorizationPrivilege::Read).await? {
+            return Err(forbidden("read", "read a user").into());
+        }
+        Ok(self.settings_record(ctx).await?.allows_messages())
+    }
+
+    /// Whether other users may contact this user by e-mail (needs READ on the user).
+    async fn is_contactable_via_email(&self, ctx: &Context<'_>) -> Result<bool> {
+        if !self.can(ctx, AuthorizationPrivilege::Read).await? {
+            return Err(forbidden("read", "read a user").into());
+        }
+        Ok(self.settings_record(ctx).await?.allows_email())
+    }
+
     /// The user's authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
         let Some(id) = self.0.authorization_id else {
@@ -164,5 +212,101 @@ impl MeQueryResults {
             .await?
             .ok_or_else(|| AppError::not_found(format!("User {actor_id} not found")))?;
         Ok(Some(User(user)))
+    }
+}
+
+/// A user's settings.
+#[derive(Debug, Clone)]
+pub struct UserSettings(pub alkemio_contributor::UserSettings);
+
+impl UserSettings {
+    fn part<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<T, AppError> {
+        serde_json::from_value(self.0.document[key].clone()).map_err(|e| {
+            AppError::internal_msg(format_args!(
+                "settings {} of user {}: {key}: {e}",
+                self.0.id, self.0.user_id
+            ))
+        })
+    }
+}
+
+#[Object(name = "UserSettings")]
+impl UserSettings {
+    /// The settings' id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+    /// Privacy choices.
+    async fn privacy(&self) -> Result<ust::UserSettingsPrivacy> {
+        Ok(self.part("privacy")?)
+    }
+    /// Who may contact the user and how.
+    async fn communication(&self) -> Result<ust::UserSettingsCommunication> {
+        Ok(self.part("communication")?)
+    }
+    /// Which notifications the user receives, per event and channel.
+    async fn notification(&self) -> Result<ust::UserSettingsNotification> {
+        Ok(self.part("notification")?)
+    }
+    /// The space the user starts in.
+    async fn home_space(&self) -> Result<ust::UserSettingsHomeSpace> {
+        Ok(self.part("homeSpace")?)
+    }
+    /// The web assistant's capabilities the user enabled.
+    async fn assistant(&self) -> Result<ust::UserSettingsAssistant> {
+        Ok(self.part("assistant")?)
+    }
+    /// Which version of the client's design the user uses.
+    async fn design_version(&self) -> i32 {
+        self.0.document["designVersion"]
+            .as_i64()
+            .and_then(|v| i32::try_from(v).ok())
+            .unwrap_or(2)
+    }
+    /// The settings' authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+    /// When the settings were created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When the settings last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// Which user's settings to change, and how.
+#[derive(Debug, async_graphql::InputObject)]
+pub struct UpdateUserSettingsInput {
+    /// The user.
+    #[graphql(name = "userID")]
+    pub user_id: UuidScalar,
+    /// The changes.
+    pub settings: ust::UpdateUserSettingsEntityInput,
+}
+
+/// Contributor mutations.
+#[derive(Debug, Default)]
+pub struct ContributorMutation;
+
+#[Object]
+impl ContributorMutation {
+    /// Changes a user's settings (needs UPDATE on the user).
+    async fn update_user_settings(
+        &self,
+        ctx: &Context<'_>,
+        settings_data: UpdateUserSettingsInput,
+    ) -> Result<User> {
+        let patch = serde_json::to_value(&settings_data.settings)
+            .map_err(|e| AppError::internal_msg(format_args!("{e}")))?;
+        let user = users(ctx)?
+            .update_settings(&actor(ctx), UserId(settings_data.user_id.0), patch)
+            .await?;
+        Ok(User(user))
     }
 }

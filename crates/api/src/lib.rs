@@ -20,11 +20,12 @@ pub mod platform;
 pub mod profile;
 pub mod storage;
 pub mod task;
+pub mod user_settings_types;
 
 use std::sync::Arc;
 
 use crate::authorization::{Policies, PolicyLoader};
-use crate::contributor::ContributorQuery;
+use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::loaders::Loaders;
 use crate::lookup::LookupQuery;
 use crate::platform::{PlatformMutation, PlatformQuery};
@@ -52,7 +53,12 @@ pub struct QueryRoot(PlatformQuery, ContributorQuery, LookupQuery, TaskQuery);
 /// Root mutation: every module's mutations.
 #[derive(Debug, Default, MergedObject)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(PlatformMutation, ProfileMutation, StorageMutation);
+pub struct MutationRoot(
+    PlatformMutation,
+    ProfileMutation,
+    StorageMutation,
+    ContributorMutation,
+);
 
 /// The server's schema type.
 pub type AlkemioSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -97,6 +103,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
             &services.profiles,
             &services.storage,
             &services.actors,
+            &services.users,
         ))
         .data(services.clone())
         .data(services.profiles)

@@ -93,11 +93,18 @@ pub struct Loaders {
     pub buckets: DataLoader<BucketLoader>,
     /// Profile owners.
     pub profile_owners: DataLoader<ProfileOwnerLoader>,
+    /// User settings.
+    pub user_settings: DataLoader<UserSettingsLoader>,
 }
 
 impl Loaders {
     /// Loaders over the services (no caching across requests: they batch only).
-    pub fn new(profiles: &ProfileService, storage: &StorageService, actors: &ActorService) -> Self {
+    pub fn new(
+        profiles: &ProfileService,
+        storage: &StorageService,
+        actors: &ActorService,
+        users: &alkemio_contributor::UserService,
+    ) -> Self {
         let spawn = tokio::spawn;
         Self {
             profiles: DataLoader::new(ProfileLoader(profiles.clone()), spawn),
@@ -107,6 +114,7 @@ impl Loaders {
             visuals: DataLoader::new(VisualsLoader(profiles.clone()), spawn),
             buckets: DataLoader::new(BucketLoader(storage.clone()), spawn),
             profile_owners: DataLoader::new(ProfileOwnerLoader(actors.clone()), spawn),
+            user_settings: DataLoader::new(UserSettingsLoader(users.clone()), spawn),
         }
     }
 }
@@ -114,4 +122,20 @@ impl Loaders {
 /// Turns a loader error into the server's error.
 pub fn loaded<T>(r: Result<T, Arc<AppError>>) -> Result<T, AppError> {
     r.map_err(|e| AppError::internal_msg(format_args!("batch load failed: {:?}", e)))
+}
+
+/// User settings by user id.
+pub struct UserSettingsLoader(pub alkemio_contributor::UserService);
+
+impl Loader<Uuid> for UserSettingsLoader {
+    type Value = alkemio_contributor::UserSettings;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<alkemio_contributor::UserSettings> {
+        self.0
+            .settings_many(keys)
+            .await
+            .map(|v| v.into_iter().map(|s| (s.user_id.0, s)).collect())
+            .map_err(Arc::new)
+    }
 }

@@ -44,7 +44,10 @@ fn expect_string<T: async_graphql::InputType>(
 }
 
 /// The `UUID` scalar: a 36-character identifier, lower-cased on input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct UuidScalar(pub Uuid);
 
 impl UuidScalar {

@@ -10,6 +10,7 @@ pub mod model;
 pub mod name_id;
 mod repo;
 pub mod service;
+pub mod settings;
 
-pub use model::{Actor, ActorType, NewUser, User};
+pub use model::{Actor, ActorType, NewUser, User, UserSettings};
 pub use service::{ActorService, UserService};

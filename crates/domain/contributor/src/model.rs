@@ -107,3 +107,36 @@ pub struct NewUser {
     /// The identity provider's id, when known.
     pub authentication_id: Option<String>,
 }
+
+/// A user's settings document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserSettings {
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// Whose settings.
+    pub user_id: UserId,
+    /// The settings, completed with defaults (keys as the GraphQL fields).
+    pub document: serde_json::Value,
+    /// Its policy.
+    pub authorization_id: Option<uuid::Uuid>,
+    /// When it was created.
+    pub created_date: chrono::DateTime<chrono::Utc>,
+    /// When it last changed.
+    pub updated_date: chrono::DateTime<chrono::Utc>,
+}
+
+impl UserSettings {
+    /// Whether other users may send this user messages.
+    pub fn allows_messages(&self) -> bool {
+        self.document["communication"]["allowOtherUsersToSendMessages"]
+            .as_bool()
+            .unwrap_or(false)
+    }
+
+    /// Whether other users may contact this user by e-mail.
+    pub fn allows_email(&self) -> bool {
+        self.document["communication"]["allowOtherUsersToContactViaEmail"]
+            .as_bool()
+            .unwrap_or(false)
+    }
+}

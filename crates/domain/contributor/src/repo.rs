@@ -430,3 +430,101 @@ pub async fn actors_by_profile(
     }
     Ok(out)
 }
+
+pub(crate) mod user_settings {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "user_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub created_date: DateTimeUtc,
+        pub updated_date: DateTimeUtc,
+        pub version: i32,
+        pub user_id: Uuid,
+        pub settings: Json,
+        pub authorization_id: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+fn to_settings(r: user_settings::Model) -> crate::model::UserSettings {
+    crate::model::UserSettings {
+        id: r.id,
+        user_id: UserId(r.user_id),
+        document: crate::settings::with_defaults(r.settings),
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    }
+}
+
+/// Inserts a user's settings.
+pub async fn insert_settings(
+    conn: &impl ConnectionTrait,
+    s: &crate::model::UserSettings,
+) -> AppResult<()> {
+    user_settings::Entity::insert(user_settings::ActiveModel {
+        id: Set(s.id),
+        created_date: Set(s.created_date),
+        updated_date: Set(s.updated_date),
+        version: Set(1),
+        user_id: Set(s.user_id.0),
+        settings: Set(s.document.clone()),
+        authorization_id: Set(s.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// A user's settings.
+pub async fn find_settings(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> AppResult<Option<crate::model::UserSettings>> {
+    Ok(user_settings::Entity::find()
+        .filter(user_settings::Column::UserId.eq(user.0))
+        .one(conn)
+        .await?
+        .map(to_settings))
+}
+
+/// Settings of many users (one query).
+pub async fn find_settings_many(
+    conn: &impl ConnectionTrait,
+    users: &[uuid::Uuid],
+) -> AppResult<Vec<crate::model::UserSettings>> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user_settings::Entity::find()
+        .filter(user_settings::Column::UserId.is_in(users.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_settings)
+        .collect())
+}
+
+/// Writes a user's settings document.
+pub async fn update_settings(
+    conn: &impl ConnectionTrait,
+    id: uuid::Uuid,
+    document: serde_json::Value,
+) -> AppResult<()> {
+    user_settings::Entity::update(user_settings::ActiveModel {
+        id: Set(id),
+        updated_date: Set(now()),
+        settings: Set(document),
+        ..Default::default()
+    })
+    .exec(conn)
+    .await?;
+    Ok(())
+}

@@ -18,7 +18,7 @@ use alkemio_common::visual::VisualType;
 use alkemio_storage::StorageAggregatorType;
 
 use crate::authorization::apply_user_policy;
-use crate::model::{Actor, ActorType, NewUser, User};
+use crate::model::{Actor, ActorType, NewUser, User, UserSettings};
 use crate::{name_id, repo};
 
 /// The cache key of an actor's credentials (the reference's key).
@@ -236,6 +236,62 @@ impl UserService {
         Ok(())
     }
 
+    /// A user's settings.
+    pub async fn settings(&self, id: UserId) -> AppResult<UserSettings> {
+        repo::find_settings(self.db().conn(), id)
+            .await?
+            .ok_or_else(|| AppError::internal_msg(format_args!("user {id} has no settings")))
+    }
+
+    /// Settings of many users (one query).
+    pub async fn settings_many(&self, ids: &[uuid::Uuid]) -> AppResult<Vec<UserSettings>> {
+        repo::find_settings_many(self.db().conn(), ids).await
+    }
+
+    /// `updateUserSettings`: merges the changes into the user's settings (needs UPDATE on the
+    /// user).
+    pub async fn update_settings(
+        &self,
+        caller: &alkemio_authorization::ActorContext,
+        id: UserId,
+        patch: serde_json::Value,
+    ) -> AppResult<User> {
+        let user = self
+            .user(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {id} not found")))?;
+        self.require(
+            caller,
+            &user,
+            alkemio_authorization::AuthorizationPrivilege::Update,
+            "update a user's settings",
+        )
+        .await?;
+        let settings = self.settings(id).await?;
+        let mut document = settings.document;
+        crate::settings::merge(&mut document, patch);
+        repo::update_settings(self.db().conn(), settings.id, document).await?;
+        Ok(user)
+    }
+
+    /// Checks a privilege on a user's policy.
+    pub async fn require(
+        &self,
+        caller: &alkemio_authorization::ActorContext,
+        user: &User,
+        privilege: alkemio_authorization::AuthorizationPrivilege,
+        action: &str,
+    ) -> AppResult<()> {
+        let policy = self.authorization(user).await?;
+        alkemio_authorization::grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref().map(|p| &p.policy),
+            privilege,
+            action,
+        )
+    }
+
     /// Every user's id.
     pub async fn all_ids(&self) -> AppResult<Vec<UserId>> {
         repo::all_user_ids(self.db().conn()).await
@@ -354,6 +410,21 @@ impl UserService {
             updated_date: now,
         };
         repo::insert_user(&txn, &user).await?;
+        let mut settings_policy = auth_repo::new_policy(AuthorizationPolicyType::UserSettings);
+        settings_policy.inherit_from(&policy);
+        repo::insert_settings(
+            &txn,
+            &UserSettings {
+                id: uuid::Uuid::now_v7(),
+                user_id: id,
+                document: crate::settings::default_settings(),
+                authorization_id: Some(settings_policy.id),
+                created_date: now,
+                updated_date: now,
+            },
+        )
+        .await?;
+        policies.push(settings_policy);
         self.profiles
             .storage()
             .insert_aggregator_in(&txn, &aggregator, &direct)

@@ -521,3 +521,53 @@ async fn the_user_page_costs_a_bounded_number_of_statements(backend: Backend) {
     );
     assert!(costs[0] <= 12, "a user page costs {} statements", costs[0]);
 }
+
+on_both_backends!(user_settings_have_defaults_and_only_their_user_changes_them);
+
+async fn user_settings_have_defaults_and_only_their_user_changes_them(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (user, token) = app.user_with_token("sam@example.org").await;
+    let (_, other) = app.user_with_token("tom@example.org").await;
+    let query = "query($id: UUID!) { lookup { user(ID: $id) { isContactable isContactableViaEmail settings { id designVersion \
+        communication { allowOtherUsersToSendMessages allowOtherUsersToContactViaEmail } privacy { contributionRolesPubliclyVisible } \
+        homeSpace { spaceID autoRedirect } notification { space { communityCalendarEvents { email inApp push } } } \
+        assistant { enabledCapabilities { capability enabled } } } } } }";
+    let vars = json!({"id": user.id.to_string()});
+    let (_, body) = app.graphql_as(&token, query, vars.clone()).await;
+    let u = &body["data"]["lookup"]["user"];
+    assert_eq!(u["isContactable"], true, "{body}");
+    assert_eq!(u["isContactableViaEmail"], false);
+    let s = &u["settings"];
+    assert_eq!(s["designVersion"], 2);
+    assert_eq!(
+        s["homeSpace"],
+        json!({"spaceID": null, "autoRedirect": false})
+    );
+    assert_eq!(
+        s["notification"]["space"]["communityCalendarEvents"],
+        json!({"email": true, "inApp": true, "push": true})
+    );
+    assert_eq!(
+        s["assistant"]["enabledCapabilities"]
+            .as_array()
+            .unwrap()
+            .len(),
+        11
+    );
+    // another user may see whether the user is contactable, but not the settings
+    let (_, body) = app.graphql_as(&other, query, vars.clone()).await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+
+    let update = "mutation($d: UpdateUserSettingsInput!) { updateUserSettings(settingsData: $d) { id isContactableViaEmail settings { designVersion communication { allowOtherUsersToSendMessages allowOtherUsersToContactViaEmail } } } }";
+    let data = json!({"d": {"userID": user.id.to_string(), "settings": {"communication": {"allowOtherUsersToContactViaEmail": true}, "designVersion": 1}}});
+    let (_, body) = app.graphql_as(&other, update, data.clone()).await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = app.graphql_as(&token, update, data).await;
+    let u = &body["data"]["updateUserSettings"];
+    assert_eq!(u["isContactableViaEmail"], true, "{body}");
+    assert_eq!(u["settings"]["designVersion"], 1);
+    assert_eq!(
+        u["settings"]["communication"]["allowOtherUsersToSendMessages"], true,
+        "untouched settings stay"
+    );
+}
