@@ -1,5 +1,6 @@
 //! GraphQL: the `User` type and the `me` query.
 
+use crate::account::Account;
 use crate::authorization::{Authorization, load_policy};
 use crate::context::{actor, data};
 use crate::loaders::{Loaders, loaded};
@@ -141,6 +142,35 @@ impl User {
         Ok(Some(StorageAggregator(
             data::<StorageService>(ctx)?.aggregator(id).await?,
         )))
+    }
+
+    /// The user's account (to the user and to callers who may read the user's personal data).
+    async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        let own = actor(ctx).actor_id() == self.0.id.to_string();
+        if !own && !self.can(ctx, AuthorizationPrivilege::ReadUserPii).await? {
+            return Ok(None);
+        }
+        let Some(id) = self.0.account_id else {
+            return Ok(None);
+        };
+        Ok(users(ctx)?.account(id).await?.map(Account))
+    }
+
+    /// The user as an actor.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Actor> {
+        let found = data::<alkemio_contributor::ActorService>(ctx)?
+            .actor(self.0.id.into())
+            .await?
+            .ok_or_else(|| {
+                AppError::internal_msg(format_args!("user {} has no actor", self.0.id))
+            })?;
+        Ok(Actor(found))
+    }
+
+    /// The credentials the user holds.
+    async fn credentials(&self, ctx: &Context<'_>) -> Result<Option<Vec<Credential>>> {
+        let records = users(ctx)?.credential_records(self.0.id.into()).await?;
+        Ok(Some(records.into_iter().map(Credential).collect()))
     }
 
     /// The user's settings (needs READ_USER_SETTINGS on the user).
@@ -308,5 +338,90 @@ impl ContributorMutation {
             .update_settings(&actor(ctx), UserId(settings_data.user_id.0), patch)
             .await?;
         Ok(User(user))
+    }
+}
+
+/// An actor: a user, organization, virtual contributor, space or account, as one kind of object.
+#[derive(Debug, Clone)]
+pub struct Actor(pub alkemio_contributor::Actor);
+
+#[Object(name = "Actor")]
+impl Actor {
+    /// The actor's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id.0)
+    }
+    /// The actor's URL slug.
+    #[graphql(name = "nameID")]
+    async fn name_id(&self) -> NameId {
+        NameId::from_trusted(self.0.name_id.clone())
+    }
+    /// What kind of actor it is.
+    async fn r#type(&self) -> ActorType {
+        self.0.actor_type
+    }
+    /// The actor's profile.
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Profile>> {
+        let Some(id) = self.0.profile_id else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?.map(Profile))
+    }
+    /// The credentials the actor holds.
+    async fn credentials(&self, ctx: &Context<'_>) -> Result<Option<Vec<Credential>>> {
+        let records = users(ctx)?.credential_records(self.0.id).await?;
+        Ok(Some(records.into_iter().map(Credential).collect()))
+    }
+    /// The actor's authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+    /// When the actor was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When the actor last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A credential an actor holds.
+#[derive(Debug, Clone)]
+pub struct Credential(pub alkemio_contributor::repo::CredentialRecord);
+
+#[Object(name = "Credential")]
+impl Credential {
+    /// The credential's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+    /// Its type.
+    async fn r#type(&self) -> alkemio_authorization::CredentialType {
+        self.0.credential.credential_type
+    }
+    /// The resource it is for (empty for global credentials).
+    #[graphql(name = "resourceID")]
+    async fn resource_id(&self) -> &str {
+        &self.0.credential.resource_id
+    }
+    /// Who issued it.
+    async fn issuer(&self) -> Option<UuidScalar> {
+        self.0.issuer.map(UuidScalar)
+    }
+    /// When it expires, in milliseconds since the epoch.
+    async fn expires(&self) -> Option<f64> {
+        self.0.expires.map(|e| e.timestamp_millis() as f64)
+    }
+    /// When it was granted.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
     }
 }

@@ -8,6 +8,7 @@
 //! the reference's `extensions` and log one line per operation. [`sdl`] prints the schema that
 //! `schema.graphql` at the repository root must equal.
 
+pub mod account;
 pub mod authorization;
 pub mod community;
 pub mod configuration;

@@ -1,5 +1,6 @@
 //! GraphQL: `lookup`, direct access to entities and policies by id, with privilege checks.
 
+use crate::account::Account;
 use crate::authorization::{Authorization, load_policy};
 use crate::community::RoleSet;
 use crate::context::{actor, data};
@@ -116,6 +117,31 @@ impl LookupQueryResults {
             "look up a user",
         )?;
         Ok(Some(User(user)))
+    }
+
+    /// An account (needs READ on it).
+    async fn account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Account>> {
+        let account = data::<UserService>(ctx)?
+            .account(alkemio_kernel::ids::ActorId(id.0))
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Account {id} not found")))?;
+        let policy = match account.authorization_id {
+            Some(pid) => load_policy(ctx, pid).await?,
+            None => None,
+        };
+        let caller = actor(ctx);
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref().map(|p| &p.policy),
+            AuthorizationPrivilege::Read,
+            "look up an account",
+        )?;
+        Ok(Some(Account(account)))
     }
 
     /// A role set.

@@ -11,6 +11,7 @@ mod m20261126_000003_contributor_actor_user;
 mod m20261126_000004_community_role_set;
 mod m20261126_000005_profile_storage;
 mod m20261126_000006_contributor_user_settings;
+mod m20261126_000007_account_license;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_community_role_set::Migration),
             Box::new(m20261126_000005_profile_storage::Migration),
             Box::new(m20261126_000006_contributor_user_settings::Migration),
+            Box::new(m20261126_000007_account_license::Migration),
         ]
     }
 }

@@ -5,10 +5,11 @@
 //! authorization engine evaluates; [`service::ActorService`] reads them through a cache that
 //! every grant and revoke invalidates.
 
+pub mod account;
 pub mod authorization;
 pub mod model;
 pub mod name_id;
-mod repo;
+pub mod repo;
 pub mod service;
 pub mod settings;
 

@@ -62,6 +62,10 @@ pub struct Actor {
     pub storage_aggregator_id: Option<uuid::Uuid>,
     /// Its authorization policy.
     pub authorization_id: Option<uuid::Uuid>,
+    /// When it was created.
+    pub created_date: chrono::DateTime<chrono::Utc>,
+    /// When it last changed.
+    pub updated_date: chrono::DateTime<chrono::Utc>,
 }
 
 /// A user.
@@ -85,6 +89,8 @@ pub struct User {
     pub service_profile: bool,
     /// Its authorization policy.
     pub authorization_id: Option<uuid::Uuid>,
+    /// Its account.
+    pub account_id: Option<ActorId>,
     /// Its profile.
     pub profile_id: Option<uuid::Uuid>,
     /// Its storage aggregator.

@@ -7,7 +7,7 @@ use chrono::{SubsecRound, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect,
+    QueryOrder, QuerySelect,
 };
 
 use crate::model::{Actor, ActorType, User};
@@ -129,6 +129,8 @@ pub async fn find_actor(conn: &impl ConnectionTrait, id: ActorId) -> AppResult<O
         profile_id: row.profile_id,
         storage_aggregator_id: row.storage_aggregator_id,
         authorization_id: row.authorization_id,
+        created_date: row.created_date,
+        updated_date: row.updated_date,
     }))
 }
 
@@ -247,6 +249,7 @@ fn to_user(row: user::Model, actor: &actor::Model) -> User {
         authentication_id: row.authentication_id,
         service_profile: row.service_profile,
         authorization_id,
+        account_id: row.account_id.map(ActorId),
         profile_id: actor.profile_id,
         storage_aggregator_id: actor.storage_aggregator_id,
         created_date: row.created_date,
@@ -527,4 +530,82 @@ pub async fn update_settings(
     .exec(conn)
     .await?;
     Ok(())
+}
+
+/// Links a user to its account.
+pub async fn set_user_account(
+    conn: &impl ConnectionTrait,
+    id: UserId,
+    account: ActorId,
+) -> AppResult<()> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::AccountId,
+            sea_orm::sea_query::Expr::value(account.0),
+        )
+        .filter(user::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The user hosting an account, if a user hosts it.
+pub async fn user_by_account(
+    conn: &impl ConnectionTrait,
+    account: ActorId,
+) -> AppResult<Option<User>> {
+    let row = user::Entity::find()
+        .filter(user::Column::AccountId.eq(account.0))
+        .one(conn)
+        .await?;
+    with_name_id(conn, row).await
+}
+
+/// A stored credential with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRecord {
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// The credential.
+    pub credential: Credential,
+    /// Who issued it.
+    pub issuer: Option<uuid::Uuid>,
+    /// When it expires.
+    pub expires: Option<chrono::DateTime<Utc>>,
+    /// When it was granted.
+    pub created_date: chrono::DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: chrono::DateTime<Utc>,
+}
+
+/// The stored credentials of an actor, oldest first.
+pub async fn credential_records(
+    conn: &impl ConnectionTrait,
+    id: ActorId,
+) -> AppResult<Vec<CredentialRecord>> {
+    let rows = credential::Entity::find()
+        .filter(credential::Column::ActorId.eq(id.0))
+        .order_by_asc(credential::Column::CreatedDate)
+        .order_by_asc(credential::Column::Id)
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let credential_type: CredentialType = r
+                .credential_type
+                .parse()
+                .map_err(|e| AppError::internal_msg(format_args!("credential {}: {e}", r.id)))?;
+            Ok(CredentialRecord {
+                id: r.id,
+                credential: Credential {
+                    credential_type,
+                    resource_id: r.resource_id,
+                },
+                issuer: r.issuer,
+                expires: r.expires,
+                created_date: r.created_date,
+                updated_date: r.updated_date,
+            })
+        })
+        .collect()
 }

@@ -17,6 +17,7 @@ use alkemio_common::profile::{NewProfile, NewReference, NewTagset, ProfileServic
 use alkemio_common::visual::VisualType;
 use alkemio_storage::StorageAggregatorType;
 
+use crate::account::{Account, AccountType, BaselineLicensePlan, new_account_policy};
 use crate::authorization::apply_user_policy;
 use crate::model::{Actor, ActorType, NewUser, User, UserSettings};
 use crate::{name_id, repo};
@@ -149,6 +150,11 @@ impl UserService {
     /// A service over actors and profiles.
     pub fn new(actors: ActorService, profiles: ProfileService) -> Self {
         Self { actors, profiles }
+    }
+
+    /// The database connection (for reads composed by the GraphQL layer).
+    pub fn db_conn(&self) -> &sea_orm::DatabaseConnection {
+        self.db().conn()
     }
 
     /// The profile service.
@@ -314,6 +320,92 @@ impl UserService {
         repo::set_authentication_id(self.db().conn(), id, authentication_id).await
     }
 
+    /// Creates an account hosted by a user or organization, inside the caller's transaction: its
+    /// actor, row, license, storage aggregator and profile; their policies are added to
+    /// `policies` for the caller to save.
+    pub async fn create_account_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: ActorId,
+        kind: AccountType,
+        policies: &mut Vec<alkemio_authorization::AuthorizationPolicy>,
+    ) -> AppResult<Account> {
+        let name_id = format!(
+            "account-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let policy = new_account_policy(id);
+        let (license, license_policy) = alkemio_licensing::new_account_license(&policy);
+        let (aggregator, direct, storage_policies) =
+            self.profiles
+                .storage()
+                .new_aggregator(StorageAggregatorType::Account, None, &policy);
+        let profile = self.profiles.build(
+            NewProfile {
+                display_name: name_id.clone(),
+                ..Default::default()
+            },
+            ProfileType::Account,
+            &policy,
+            Some(aggregator.id),
+        )?;
+        repo::insert_actor(
+            conn,
+            &Actor {
+                id,
+                actor_type: ActorType::Account,
+                name_id: name_id.clone(),
+                profile_id: Some(profile.profile.id),
+                storage_aggregator_id: Some(aggregator.id),
+                authorization_id: None,
+                created_date: Utc::now().trunc_subsecs(6),
+                updated_date: Utc::now().trunc_subsecs(6),
+            },
+        )
+        .await?;
+        let now = Utc::now().trunc_subsecs(6);
+        let account = Account {
+            id,
+            name_id,
+            account_type: kind,
+            baseline_license_plan: BaselineLicensePlan::default(),
+            external_subscription_id: None,
+            license_id: Some(license.id),
+            authorization_id: Some(policy.id),
+            profile_id: Some(profile.profile.id),
+            storage_aggregator_id: Some(aggregator.id),
+            created_date: now,
+            updated_date: now,
+        };
+        alkemio_licensing::insert_license(conn, &license).await?;
+        crate::account::insert(conn, &account).await?;
+        self.profiles
+            .storage()
+            .insert_aggregator_in(conn, &aggregator, &direct)
+            .await?;
+        self.profiles.insert_in(conn, &profile).await?;
+        repo::set_actor_authorization_id(conn, id, policy.id).await?;
+        policies.push(policy);
+        policies.push(license_policy);
+        policies.extend(storage_policies);
+        Ok(account)
+    }
+
+    /// An account.
+    pub async fn account(&self, id: ActorId) -> AppResult<Option<Account>> {
+        crate::account::find(self.db().conn(), id).await
+    }
+
+    /// The user hosting an account, if a user hosts it.
+    pub async fn account_host(&self, id: ActorId) -> AppResult<Option<User>> {
+        repo::user_by_account(self.db().conn(), id).await
+    }
+
+    /// The stored credentials of an actor.
+    pub async fn credential_records(&self, id: ActorId) -> AppResult<Vec<repo::CredentialRecord>> {
+        repo::credential_records(self.db().conn(), id).await
+    }
+
     /// Registers a user: its actor (with a generated NameID), its row, its profile (avatar,
     /// `skills` and `keywords` tagsets, LinkedIn/GitHub/Bluesky references, location, bucket),
     /// its storage aggregator, its policies, and the credentials every user holds
@@ -352,9 +444,11 @@ impl UserService {
         let taken = repo::name_ids_with_prefix(&txn, ActorType::User, &prefix).await?;
         let name_id = name_id::generate_unique(&base, |n| taken.iter().any(|t| t == n));
         let id = UserId::new();
+        let account_id = ActorId::new();
         let base_credentials = [
             Credential::global(CredentialType::GlobalRegistered),
             Credential::new(CredentialType::UserSelfManagement, id),
+            Credential::new(CredentialType::AccountAdmin, account_id),
         ];
         let credentials: Vec<Credential> = base_credentials.iter().chain(extra).cloned().collect();
         let mut policy = auth_repo::new_policy(AuthorizationPolicyType::User);
@@ -390,6 +484,8 @@ impl UserService {
                 profile_id: Some(profile.profile.id),
                 storage_aggregator_id: Some(aggregator.id),
                 authorization_id: None,
+                created_date: Utc::now().trunc_subsecs(6),
+                updated_date: Utc::now().trunc_subsecs(6),
             },
         )
         .await?;
@@ -404,12 +500,17 @@ impl UserService {
             authentication_id: new.authentication_id,
             service_profile: false,
             authorization_id: Some(policy.id),
+            account_id: Some(account_id),
             profile_id: Some(profile.profile.id),
             storage_aggregator_id: Some(aggregator.id),
             created_date: now,
             updated_date: now,
         };
+        let account = self
+            .create_account_in(&txn, account_id, AccountType::User, &mut policies)
+            .await?;
         repo::insert_user(&txn, &user).await?;
+        repo::set_user_account(&txn, id, account.id).await?;
         let mut settings_policy = auth_repo::new_policy(AuthorizationPolicyType::UserSettings);
         settings_policy.inherit_from(&policy);
         repo::insert_settings(

@@ -571,3 +571,80 @@ async fn user_settings_have_defaults_and_only_their_user_changes_them(backend: B
         "untouched settings stay"
     );
 }
+
+on_both_backends!(each_user_has_an_account_it_administers);
+
+async fn each_user_has_an_account_it_administers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (user, token) = app.user_with_token("acc@example.org").await;
+    let (_, other) = app.user_with_token("nosy@example.org").await;
+    let query = "{ me { user { id credentials { type resourceID } actor { id type nameID } account { id nameID type accountType \
+        baselineLicensePlan { spaceFree spacePlus spacePremium virtualContributor innovationPacks startingPages } \
+        authorization { myPrivileges } host { id type } profile { displayName } storageAggregator { type } \
+        license { type availableEntitlements entitlements { type dataType limit enabled usage isAvailable } } } } } }";
+    let (_, body) = app.graphql_as(&token, query, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let u = &body["data"]["me"]["user"];
+    let account = &u["account"];
+    let account_id = account["id"].as_str().unwrap();
+    assert!(account["nameID"].as_str().unwrap().starts_with("account-"));
+    assert_eq!(account["type"], "ACCOUNT");
+    assert_eq!(account["accountType"], "USER");
+    assert_eq!(account["baselineLicensePlan"]["spaceFree"], 0);
+    assert_eq!(
+        account["host"],
+        json!({"id": user.id.to_string(), "type": "USER"})
+    );
+    assert_eq!(account["storageAggregator"]["type"], "ACCOUNT");
+    let privs = account["authorization"]["myPrivileges"].as_array().unwrap();
+    for p in ["CREATE_SPACE", "UPDATE", "TRANSFER_RESOURCE_OFFER"] {
+        assert!(
+            privs.contains(&json!(p)),
+            "the user administers its account: {p} in {privs:?}"
+        );
+    }
+    assert!(!privs.contains(&json!("ACCOUNT_LICENSE_MANAGE")));
+    let license = &account["license"];
+    assert_eq!(license["type"], "ACCOUNT");
+    assert_eq!(license["entitlements"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        license["availableEntitlements"],
+        json!([]),
+        "all limits start at zero"
+    );
+    assert_eq!(
+        license["entitlements"][0],
+        json!({"type": "ACCOUNT_SPACE_FREE", "dataType": "LIMIT", "limit": 0.0, "enabled": false, "usage": 0.0, "isAvailable": false})
+    );
+    let creds = u["credentials"].as_array().unwrap();
+    assert!(
+        creds.contains(&json!({"type": "ACCOUNT_ADMIN", "resourceID": account_id})),
+        "{creds:?}"
+    );
+    assert!(
+        creds.contains(&json!({"type": "USER_SELF_MANAGEMENT", "resourceID": user.id.to_string()}))
+    );
+    assert_eq!(u["actor"]["type"], "USER");
+
+    // another user does not see this account through the user, but may look it up (public read)
+    let (_, body) = app
+        .graphql_as(
+            &other,
+            "query($id: UUID!) { lookup { user(ID: $id) { account { id } } } }",
+            json!({"id": user.id.to_string()}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["lookup"]["user"]["account"],
+        Value::Null,
+        "{body}"
+    );
+    let (_, body) = app
+        .graphql_as(&other, "query($id: UUID!) { lookup { account(ID: $id) { id authorization { myPrivileges } } } }", json!({"id": account_id}))
+        .await;
+    assert_eq!(
+        body["data"]["lookup"]["account"]["authorization"]["myPrivileges"],
+        json!(["READ"]),
+        "{body}"
+    );
+}

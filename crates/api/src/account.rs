@@ -1,0 +1,294 @@
+//! GraphQL of accounts and licenses: `Account`, `License`, `LicenseEntitlement`,
+//! `AccountLicensePlan`.
+
+use alkemio_authorization::AuthorizationPrivilege;
+use alkemio_contributor::UserService;
+use alkemio_contributor::account::{self as acc, AccountType};
+use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar};
+use alkemio_kernel::{AppError, AppResult};
+use alkemio_licensing::{LicenseEntitlementDataType, LicenseEntitlementType, LicenseType};
+use alkemio_storage::StorageService;
+use async_graphql::{Context, Object, Result, SimpleObject};
+
+use crate::authorization::{Authorization, load_policy};
+use crate::context::{actor, data};
+use crate::contributor::{Actor, Credential};
+use crate::loaders::{Loaders, loaded};
+use crate::profile::Profile;
+use crate::storage::StorageAggregator;
+
+async fn can(
+    ctx: &Context<'_>,
+    policy: Option<uuid::Uuid>,
+    privilege: AuthorizationPrivilege,
+) -> AppResult<bool> {
+    let Some(id) = policy else { return Ok(false) };
+    match load_policy(ctx, id).await? {
+        Some(p) => p.policy.is_granted(&actor(ctx).credentials, privilege),
+        None => Ok(false),
+    }
+}
+
+fn forbidden(action: &str) -> AppError {
+    AppError::new(
+        alkemio_kernel::ErrorStatus::ForbiddenPolicy,
+        format!("Authorization: unable to grant 'read' privilege: {action}"),
+    )
+}
+
+/// An account.
+#[derive(Debug, Clone)]
+pub struct Account(pub acc::Account);
+
+#[Object(name = "Account")]
+impl Account {
+    /// The account's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id.0)
+    }
+    /// The account's URL slug.
+    #[graphql(name = "nameID")]
+    async fn name_id(&self) -> NameId {
+        NameId::from_trusted(self.0.name_id.clone())
+    }
+    /// The kind of actor: always `ACCOUNT`.
+    async fn r#type(&self) -> alkemio_contributor::ActorType {
+        alkemio_contributor::ActorType::Account
+    }
+    /// Who hosts it.
+    async fn account_type(&self) -> Option<AccountType> {
+        Some(self.0.account_type)
+    }
+    /// The plan values it starts from.
+    async fn baseline_license_plan(&self) -> AccountLicensePlan {
+        let b = self.0.baseline_license_plan;
+        AccountLicensePlan {
+            space_free: b.space_free,
+            space_plus: b.space_plus,
+            space_premium: b.space_premium,
+            virtual_contributor: b.virtual_contributor,
+            innovation_packs: b.innovation_packs,
+            starting_pages: b.starting_pages,
+        }
+    }
+    /// External billing id.
+    #[graphql(name = "externalSubscriptionID")]
+    async fn external_subscription_id(&self) -> Option<&str> {
+        self.0.external_subscription_id.as_deref()
+    }
+    /// The account's authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+    /// The account's profile.
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Profile>> {
+        let Some(id) = self.0.profile_id else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?.map(Profile))
+    }
+    /// The credentials the account holds (licenses).
+    async fn credentials(&self, ctx: &Context<'_>) -> Result<Option<Vec<Credential>>> {
+        let records = data::<UserService>(ctx)?
+            .credential_records(self.0.id)
+            .await?;
+        Ok(Some(records.into_iter().map(Credential).collect()))
+    }
+    /// The account as an actor (needs READ on the account).
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Actor> {
+        if !can(ctx, self.0.authorization_id, AuthorizationPrivilege::Read).await? {
+            return Err(forbidden("read an account").into());
+        }
+        let found = data::<alkemio_contributor::ActorService>(ctx)?
+            .actor(self.0.id)
+            .await?
+            .ok_or_else(|| {
+                AppError::internal_msg(format_args!("account {} has no actor", self.0.id))
+            })?;
+        Ok(Actor(found))
+    }
+    /// The user or organization hosting the account.
+    async fn host(&self, ctx: &Context<'_>) -> Result<Option<Actor>> {
+        let Some(user) = data::<UserService>(ctx)?.account_host(self.0.id).await? else {
+            return Err(AppError::not_found(format!(
+                "Unable to find Host for account {}",
+                self.0.id
+            ))
+            .into());
+        };
+        Ok(data::<alkemio_contributor::ActorService>(ctx)?
+            .actor(user.id.into())
+            .await?
+            .map(Actor))
+    }
+    /// The account's license (needs READ on the account).
+    async fn license(&self, ctx: &Context<'_>) -> Result<License> {
+        if !can(ctx, self.0.authorization_id, AuthorizationPrivilege::Read).await? {
+            return Err(forbidden("read an account's license").into());
+        }
+        let id = self
+            .0
+            .license_id
+            .ok_or_else(|| AppError::internal_msg("account without license"))?;
+        let users = data::<UserService>(ctx)?;
+        let license = alkemio_licensing::licenses(users.db_conn(), &[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::internal_msg(format_args!("license {id} missing")))?;
+        Ok(License(license))
+    }
+    /// Where the account's files are stored (needs READ on the account).
+    async fn storage_aggregator(&self, ctx: &Context<'_>) -> Result<StorageAggregator> {
+        if !can(ctx, self.0.authorization_id, AuthorizationPrivilege::Read).await? {
+            return Err(forbidden("read an account's storage").into());
+        }
+        let id = self
+            .0
+            .storage_aggregator_id
+            .ok_or_else(|| AppError::internal_msg("account without storage"))?;
+        Ok(StorageAggregator(
+            data::<StorageService>(ctx)?.aggregator(id).await?,
+        ))
+    }
+    /// When the account was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When the account last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// Baseline plan values of an account.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct AccountLicensePlan {
+    /// Free spaces.
+    pub space_free: i32,
+    /// Plus spaces.
+    pub space_plus: i32,
+    /// Premium spaces.
+    pub space_premium: i32,
+    /// Virtual contributors.
+    pub virtual_contributor: i32,
+    /// Innovation packs.
+    pub innovation_packs: i32,
+    /// Starting pages (innovation hubs).
+    pub starting_pages: i32,
+}
+
+/// A license.
+#[derive(Debug, Clone)]
+pub struct License(pub alkemio_licensing::License);
+
+/// How many of an account entitlement's kind the account already has: nothing an account can
+/// own (spaces, virtual contributors, innovation packs and hubs) exists yet in this server.
+fn account_usage(_entitlement: LicenseEntitlementType) -> i64 {
+    0
+}
+
+#[Object(name = "License")]
+impl License {
+    /// The license's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+    /// What it belongs to.
+    async fn r#type(&self) -> Option<LicenseType> {
+        Some(self.0.license_type)
+    }
+    /// Its entitlements.
+    async fn entitlements(&self) -> Vec<LicenseEntitlement> {
+        self.0
+            .entitlements
+            .iter()
+            .cloned()
+            .map(|e| LicenseEntitlement(e, self.0.license_type))
+            .collect()
+    }
+    /// The entitlements of which one more may be used.
+    async fn available_entitlements(&self) -> Option<Vec<LicenseEntitlementType>> {
+        Some(
+            self.0
+                .entitlements
+                .iter()
+                .filter(|e| e.is_available(account_usage(e.entitlement_type)))
+                .map(|e| e.entitlement_type)
+                .collect(),
+        )
+    }
+    /// The license's authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// One entitlement of a license.
+#[derive(Debug, Clone)]
+pub struct LicenseEntitlement(pub alkemio_licensing::Entitlement, pub LicenseType);
+
+#[Object(name = "LicenseEntitlement")]
+impl LicenseEntitlement {
+    /// The entitlement's id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+    /// What it entitles to.
+    async fn r#type(&self) -> LicenseEntitlementType {
+        self.0.entitlement_type
+    }
+    /// Flag or limit.
+    async fn data_type(&self) -> LicenseEntitlementDataType {
+        self.0.data_type
+    }
+    /// How many (for limits).
+    async fn limit(&self) -> f64 {
+        f64::from(self.0.limit)
+    }
+    /// Whether it is on.
+    async fn enabled(&self) -> bool {
+        self.0.enabled
+    }
+    /// How many are used (-1 for flags).
+    async fn usage(&self) -> Result<f64> {
+        Ok(match (self.0.data_type, self.1) {
+            (LicenseEntitlementDataType::Flag, _) => -1.0,
+            (LicenseEntitlementDataType::Limit, LicenseType::Account) => {
+                account_usage(self.0.entitlement_type) as f64
+            }
+            _ => {
+                return Err(AppError::new(
+                    alkemio_kernel::ErrorStatus::LicenseEntitlementNotSupported,
+                    "Usage is only known for account limits",
+                )
+                .into());
+            }
+        })
+    }
+    /// Whether one more may be used.
+    async fn is_available(&self) -> bool {
+        self.0.is_available(account_usage(self.0.entitlement_type))
+    }
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}

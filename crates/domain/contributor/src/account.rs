@@ -1,0 +1,237 @@
+//! Accounts: the actor that holds a user's or an organization's spaces, virtual contributors,
+//! innovation packs and hubs, with a license saying how many of each it may have.
+
+use alkemio_authorization::repo as auth_repo;
+use alkemio_authorization::{
+    AuthorizationPolicy, AuthorizationPolicyType, AuthorizationPrivilege as P, Credential,
+    CredentialRule, CredentialType as C, root_policy,
+};
+use alkemio_kernel::ids::ActorId;
+use alkemio_kernel::{AppError, AppResult, stored_enum};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+stored_enum! {
+    /// Who hosts an account.
+    AccountType {
+        Organization => ("ORGANIZATION", "organization"),
+        User => ("USER", "user"),
+    }
+}
+
+/// The plan values an account starts from before licenses add to them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselineLicensePlan {
+    /// Free spaces.
+    pub space_free: i32,
+    /// Plus spaces.
+    pub space_plus: i32,
+    /// Premium spaces.
+    pub space_premium: i32,
+    /// Virtual contributors.
+    pub virtual_contributor: i32,
+    /// Innovation packs.
+    pub innovation_packs: i32,
+    /// Starting pages (innovation hubs).
+    pub starting_pages: i32,
+}
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Its id (also its actor id).
+    pub id: ActorId,
+    /// Its URL slug.
+    pub name_id: String,
+    /// Who hosts it.
+    pub account_type: AccountType,
+    /// Baseline plan.
+    pub baseline_license_plan: BaselineLicensePlan,
+    /// External billing id.
+    pub external_subscription_id: Option<String>,
+    /// Its license.
+    pub license_id: Option<Uuid>,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// Its profile.
+    pub profile_id: Option<Uuid>,
+    /// Its storage.
+    pub storage_aggregator_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+/// An account's policy: a root of the forest. Everyone reads it; its admins
+/// (`account-admin[account]`) manage it and create spaces, virtual contributors and packs in it;
+/// global roles administer and reset it.
+pub fn apply_account_policy(policy: &mut AuthorizationPolicy, account: ActorId) {
+    let global = |types: &[C]| {
+        types
+            .iter()
+            .map(|c| Credential::global(*c))
+            .collect::<Vec<_>>()
+    };
+    let admin = || vec![Credential::new(C::AccountAdmin, account)];
+    let admins_and = |types: &[C]| {
+        let mut v = global(types);
+        v.extend(admin());
+        v
+    };
+    policy.inherit_from(&root_policy());
+    policy.add_credential_rules([
+        CredentialRule::new(
+            "Anonymous agent granted 'read' anonymous registered access",
+            global(&[C::GlobalAnonymous, C::GlobalRegistered]),
+            &[P::Read],
+        ),
+        CredentialRule::new(
+            "credentialRuleTypes-accountManageGlobalRoles",
+            global(&[C::GlobalAdmin, C::GlobalLicenseManager, C::GlobalSupport]),
+            &[
+                P::PlatformAdmin,
+                P::CreateSpace,
+                P::CreateInnovationHub,
+                P::CreateInnovationPack,
+                P::CreateVirtual,
+            ],
+        )
+        .local(),
+        CredentialRule::new(
+            "credentialRuleTypes-accountAuthReset",
+            global(&[
+                C::GlobalAdmin,
+                C::GlobalSupport,
+                C::GlobalLicenseManager,
+                C::PlatformOperationsAdmin,
+            ]),
+            &[P::AuthorizationReset, P::LicenseReset],
+        )
+        .local(),
+        CredentialRule::new(
+            "credentialRuleTypes-spaceGlobalRead",
+            global(&[C::GlobalSpacesReader]),
+            &[P::Read],
+        ),
+        CredentialRule::new(
+            "credentialRuleTypes-accountResourcesManage",
+            admins_and(&[C::GlobalAdmin, C::GlobalSupport]),
+            &[P::TransferResourceOffer],
+        )
+        .local(),
+        CredentialRule::new(
+            "credentialRuleTypes-accountResourceTransferAccept",
+            admins_and(&[C::GlobalAdmin, C::GlobalSupport]),
+            &[P::TransferResourceAccept],
+        )
+        .local(),
+        CredentialRule::new(
+            "credentialRuleTypes-accountLicenseManage",
+            global(&[C::GlobalAdmin, C::GlobalLicenseManager]),
+            &[P::AccountLicenseManage],
+        )
+        .local(),
+        CredentialRule::new(
+            "credentialRuleTypes-accountManage",
+            admin(),
+            &[P::Create, P::Read, P::Update, P::Delete],
+        ),
+        CredentialRule::new(
+            "credentialRuleTypes-platformCreateSpace",
+            admin(),
+            &[P::CreateSpace],
+        )
+        .local(),
+        CredentialRule::new(
+            "credentialRuleTypes-platformCreateVC",
+            admin(),
+            &[P::CreateVirtual],
+        )
+        .local(),
+        CredentialRule::new(
+            "credentialRuleTypes-platformCreateInnovationPack",
+            admin(),
+            &[P::CreateInnovationPack],
+        )
+        .local(),
+    ]);
+}
+
+/// A new account's policy.
+pub fn new_account_policy(account: ActorId) -> AuthorizationPolicy {
+    let mut policy = auth_repo::new_policy(AuthorizationPolicyType::Account);
+    apply_account_policy(&mut policy, account);
+    policy
+}
+
+pub(crate) mod row {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "account")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub created_date: DateTimeUtc,
+        pub updated_date: DateTimeUtc,
+        pub version: i32,
+        pub account_type: String,
+        pub baseline_license_plan: Json,
+        pub external_subscription_id: Option<String>,
+        pub license_id: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Stores an account row (its actor row must exist).
+pub(crate) async fn insert(conn: &impl ConnectionTrait, a: &Account) -> AppResult<()> {
+    row::Entity::insert(row::ActiveModel {
+        id: Set(a.id.0),
+        created_date: Set(a.created_date),
+        updated_date: Set(a.updated_date),
+        version: Set(1),
+        account_type: Set(a.account_type.as_str().to_owned()),
+        baseline_license_plan: Set(
+            serde_json::to_value(a.baseline_license_plan).unwrap_or_default()
+        ),
+        external_subscription_id: Set(a.external_subscription_id.clone()),
+        license_id: Set(a.license_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// An account with its actor fields.
+pub(crate) async fn find(conn: &impl ConnectionTrait, id: ActorId) -> AppResult<Option<Account>> {
+    let Some(r) = row::Entity::find_by_id(id.0).one(conn).await? else {
+        return Ok(None);
+    };
+    let actor = crate::repo::find_actor(conn, id)
+        .await?
+        .ok_or_else(|| AppError::internal_msg(format_args!("account {id} has no actor row")))?;
+    Ok(Some(Account {
+        id,
+        name_id: actor.name_id,
+        account_type: r
+            .account_type
+            .parse()
+            .map_err(|e| AppError::internal_msg(format_args!("account {id}: {e}")))?,
+        baseline_license_plan: serde_json::from_value(r.baseline_license_plan).unwrap_or_default(),
+        external_subscription_id: r.external_subscription_id,
+        license_id: r.license_id,
+        authorization_id: actor.authorization_id,
+        profile_id: actor.profile_id,
+        storage_aggregator_id: actor.storage_aggregator_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    }))
+}
