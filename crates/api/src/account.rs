@@ -43,16 +43,16 @@ pub struct Account(pub acc::Account);
 #[Object(name = "Account")]
 impl Account {
     /// The account's id.
-    async fn id(&self) -> UuidScalar {
+    pub(crate) async fn id(&self) -> UuidScalar {
         UuidScalar(self.0.id.0)
     }
     /// The account's URL slug.
     #[graphql(name = "nameID")]
-    async fn name_id(&self) -> NameId {
+    pub(crate) async fn name_id(&self) -> NameId {
         NameId::from_trusted(self.0.name_id.clone())
     }
     /// The kind of actor: always `ACCOUNT`.
-    async fn r#type(&self) -> alkemio_contributor::ActorType {
+    pub(crate) async fn r#type(&self) -> alkemio_contributor::ActorType {
         alkemio_contributor::ActorType::Account
     }
     /// Who hosts it.
@@ -77,21 +77,21 @@ impl Account {
         self.0.external_subscription_id.as_deref()
     }
     /// The account's authorization policy.
-    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+    pub(crate) async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
         let Some(id) = self.0.authorization_id else {
             return Ok(None);
         };
         Ok(load_policy(ctx, id).await?.map(Authorization))
     }
     /// The account's profile.
-    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Profile>> {
+    pub(crate) async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Profile>> {
         let Some(id) = self.0.profile_id else {
             return Ok(None);
         };
         Ok(loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?.map(Profile))
     }
     /// The credentials the account holds (licenses).
-    async fn credentials(&self, ctx: &Context<'_>) -> Result<Option<Vec<Credential>>> {
+    pub(crate) async fn credentials(&self, ctx: &Context<'_>) -> Result<Option<Vec<Credential>>> {
         let records = data::<UserService>(ctx)?
             .credential_records(self.0.id)
             .await?;
@@ -154,11 +154,11 @@ impl Account {
         ))
     }
     /// When the account was created.
-    async fn created_date(&self) -> DateTime {
+    pub(crate) async fn created_date(&self) -> DateTime {
         DateTime(self.0.created_date)
     }
     /// When the account last changed.
-    async fn updated_date(&self) -> DateTime {
+    pub(crate) async fn updated_date(&self) -> DateTime {
         DateTime(self.0.updated_date)
     }
 }

@@ -8,11 +8,14 @@ use crate::profile::Profile;
 use crate::storage::StorageAggregator;
 use crate::user_settings_types as ust;
 use alkemio_authorization::{ActorKind, AuthorizationPrivilege};
+use alkemio_authorization::{AuthorizationCredential, grant_access_or_fail};
+use alkemio_contributor::listing::UserFilter;
 use alkemio_kernel::ids::UserId;
+use alkemio_kernel::pagination::{PageInfo, PaginationArgs, limit_and_shuffle};
 use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
 use alkemio_storage::StorageService;
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, InputObject, Interface, Object, Result, SimpleObject};
 
 use alkemio_contributor::{ActorType, UserService, model};
 
@@ -99,7 +102,7 @@ impl User {
             if self.can(ctx, AuthorizationPrivilege::ReadUserPii).await? {
                 self.0.phone.clone()
             } else {
-                None
+                Some(NOT_ACCESSIBLE.to_owned())
             },
         )
     }
@@ -213,11 +216,213 @@ impl User {
 #[derive(Debug, Default)]
 pub struct ContributorQuery;
 
+/// Fails unless the caller holds `privilege` on the platform's policy.
+pub(crate) async fn require_on_platform(
+    ctx: &Context<'_>,
+    privilege: AuthorizationPrivilege,
+    action: &str,
+) -> AppResult<()> {
+    let platform = data::<alkemio_platform::PlatformService>(ctx)?
+        .authorization()
+        .await?;
+    let caller = actor(ctx);
+    grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        Some(&platform.policy),
+        privilege,
+        action,
+    )
+}
+
+/// Fails unless the caller holds `privilege` on the policy with this id.
+pub(crate) async fn require_on(
+    ctx: &Context<'_>,
+    policy: Option<uuid::Uuid>,
+    privilege: AuthorizationPrivilege,
+    action: &str,
+) -> AppResult<()> {
+    let policy = match policy {
+        Some(id) => load_policy(ctx, id).await?,
+        None => None,
+    };
+    let caller = actor(ctx);
+    grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        policy.as_ref().map(|p| &p.policy),
+        privilege,
+        action,
+    )
+}
+
+/// Filter on actors by the credentials they hold.
+#[derive(Debug, Clone, InputObject)]
+#[graphql(name = "ActorFilterInput")]
+pub struct ActorFilterInput {
+    /// Keep actors holding any of these credential types.
+    pub credentials: Option<Vec<AuthorizationCredential>>,
+}
+
+/// Filter on users: any given field matches as a case-insensitive substring.
+#[derive(Debug, Clone, Default, InputObject)]
+#[graphql(name = "UserFilterInput")]
+pub struct UserFilterInput {
+    /// Part of the profile's display name.
+    pub display_name: Option<String>,
+    /// Part of the e-mail address.
+    pub email: Option<String>,
+    /// Part of the first name.
+    pub first_name: Option<String>,
+    /// Part of the last name.
+    pub last_name: Option<String>,
+}
+
+/// A page of users.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "PaginatedUsers")]
+pub struct PaginatedUsers {
+    /// Where the page sits in the whole list.
+    pub page_info: PageInfo,
+    /// How many users match the filter.
+    pub total: f64,
+    /// The users on this page.
+    pub users: Vec<User>,
+}
+
+/// Anything that can hold credentials and act on the platform, with its full details.
+#[allow(
+    clippy::duplicated_attributes,
+    reason = "each `field(...)` of the interface repeats `ty` by design"
+)]
+#[derive(Interface)]
+#[graphql(
+    name = "ActorFull",
+    field(name = "authorization", ty = "Option<Authorization>"),
+    field(name = "createdDate", method = "created_date", ty = "DateTime"),
+    field(name = "credentials", ty = "Option<Vec<Credential>>"),
+    field(name = "id", ty = "UuidScalar"),
+    field(name = "nameID", method = "name_id", ty = "NameId"),
+    field(name = "profile", ty = "Option<Profile>"),
+    field(name = "type", ty = "ActorType"),
+    field(name = "updatedDate", method = "updated_date", ty = "DateTime")
+)]
+pub enum ActorFull {
+    /// A user.
+    User(User),
+    /// An account.
+    Account(Account),
+}
+
 #[Object]
 impl ContributorQuery {
     /// The caller: its id and, for a user, the user.
     async fn me(&self) -> MeQueryResults {
         MeQueryResults
+    }
+
+    /// One user (needs READ_USERS on the platform).
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<User> {
+        require_on_platform(ctx, AuthorizationPrivilege::ReadUsers, "read a user").await?;
+        let user = users(ctx)?
+            .user(UserId(id.0))
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {id} not found")))?;
+        Ok(User(user))
+    }
+
+    /// Users (needs READ_USERS on the platform): those holding any of the filter's credential
+    /// types, or else every user who is not a service profile; narrowed to `IDs` when given;
+    /// `limit` keeps that many, at random with `shuffle`.
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActorFilterInput>,
+        #[graphql(name = "IDs")] ids: Option<Vec<UuidScalar>>,
+        limit: Option<f64>,
+        shuffle: Option<bool>,
+    ) -> Result<Vec<User>> {
+        require_on_platform(ctx, AuthorizationPrivilege::ReadUsers, "list users").await?;
+        let types: Option<Vec<&str>> = filter.and_then(|f| f.credentials).map(|cs| {
+            cs.into_iter()
+                .map(|c| c.credential_type().as_str())
+                .collect()
+        });
+        let ids: Option<Vec<UserId>> =
+            ids.map(|ids| ids.into_iter().map(|i| UserId(i.0)).collect());
+        let listed = users(ctx)?.list(types.as_deref(), ids.as_deref()).await?;
+        Ok(limit_and_shuffle(listed, limit, shuffle.unwrap_or(false))?
+            .into_iter()
+            .map(User)
+            .collect())
+    }
+
+    /// Users page by page in the order they joined (needs READ_USERS on the platform).
+    #[allow(clippy::too_many_arguments)]
+    async fn users_paginated(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<UuidScalar>,
+        before: Option<UuidScalar>,
+        filter: Option<UserFilterInput>,
+        first: Option<i32>,
+        last: Option<i32>,
+        with_tags: Option<bool>,
+    ) -> Result<PaginatedUsers> {
+        require_on_platform(ctx, AuthorizationPrivilege::ReadUsers, "list users").await?;
+        let filter = filter.unwrap_or_default();
+        let filter = UserFilter {
+            display_name: filter.display_name,
+            email: filter.email,
+            first_name: filter.first_name,
+            last_name: filter.last_name,
+        };
+        let args = PaginationArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let (page, total) = users(ctx)?.page(&filter, with_tags, args).await?;
+        #[allow(clippy::cast_precision_loss)]
+        let total = total as f64;
+        Ok(PaginatedUsers {
+            page_info: page.page_info,
+            total,
+            users: page.items.into_iter().map(User).collect(),
+        })
+    }
+
+    /// An actor by id, as its concrete type; null when there is none (needs READ on it).
+    async fn actor(&self, ctx: &Context<'_>, id: UuidScalar) -> Result<Option<ActorFull>> {
+        let service = users(ctx)?;
+        let Some(found) = service
+            .actors()
+            .actor(alkemio_kernel::ids::ActorId(id.0))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let resolved = match found.actor_type {
+            ActorType::User => service
+                .user(UserId(id.0))
+                .await?
+                .map(|u| (u.authorization_id, ActorFull::User(User(u)))),
+            ActorType::Account => service
+                .account(alkemio_kernel::ids::ActorId(id.0))
+                .await?
+                .map(|a| (a.authorization_id, ActorFull::Account(Account(a)))),
+            _ => None,
+        };
+        let Some((policy, resolved)) = resolved else {
+            return Ok(None);
+        };
+        require_on(ctx, policy, AuthorizationPrivilege::Read, "read an actor").await?;
+        Ok(Some(resolved))
     }
 }
 
@@ -324,8 +529,44 @@ pub struct UpdateUserSettingsInput {
 #[derive(Debug, Default)]
 pub struct ContributorMutation;
 
+/// Changes to a user.
+#[derive(Debug, InputObject)]
+pub struct UpdateUserInput {
+    /// Which user.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// New URL slug.
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// New first name.
+    pub first_name: Option<String>,
+    /// New last name.
+    pub last_name: Option<String>,
+    /// New phone number.
+    pub phone: Option<String>,
+    /// Profile changes.
+    pub profile_data: Option<crate::profile::UpdateProfileInput>,
+    /// Whether this user is a service account.
+    pub service_profile: Option<bool>,
+}
+
 #[Object]
 impl ContributorMutation {
+    /// Changes a user's names, phone, NameID, service-profile flag and profile (needs UPDATE
+    /// on the user).
+    async fn update_user(&self, ctx: &Context<'_>, user_data: UpdateUserInput) -> Result<User> {
+        let update = alkemio_contributor::service::UserUpdate {
+            id: UserId(user_data.id.0),
+            name_id: user_data.name_id.map(|n| n.as_str().to_owned()),
+            first_name: user_data.first_name,
+            last_name: user_data.last_name,
+            phone: user_data.phone,
+            service_profile: user_data.service_profile,
+            profile: user_data.profile_data.map(Into::into),
+        };
+        Ok(User(users(ctx)?.update_user(&actor(ctx), update).await?))
+    }
+
     /// Changes a user's settings (needs UPDATE on the user).
     async fn update_user_settings(
         &self,

@@ -9,7 +9,7 @@ use alkemio_authorization::{AuthorizationPrivilege, grant_access_or_fail};
 use alkemio_community::RoleSetService;
 use alkemio_contributor::{ActorService, UserService};
 use alkemio_kernel::ids::{RoleSetId, UserId};
-use alkemio_kernel::scalars::UuidScalar;
+use alkemio_kernel::scalars::{NameId, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
 use async_graphql::{Context, Object, Result};
 
@@ -43,6 +43,37 @@ impl LookupQuery {
     /// Direct access to entities by id.
     async fn lookup(&self) -> LookupQueryResults {
         LookupQueryResults
+    }
+
+    /// Entity ids by NameID.
+    async fn lookup_by_name(&self) -> LookupByNameQueryResults {
+        LookupByNameQueryResults
+    }
+}
+
+/// Entity ids by NameID, as the client resolves URL slugs.
+#[derive(Debug, Clone, Copy)]
+pub struct LookupByNameQueryResults;
+
+#[Object(name = "LookupByNameQueryResults")]
+impl LookupByNameQueryResults {
+    /// The id of the user with this NameID (needs READ_USERS on the platform).
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "NAMEID")] name_id: NameId,
+    ) -> Result<Option<String>> {
+        let id = data::<UserService>(ctx)?
+            .id_by_name_id(name_id.as_str())
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User with NameID {name_id} not found")))?;
+        crate::contributor::require_on_platform(
+            ctx,
+            AuthorizationPrivilege::ReadUsers,
+            "look up a user by NameID",
+        )
+        .await?;
+        Ok(Some(id.0.to_string()))
     }
 }
 

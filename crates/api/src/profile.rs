@@ -440,6 +440,78 @@ pub struct UpdateProfileDirectInput {
     pub tagsets: Option<Vec<UpdateTagsetInput>>,
 }
 
+/// Changes to the profile of an entity being updated.
+#[derive(Debug, InputObject)]
+pub struct UpdateProfileInput {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New tagline.
+    pub tagline: Option<String>,
+    /// New description.
+    pub description: Option<Markdown>,
+    /// Location changes.
+    pub location: Option<UpdateLocationInput>,
+    /// Reference changes.
+    pub references: Option<Vec<UpdateReferenceInput>>,
+    /// Tagset changes.
+    pub tagsets: Option<Vec<UpdateTagsetInput>>,
+}
+
+impl From<UpdateProfileInput> for ProfileUpdate {
+    fn from(input: UpdateProfileInput) -> Self {
+        profile_update(
+            input.display_name,
+            input.tagline,
+            input.description,
+            input.location,
+            input.references,
+            input.tagsets,
+        )
+    }
+}
+
+fn profile_update(
+    display_name: Option<String>,
+    tagline: Option<String>,
+    description: Option<Markdown>,
+    location: Option<UpdateLocationInput>,
+    references: Option<Vec<UpdateReferenceInput>>,
+    tagsets: Option<Vec<UpdateTagsetInput>>,
+) -> ProfileUpdate {
+    ProfileUpdate {
+        display_name,
+        tagline,
+        description: description.map(|d| d.0),
+        location: location.map(|l| LocationInput {
+            city: l.city,
+            country: l.country,
+            address_line1: l.address_line1,
+            address_line2: l.address_line2,
+            state_or_province: l.state_or_province,
+            postal_code: l.postal_code,
+        }),
+        references: references
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| ReferenceUpdate {
+                id: r.id.0,
+                name: r.name,
+                uri: r.uri,
+                description: r.description,
+            })
+            .collect(),
+        tagsets: tagsets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| TagsetUpdate {
+                id: t.id.0,
+                name: t.name,
+                tags: t.tags,
+            })
+            .collect(),
+    }
+}
+
 /// A reference to add to a profile.
 #[derive(Debug, InputObject)]
 pub struct CreateReferenceOnProfileInput {
@@ -539,42 +611,17 @@ impl ProfileMutation {
         ctx: &Context<'_>,
         profile_data: UpdateProfileDirectInput,
     ) -> Result<Profile> {
-        let update = ProfileUpdate {
-            display_name: profile_data.display_name,
-            tagline: profile_data.tagline,
-            description: profile_data.description.map(|d| d.0),
-            location: profile_data.location.map(|l| LocationInput {
-                city: l.city,
-                country: l.country,
-                address_line1: l.address_line1,
-                address_line2: l.address_line2,
-                state_or_province: l.state_or_province,
-                postal_code: l.postal_code,
-            }),
-            references: profile_data
-                .references
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| ReferenceUpdate {
-                    id: r.id.0,
-                    name: r.name,
-                    uri: r.uri,
-                    description: r.description,
-                })
-                .collect(),
-            tagsets: profile_data
-                .tagsets
-                .unwrap_or_default()
-                .into_iter()
-                .map(|t| TagsetUpdate {
-                    id: t.id.0,
-                    name: t.name,
-                    tags: t.tags,
-                })
-                .collect(),
-        };
+        let profile_id = profile_data.profile_id.0;
+        let update = profile_update(
+            profile_data.display_name,
+            profile_data.tagline,
+            profile_data.description,
+            profile_data.location,
+            profile_data.references,
+            profile_data.tagsets,
+        );
         let profile = data::<ProfileService>(ctx)?
-            .update(&actor(ctx), profile_data.profile_id.0, update)
+            .update(&actor(ctx), profile_id, update)
             .await?;
         Ok(Profile(profile))
     }

@@ -145,6 +145,45 @@ impl PageRequest {
     }
 }
 
+/// The reference's `limit`/`shuffle` arguments on plain lists: no limit (or 0) keeps every item
+/// in order (shuffle is then ignored, as in the reference); `shuffle` picks `limit` items at
+/// random; otherwise the first `limit` are kept. A negative limit is a BAD_USER_INPUT error.
+pub fn limit_and_shuffle<T>(
+    mut items: Vec<T>,
+    limit: Option<f64>,
+    shuffle: bool,
+) -> AppResult<Vec<T>> {
+    let Some(limit) = limit else {
+        return Ok(items);
+    };
+    if !limit.is_finite() || limit < 0.0 {
+        return Err(AppError::new(
+            ErrorStatus::BadUserInput,
+            "The limit must be a non-negative number.",
+        ));
+    }
+    // Saturating float-to-int conversion; fractions are cut.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let limit = limit as usize;
+    if limit == 0 {
+        return Ok(items);
+    }
+    if shuffle {
+        // Partial Fisher–Yates: the first `limit` slots get a uniform random selection.
+        let n = items.len();
+        for i in 0..limit.min(n) {
+            let mut bytes = [0_u8; 8];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| AppError::internal_msg(format_args!("no randomness: {e}")))?;
+            let span = u64::try_from(n - i).unwrap_or(u64::MAX);
+            let offset = usize::try_from(u64::from_le_bytes(bytes) % span).unwrap_or(0);
+            items.swap(i, i + offset);
+        }
+    }
+    items.truncate(limit);
+    Ok(items)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +225,37 @@ mod tests {
         for (a, status) in cases {
             assert_eq!(a.validate().unwrap_err().status(), status, "{a:?}");
         }
+    }
+
+    #[test]
+    fn limit_and_shuffle_follow_the_reference() {
+        let items: Vec<u32> = (0..10).collect();
+        assert_eq!(limit_and_shuffle(items.clone(), None, true).unwrap(), items);
+        assert_eq!(
+            limit_and_shuffle(items.clone(), Some(0.0), true).unwrap(),
+            items
+        );
+        assert_eq!(
+            limit_and_shuffle(items.clone(), Some(3.0), false).unwrap(),
+            vec![0, 1, 2]
+        );
+        let mut picked = limit_and_shuffle(items.clone(), Some(4.0), true).unwrap();
+        assert_eq!(picked.len(), 4);
+        picked.sort_unstable();
+        picked.dedup();
+        assert_eq!(picked.len(), 4, "no item is picked twice");
+        assert_eq!(
+            limit_and_shuffle(items.clone(), Some(50.0), true)
+                .unwrap()
+                .len(),
+            10
+        );
+        assert_eq!(
+            limit_and_shuffle(items, Some(-1.0), false)
+                .unwrap_err()
+                .status(),
+            ErrorStatus::BadUserInput
+        );
     }
 
     #[test]

@@ -10,4 +10,7 @@ pub use model::{
     Location, LocationInput, NewProfile, NewReference, NewTagset, Profile, ProfileType, Reference,
     Tagset, TagsetType, Visual,
 };
-pub use service::{ProfileBundle, ProfileService, ProfileUpdate, ReferenceUpdate, TagsetUpdate};
+pub use service::{
+    PreparedProfileUpdate, ProfileBundle, ProfileService, ProfileUpdate, ReferenceUpdate,
+    TagsetUpdate,
+};

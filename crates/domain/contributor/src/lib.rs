@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod authorization;
+pub mod listing;
 pub mod model;
 pub mod name_id;
 pub mod repo;

@@ -609,3 +609,34 @@ pub async fn credential_records(
         })
         .collect()
 }
+
+/// Stores a user's own columns (names, phone, service-profile flag).
+pub async fn update_user_fields(conn: &impl ConnectionTrait, u: &User) -> AppResult<()> {
+    use sea_orm::sea_query::Expr;
+    user::Entity::update_many()
+        .col_expr(user::Column::FirstName, Expr::value(u.first_name.clone()))
+        .col_expr(user::Column::LastName, Expr::value(u.last_name.clone()))
+        .col_expr(user::Column::Phone, Expr::value(u.phone.clone()))
+        .col_expr(user::Column::ServiceProfile, Expr::value(u.service_profile))
+        .col_expr(user::Column::UpdatedDate, Expr::value(now()))
+        .filter(user::Column::Id.eq(u.id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Changes an actor's NameID.
+pub async fn set_actor_name_id(
+    conn: &impl ConnectionTrait,
+    id: ActorId,
+    name_id: &str,
+) -> AppResult<()> {
+    use sea_orm::sea_query::Expr;
+    actor::Entity::update_many()
+        .col_expr(actor::Column::NameId, Expr::value(name_id))
+        .col_expr(actor::Column::UpdatedDate, Expr::value(now()))
+        .filter(actor::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

@@ -176,6 +176,137 @@ impl UserService {
         repo::find_users(self.db().conn(), ids).await
     }
 
+    /// One page of users matching `filter` (and, when given, having or lacking tags), in
+    /// insertion order, with the filtered total.
+    pub async fn page(
+        &self,
+        filter: &crate::listing::UserFilter,
+        with_tags: Option<bool>,
+        args: alkemio_kernel::pagination::PaginationArgs,
+    ) -> AppResult<(alkemio_kernel::pagination::Page<User>, u64)> {
+        let request = args.validate()?;
+        let conn = self.db().conn();
+        let ids = crate::listing::page_user_ids(conn, filter, with_tags, &request).await?;
+        let mut by_id: std::collections::HashMap<UserId, User> =
+            repo::find_users(conn, &ids.fetched)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect();
+        let ordered: Vec<User> = ids
+            .fetched
+            .iter()
+            .filter_map(|id| by_id.remove(id))
+            .collect();
+        Ok((request.into_page(ordered, |u| u.id.0), ids.total))
+    }
+
+    /// The users listed by `users(…)`: holders of any of `credential_types` (service profiles
+    /// included) or, without types, every user who is not a service profile; narrowed to `ids`
+    /// when given, in insertion order.
+    pub async fn list(
+        &self,
+        credential_types: Option<&[&str]>,
+        ids: Option<&[UserId]>,
+    ) -> AppResult<Vec<User>> {
+        let conn = self.db().conn();
+        let mut listed = crate::listing::listed_user_ids(conn, credential_types).await?;
+        if let Some(wanted) = ids {
+            listed.retain(|id| wanted.contains(id));
+        }
+        let mut by_id: std::collections::HashMap<UserId, User> = repo::find_users(conn, &listed)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        Ok(listed.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// `updateUser`: needs UPDATE on the user. A changed NameID must be free among users;
+    /// names and phone are at most 128 characters; the e-mail address cannot change here. The
+    /// user's fields and its profile change in one transaction, or not at all.
+    pub async fn update_user(
+        &self,
+        caller: &alkemio_authorization::ActorContext,
+        update: UserUpdate,
+    ) -> AppResult<User> {
+        let mut user = self
+            .user(update.id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {} not found", update.id)))?;
+        self.require(
+            caller,
+            &user,
+            alkemio_authorization::AuthorizationPrivilege::Update,
+            "update a user",
+        )
+        .await?;
+        for (label, value) in [
+            ("firstName", &update.first_name),
+            ("lastName", &update.last_name),
+            ("phone", &update.phone),
+        ] {
+            if value.as_ref().is_some_and(|v| v.chars().count() > 128) {
+                return Err(AppError::bad_input(format!(
+                    "{label} may have at most 128 characters"
+                )));
+            }
+        }
+        let mut new_name_id = None;
+        if let Some(name_id) = update
+            .name_id
+            .filter(|n| !n.eq_ignore_ascii_case(&user.name_id))
+        {
+            if self.id_by_name_id(&name_id).await?.is_some() {
+                return Err(AppError::bad_input(format!(
+                    "The provided nameID is already taken: {name_id}"
+                )));
+            }
+            new_name_id = Some(name_id);
+        }
+        if let Some(v) = update.first_name {
+            user.first_name = v.trim().to_owned();
+        }
+        if let Some(v) = update.last_name {
+            user.last_name = v.trim().to_owned();
+        }
+        if let Some(v) = update.phone {
+            user.phone = Some(v.trim().to_owned());
+        }
+        if let Some(v) = update.service_profile {
+            user.service_profile = v;
+        }
+        let profile = match (update.profile, user.profile_id) {
+            (Some(changes), Some(profile_id)) => {
+                Some(self.profiles.prepare_update(profile_id, changes).await?)
+            }
+            (Some(_), None) => {
+                return Err(AppError::internal_msg(format_args!(
+                    "user {} has no profile",
+                    user.id
+                )));
+            }
+            (None, _) => None,
+        };
+        let txn = self.db().conn().begin().await?;
+        repo::update_user_fields(&txn, &user).await?;
+        if let Some(name_id) = &new_name_id {
+            repo::set_actor_name_id(&txn, user.id.into(), name_id).await?;
+        }
+        if let Some(profile) = &profile {
+            ProfileService::write_update(&txn, profile).await?;
+        }
+        txn.commit().await?;
+        self.user(user.id)
+            .await?
+            .ok_or_else(|| AppError::internal_msg(format_args!("user {} vanished", user.id)))
+    }
+
+    /// The id of the user with this NameID.
+    pub async fn id_by_name_id(&self, name_id: &str) -> AppResult<Option<UserId>> {
+        crate::listing::user_id_by_name_id(self.db().conn(), name_id).await
+    }
+
     /// The actor service.
     pub fn actors(&self) -> &ActorService {
         &self.actors
@@ -556,4 +687,23 @@ pub fn default_references() -> Vec<NewReference> {
         description: Some(description.to_owned()),
     })
     .to_vec()
+}
+
+/// Changes to a user (`updateUser`); `None` leaves a field as it is.
+#[derive(Debug, Clone)]
+pub struct UserUpdate {
+    /// Which user.
+    pub id: UserId,
+    /// New NameID.
+    pub name_id: Option<String>,
+    /// New first name.
+    pub first_name: Option<String>,
+    /// New last name.
+    pub last_name: Option<String>,
+    /// New phone number.
+    pub phone: Option<String>,
+    /// Whether the user is a service profile.
+    pub service_profile: Option<bool>,
+    /// Profile changes.
+    pub profile: Option<alkemio_common::profile::ProfileUpdate>,
 }

@@ -176,6 +176,73 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// The credential types a caller may filter actors by: the role and global-role credentials,
+    /// without the license ones. Stored values equal [`CredentialType`]'s.
+    AuthorizationCredential {
+        AccountAdmin => ("ACCOUNT_ADMIN", "account-admin"),
+        AssistantAccess => ("ASSISTANT_ACCESS", "assistant-access"),
+        BetaTester => ("BETA_TESTER", "beta-tester"),
+        GlobalAdmin => ("GLOBAL_ADMIN", "global-admin"),
+        GlobalAnonymous => ("GLOBAL_ANONYMOUS", "global-anonymous"),
+        GlobalCommunityRead => ("GLOBAL_COMMUNITY_READ", "global-community-read"),
+        GlobalGuest => ("GLOBAL_GUEST", "global-guest"),
+        GlobalLicenseManager => ("GLOBAL_LICENSE_MANAGER", "global-license-manager"),
+        GlobalPlatformManager => ("GLOBAL_PLATFORM_MANAGER", "global-platform-manager"),
+        GlobalRegistered => ("GLOBAL_REGISTERED", "global-registered"),
+        GlobalSpacesReader => ("GLOBAL_SPACES_READER", "global-spaces-read"),
+        GlobalSupport => ("GLOBAL_SUPPORT", "global-support"),
+        GlobalSupportManager => ("GLOBAL_SUPPORT_MANAGER", "global-support-manager"),
+        OrganizationAdmin => ("ORGANIZATION_ADMIN", "organization-admin"),
+        OrganizationAssociate => ("ORGANIZATION_ASSOCIATE", "organization-associate"),
+        OrganizationOwner => ("ORGANIZATION_OWNER", "organization-owner"),
+        PlatformOperationsAdmin => ("PLATFORM_OPERATIONS_ADMIN", "platform-operations-admin"),
+        SpaceAdmin => ("SPACE_ADMIN", "space-admin"),
+        SpaceLead => ("SPACE_LEAD", "space-lead"),
+        SpaceMember => ("SPACE_MEMBER", "space-member"),
+        SpaceMemberInvitee => ("SPACE_MEMBER_INVITEE", "space-invitee"),
+        SpaceSubspaceAdmin => ("SPACE_SUBSPACE_ADMIN", "space-subspace-admin"),
+        UserGroupMember => ("USER_GROUP_MEMBER", "user-group-member"),
+        UserSelfManagement => ("USER_SELF_MANAGEMENT", "user-self"),
+        VcCampaign => ("VC_CAMPAIGN", "vc-campaign"),
+    }
+}
+
+impl AuthorizationCredential {
+    /// The credential type with the same stored value.
+    pub fn credential_type(self) -> CredentialType {
+        match self {
+            AuthorizationCredential::AccountAdmin => CredentialType::AccountAdmin,
+            AuthorizationCredential::AssistantAccess => CredentialType::AssistantAccess,
+            AuthorizationCredential::BetaTester => CredentialType::BetaTester,
+            AuthorizationCredential::GlobalAdmin => CredentialType::GlobalAdmin,
+            AuthorizationCredential::GlobalAnonymous => CredentialType::GlobalAnonymous,
+            AuthorizationCredential::GlobalCommunityRead => CredentialType::GlobalCommunityRead,
+            AuthorizationCredential::GlobalGuest => CredentialType::GlobalGuest,
+            AuthorizationCredential::GlobalLicenseManager => CredentialType::GlobalLicenseManager,
+            AuthorizationCredential::GlobalPlatformManager => CredentialType::GlobalPlatformManager,
+            AuthorizationCredential::GlobalRegistered => CredentialType::GlobalRegistered,
+            AuthorizationCredential::GlobalSpacesReader => CredentialType::GlobalSpacesReader,
+            AuthorizationCredential::GlobalSupport => CredentialType::GlobalSupport,
+            AuthorizationCredential::GlobalSupportManager => CredentialType::GlobalSupportManager,
+            AuthorizationCredential::OrganizationAdmin => CredentialType::OrganizationAdmin,
+            AuthorizationCredential::OrganizationAssociate => CredentialType::OrganizationAssociate,
+            AuthorizationCredential::OrganizationOwner => CredentialType::OrganizationOwner,
+            AuthorizationCredential::PlatformOperationsAdmin => {
+                CredentialType::PlatformOperationsAdmin
+            }
+            AuthorizationCredential::SpaceAdmin => CredentialType::SpaceAdmin,
+            AuthorizationCredential::SpaceLead => CredentialType::SpaceLead,
+            AuthorizationCredential::SpaceMember => CredentialType::SpaceMember,
+            AuthorizationCredential::SpaceMemberInvitee => CredentialType::SpaceMemberInvitee,
+            AuthorizationCredential::SpaceSubspaceAdmin => CredentialType::SpaceSubspaceAdmin,
+            AuthorizationCredential::UserGroupMember => CredentialType::UserGroupMember,
+            AuthorizationCredential::UserSelfManagement => CredentialType::UserSelfManagement,
+            AuthorizationCredential::VcCampaign => CredentialType::VcCampaign,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +251,9 @@ mod tests {
     fn stored_values_are_the_references() {
         assert_eq!(AuthorizationPrivilege::ALL.len(), 55);
         assert_eq!(CredentialType::ALL.len(), 35);
+        for c in AuthorizationCredential::ALL {
+            assert_eq!(c.credential_type().as_str(), c.as_str());
+        }
         assert_eq!(AuthorizationPolicyType::ALL.len(), 64);
         assert_eq!(
             AuthorizationPrivilege::CreateVirtual.as_str(),

@@ -15,7 +15,9 @@ pub mod policy;
 pub mod repo;
 
 pub use actor::{ActorContext, ActorKind};
-pub use enums::{AuthorizationPolicyType, AuthorizationPrivilege, CredentialType};
+pub use enums::{
+    AuthorizationCredential, AuthorizationPolicyType, AuthorizationPrivilege, CredentialType,
+};
 pub use policy::{
     AuthorizationPolicy, Credential, CredentialRule, PrivilegeRule, grant_access_or_fail,
     root_policy,

@@ -16,3 +16,4 @@ mod roles;
 mod stand_ins;
 mod storage;
 mod transport;
+mod users;

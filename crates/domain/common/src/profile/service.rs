@@ -329,7 +329,7 @@ impl ProfileService {
         id: Uuid,
         update: ProfileUpdate,
     ) -> AppResult<Profile> {
-        let mut profile = self.profile(id).await?;
+        let profile = self.profile(id).await?;
         self.require(
             caller,
             profile.authorization_id,
@@ -337,6 +337,22 @@ impl ProfileService {
             "update a profile",
         )
         .await?;
+        let prepared = self.prepare_update(id, update).await?;
+        let txn = self.db.conn().begin().await?;
+        Self::write_update(&txn, &prepared).await?;
+        txn.commit().await?;
+        self.profile(id).await
+    }
+
+    /// Reads and validates a profile update without writing; the caller's right to make it is
+    /// checked by whoever owns the profile. [`Self::write_update`] then stores it in the
+    /// caller's transaction.
+    pub async fn prepare_update(
+        &self,
+        id: Uuid,
+        update: ProfileUpdate,
+    ) -> AppResult<PreparedProfileUpdate> {
+        let mut profile = self.profile(id).await?;
         if let Some(name) = &update.display_name {
             check_display_name(name)?;
             profile.display_name = name.trim().to_owned();
@@ -429,19 +445,30 @@ impl ProfileService {
             }
             _ => None,
         };
-        let txn = self.db.conn().begin().await?;
-        repo::update_profile(&txn, &profile).await?;
-        for r in &changed_references {
-            repo::update_reference(&txn, r).await?;
+        Ok(PreparedProfileUpdate {
+            profile,
+            references: changed_references,
+            tagsets: changed_tagsets,
+            location,
+        })
+    }
+
+    /// Stores a prepared profile update.
+    pub async fn write_update(
+        conn: &impl ConnectionTrait,
+        prepared: &PreparedProfileUpdate,
+    ) -> AppResult<()> {
+        repo::update_profile(conn, &prepared.profile).await?;
+        for r in &prepared.references {
+            repo::update_reference(conn, r).await?;
         }
-        for t in &changed_tagsets {
-            repo::update_tagset(&txn, t).await?;
+        for t in &prepared.tagsets {
+            repo::update_tagset(conn, t).await?;
         }
-        if let Some(loc) = &location {
-            repo::update_location(&txn, loc).await?;
+        if let Some(loc) = &prepared.location {
+            repo::update_location(conn, loc).await?;
         }
-        txn.commit().await?;
-        self.profile(id).await
+        Ok(())
     }
 
     async fn profile_policy(&self, profile: &Profile) -> AppResult<AuthorizationPolicy> {
@@ -796,4 +823,13 @@ impl ProfileService {
         }
         Ok(out)
     }
+}
+
+/// A validated profile update, ready to be written.
+#[derive(Debug, Clone)]
+pub struct PreparedProfileUpdate {
+    profile: Profile,
+    references: Vec<Reference>,
+    tagsets: Vec<Tagset>,
+    location: Option<Location>,
 }

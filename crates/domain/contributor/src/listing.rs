@@ -1,0 +1,213 @@
+//! SQL for listing users: the filtered, cursor-paginated walk behind `usersPaginated` and the
+//! credential-filtered list behind `users`.
+
+use alkemio_kernel::ids::UserId;
+use alkemio_kernel::pagination::{Direction, PageRequest};
+use alkemio_kernel::{AppError, AppResult};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoSimpleExpr, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::repo::{actor, credential, user};
+
+/// What `usersPaginated(filter:)` matches: any supplied field, as a case-insensitive substring.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Substring of the profile's display name.
+    pub display_name: Option<String>,
+    /// Substring of the e-mail address.
+    pub email: Option<String>,
+    /// Substring of the first name.
+    pub first_name: Option<String>,
+    /// Substring of the last name.
+    pub last_name: Option<String>,
+}
+
+/// A `%…%` pattern matching `value` literally, lower-cased, with `\` escaping LIKE's wildcards.
+/// (The reference passes `%` and `_` through as wildcards; a search for `a_b` should not match
+/// `axb`.)
+pub fn contains_pattern(value: &str) -> LikeExpr {
+    let mut escaped = String::with_capacity(value.len() + 2);
+    escaped.push('%');
+    for c in value.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    LikeExpr::new(escaped).escape('\\')
+}
+
+fn lower_like(column: SimpleExpr, value: &str) -> SimpleExpr {
+    Expr::expr(Func::lower(column)).like(contains_pattern(value))
+}
+
+fn col(table: &str, column: &str) -> SimpleExpr {
+    Expr::col((Alias::new(table), Alias::new(column)))
+}
+
+/// Users whose actor's profile matches a condition on the `profile` table.
+fn profile_subquery(profile_condition: Condition) -> SimpleExpr {
+    let sub = Query::select()
+        .column((Alias::new("actor"), Alias::new("id")))
+        .from(Alias::new("actor"))
+        .inner_join(
+            Alias::new("profile"),
+            col("profile", "id").eq(col("actor", "profile_id")),
+        )
+        .cond_where(profile_condition)
+        .to_owned();
+    user::Column::Id.in_subquery(sub)
+}
+
+fn conditions(filter: &UserFilter, with_tags: Option<bool>) -> Condition {
+    let mut all = Condition::all();
+    let mut any = Condition::any();
+    let mut has_term = false;
+    if let Some(v) = filter.first_name.as_deref() {
+        any = any.add(lower_like(user::Column::FirstName.into_simple_expr(), v));
+        has_term = true;
+    }
+    if let Some(v) = filter.last_name.as_deref() {
+        any = any.add(lower_like(user::Column::LastName.into_simple_expr(), v));
+        has_term = true;
+    }
+    if let Some(v) = filter.email.as_deref() {
+        any = any.add(lower_like(user::Column::Email.into_simple_expr(), v));
+        has_term = true;
+    }
+    if let Some(v) = filter.display_name.as_deref() {
+        any = any.add(profile_subquery(
+            Condition::all().add(lower_like(col("profile", "display_name"), v)),
+        ));
+        has_term = true;
+    }
+    if has_term {
+        all = all.add(any);
+    }
+    if let Some(with_tags) = with_tags {
+        // Tags are a JSON array; an empty tagset is stored as `[]`.
+        let tags_text = Expr::expr(Func::cast_as(
+            Expr::col((Alias::new("tagset"), Alias::new("tags"))),
+            Alias::new("TEXT"),
+        ));
+        let tag_condition = if with_tags {
+            tags_text.ne("[]")
+        } else {
+            tags_text.eq("[]")
+        };
+        let sub = Query::select()
+            .column((Alias::new("actor"), Alias::new("id")))
+            .from(Alias::new("actor"))
+            .inner_join(
+                Alias::new("tagset"),
+                col("tagset", "profile_id").eq(col("actor", "profile_id")),
+            )
+            .and_where(tag_condition)
+            .to_owned();
+        all = all.add(user::Column::Id.in_subquery(sub));
+    }
+    all
+}
+
+fn row_id() -> SimpleExpr {
+    Expr::col((user::Entity, Alias::new("row_id")))
+}
+
+/// One page of user ids in insertion order, with the filtered total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserIdPage {
+    /// The ids as read (ascending for forward pages, descending for backward ones), at most
+    /// `limit + 1` of them.
+    pub fetched: Vec<UserId>,
+    /// How many users match the filter, regardless of the cursor.
+    pub total: u64,
+}
+
+/// Reads one page of matching users next to the cursor. A cursor that names no matching user
+/// is an ENTITY_NOT_FOUND error.
+pub async fn page_user_ids(
+    conn: &impl ConnectionTrait,
+    filter: &UserFilter,
+    with_tags: Option<bool>,
+    page: &PageRequest,
+) -> AppResult<UserIdPage> {
+    let condition = conditions(filter, with_tags);
+    let mut query = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(condition.clone());
+    if let Some(cursor) = page.cursor {
+        let cursor_row: Option<i64> = user::Entity::find()
+            .select_only()
+            .column_as(row_id(), "row_id")
+            .filter(condition.clone())
+            .filter(user::Column::Id.eq(cursor))
+            .into_tuple()
+            .one(conn)
+            .await?;
+        let cursor_row = cursor_row.ok_or_else(|| {
+            AppError::not_found(format!("Cursor {cursor} does not name a listed user"))
+        })?;
+        query = query.filter(match page.direction {
+            Direction::Forward => Expr::expr(row_id()).gt(cursor_row),
+            Direction::Backward => Expr::expr(row_id()).lt(cursor_row),
+        });
+    }
+    let query = match page.direction {
+        Direction::Forward => query.order_by_asc(row_id()),
+        Direction::Backward => query.order_by_desc(row_id()),
+    };
+    let fetched: Vec<uuid::Uuid> = query
+        .limit(page.limit.saturating_add(1))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let total = user::Entity::find().filter(condition).count(conn).await?;
+    Ok(UserIdPage {
+        fetched: fetched.into_iter().map(UserId).collect(),
+        total,
+    })
+}
+
+/// Ids of the users listed by `users(filter:)`: holders of any of these credential types
+/// (service profiles included), or, with no types, every user who is not a service profile.
+/// Insertion order.
+pub async fn listed_user_ids(
+    conn: &impl ConnectionTrait,
+    credential_types: Option<&[&str]>,
+) -> AppResult<Vec<UserId>> {
+    let mut query = user::Entity::find().select_only().column(user::Column::Id);
+    query = match credential_types {
+        Some(types) => {
+            let holders = Query::select()
+                .column(credential::Column::ActorId)
+                .from(credential::Entity)
+                .and_where(credential::Column::CredentialType.is_in(types.iter().copied()))
+                .to_owned();
+            query.filter(user::Column::Id.in_subquery(holders))
+        }
+        None => query.filter(user::Column::ServiceProfile.eq(false)),
+    };
+    let ids: Vec<uuid::Uuid> = query.order_by_asc(row_id()).into_tuple().all(conn).await?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// The user id for a NameID.
+pub async fn user_id_by_name_id(
+    conn: &impl ConnectionTrait,
+    name_id: &str,
+) -> AppResult<Option<UserId>> {
+    let id: Option<uuid::Uuid> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::ActorType.eq("user"))
+        .filter(actor::Column::NameId.eq(name_id))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(id.map(UserId))
+}
