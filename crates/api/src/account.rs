@@ -112,7 +112,15 @@ impl Account {
     }
     /// The user or organization hosting the account.
     async fn host(&self, ctx: &Context<'_>) -> Result<Option<Actor>> {
-        let Some(user) = data::<UserService>(ctx)?.account_host(self.0.id).await? else {
+        let host: Option<alkemio_kernel::ids::ActorId> =
+            match data::<UserService>(ctx)?.account_host(self.0.id).await? {
+                Some(user) => Some(user.id.into()),
+                None => data::<alkemio_organization::OrganizationService>(ctx)?
+                    .by_account(self.0.id)
+                    .await?
+                    .map(|o| o.id),
+            };
+        let Some(host) = host else {
             return Err(AppError::not_found(format!(
                 "Unable to find Host for account {}",
                 self.0.id
@@ -120,7 +128,7 @@ impl Account {
             .into());
         };
         Ok(data::<alkemio_contributor::ActorService>(ctx)?
-            .actor(user.id.into())
+            .actor(host)
             .await?
             .map(Actor))
     }

@@ -310,6 +310,8 @@ pub struct PaginatedUsers {
 pub enum ActorFull {
     /// A user.
     User(User),
+    /// An organization.
+    Organization(crate::organization::Organization),
     /// An account.
     Account(Account),
 }
@@ -412,6 +414,15 @@ impl ContributorQuery {
                 .user(UserId(id.0))
                 .await?
                 .map(|u| (u.authorization_id, ActorFull::User(User(u)))),
+            ActorType::Organization => data::<alkemio_organization::OrganizationService>(ctx)?
+                .get(alkemio_kernel::ids::ActorId(id.0))
+                .await?
+                .map(|o| {
+                    (
+                        o.authorization_id,
+                        ActorFull::Organization(crate::organization::Organization(o)),
+                    )
+                }),
             ActorType::Account => service
                 .account(alkemio_kernel::ids::ActorId(id.0))
                 .await?

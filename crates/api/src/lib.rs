@@ -17,6 +17,7 @@ pub mod contributor;
 mod extensions;
 pub mod loaders;
 pub mod lookup;
+pub mod organization;
 pub mod platform;
 pub mod profile;
 pub mod storage;
@@ -29,6 +30,7 @@ use crate::authorization::{Policies, PolicyLoader};
 use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::loaders::Loaders;
 use crate::lookup::LookupQuery;
+use crate::organization::{OrganizationMutation, OrganizationQuery};
 use crate::platform::{PlatformMutation, PlatformQuery};
 use crate::profile::ProfileMutation;
 use crate::storage::StorageMutation;
@@ -37,6 +39,7 @@ use alkemio_common::profile::ProfileService;
 use alkemio_community::RoleSetService;
 use alkemio_configuration::settings::GraphqlSettings;
 use alkemio_contributor::{ActorService, UserService};
+use alkemio_organization::OrganizationService;
 use alkemio_persistence::Database;
 use alkemio_platform::PlatformService;
 use alkemio_storage::StorageService;
@@ -49,7 +52,13 @@ pub use extensions::{ErrorCodes, OperationLog};
 /// Root query: every module's query fields.
 #[derive(Debug, Default, MergedObject)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(PlatformQuery, ContributorQuery, LookupQuery, TaskQuery);
+pub struct QueryRoot(
+    PlatformQuery,
+    ContributorQuery,
+    OrganizationQuery,
+    LookupQuery,
+    TaskQuery,
+);
 
 /// Root mutation: every module's mutations.
 #[derive(Debug, Default, MergedObject)]
@@ -59,6 +68,7 @@ pub struct MutationRoot(
     ProfileMutation,
     StorageMutation,
     ContributorMutation,
+    OrganizationMutation,
 );
 
 /// The server's schema type.
@@ -77,6 +87,8 @@ pub struct SchemaServices {
     pub users: UserService,
     /// Role sets.
     pub role_sets: RoleSetService,
+    /// Organizations.
+    pub organizations: OrganizationService,
     /// Background tasks.
     pub tasks: Arc<TaskService>,
     /// Profiles.
@@ -105,6 +117,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
             &services.storage,
             &services.actors,
             &services.users,
+            &services.organizations,
         ))
         .data(services.clone())
         .data(services.profiles)
@@ -113,6 +126,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
         .data(services.actors)
         .data(services.users)
         .data(services.role_sets)
+        .data(services.organizations)
         .data(services.tasks)
         .data(policies)
         .limit_depth(limits.max_depth)

@@ -77,6 +77,12 @@ loader!(
     |s, keys| s.actors_by_profile(keys).await
 );
 
+loader!(
+    /// Organization verifications by organization id.
+    VerificationLoader(alkemio_organization::OrganizationService) -> alkemio_organization::OrganizationVerification,
+    |s, keys| s.verifications_of(keys).await.map(|v| v.into_iter().map(|x| (x.organization_id, x)).collect())
+);
+
 /// The loaders of one schema, built with it.
 pub struct Loaders {
     /// Profiles.
@@ -95,6 +101,8 @@ pub struct Loaders {
     pub profile_owners: DataLoader<ProfileOwnerLoader>,
     /// User settings.
     pub user_settings: DataLoader<UserSettingsLoader>,
+    /// Organization verifications by organization id.
+    pub verifications: DataLoader<VerificationLoader>,
 }
 
 impl Loaders {
@@ -104,6 +112,7 @@ impl Loaders {
         storage: &StorageService,
         actors: &ActorService,
         users: &alkemio_contributor::UserService,
+        organizations: &alkemio_organization::OrganizationService,
     ) -> Self {
         let spawn = tokio::spawn;
         Self {
@@ -115,6 +124,7 @@ impl Loaders {
             buckets: DataLoader::new(BucketLoader(storage.clone()), spawn),
             profile_owners: DataLoader::new(ProfileOwnerLoader(actors.clone()), spawn),
             user_settings: DataLoader::new(UserSettingsLoader(users.clone()), spawn),
+            verifications: DataLoader::new(VerificationLoader(organizations.clone()), spawn),
         }
     }
 }

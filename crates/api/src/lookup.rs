@@ -57,6 +57,21 @@ pub struct LookupByNameQueryResults;
 
 #[Object(name = "LookupByNameQueryResults")]
 impl LookupByNameQueryResults {
+    /// The id of the organization with this NameID.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "NAMEID")] name_id: NameId,
+    ) -> Result<Option<String>> {
+        let id = data::<alkemio_organization::OrganizationService>(ctx)?
+            .id_by_name_id(name_id.as_str())
+            .await?
+            .ok_or_else(|| {
+                AppError::not_found(format!("Organization with NameID {name_id} not found"))
+            })?;
+        Ok(Some(id.0.to_string()))
+    }
+
     /// The id of the user with this NameID (needs READ_USERS on the platform).
     async fn user(
         &self,
@@ -173,6 +188,18 @@ impl LookupQueryResults {
             "look up an account",
         )?;
         Ok(Some(Account(account)))
+    }
+
+    /// An organization.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::organization::Organization>> {
+        let found = data::<alkemio_organization::OrganizationService>(ctx)?
+            .get_or_fail(alkemio_kernel::ids::ActorId(id.0))
+            .await?;
+        Ok(Some(crate::organization::Organization(found)))
     }
 
     /// A role set.

@@ -13,6 +13,7 @@ mod m20261126_000005_profile_storage;
 mod m20261126_000006_contributor_user_settings;
 mod m20261126_000007_account_license;
 mod m20261126_000008_contributor_user_row_id;
+mod m20261126_000009_organization_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_contributor_user_settings::Migration),
             Box::new(m20261126_000007_account_license::Migration),
             Box::new(m20261126_000008_contributor_user_row_id::Migration),
+            Box::new(m20261126_000009_organization_create::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ use alkemio_configuration::Settings;
 use alkemio_configuration::settings::NonInteractiveLogin;
 use alkemio_contributor::{ActorService, UserService};
 use alkemio_kernel::AppError;
+use alkemio_organization::OrganizationService;
 use alkemio_persistence::Database;
 use alkemio_platform::PlatformService;
 use alkemio_storage::{BlobStore, StorageService};
@@ -113,6 +114,7 @@ impl Core {
         let profiles = ProfileService::new(db.clone(), storage.clone());
         let users = UserService::new(actors.clone(), profiles.clone());
         let role_sets = RoleSetService::new(db.clone(), actors.clone());
+        let organizations = OrganizationService::new(db.clone(), users.clone(), role_sets.clone());
         let tasks = Arc::new(TaskService::new(cache.clone()));
         let platform = PlatformService::new(
             db.clone(),
@@ -142,6 +144,7 @@ impl Core {
             actors,
             users,
             role_sets,
+            organizations,
             tasks,
         };
         Ok(Self {

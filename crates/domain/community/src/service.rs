@@ -75,6 +75,18 @@ impl RoleSetService {
     /// Gives `actor` the role. Returns `false` when it already held it. Fails when the actor does
     /// not exist, cannot hold roles, is not a member of the parent role set, or the role is full.
     pub async fn assign(&self, set: &RoleSet, name: RoleName, actor: ActorId) -> AppResult<bool> {
+        self.assign_with(set, name, actor, &[]).await
+    }
+
+    /// [`Self::assign`], also granting `implied` credentials (e.g. the account admin credential
+    /// an organization admin gets) in the same transaction.
+    pub async fn assign_with(
+        &self,
+        set: &RoleSet,
+        name: RoleName,
+        actor: ActorId,
+        implied: &[Credential],
+    ) -> AppResult<bool> {
         let role = Self::role(set, name)?;
         let txn = self.db.conn().begin().await?;
         let found = self
@@ -116,6 +128,9 @@ impl RoleSetService {
             }
         }
         let granted = self.actors.grant_in(&txn, actor, &role.credential).await?;
+        for credential in implied {
+            self.actors.grant_in(&txn, actor, credential).await?;
+        }
         txn.commit().await?;
         self.actors.invalidate(actor).await?;
         Ok(granted)
@@ -128,6 +143,18 @@ impl RoleSetService {
     /// with exactly one global admin, removing that role from anybody fails; here only a removal
     /// that really takes a holder away is checked.
     pub async fn remove(&self, set: &RoleSet, name: RoleName, actor: ActorId) -> AppResult<bool> {
+        self.remove_with(set, name, actor, None).await
+    }
+
+    /// [`Self::remove`], also revoking an implied credential in the same transaction unless the
+    /// actor still holds one of the credentials that imply it (`(implied, still_implied_by)`).
+    pub async fn remove_with(
+        &self,
+        set: &RoleSet,
+        name: RoleName,
+        actor: ActorId,
+        implied: Option<(Credential, Vec<Credential>)>,
+    ) -> AppResult<bool> {
         let role = Self::role(set, name)?;
         let txn = self.db.conn().begin().await?;
         let found = self
@@ -155,6 +182,12 @@ impl RoleSetService {
             ));
         }
         let revoked = self.actors.revoke_in(&txn, actor, &role.credential).await?;
+        if let Some((implied, implied_by)) = implied {
+            let remaining = self.actors.credentials_in(&txn, actor).await?;
+            if !implied_by.iter().any(|c| remaining.contains(c)) {
+                self.actors.revoke_in(&txn, actor, &implied).await?;
+            }
+        }
         txn.commit().await?;
         self.actors.invalidate(actor).await?;
         Ok(revoked)

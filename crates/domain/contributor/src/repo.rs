@@ -640,3 +640,57 @@ pub async fn set_actor_name_id(
         .await?;
     Ok(())
 }
+
+/// The actors with these ids, by id, in one query.
+pub async fn find_actors(
+    conn: &impl ConnectionTrait,
+    ids: &[uuid::Uuid],
+) -> AppResult<std::collections::HashMap<uuid::Uuid, Actor>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let actor_type = ActorType::parse(&row.actor_type).ok_or_else(|| {
+                AppError::internal_msg(format_args!(
+                    "actor {} has unknown type {:?}",
+                    row.id, row.actor_type
+                ))
+            })?;
+            Ok((
+                row.id,
+                Actor {
+                    id: ActorId(row.id),
+                    actor_type,
+                    name_id: row.name_id,
+                    profile_id: row.profile_id,
+                    storage_aggregator_id: row.storage_aggregator_id,
+                    authorization_id: row.authorization_id,
+                    created_date: row.created_date,
+                    updated_date: row.updated_date,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The id of the actor of this kind with this NameID.
+pub async fn actor_id_by_name_id(
+    conn: &impl ConnectionTrait,
+    actor_type: ActorType,
+    name_id: &str,
+) -> AppResult<Option<ActorId>> {
+    let id: Option<uuid::Uuid> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::ActorType.eq(actor_type.as_str()))
+        .filter(actor::Column::NameId.eq(name_id))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(id.map(ActorId))
+}

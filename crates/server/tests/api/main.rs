@@ -9,6 +9,7 @@ mod authorization;
 mod errors;
 mod health;
 mod identity;
+mod organizations;
 mod persistence;
 mod platform;
 mod process;
