@@ -22,6 +22,7 @@ pub mod platform;
 pub mod profile;
 pub mod storage;
 pub mod task;
+pub mod url_resolver;
 pub mod user_settings_types;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ use crate::platform::{PlatformMutation, PlatformQuery};
 use crate::profile::ProfileMutation;
 use crate::storage::StorageMutation;
 use crate::task::TaskQuery;
+use crate::url_resolver::UrlResolverQuery;
 use alkemio_common::profile::ProfileService;
 use alkemio_community::RoleSetService;
 use alkemio_configuration::settings::GraphqlSettings;
@@ -58,6 +60,7 @@ pub struct QueryRoot(
     OrganizationQuery,
     LookupQuery,
     TaskQuery,
+    UrlResolverQuery,
 );
 
 /// Root mutation: every module's mutations.

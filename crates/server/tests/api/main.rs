@@ -17,4 +17,5 @@ mod roles;
 mod stand_ins;
 mod storage;
 mod transport;
+mod url_resolver;
 mod users;
