@@ -561,6 +561,17 @@ pub struct UpdateUserInput {
     pub service_profile: Option<bool>,
 }
 
+/// Which user to delete.
+#[derive(Debug, InputObject)]
+pub struct DeleteUserInput {
+    /// Also delete the user's identity at the identity provider.
+    #[graphql(default_with = "Some(true)")]
+    pub delete_identity: Option<bool>,
+    /// Which user.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
 #[Object]
 impl ContributorMutation {
     /// Changes a user's names, phone, NameID, service-profile flag and profile (needs UPDATE
@@ -576,6 +587,25 @@ impl ContributorMutation {
             profile: user_data.profile_data.map(Into::into),
         };
         Ok(User(users(ctx)?.update_user(&actor(ctx), update).await?))
+    }
+
+    /// Deletes a user with everything it owns: profile, files, settings, credentials and its
+    /// account (needs DELETE on the user: the user itself or a global admin). With
+    /// `deleteIdentity` the identity at the identity provider goes too; a failure there is
+    /// logged, as the user is already gone.
+    async fn delete_user(&self, ctx: &Context<'_>, delete_data: DeleteUserInput) -> Result<User> {
+        let deleted = users(ctx)?
+            .delete_user(&actor(ctx), UserId(delete_data.id.0))
+            .await?;
+        if delete_data.delete_identity.unwrap_or(true)
+            && let Some(identity) = deleted.authentication_id.as_deref()
+        {
+            let kratos = &data::<crate::SchemaServices>(ctx)?.kratos;
+            if let Err(e) = kratos.delete_identity(identity).await {
+                tracing::warn!(user.id = %deleted.id, error = ?e, "identity of a deleted user not deleted");
+            }
+        }
+        Ok(User(deleted))
     }
 
     /// Changes a user's settings (needs UPDATE on the user).

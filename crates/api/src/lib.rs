@@ -98,6 +98,8 @@ pub struct SchemaServices {
     pub profiles: ProfileService,
     /// Storage.
     pub storage: StorageService,
+    /// The identity provider's admin API (identities of deleted users).
+    pub kratos: alkemio_authentication::kratos::KratosClient,
     /// Public base URL of the web client (for `Profile.url`).
     pub endpoint_cluster: String,
 }

@@ -625,6 +625,14 @@ pub struct UpdateOrganizationSettingsEntityInput {
     pub privacy: Option<UpdateOrganizationSettingsPrivacyInput>,
 }
 
+/// Which organization to delete.
+#[derive(Debug, InputObject)]
+pub struct DeleteOrganizationInput {
+    /// The organization.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
 /// Which organization's settings change and how.
 #[derive(Debug, InputObject)]
 pub struct UpdateOrganizationSettingsInput {
@@ -734,6 +742,19 @@ impl OrganizationMutation {
             )
             .await?;
         Ok(Organization(updated))
+    }
+
+    /// Deletes an organization with its profile, files, role set, verification and account;
+    /// its members lose their roles (needs DELETE on it).
+    async fn delete_organization(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteOrganizationInput,
+    ) -> Result<Organization> {
+        let deleted = service(ctx)?
+            .delete(&actor(ctx), ActorId(delete_data.id.0))
+            .await?;
+        Ok(Organization(deleted))
     }
 
     /// Changes an organization's settings (needs UPDATE on it).

@@ -131,10 +131,8 @@ impl Core {
             .build()
             .context("building the HTTP client")?;
         let authenticator = build_authenticator(settings, &http_client, actors.clone())?;
-        let resolver = IdentityResolver::new(
-            KratosClient::new(settings.identity.kratos.clone(), http_client),
-            users.clone(),
-        );
+        let kratos = KratosClient::new(settings.identity.kratos.clone(), http_client);
+        let resolver = IdentityResolver::new(kratos.clone(), users.clone());
         let services = SchemaServices {
             profiles,
             storage,
@@ -146,6 +144,7 @@ impl Core {
             role_sets,
             organizations,
             tasks,
+            kratos,
         };
         Ok(Self {
             db,

@@ -179,3 +179,9 @@ pub async fn set_authorization_id(
         .await?;
     Ok(())
 }
+
+/// Deletes a role set (its roles go with it).
+pub async fn delete(conn: &impl ConnectionTrait, id: RoleSetId) -> AppResult<()> {
+    role_set::Entity::delete_by_id(id.0).exec(conn).await?;
+    Ok(())
+}

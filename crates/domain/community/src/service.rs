@@ -193,6 +193,24 @@ impl RoleSetService {
         Ok(revoked)
     }
 
+    /// Deletes a role set inside the caller's transaction, taking every role from whoever
+    /// holds it; returns the holders and the role set's policy id.
+    pub async fn delete_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        set: &RoleSet,
+    ) -> AppResult<(Vec<ActorId>, Option<uuid::Uuid>)> {
+        let mut holders = Vec::new();
+        for role in &set.roles {
+            holders
+                .extend(alkemio_contributor::repo::revoke_from_all(conn, &role.credential).await?);
+        }
+        repo::delete(conn, set.id).await?;
+        holders.sort();
+        holders.dedup();
+        Ok((holders, set.authorization_id))
+    }
+
     /// The actors holding a role.
     pub async fn holders(&self, set: &RoleSet, name: RoleName) -> AppResult<Vec<ActorId>> {
         let role = Self::role(set, name)?;

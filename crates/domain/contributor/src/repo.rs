@@ -694,3 +694,23 @@ pub async fn actor_id_by_name_id(
         .await?;
     Ok(id.map(ActorId))
 }
+
+/// Deletes an actor row; its kind's row, its credentials (and a user's settings) go with it.
+pub async fn delete_actor(conn: &impl ConnectionTrait, id: ActorId) -> AppResult<()> {
+    actor::Entity::delete_by_id(id.0).exec(conn).await?;
+    Ok(())
+}
+
+/// Revokes a credential from everybody holding it; returns who held it.
+pub async fn revoke_from_all(
+    conn: &impl ConnectionTrait,
+    credential: &Credential,
+) -> AppResult<Vec<ActorId>> {
+    let holders = actors_with_credential(conn, credential).await?;
+    credential::Entity::delete_many()
+        .filter(credential::Column::CredentialType.eq(credential.credential_type.as_str()))
+        .filter(credential::Column::ResourceId.eq(credential.resource_id.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(holders)
+}

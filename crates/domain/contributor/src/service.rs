@@ -302,6 +302,133 @@ impl UserService {
             .ok_or_else(|| AppError::internal_msg(format_args!("user {} vanished", user.id)))
     }
 
+    /// Deletes an account inside the caller's transaction: its profile, storage, license,
+    /// actor row and everybody's admin credential for it. Returns the policy ids and content
+    /// hashes to clean up, and the actors whose credentials changed.
+    pub async fn delete_account_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        account: &Account,
+    ) -> AppResult<Deleted> {
+        let mut deleted = Deleted::default();
+        if let Some(profile) = account.profile_id {
+            deleted
+                .policies
+                .extend(self.profiles.delete_in(conn, &[profile]).await?);
+        }
+        if let Some(aggregator) = account.storage_aggregator_id {
+            let (policies, hashes) = self
+                .profiles
+                .storage()
+                .delete_aggregators_in(conn, &[aggregator])
+                .await?;
+            deleted.policies.extend(policies);
+            deleted.contents.extend(hashes);
+        }
+        if let Some(license) = account.license_id {
+            deleted
+                .policies
+                .extend(alkemio_licensing::delete_licenses(conn, &[license]).await?);
+        }
+        deleted.policies.extend(account.authorization_id);
+        deleted.actors.extend(
+            repo::revoke_from_all(
+                conn,
+                &Credential::new(CredentialType::AccountAdmin, account.id),
+            )
+            .await?,
+        );
+        repo::delete_actor(conn, account.id).await?;
+        Ok(deleted)
+    }
+
+    /// Deletes an actor's profile and storage aggregator inside the caller's transaction.
+    pub async fn delete_profile_and_storage_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        profile: Option<uuid::Uuid>,
+        aggregator: Option<uuid::Uuid>,
+        deleted: &mut Deleted,
+    ) -> AppResult<()> {
+        if let Some(profile) = profile {
+            deleted
+                .policies
+                .extend(self.profiles.delete_in(conn, &[profile]).await?);
+        }
+        if let Some(aggregator) = aggregator {
+            let (policies, hashes) = self
+                .profiles
+                .storage()
+                .delete_aggregators_in(conn, &[aggregator])
+                .await?;
+            deleted.policies.extend(policies);
+            deleted.contents.extend(hashes);
+        }
+        Ok(())
+    }
+
+    /// After the deleting transaction committed: drops cached credentials of the actors whose
+    /// credentials changed and removes file bytes nothing uses any more.
+    pub async fn finish_deletion(&self, deleted: &Deleted) -> AppResult<()> {
+        for actor in &deleted.actors {
+            self.actors.invalidate(*actor).await?;
+        }
+        self.profiles
+            .storage()
+            .release_contents(&deleted.contents)
+            .await
+    }
+
+    /// `deleteUser`: needs DELETE on the user (the user itself or a global admin). Removes the
+    /// user with its profile, storage (and stored files), settings, credentials, policies and
+    /// its account with everything the account holds, in one transaction. Content the user
+    /// created elsewhere stays. Returns the user as it was.
+    pub async fn delete_user(
+        &self,
+        caller: &alkemio_authorization::ActorContext,
+        id: UserId,
+    ) -> AppResult<User> {
+        let user = self
+            .user(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {id} not found")))?;
+        self.require(
+            caller,
+            &user,
+            alkemio_authorization::AuthorizationPrivilege::Delete,
+            "delete a user",
+        )
+        .await?;
+        let account = match user.account_id {
+            Some(account) => self.account(account).await?,
+            None => None,
+        };
+        let txn = self.db().conn().begin().await?;
+        let mut deleted = Deleted::default();
+        if let Some(settings) = repo::find_settings(&txn, id).await? {
+            deleted.policies.extend(settings.authorization_id);
+        }
+        self.delete_profile_and_storage_in(
+            &txn,
+            user.profile_id,
+            user.storage_aggregator_id,
+            &mut deleted,
+        )
+        .await?;
+        if let Some(account) = &account {
+            let from_account = self.delete_account_in(&txn, account).await?;
+            deleted.merge(from_account);
+        }
+        deleted.policies.extend(user.authorization_id);
+        repo::delete_actor(&txn, id.into()).await?;
+        auth_repo::delete(&txn, &deleted.policies).await?;
+        txn.commit().await?;
+        deleted.actors.push(id.into());
+        self.finish_deletion(&deleted).await?;
+        tracing::info!(user.id = %id, "user deleted");
+        Ok(user)
+    }
+
     /// The id of the user with this NameID.
     pub async fn id_by_name_id(&self, name_id: &str) -> AppResult<Option<UserId>> {
         crate::listing::user_id_by_name_id(self.db().conn(), name_id).await
@@ -706,4 +833,25 @@ pub struct UserUpdate {
     pub service_profile: Option<bool>,
     /// Profile changes.
     pub profile: Option<alkemio_common::profile::ProfileUpdate>,
+}
+
+/// What a deletion leaves to clean up after its transaction: policies to delete (inside it),
+/// file contents that may now be unused, and actors whose credentials changed.
+#[derive(Debug, Clone, Default)]
+pub struct Deleted {
+    /// Ids of the policies of deleted entities.
+    pub policies: Vec<uuid::Uuid>,
+    /// Content hashes of deleted documents.
+    pub contents: Vec<String>,
+    /// Actors whose credentials changed.
+    pub actors: Vec<ActorId>,
+}
+
+impl Deleted {
+    /// Adds another deletion's leftovers.
+    pub fn merge(&mut self, other: Deleted) {
+        self.policies.extend(other.policies);
+        self.contents.extend(other.contents);
+        self.actors.extend(other.actors);
+    }
 }

@@ -524,3 +524,9 @@ pub async fn save_verification_state(
         .await?;
     Ok(())
 }
+
+/// Deletes a verification's lifecycle (the verification itself goes with its organization).
+pub async fn delete_lifecycle(conn: &impl ConnectionTrait, id: uuid::Uuid) -> AppResult<()> {
+    lifecycle::Entity::delete_by_id(id).exec(conn).await?;
+    Ok(())
+}

@@ -449,6 +449,67 @@ impl OrganizationService {
         self.get_or_fail(organization.id).await
     }
 
+    /// `deleteOrganization`: needs DELETE on the organization (its admins and owners, global
+    /// support, global admins). Takes every organization role from its holders and removes the
+    /// organization with its profile, storage, role set, verification, policies and account, in
+    /// one transaction. Returns the organization as it was.
+    pub async fn delete(&self, caller: &ActorContext, id: ActorId) -> AppResult<Organization> {
+        let organization = self.get_or_fail(id).await?;
+        self.require(
+            caller,
+            &organization,
+            AuthorizationPrivilege::Delete,
+            "delete an organization",
+        )
+        .await?;
+        let account = match organization.account_id {
+            Some(account) => self.users.account(account).await?,
+            None => None,
+        };
+        let verification = repo::verifications_of(self.db.conn(), &[id.0])
+            .await?
+            .into_iter()
+            .next();
+        let txn = self.db.conn().begin().await?;
+        let mut deleted = alkemio_contributor::service::Deleted::default();
+        if let Some(set_id) = organization.role_set_id {
+            let set = self.role_sets.get_in(&txn, set_id).await?;
+            let (holders, policy) = self.role_sets.delete_in(&txn, &set).await?;
+            deleted.actors.extend(holders);
+            deleted.policies.extend(policy);
+        }
+        self.users
+            .delete_profile_and_storage_in(
+                &txn,
+                organization.profile_id,
+                organization.storage_aggregator_id,
+                &mut deleted,
+            )
+            .await?;
+        if let Some(account) = &account {
+            let from_account = self.users.delete_account_in(&txn, account).await?;
+            deleted.merge(from_account);
+        }
+        if let Some(v) = &verification {
+            deleted.policies.extend(v.authorization_id);
+        }
+        deleted.policies.extend(organization.authorization_id);
+        // the organization row and its verification go with the actor row
+        alkemio_contributor::repo::delete_actor(&txn, id).await?;
+        if let Some(v) = &verification {
+            repo::delete_lifecycle(&txn, v.lifecycle_id).await?;
+        }
+        auth_repo::delete(&txn, &deleted.policies).await?;
+        txn.commit().await?;
+        self.users.finish_deletion(&deleted).await?;
+        // former associates' personal-data rules named this organization's admins
+        for actor in &deleted.actors {
+            self.refresh_user_policy(*actor).await?;
+        }
+        tracing::info!(organization.id = %id, "organization deleted");
+        Ok(organization)
+    }
+
     /// `updateOrganizationSettings`: needs UPDATE on the organization.
     pub async fn update_settings(
         &self,

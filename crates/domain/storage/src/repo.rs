@@ -357,3 +357,67 @@ pub async fn content_in_use(conn: &impl ConnectionTrait, external_id: &str) -> A
         .await?
         .is_some())
 }
+
+/// Deletes storage aggregators (and the aggregators below them) with their buckets and
+/// documents; returns the ids of the policies they had and the content hashes of the deleted
+/// documents (whose bytes the caller removes once nothing else uses them).
+pub async fn delete_aggregators(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<(Vec<Uuid>, Vec<String>)> {
+    let mut all: Vec<Uuid> = ids.to_vec();
+    let mut frontier: Vec<Uuid> = ids.to_vec();
+    while !frontier.is_empty() {
+        let children: Vec<Uuid> = aggregator::Entity::find()
+            .select_only()
+            .column(aggregator::Column::Id)
+            .filter(aggregator::Column::ParentStorageAggregatorId.is_in(frontier.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        all.extend(&children);
+        frontier = children;
+    }
+    if all.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let aggregator_policies: Vec<Option<Uuid>> = aggregator::Entity::find()
+        .select_only()
+        .column(aggregator::Column::AuthorizationId)
+        .filter(aggregator::Column::Id.is_in(all.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let buckets: Vec<(Uuid, Option<Uuid>)> = bucket::Entity::find()
+        .select_only()
+        .column(bucket::Column::Id)
+        .column(bucket::Column::AuthorizationId)
+        .filter(bucket::Column::StorageAggregatorId.is_in(all.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let files: Vec<(Option<Uuid>, String)> = if buckets.is_empty() {
+        Vec::new()
+    } else {
+        file::Entity::find()
+            .select_only()
+            .column(file::Column::AuthorizationId)
+            .column(file::Column::ExternalId)
+            .filter(file::Column::StorageBucketId.is_in(buckets.iter().map(|b| b.0)))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
+    let mut policies: Vec<Uuid> = aggregator_policies.into_iter().flatten().collect();
+    policies.extend(buckets.iter().filter_map(|b| b.1));
+    policies.extend(files.iter().filter_map(|f| f.0));
+    let mut hashes: Vec<String> = files.into_iter().map(|f| f.1).collect();
+    hashes.sort();
+    hashes.dedup();
+    // children first: a parent may not go while a child points at it
+    for id in all.iter().rev() {
+        // buckets and their documents go with their aggregator (foreign keys cascade)
+        aggregator::Entity::delete_by_id(*id).exec(conn).await?;
+    }
+    Ok((policies, hashes))
+}

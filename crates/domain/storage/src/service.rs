@@ -321,6 +321,27 @@ impl StorageService {
         Ok(document)
     }
 
+    /// Deletes storage aggregators with everything below them inside the caller's
+    /// transaction; returns their policy ids and the content hashes to pass to
+    /// [`Self::release_contents`] once the transaction has committed.
+    pub async fn delete_aggregators_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
+        repo::delete_aggregators(conn, ids).await
+    }
+
+    /// Removes the bytes of deleted documents that no document uses any more.
+    pub async fn release_contents(&self, hashes: &[String]) -> AppResult<()> {
+        for hash in hashes {
+            if !repo::content_in_use(self.db.conn(), hash).await? {
+                self.blobs.delete(hash).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Removes a document and, when unused, its bytes (no privilege check: for use cases that
     /// checked already).
     pub async fn remove(&self, document: &Document) -> AppResult<()> {

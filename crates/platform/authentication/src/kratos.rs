@@ -155,6 +155,28 @@ impl KratosClient {
             .ok_or_else(|| unavailable("the login answer has no identity"))
     }
 
+    /// Deletes an identity on the admin API; an identity Kratos does not know counts as
+    /// deleted.
+    pub async fn delete_identity(&self, id: &str) -> Result<(), KratosError> {
+        let base = self
+            .settings
+            .admin_url
+            .as_deref()
+            .ok_or_else(|| unavailable("the Kratos admin API is not configured"))?;
+        let response = self
+            .http
+            .delete(format!("{base}/admin/identities/{id}"))
+            .timeout(TIMEOUT)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let status = response.status().as_u16();
+        if status == 204 || status == 404 || response.status().is_success() {
+            return Ok(());
+        }
+        Err(unavailable(format!("deleting identity: HTTP {status}")))
+    }
+
     /// The identity with this id; `None` when Kratos does not know it.
     pub async fn identity(&self, id: &str) -> Result<Option<KratosIdentity>, KratosError> {
         let base = self

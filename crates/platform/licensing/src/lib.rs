@@ -11,6 +11,7 @@ use alkemio_kernel::{AppError, AppResult, stored_enum};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -273,6 +274,26 @@ pub async fn licenses(
         }
     }
     Ok(out)
+}
+
+/// Deletes licenses with their entitlements; returns the ids of their policies.
+pub async fn delete_licenses(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let policies: Vec<Option<Uuid>> = license_row::Entity::find()
+        .select_only()
+        .column(license_row::Column::AuthorizationId)
+        .filter(license_row::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    // entitlements go with their license (the foreign key cascades)
+    license_row::Entity::delete_many()
+        .filter(license_row::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(policies.into_iter().flatten().collect())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod authorization;
+mod deletion;
 mod errors;
 mod health;
 mod identity;

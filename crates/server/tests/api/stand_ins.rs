@@ -144,6 +144,16 @@ impl Kratos {
                         Some(i) => Json(identity_json(i)).into_response(),
                         None => (StatusCode::NOT_FOUND, Json(json!({"error": {"code": 404, "status": "Not Found"}}))).into_response(),
                     }
+                })
+                .delete(|State(s): State<KratosState>, Path(id): Path<String>| async move {
+                    let mut identities = s.identities.lock().await;
+                    let before = identities.len();
+                    identities.retain(|i| i.id != id);
+                    if identities.len() < before {
+                        StatusCode::NO_CONTENT.into_response()
+                    } else {
+                        (StatusCode::NOT_FOUND, Json(json!({"error": {"code": 404, "status": "Not Found"}}))).into_response()
+                    }
                 }),
             )
             .with_state(state.clone());
@@ -155,5 +165,15 @@ impl Kratos {
 
     pub async fn add(&self, identity: Identity) {
         self.state.identities.lock().await.push(identity);
+    }
+
+    /// Whether Kratos still holds an identity with this id.
+    pub async fn has(&self, id: &str) -> bool {
+        self.state
+            .identities
+            .lock()
+            .await
+            .iter()
+            .any(|i| i.id == id)
     }
 }

@@ -6,6 +6,7 @@ use alkemio_kernel::{AppError, AppResult};
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -502,4 +503,59 @@ pub(crate) async fn update_visual(conn: &impl ConnectionTrait, v: &Visual) -> Ap
     .exec(conn)
     .await?;
     Ok(())
+}
+
+/// Deletes profiles with their tagsets, references, visuals and locations; returns the ids of
+/// the policies they had (for the caller to delete). Their buckets belong to storage
+/// aggregators and go with those.
+pub(crate) async fn delete_profiles(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let profiles = profile::Entity::find()
+        .filter(profile::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    let mut policies: Vec<Uuid> = profiles.iter().filter_map(|p| p.authorization_id).collect();
+    let part_policies = |v: Vec<Option<Uuid>>| v.into_iter().flatten();
+    let tagsets: Vec<Option<Uuid>> = tagset::Entity::find()
+        .select_only()
+        .column(tagset::Column::AuthorizationId)
+        .filter(tagset::Column::ProfileId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let references: Vec<Option<Uuid>> = reference::Entity::find()
+        .select_only()
+        .column(reference::Column::AuthorizationId)
+        .filter(reference::Column::ProfileId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let visuals: Vec<Option<Uuid>> = visual::Entity::find()
+        .select_only()
+        .column(visual::Column::AuthorizationId)
+        .filter(visual::Column::ProfileId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    policies.extend(part_policies(tagsets));
+    policies.extend(part_policies(references));
+    policies.extend(part_policies(visuals));
+    let locations: Vec<Uuid> = profiles.iter().filter_map(|p| p.location_id).collect();
+    // tagsets, references and visuals go with their profile (foreign keys cascade)
+    profile::Entity::delete_many()
+        .filter(profile::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    if !locations.is_empty() {
+        location::Entity::delete_many()
+            .filter(location::Column::Id.is_in(locations))
+            .exec(conn)
+            .await?;
+    }
+    Ok(policies)
 }

@@ -268,6 +268,16 @@ impl ProfileService {
         auth_repo::save_all(conn, &b.policies).await
     }
 
+    /// Deletes profiles with their parts inside the caller's transaction; returns the ids of
+    /// their policies, for the caller to delete with the rest.
+    pub async fn delete_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<Vec<Uuid>> {
+        repo::delete_profiles(conn, ids).await
+    }
+
     /// A profile.
     pub async fn profile(&self, id: Uuid) -> AppResult<Profile> {
         repo::profiles(self.db.conn(), &[id])
