@@ -122,6 +122,7 @@ impl Core {
             settings.bootstrap.clone(),
             users.clone(),
             role_sets.clone(),
+            organizations.clone(),
             tasks.clone(),
         );
         platform.bootstrap().await.map_err(to_anyhow)?;

@@ -482,11 +482,62 @@ impl UserService {
                     .await?,
             );
         }
+        if let Some(account_id) = user.account_id
+            && let Some(account) = crate::account::find(conn, account_id).await?
+        {
+            policies.extend(self.account_policies_in(conn, &account).await?);
+        }
         auth_repo::save_all(conn, &policies).await?;
         if user.authorization_id != Some(policy.id) {
             repo::set_actor_authorization_id(conn, user.id.into(), policy.id).await?;
         }
         Ok(policy.id)
+    }
+
+    /// Recomputes an account's policy and the policies below it (license, profile, storage),
+    /// inside the caller's transaction; returns them for the caller to save.
+    pub async fn account_policies_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        account: &Account,
+    ) -> AppResult<Vec<alkemio_authorization::AuthorizationPolicy>> {
+        let mut policy = match account.authorization_id {
+            Some(id) => auth_repo::load(conn, id).await?.map(|s| s.policy),
+            None => None,
+        }
+        .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::Account));
+        crate::account::apply_account_policy(&mut policy, account.id);
+        let mut policies = vec![policy.clone()];
+        if let Some(license_id) = account.license_id
+            && let Some(license) = alkemio_licensing::licenses(conn, &[license_id])
+                .await?
+                .remove(&license_id)
+            && let Some(license_policy_id) = license.authorization_id
+            && let Some(stored) = auth_repo::load(conn, license_policy_id).await?
+        {
+            let mut license_policy = stored.policy;
+            license_policy.inherit_from(&policy);
+            policies.push(license_policy);
+        }
+        if let Some(profile) = account.profile_id {
+            policies.extend(
+                self.profiles
+                    .recompute_policies(conn, profile, &policy)
+                    .await?,
+            );
+        }
+        if let Some(aggregator) = account.storage_aggregator_id {
+            policies.extend(
+                self.profiles
+                    .storage()
+                    .recompute_aggregator_policies(conn, aggregator, &policy)
+                    .await?,
+            );
+        }
+        if account.authorization_id != Some(policy.id) {
+            repo::set_actor_authorization_id(conn, account.id, policy.id).await?;
+        }
+        Ok(policies)
     }
 
     /// Recomputes and stores a user's policy (the reference's reset on a user).
@@ -647,6 +698,15 @@ impl UserService {
         policies.push(license_policy);
         policies.extend(storage_policies);
         Ok(account)
+    }
+
+    /// An account, read through the caller's connection or transaction.
+    pub async fn account_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: ActorId,
+    ) -> AppResult<Option<Account>> {
+        crate::account::find(conn, id).await
     }
 
     /// An account.

@@ -510,6 +510,82 @@ impl OrganizationService {
         Ok(organization)
     }
 
+    /// Recomputes an organization's policy and every policy below it (profile, storage, role
+    /// set, verification, account) and stores them in one transaction.
+    pub async fn reset_authorization(&self, id: ActorId) -> AppResult<()> {
+        let txn = self.db.conn().begin().await?;
+        let organization = repo::find(&txn, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Organization {id} not found")))?;
+        let mut policy = match organization.authorization_id {
+            Some(pid) => auth_repo::load(&txn, pid).await?.map(|s| s.policy),
+            None => None,
+        }
+        .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::Organization));
+        apply_organization_policy(&mut policy, id);
+        let readable = publicly_readable(&policy);
+        let mut policies = vec![policy.clone()];
+        if let Some(profile) = organization.profile_id {
+            policies.extend(
+                self.profiles()
+                    .recompute_policies(&txn, profile, &readable)
+                    .await?,
+            );
+        }
+        if let Some(aggregator) = organization.storage_aggregator_id {
+            policies.extend(
+                self.profiles()
+                    .storage()
+                    .recompute_aggregator_policies(&txn, aggregator, &readable)
+                    .await?,
+            );
+        }
+        if let Some(set_id) = organization.role_set_id {
+            let set = self.role_sets.get_in(&txn, set_id).await?;
+            let mut set_policy = match set.authorization_id {
+                Some(pid) => auth_repo::load(&txn, pid).await?.map(|s| s.policy),
+                None => None,
+            }
+            .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::RoleSet));
+            apply_role_set_policy(&mut set_policy, &policy, role_set_additional_rules(id));
+            if set.authorization_id != Some(set_policy.id) {
+                self.role_sets
+                    .set_authorization_in(&txn, set.id, set_policy.id)
+                    .await?;
+            }
+            policies.push(set_policy);
+        }
+        for v in repo::verifications_of(&txn, &[id.0]).await? {
+            if let Some(pid) = v.authorization_id
+                && let Some(stored) = auth_repo::load(&txn, pid).await?
+            {
+                let mut verification_policy = stored.policy;
+                apply_verification_policy(&mut verification_policy, organization.account_id);
+                policies.push(verification_policy);
+            }
+        }
+        if let Some(account_id) = organization.account_id
+            && let Some(account) = self.users.account_in(&txn, account_id).await?
+        {
+            policies.extend(self.users.account_policies_in(&txn, &account).await?);
+        }
+        auth_repo::save_all(&txn, &policies).await?;
+        if organization.authorization_id != Some(policy.id) {
+            alkemio_contributor::repo::set_actor_authorization_id(&txn, id, policy.id).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Ids of every organization, oldest first.
+    pub async fn all_ids(&self) -> AppResult<Vec<ActorId>> {
+        Ok(repo::listed_ids(self.db.conn(), None)
+            .await?
+            .into_iter()
+            .map(ActorId)
+            .collect())
+    }
+
     /// `updateOrganizationSettings`: needs UPDATE on the organization.
     pub async fn update_settings(
         &self,

@@ -15,6 +15,7 @@ use alkemio_configuration::settings::{BootstrapSettings, ClientConfig};
 use alkemio_contributor::{NewUser, User, UserService};
 use alkemio_kernel::ids::{ActorId, PlatformId, RoleId, RoleSetId, UserId};
 use alkemio_kernel::{AppError, AppResult};
+use alkemio_organization::OrganizationService;
 use alkemio_persistence::Database;
 use alkemio_task::{Task, TaskService};
 use chrono::{SubsecRound, Utc};
@@ -32,6 +33,7 @@ pub struct PlatformService {
     bootstrap: BootstrapSettings,
     users: UserService,
     role_sets: RoleSetService,
+    organizations: OrganizationService,
     tasks: Arc<TaskService>,
     id: Arc<OnceLock<PlatformId>>,
 }
@@ -103,6 +105,7 @@ impl PlatformService {
         bootstrap: BootstrapSettings,
         users: UserService,
         role_sets: RoleSetService,
+        organizations: OrganizationService,
         tasks: Arc<TaskService>,
     ) -> Self {
         Self {
@@ -111,6 +114,7 @@ impl PlatformService {
             bootstrap,
             users,
             role_sets,
+            organizations,
             tasks,
             id: Arc::default(),
         }
@@ -263,9 +267,10 @@ impl PlatformService {
             "reset all authorization policies",
         )?;
         let users = self.users.all_ids().await?;
+        let organizations = self.organizations.all_ids().await?;
         let task = self
             .tasks
-            .create("authorization-reset", users.len() + 1)
+            .create("authorization-reset", users.len() + organizations.len() + 1)
             .await;
         let this = self.clone();
         let task_id = task.task_id;
@@ -318,6 +323,31 @@ impl PlatformService {
                             .await;
                     }
                 }
+            }
+            for organization in organizations {
+                let (message, failed) = match this
+                    .organizations
+                    .reset_authorization(organization)
+                    .await
+                {
+                    Ok(()) => (
+                        format!(
+                            "Finished resetting authorization for organization with id {organization}."
+                        ),
+                        false,
+                    ),
+                    Err(e) => {
+                        e.log();
+                        (
+                            format!(
+                                "Resetting authorization for organization {organization} failed (error {}).",
+                                e.error_id()
+                            ),
+                            true,
+                        )
+                    }
+                };
+                this.tasks.record(task_id, message, failed).await;
             }
         });
         Ok(task)

@@ -174,6 +174,17 @@ async fn resets_recompute_policies_and_report_progress(backend: Backend) {
 
     let (_, body) = app
         .graphql_as(
+            &admin,
+            "mutation { createOrganization(organizationData: { profileData: { displayName: \"Reset Co\" } }) { id } }",
+            json!({}),
+        )
+        .await;
+    let org = body["data"]["createOrganization"]["id"]
+        .as_str()
+        .expect("an organization")
+        .to_owned();
+    let (_, body) = app
+        .graphql_as(
             &token,
             "mutation { authorizationPolicyResetAll }",
             json!({}),
@@ -205,9 +216,40 @@ async fn resets_recompute_policies_and_report_progress(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(task["status"], "COMPLETED", "{task}");
-    // the platform and each of the three users (the two bootstrap users and pia)
-    assert_eq!(task["itemsCount"], 4.0);
-    assert_eq!(task["itemsDone"], 4.0);
+    // the platform, each of the three users (the two bootstrap users and pia) and the
+    // organization
+    assert_eq!(task["itemsCount"], 5.0);
+    assert_eq!(task["itemsDone"], 5.0);
+    assert!(
+        task["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains(&org)),
+        "{task}"
+    );
+    // the organization's policies are whole again: its admin manages it, others read it
+    let org_privileges =
+        "query($id: UUID!) { organization(ID: $id) { authorization { myPrivileges }
+        account { authorization { myPrivileges } } roleSet { authorization { myPrivileges } } } }";
+    let (_, body) = app
+        .graphql_as(&admin, org_privileges, json!({"id": org}))
+        .await;
+    let o = &body["data"]["organization"];
+    for p in [
+        &o["authorization"]["myPrivileges"],
+        &o["account"]["authorization"]["myPrivileges"],
+        &o["roleSet"]["authorization"]["myPrivileges"],
+    ] {
+        assert!(p.as_array().unwrap().contains(&json!("GRANT")), "{body}");
+    }
+    let (_, body) = app
+        .graphql_as(&token, org_privileges, json!({"id": org}))
+        .await;
+    assert_eq!(
+        body["data"]["organization"]["authorization"]["myPrivileges"],
+        json!(["READ"])
+    );
     assert_eq!(task["progress"], 1.0);
     assert_eq!(task["errors"], json!([]));
     assert!(task["end"].as_f64().unwrap() >= task["start"].as_f64().unwrap());
