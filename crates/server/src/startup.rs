@@ -105,9 +105,21 @@ impl Core {
             None => Cache::in_memory(100_000),
         };
         let actors = ActorService::new(db.clone(), cache.clone(), settings.identity.cache_ttl);
+        let blobs = match &settings.s3 {
+            Some(s3) => BlobStore::s3(&alkemio_storage::blob::S3Location {
+                endpoint: s3.endpoint.clone(),
+                bucket: s3.bucket.clone(),
+                region: s3.region.clone(),
+                access_key_id: s3.access_key_id.clone(),
+                secret_access_key: s3.secret_access_key.clone(),
+            })
+            .map_err(to_anyhow)?,
+            None => BlobStore::new(settings.data_dir.join("storage")),
+        };
+        tracing::info!(store = blobs.kind(), "file storage");
         let storage = StorageService::new(
             db.clone(),
-            BlobStore::new(settings.data_dir.join("storage")),
+            blobs,
             settings.http.endpoint_cluster.clone(),
             settings.client.max_file_size,
         );

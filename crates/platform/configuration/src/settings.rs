@@ -32,6 +32,24 @@ pub struct Settings {
     pub identity: IdentitySettings,
     /// Redis, when configured (`REDIS_HOST`); otherwise caches live in process.
     pub redis: Option<RedisSettings>,
+    /// An S3-compatible store for file bytes, when configured (`STORAGE_S3_ENDPOINT`);
+    /// otherwise they live under `data_dir/storage`.
+    pub s3: Option<S3Settings>,
+}
+
+/// Where file bytes go when they are kept in an S3-compatible store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Settings {
+    /// `STORAGE_S3_ENDPOINT`: the service's base URL.
+    pub endpoint: String,
+    /// `STORAGE_S3_BUCKET` (required with an endpoint).
+    pub bucket: String,
+    /// `STORAGE_S3_REGION` (default `us-east-1`).
+    pub region: String,
+    /// `STORAGE_S3_ACCESS_KEY_ID` (required with an endpoint).
+    pub access_key_id: String,
+    /// `STORAGE_S3_SECRET_ACCESS_KEY` (required with an endpoint).
+    pub secret_access_key: String,
 }
 
 /// Redis connection settings.
@@ -451,6 +469,33 @@ impl Settings {
                 })
             }
         };
+        let s3 = match env.get("STORAGE_S3_ENDPOINT") {
+            None => None,
+            Some(endpoint) => {
+                let endpoint = endpoint.trim().to_owned();
+                if host_of(&endpoint).is_none() {
+                    return Err(ConfigError::new(
+                        "STORAGE_S3_ENDPOINT",
+                        format!("not an absolute URL: {endpoint:?}"),
+                    ));
+                }
+                let required = |key: &str| {
+                    env.get(key)
+                        .map(|v| v.trim().to_owned())
+                        .filter(|v| !v.is_empty())
+                        .ok_or_else(|| {
+                            ConfigError::new(key, "required when STORAGE_S3_ENDPOINT is set")
+                        })
+                };
+                Some(S3Settings {
+                    endpoint,
+                    bucket: required("STORAGE_S3_BUCKET")?,
+                    region: env.string("STORAGE_S3_REGION", "us-east-1"),
+                    access_key_id: required("STORAGE_S3_ACCESS_KEY_ID")?,
+                    secret_access_key: required("STORAGE_S3_SECRET_ACCESS_KEY")?,
+                })
+            }
+        };
         Ok(Self {
             environment,
             data_dir,
@@ -462,6 +507,7 @@ impl Settings {
             bootstrap,
             identity,
             redis,
+            s3,
         })
     }
 
@@ -749,6 +795,25 @@ mod tests {
             Settings::from_env(&no_issuer).unwrap_err().var,
             "HYDRA_ISSUER_URL"
         );
+    }
+
+    #[test]
+    fn s3_needs_its_bucket_and_keys() {
+        assert_eq!(Settings::from_env(&Env::from_pairs([])).unwrap().s3, None);
+        let err = Settings::from_env(&Env::from_pairs([(
+            "STORAGE_S3_ENDPOINT",
+            "http://127.0.0.1:9000",
+        )]))
+        .unwrap_err();
+        assert!(err.to_string().contains("STORAGE_S3_BUCKET"), "{err}");
+        let s = Settings::from_env(&Env::from_pairs([
+            ("STORAGE_S3_ENDPOINT", "http://127.0.0.1:9000"),
+            ("STORAGE_S3_BUCKET", "files"),
+            ("STORAGE_S3_ACCESS_KEY_ID", "id"),
+            ("STORAGE_S3_SECRET_ACCESS_KEY", "secret"),
+        ]))
+        .unwrap();
+        assert_eq!(s.s3.unwrap().region, "us-east-1");
     }
 
     #[test]

@@ -648,3 +648,95 @@ async fn each_user_has_an_account_it_administers(backend: Backend) {
         "{body}"
     );
 }
+
+on_both_backends!(file_bytes_can_live_in_an_s3_compatible_store);
+
+/// With `STORAGE_S3_*` set, uploads land in the bucket (moto, a real S3-protocol server run by
+/// `scripts/services`), downloads read them back, and deleting the document removes the object.
+async fn file_bytes_can_live_in_an_s3_compatible_store(backend: Backend) {
+    let endpoint = "http://127.0.0.1:9000";
+    let bucket_name = format!("alkemio-test-{}", uuid::Uuid::new_v4().simple());
+    let created = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket_name}"))
+        .send()
+        .await
+        .expect("the S3 server (moto) runs on 127.0.0.1:9000: start it with scripts/services");
+    assert!(created.status().is_success(), "{}", created.status());
+    let name = bucket_name.clone();
+    let app = spawn_app_with(backend, move |env| {
+        env.with("STORAGE_S3_ENDPOINT", endpoint)
+            .with("STORAGE_S3_BUCKET", name)
+            .with("STORAGE_S3_ACCESS_KEY_ID", "testing")
+            .with("STORAGE_S3_SECRET_ACCESS_KEY", "testing")
+    })
+    .await;
+    let (_, token) = app.user_with_token("s3@example.org").await;
+    let bucket = me(&app, &token).await["profile"]["storageBucket"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let content = b"%PDF-1.4 kept in S3".to_vec();
+    let (status, body) = upload(
+        &app,
+        &token,
+        UPLOAD_FILE,
+        json!({"bucket": bucket}),
+        content.clone(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{body}");
+    let document = body["data"]["uploadFileOnStorageBucket"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = body["data"]["uploadFileOnStorageBucket"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let listing = || async {
+        reqwest::Client::new()
+            .get(format!("{endpoint}/{bucket_name}?list-type=2"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let hash = alkemio_storage::blob::content_hash(&content);
+    assert!(
+        listing().await.contains(&hash),
+        "the object is in the bucket"
+    );
+    assert!(
+        !app.db().dir().join("storage").exists(),
+        "nothing is written to the local store"
+    );
+
+    let path = url.trim_start_matches("http://localhost:3000");
+    let res = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), content);
+
+    let (_, body) = app
+        .graphql_as(
+            &token,
+            "mutation($id: UUID!) { deleteDocument(deleteData: { ID: $id }) { id } }",
+            json!({"id": document}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert!(
+        !listing().await.contains(&hash),
+        "the object went with its document"
+    );
+}
