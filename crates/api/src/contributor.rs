@@ -561,6 +561,19 @@ pub struct UpdateUserInput {
     pub service_profile: Option<bool>,
 }
 
+/// Platform-managed details of a user.
+#[derive(Debug, InputObject)]
+pub struct UpdateUserPlatformSettingsInput {
+    /// New e-mail address.
+    pub email: Option<String>,
+    /// New URL slug.
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Which user (its id).
+    #[graphql(name = "userID")]
+    pub user_id: String,
+}
+
 /// Which user to delete.
 #[derive(Debug, InputObject)]
 pub struct DeleteUserInput {
@@ -587,6 +600,29 @@ impl ContributorMutation {
             profile: user_data.profile_data.map(Into::into),
         };
         Ok(User(users(ctx)?.update_user(&actor(ctx), update).await?))
+    }
+
+    /// Changes a user's NameID and e-mail address (needs PLATFORM_ADMIN on the user).
+    async fn update_user_platform_settings(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateUserPlatformSettingsInput,
+    ) -> Result<User> {
+        let id = uuid::Uuid::parse_str(update_data.user_id.trim()).map_err(|_| {
+            AppError::new(
+                alkemio_kernel::ErrorStatus::InvalidUuid,
+                format!("Not a user id: {}", update_data.user_id),
+            )
+        })?;
+        let user = users(ctx)?
+            .update_platform_settings(
+                &actor(ctx),
+                UserId(id),
+                update_data.name_id.map(|n| n.as_str().to_owned()),
+                update_data.email,
+            )
+            .await?;
+        Ok(User(user))
     }
 
     /// Deletes a user with everything it owns: profile, files, settings, credentials and its

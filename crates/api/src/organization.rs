@@ -625,6 +625,17 @@ pub struct UpdateOrganizationSettingsEntityInput {
     pub privacy: Option<UpdateOrganizationSettingsPrivacyInput>,
 }
 
+/// Platform-managed details of an organization.
+#[derive(Debug, InputObject)]
+pub struct UpdateOrganizationPlatformSettingsInput {
+    /// New URL slug.
+    #[graphql(name = "nameID")]
+    pub name_id: NameId,
+    /// Which organization.
+    #[graphql(name = "organizationID")]
+    pub organization_id: UuidScalar,
+}
+
 /// Which organization to delete.
 #[derive(Debug, InputObject)]
 pub struct DeleteOrganizationInput {
@@ -755,6 +766,22 @@ impl OrganizationMutation {
             .delete(&actor(ctx), ActorId(delete_data.id.0))
             .await?;
         Ok(Organization(deleted))
+    }
+
+    /// Changes an organization's NameID (needs PLATFORM_ADMIN on it).
+    async fn update_organization_platform_settings(
+        &self,
+        ctx: &Context<'_>,
+        organization_data: UpdateOrganizationPlatformSettingsInput,
+    ) -> Result<Organization> {
+        let updated = service(ctx)?
+            .update_platform_settings(
+                &actor(ctx),
+                ActorId(organization_data.organization_id.0),
+                organization_data.name_id.as_str().to_owned(),
+            )
+            .await?;
+        Ok(Organization(updated))
     }
 
     /// Changes an organization's settings (needs UPDATE on it).

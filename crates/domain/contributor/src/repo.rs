@@ -714,3 +714,15 @@ pub async fn revoke_from_all(
         .await?;
     Ok(holders)
 }
+
+/// Stores a user's e-mail address.
+pub async fn update_user_email(conn: &impl ConnectionTrait, u: &User) -> AppResult<()> {
+    use sea_orm::sea_query::Expr;
+    user::Entity::update_many()
+        .col_expr(user::Column::Email, Expr::value(u.email.clone()))
+        .col_expr(user::Column::UpdatedDate, Expr::value(now()))
+        .filter(user::Column::Id.eq(u.id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

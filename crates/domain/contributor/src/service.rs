@@ -429,6 +429,65 @@ impl UserService {
         Ok(user)
     }
 
+    /// `updateUserPlatformSettings`: needs PLATFORM_ADMIN on the user. Changes the NameID (which
+    /// must be free among users) and the e-mail address (trimmed, lower-cased, valid and not
+    /// used by another user).
+    pub async fn update_platform_settings(
+        &self,
+        caller: &alkemio_authorization::ActorContext,
+        id: UserId,
+        name_id: Option<String>,
+        email: Option<String>,
+    ) -> AppResult<User> {
+        let mut user = self
+            .user(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {id} not found")))?;
+        self.require(
+            caller,
+            &user,
+            alkemio_authorization::AuthorizationPrivilege::PlatformAdmin,
+            "change a user's platform settings",
+        )
+        .await?;
+        let new_name_id = match name_id.filter(|n| !n.eq_ignore_ascii_case(&user.name_id)) {
+            Some(n) if self.id_by_name_id(&n).await?.is_some() => {
+                return Err(AppError::bad_input(format!(
+                    "The provided nameID is already taken: {n}"
+                )));
+            }
+            other => other,
+        };
+        if let Some(email) = email {
+            let email = email.trim().to_lowercase();
+            let valid = email
+                .split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty() && !email.contains(' '));
+            if !valid || email.len() > 512 {
+                return Err(AppError::bad_input(format!(
+                    "Not a valid e-mail address: {email}"
+                )));
+            }
+            if email != user.email {
+                if self.user_by_email(&email).await?.is_some() {
+                    return Err(AppError::bad_input(format!(
+                        "The e-mail address is already in use: {email}"
+                    )));
+                }
+                user.email = email;
+            }
+        }
+        let txn = self.db().conn().begin().await?;
+        repo::update_user_email(&txn, &user).await?;
+        if let Some(n) = &new_name_id {
+            repo::set_actor_name_id(&txn, id.into(), n).await?;
+        }
+        txn.commit().await?;
+        self.user(id)
+            .await?
+            .ok_or_else(|| AppError::internal_msg(format_args!("user {id} vanished")))
+    }
+
     /// The id of the user with this NameID.
     pub async fn id_by_name_id(&self, name_id: &str) -> AppResult<Option<UserId>> {
         crate::listing::user_id_by_name_id(self.db().conn(), name_id).await

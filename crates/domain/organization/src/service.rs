@@ -586,6 +586,34 @@ impl OrganizationService {
             .collect())
     }
 
+    /// `updateOrganizationPlatformSettings`: needs PLATFORM_ADMIN on the organization; the new
+    /// NameID must be free among organizations.
+    pub async fn update_platform_settings(
+        &self,
+        caller: &ActorContext,
+        id: ActorId,
+        name_id: String,
+    ) -> AppResult<Organization> {
+        let organization = self.get_or_fail(id).await?;
+        self.require(
+            caller,
+            &organization,
+            AuthorizationPrivilege::PlatformAdmin,
+            "change an organization's platform settings",
+        )
+        .await?;
+        let name_id = name_id.to_lowercase();
+        if !name_id.eq_ignore_ascii_case(&organization.name_id) {
+            if self.id_by_name_id(&name_id).await?.is_some() {
+                return Err(AppError::bad_input(format!(
+                    "Organization: the provided nameID is already taken: {name_id}"
+                )));
+            }
+            alkemio_contributor::repo::set_actor_name_id(self.db.conn(), id, &name_id).await?;
+        }
+        self.get_or_fail(id).await
+    }
+
     /// `updateOrganizationSettings`: needs UPDATE on the organization.
     pub async fn update_settings(
         &self,

@@ -9,7 +9,8 @@ on_both_backends!(
     a_hundred_users_walk_forwards_and_backwards,
     personal_data_shows_only_to_self_and_global_admins,
     users_are_found_by_id_name_credential_and_actor,
-    users_update_themselves_and_nobody_else
+    users_update_themselves_and_nobody_else,
+    platform_admins_change_name_ids_and_emails
 );
 
 const PAGE: &str = "query($first: Int, $after: UUID, $last: Int, $before: UUID, $filter: UserFilterInput) {
@@ -324,4 +325,71 @@ async fn users_update_themselves_and_nobody_else(backend: Backend) {
         )
         .await;
     assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+}
+
+async fn platform_admins_change_name_ids_and_emails(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (user, token) = app.user_with_token("renamed@example.org").await;
+    let (_, _) = app.user_with_token("taken@example.org").await;
+    let mutation = "mutation($data: UpdateUserPlatformSettingsInput!) { updateUserPlatformSettings(updateData: $data) { nameID email } }";
+    let id = user.id.to_string();
+    // a user may not change their own platform settings
+    let (_, body) = app
+        .graphql_as(
+            &token,
+            mutation,
+            json!({"data": {"userID": id, "nameID": "me-myself"}}),
+        )
+        .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            mutation,
+            json!({"data": {"userID": id, "nameID": "new-name", "email": "  New@Example.org "}}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(
+        body["data"]["updateUserPlatformSettings"],
+        json!({"nameID": "new-name", "email": "new@example.org"})
+    );
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            mutation,
+            json!({"data": {"userID": id, "email": "taken@example.org"}}),
+        )
+        .await;
+    assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    let (_, body) = app
+        .graphql_as(&admin, mutation, json!({"data": {"userID": "not-a-uuid"}}))
+        .await;
+    assert_reference_error(&body["errors"][0], "INVALID_UUID", 12103);
+
+    // organizations: only platform admins rename them
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            "mutation { createOrganization(organizationData: { profileData: { displayName: \"Renamed Org\" } }) { id } }",
+            json!({}),
+        )
+        .await;
+    let org = body["data"]["createOrganization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rename = "mutation($id: UUID!, $name: NameID!) { updateOrganizationPlatformSettings(organizationData: { organizationID: $id, nameID: $name }) { nameID } }";
+    let (_, body) = app
+        .graphql_as(&token, rename, json!({"id": org, "name": "mine"}))
+        .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = app
+        .graphql_as(&admin, rename, json!({"id": org, "name": "better-name"}))
+        .await;
+    assert_eq!(
+        body["data"]["updateOrganizationPlatformSettings"]["nameID"], "better-name",
+        "{body}"
+    );
 }
