@@ -210,6 +210,90 @@ impl User {
         };
         Ok(load_policy(ctx, id).await?.map(Authorization))
     }
+
+    /// How the user signs in, from the identity provider: to the user and platform admins;
+    /// others (and users without a linked identity) see only `UNKNOWN`.
+    async fn authentication(&self, ctx: &Context<'_>) -> Result<Option<UserAuthenticationResult>> {
+        let unknown = UserAuthenticationResult {
+            authenticated_at: None,
+            created_at: None,
+            methods: vec![AuthenticationType::Unknown],
+        };
+        let own = actor(ctx).actor_id() == self.0.id.to_string();
+        let allowed = own
+            || data::<alkemio_platform::PlatformService>(ctx)?
+                .authorization()
+                .await?
+                .policy
+                .is_granted(
+                    &actor(ctx).credentials,
+                    AuthorizationPrivilege::PlatformAdmin,
+                )?;
+        let Some(identity) = self.0.authentication_id.as_deref().filter(|_| allowed) else {
+            return Ok(Some(unknown));
+        };
+        let kratos = &data::<crate::SchemaServices>(ctx)?.kratos;
+        match kratos.authentication(identity).await {
+            Ok(Some(found)) => {
+                use alkemio_authentication::kratos::SignInMethod as M;
+                let mut methods: Vec<AuthenticationType> = found
+                    .methods
+                    .iter()
+                    .map(|m| match m {
+                        M::Password => AuthenticationType::Email,
+                        M::Microsoft => AuthenticationType::Microsoft,
+                        M::Linkedin => AuthenticationType::Linkedin,
+                        M::Github => AuthenticationType::Github,
+                        M::Cleverbase => AuthenticationType::Cleverbase,
+                        M::Passkey => AuthenticationType::Passkey,
+                    })
+                    .collect();
+                if methods.is_empty() {
+                    methods.push(AuthenticationType::Unknown);
+                }
+                Ok(Some(UserAuthenticationResult {
+                    authenticated_at: found.authenticated_at.map(DateTime),
+                    created_at: found.created_at.map(DateTime),
+                    methods,
+                }))
+            }
+            Ok(None) => Ok(Some(unknown)),
+            Err(e) => {
+                tracing::warn!(user.id = %self.0.id, error = ?e, "identity provider unavailable");
+                Ok(Some(unknown))
+            }
+        }
+    }
+}
+
+/// How a user signs in.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct UserAuthenticationResult {
+    /// The latest sign-in among the user's active sessions.
+    pub authenticated_at: Option<DateTime>,
+    /// When the user's identity was created.
+    pub created_at: Option<DateTime>,
+    /// The ways the user can sign in.
+    pub methods: Vec<AuthenticationType>,
+}
+
+/// A way of signing in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+pub enum AuthenticationType {
+    /// Cleverbase (OIDC).
+    Cleverbase,
+    /// E-mail and password.
+    Email,
+    /// GitHub (OIDC).
+    Github,
+    /// LinkedIn (OIDC).
+    Linkedin,
+    /// Microsoft (OIDC).
+    Microsoft,
+    /// A passkey.
+    Passkey,
+    /// Not known (or not shown to this caller).
+    Unknown,
 }
 
 /// Root query fields of the contributor module.

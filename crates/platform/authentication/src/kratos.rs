@@ -39,6 +39,78 @@ struct RawIdentity {
     id: String,
     #[serde(default)]
     traits: RawTraits,
+    #[serde(default)]
+    credentials: std::collections::HashMap<String, RawCredential>,
+    #[serde(default)]
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawCredential {
+    #[serde(default)]
+    identifiers: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawSession {
+    #[serde(default)]
+    authenticated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// How a user signs in, as Kratos records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityAuthentication {
+    /// The sign-in methods: `password`, the OIDC providers (`microsoft`, `linkedin`, `github`,
+    /// `cleverbase`) and `passkey`; empty when none is recognised.
+    pub methods: Vec<SignInMethod>,
+    /// When the identity was created.
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The latest authentication among its active sessions.
+    pub authenticated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A way of signing in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SignInMethod {
+    /// E-mail and password.
+    Password,
+    /// Microsoft (OIDC).
+    Microsoft,
+    /// LinkedIn (OIDC).
+    Linkedin,
+    /// GitHub (OIDC).
+    Github,
+    /// Cleverbase (OIDC).
+    Cleverbase,
+    /// A passkey (WebAuthn).
+    Passkey,
+}
+
+fn sign_in_methods(
+    credentials: &std::collections::HashMap<String, RawCredential>,
+) -> Vec<SignInMethod> {
+    let mut methods = Vec::new();
+    if let Some(oidc) = credentials.get("oidc") {
+        for identifier in &oidc.identifiers {
+            for (prefix, method) in [
+                ("microsoft", SignInMethod::Microsoft),
+                ("linkedin", SignInMethod::Linkedin),
+                ("github", SignInMethod::Github),
+                ("cleverbase", SignInMethod::Cleverbase),
+            ] {
+                if identifier.starts_with(prefix) && !methods.contains(&method) {
+                    methods.push(method);
+                }
+            }
+        }
+    }
+    if credentials.contains_key("password") {
+        methods.push(SignInMethod::Password);
+    }
+    if credentials.contains_key("passkey") || credentials.contains_key("webauthn") {
+        methods.push(SignInMethod::Passkey);
+    }
+    methods
 }
 
 #[derive(Deserialize, Default)]
@@ -153,6 +225,56 @@ impl KratosClient {
             .and_then(|s| s.identity)
             .map(KratosIdentity::from)
             .ok_or_else(|| unavailable("the login answer has no identity"))
+    }
+
+    /// How an identity signs in: its credential types, creation time and latest active
+    /// session; `None` when Kratos does not know it.
+    pub async fn authentication(
+        &self,
+        id: &str,
+    ) -> Result<Option<IdentityAuthentication>, KratosError> {
+        let base = self
+            .settings
+            .admin_url
+            .as_deref()
+            .ok_or_else(|| unavailable("the Kratos admin API is not configured"))?;
+        let response = self
+            .http
+            .get(format!("{base}/admin/identities/{id}"))
+            .timeout(TIMEOUT)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        if response.status().as_u16() == 404 {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return Err(unavailable(format!(
+                "reading identity: HTTP {}",
+                response.status()
+            )));
+        }
+        let raw: RawIdentity = response.json().await.map_err(unavailable)?;
+        // Sessions are a detail: without them the rest is still worth answering.
+        let authenticated_at = match self
+            .http
+            .get(format!("{base}/admin/identities/{id}/sessions?active=true"))
+            .timeout(TIMEOUT)
+            .send()
+            .await
+        {
+            Ok(r) if r.status().is_success() => r
+                .json::<Vec<RawSession>>()
+                .await
+                .ok()
+                .and_then(|s| s.into_iter().filter_map(|s| s.authenticated_at).max()),
+            _ => None,
+        };
+        Ok(Some(IdentityAuthentication {
+            methods: sign_in_methods(&raw.credentials),
+            created_at: raw.created_at,
+            authenticated_at,
+        }))
     }
 
     /// Deletes an identity on the admin API; an identity Kratos does not know counts as

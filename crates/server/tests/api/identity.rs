@@ -11,7 +11,8 @@ on_both_backends!(
     anonymous_and_guest_callers_are_served,
     non_interactive_tokens_identify_their_user,
     hydra_tokens_identify_their_user_and_bad_ones_are_refused,
-    kratos_login_mints_a_token_for_the_resolved_user
+    kratos_login_mints_a_token_for_the_resolved_user,
+    sign_in_details_show_to_the_user_and_platform_admins
 );
 
 const ME: &str = "{ me { id user { id nameID email } } }";
@@ -306,5 +307,56 @@ async fn kratos_login_mints_a_token_for_the_resolved_user(backend: Backend) {
     assert_eq!(
         res.json::<Value>().await.unwrap()["userId"],
         admin.id.to_string()
+    );
+}
+
+async fn sign_in_details_show_to_the_user_and_platform_admins(backend: Backend) {
+    let kratos = Kratos::start().await;
+    let identity = uuid::Uuid::new_v4().to_string();
+    kratos
+        .add(Identity {
+            id: identity.clone(),
+            email: "signs-in@example.org".into(),
+            password: "pw".into(),
+            first: "Sig".into(),
+            last: "Nin".into(),
+        })
+        .await;
+    let url = kratos.url.clone();
+    let app = spawn_app_with(backend, move |env| {
+        env.with("AUTH_ORY_KRATOS_ADMIN_BASE_URL_SERVER", url)
+    })
+    .await;
+    let user = app
+        .services
+        .users
+        .register(
+            alkemio_contributor::NewUser {
+                email: "signs-in@example.org".into(),
+                first_name: "Sig".into(),
+                last_name: "Nin".into(),
+                authentication_id: Some(identity),
+            },
+            &[],
+        )
+        .await
+        .unwrap();
+    let (_, own) = app.user_with_token("signs-in@example.org").await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, other) = app.user_with_token("other@example.org").await;
+    let query = "query($id: UUID!) { lookup { user(ID: $id) { authentication { methods createdAt authenticatedAt } } } }";
+    let vars = json!({"id": user.id.to_string()});
+    for token in [&own, &admin] {
+        let (_, body) = app.graphql_as(token, query, vars.clone()).await;
+        let auth = &body["data"]["lookup"]["user"]["authentication"];
+        assert_eq!(auth["methods"], json!(["GITHUB", "EMAIL"]), "{body}");
+        assert_eq!(auth["createdAt"], "2024-06-01T10:00:00.000Z");
+        // the latest of the active sessions
+        assert_eq!(auth["authenticatedAt"], "2025-03-04T05:06:07.000Z");
+    }
+    let (_, body) = app.graphql_as(&other, query, vars).await;
+    assert_eq!(
+        body["data"]["lookup"]["user"]["authentication"],
+        json!({"methods": ["UNKNOWN"], "createdAt": null, "authenticatedAt": null})
     );
 }

@@ -96,6 +96,11 @@ fn identity_json(i: &Identity) -> Value {
         "state": "active",
         "traits": {"email": i.email, "name": {"first": i.first, "last": i.last}},
         "verifiable_addresses": [{"value": i.email, "verified": true, "via": "email", "status": "completed"}],
+        "credentials": {
+            "password": {"type": "password", "identifiers": [i.email]},
+            "oidc": {"type": "oidc", "identifiers": ["github:4711"]},
+        },
+        "created_at": "2024-06-01T10:00:00Z",
     })
 }
 
@@ -136,6 +141,20 @@ impl Kratos {
                         }
                     },
                 ),
+            )
+            .route(
+                "/admin/identities/{id}/sessions",
+                get(|State(s): State<KratosState>, Path(id): Path<String>| async move {
+                    if s.identities.lock().await.iter().any(|i| i.id == id) {
+                        Json(json!([
+                            {"id": "s1", "active": true, "authenticated_at": "2025-01-02T03:04:05Z"},
+                            {"id": "s2", "active": true, "authenticated_at": "2025-03-04T05:06:07Z"},
+                        ]))
+                        .into_response()
+                    } else {
+                        (StatusCode::NOT_FOUND, Json(json!({"error": {"code": 404}}))).into_response()
+                    }
+                }),
             )
             .route(
                 "/admin/identities/{id}",
