@@ -171,6 +171,43 @@ impl Organization {
         Ok(OrganizationVerification(found))
     }
 
+    /// Its user groups (needs READ on the organization).
+    pub(crate) async fn groups(&self, ctx: &Context<'_>) -> Result<Option<Vec<UserGroup>>> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read an organization's groups",
+        )
+        .await?;
+        let groups = service(ctx)?.groups_of(&[self.0.id.0]).await?;
+        Ok(Some(groups.into_iter().map(UserGroup).collect()))
+    }
+
+    /// One of its user groups (needs READ on the organization).
+    async fn group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<UserGroup>> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read an organization's group",
+        )
+        .await?;
+        let group = service(ctx)?.group(id.0).await?;
+        if group.organization_id != Some(self.0.id) {
+            return Err(AppError::not_found(format!(
+                "User group {id} not found in organization {}",
+                self.0.id
+            ))
+            .into());
+        }
+        Ok(Some(UserGroup(group)))
+    }
+
     /// Figures about the organization: its number of associates.
     async fn metrics(&self, ctx: &Context<'_>) -> Result<Option<Vec<Nvp>>> {
         let associates = service(ctx)?.associate_count(&self.0).await?;
@@ -199,6 +236,129 @@ impl Organization {
             data::<StorageService>(ctx)?.aggregator(id).await?,
         )))
     }
+}
+
+/// A named group of users within an organization.
+#[derive(Debug, Clone)]
+pub struct UserGroup(pub alkemio_organization::groups::UserGroup);
+
+#[Object(name = "UserGroup")]
+impl UserGroup {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its profile (its name is the profile's display name).
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Profile>> {
+        let Some(id) = self.0.profile_id else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?.map(Profile))
+    }
+
+    /// Its members (needs READ on the group).
+    async fn members(&self, ctx: &Context<'_>) -> Result<Option<Vec<User>>> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a group's members",
+        )
+        .await?;
+        let ids = service(ctx)?.group_members(&self.0).await?;
+        let users = data::<UserService>(ctx)?.users(&ids).await?;
+        Ok(Some(users.into_iter().map(User).collect()))
+    }
+
+    /// What the group belongs to.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Groupable>> {
+        let Some(id) = self.0.organization_id else {
+            return Ok(None);
+        };
+        Ok(service(ctx)?
+            .get(id)
+            .await?
+            .map(|o| Groupable::Organization(Organization(o))))
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// Something that holds user groups.
+#[derive(async_graphql::Interface)]
+#[graphql(field(name = "groups", ty = "Option<Vec<UserGroup>>"))]
+pub enum Groupable {
+    /// An organization.
+    Organization(Organization),
+}
+
+/// A new user group.
+#[derive(Debug, InputObject)]
+pub struct CreateUserGroupInput {
+    /// The organization it belongs to.
+    #[graphql(name = "parentID")]
+    pub parent_id: UuidScalar,
+    /// Its profile.
+    pub profile: CreateProfileInput,
+}
+
+/// Changes to a user group.
+#[derive(Debug, InputObject)]
+pub struct UpdateUserGroupInput {
+    /// Which group.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// New name.
+    pub name: Option<String>,
+    /// Profile changes.
+    pub profile_data: Option<UpdateProfileInput>,
+}
+
+/// Which group to delete.
+#[derive(Debug, InputObject)]
+pub struct DeleteUserGroupInput {
+    /// The group.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// A user to add to a group.
+#[derive(Debug, InputObject)]
+pub struct AssignUserGroupMemberInput {
+    /// The group.
+    #[graphql(name = "groupID")]
+    pub group_id: UuidScalar,
+    /// The user.
+    #[graphql(name = "userID")]
+    pub user_id: UuidScalar,
+}
+
+/// A user to take out of a group.
+#[derive(Debug, InputObject)]
+pub struct RemoveUserGroupMemberInput {
+    /// The group.
+    #[graphql(name = "groupID")]
+    pub group_id: UuidScalar,
+    /// The user.
+    #[graphql(name = "userID")]
+    pub user_id: UuidScalar,
 }
 
 /// A named value.
@@ -782,6 +942,83 @@ impl OrganizationMutation {
             )
             .await?;
         Ok(Organization(updated))
+    }
+
+    /// Creates a user group in an organization (needs CREATE on it).
+    async fn create_group_on_organization(
+        &self,
+        ctx: &Context<'_>,
+        group_data: CreateUserGroupInput,
+    ) -> Result<UserGroup> {
+        let (profile, _) = group_data.profile.into_new_profile()?;
+        let group = service(ctx)?
+            .create_group(&actor(ctx), ActorId(group_data.parent_id.0), profile)
+            .await?;
+        Ok(UserGroup(group))
+    }
+
+    /// Renames a user group or changes its profile (needs UPDATE on it).
+    async fn update_user_group(
+        &self,
+        ctx: &Context<'_>,
+        user_group_data: UpdateUserGroupInput,
+    ) -> Result<UserGroup> {
+        let group = service(ctx)?
+            .update_group(
+                &actor(ctx),
+                user_group_data.id.0,
+                user_group_data.name,
+                user_group_data.profile_data.map(Into::into),
+            )
+            .await?;
+        Ok(UserGroup(group))
+    }
+
+    /// Deletes a user group; its members leave it (needs DELETE on it).
+    async fn delete_user_group(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteUserGroupInput,
+    ) -> Result<UserGroup> {
+        Ok(UserGroup(
+            service(ctx)?
+                .delete_group(&actor(ctx), delete_data.id.0)
+                .await?,
+        ))
+    }
+
+    /// Adds a user to a group (needs GRANT on it).
+    async fn assign_user_to_group(
+        &self,
+        ctx: &Context<'_>,
+        membership_data: AssignUserGroupMemberInput,
+    ) -> Result<UserGroup> {
+        Ok(UserGroup(
+            service(ctx)?
+                .assign_to_group(
+                    &actor(ctx),
+                    membership_data.group_id.0,
+                    UserId(membership_data.user_id.0),
+                )
+                .await?,
+        ))
+    }
+
+    /// Takes a user out of a group (needs DELETE on it).
+    async fn remove_user_from_group(
+        &self,
+        ctx: &Context<'_>,
+        membership_data: RemoveUserGroupMemberInput,
+    ) -> Result<UserGroup> {
+        Ok(UserGroup(
+            service(ctx)?
+                .remove_from_group(
+                    &actor(ctx),
+                    membership_data.group_id.0,
+                    UserId(membership_data.user_id.0),
+                )
+                .await?,
+        ))
     }
 
     /// Changes an organization's settings (needs UPDATE on it).

@@ -14,6 +14,7 @@ mod m20261126_000006_contributor_user_settings;
 mod m20261126_000007_account_license;
 mod m20261126_000008_contributor_user_row_id;
 mod m20261126_000009_organization_create;
+mod m20261126_000010_organization_user_group;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_account_license::Migration),
             Box::new(m20261126_000008_contributor_user_row_id::Migration),
             Box::new(m20261126_000009_organization_create::Migration),
+            Box::new(m20261126_000010_organization_user_group::Migration),
         ]
     }
 }

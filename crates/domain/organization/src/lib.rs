@@ -3,6 +3,7 @@
 //! machine. Admins and owners manage the organization and administer its account.
 
 pub mod authorization;
+pub mod groups;
 pub mod model;
 pub mod repo;
 pub mod service;

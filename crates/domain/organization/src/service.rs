@@ -79,8 +79,16 @@ impl OrganizationService {
         }
     }
 
-    fn profiles(&self) -> &ProfileService {
+    pub(crate) fn profiles(&self) -> &ProfileService {
         self.users.profiles()
+    }
+
+    pub(crate) fn db(&self) -> &Database {
+        &self.db
+    }
+
+    pub(crate) fn users(&self) -> &UserService {
+        &self.users
     }
 
     /// One organization.
@@ -478,6 +486,8 @@ impl OrganizationService {
             deleted.actors.extend(holders);
             deleted.policies.extend(policy);
         }
+        let groups = crate::groups::groups_of(&txn, &[id.0]).await?;
+        self.delete_groups_in(&txn, &groups, &mut deleted).await?;
         self.users
             .delete_profile_and_storage_in(
                 &txn,
@@ -555,6 +565,7 @@ impl OrganizationService {
             }
             policies.push(set_policy);
         }
+        policies.extend(self.group_policies_in(&txn, &policy, id).await?);
         for v in repo::verifications_of(&txn, &[id.0]).await? {
             if let Some(pid) = v.authorization_id
                 && let Some(stored) = auth_repo::load(&txn, pid).await?

@@ -19,6 +19,7 @@ const TABLES: &[&str] = &[
     "user",
     "organization",
     "organization_verification",
+    "user_group",
     "lifecycle",
     "credential",
     "user_settings",
@@ -147,6 +148,25 @@ async fn deleting_an_organization_takes_its_roles_away(backend: Backend) {
         .await;
     assert!(body.get("errors").is_none(), "{body}");
 
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            "mutation($org: UUID!) { createGroupOnOrganization(groupData: { parentID: $org, profile: { displayName: \"Team\" } }) { id } }",
+            json!({"org": org}),
+        )
+        .await;
+    let group = body["data"]["createGroupOnOrganization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            "mutation($group: UUID!, $user: UUID!) { assignUserToGroup(membershipData: { groupID: $group, userID: $user }) { id } }",
+            json!({"group": group, "user": member.id.to_string()}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
     let delete = "mutation($id: UUID!) { deleteOrganization(deleteData: { ID: $id }) { id } }";
     for token in [&outsider, &member_token] {
         let (_, body) = app.graphql_as(token, delete, json!({"id": org})).await;
@@ -171,6 +191,7 @@ async fn deleting_an_organization_takes_its_roles_away(backend: Backend) {
         .map(|c| c["type"].as_str().unwrap())
         .collect();
     assert!(!types.contains(&"ORGANIZATION_ASSOCIATE"), "{types:?}");
+    assert!(!types.contains(&"USER_GROUP_MEMBER"), "{types:?}");
     let (_, body) = app
         .graphql_as(
             &admin,

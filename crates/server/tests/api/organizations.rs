@@ -8,7 +8,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     creating_an_organization_and_assigning_its_roles,
-    verification_follows_its_state_machine
+    verification_follows_its_state_machine,
+    organizations_have_user_groups
 );
 
 const CREATE: &str = "mutation($data: CreateOrganizationInput!) { createOrganization(organizationData: $data) {
@@ -460,4 +461,72 @@ async fn verification_follows_its_state_machine(backend: Backend) {
         json!([{"id": org, "verification": {"state": "manuallyVerified"}}])
     );
     assert_eq!(data["unverified"]["total"], 0.0);
+}
+
+async fn organizations_have_user_groups(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, _) = app.user_with_token("grouped@example.org").await;
+    let (_, outsider) = app.user_with_token("out@example.org").await;
+    let created = ok(
+        &app,
+        &admin,
+        CREATE,
+        json!({"data": {"profileData": {"displayName": "Grouped Org"}}}),
+    )
+    .await;
+    let org = created["createOrganization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let create = "mutation($org: UUID!, $name: String!) { createGroupOnOrganization(groupData: { parentID: $org, profile: { displayName: $name } }) { id profile { displayName } } }";
+    let (_, body) = app
+        .graphql_as(&outsider, create, json!({"org": org, "name": "Engineers"}))
+        .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let data = ok(
+        &app,
+        &admin,
+        create,
+        json!({"org": org, "name": "Engineers"}),
+    )
+    .await;
+    let group = data["createGroupOnOrganization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        data["createGroupOnOrganization"]["profile"]["displayName"],
+        "Engineers"
+    );
+    let (_, body) = app
+        .graphql_as(&admin, create, json!({"org": org, "name": "Engineers"}))
+        .await;
+    assert_reference_error(&body["errors"][0], "NOT_SUPPORTED", 12114);
+
+    let membership = json!({"group": group, "user": member.id.to_string()});
+    let (_, body) = app
+        .graphql_as(&outsider, "mutation($group: UUID!, $user: UUID!) { assignUserToGroup(membershipData: { groupID: $group, userID: $user }) { id } }", membership.clone())
+        .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    ok(&app, &admin, "mutation($group: UUID!, $user: UUID!) { assignUserToGroup(membershipData: { groupID: $group, userID: $user }) { id } }", membership.clone()).await;
+    ok(&app, &admin, "mutation($id: UUID!) { updateUserGroup(userGroupData: { ID: $id, name: \"Engineering\" }) { id } }", json!({"id": group})).await;
+    let groups = "query($id: UUID!) { organization(ID: $id) { groups { id profile { displayName } members { id } parent { ... on Organization { id } } } } }";
+    let data = ok(&app, &outsider, groups, json!({"id": org})).await;
+    assert_eq!(
+        data["organization"]["groups"],
+        json!([{"id": group, "profile": {"displayName": "Engineering"}, "members": [{"id": member.id.to_string()}], "parent": {"id": org}}])
+    );
+    ok(&app, &admin, "mutation($group: UUID!, $user: UUID!) { removeUserFromGroup(membershipData: { groupID: $group, userID: $user }) { id } }", membership).await;
+    let data = ok(&app, &admin, groups, json!({"id": org})).await;
+    assert_eq!(data["organization"]["groups"][0]["members"], json!([]));
+    ok(
+        &app,
+        &admin,
+        "mutation($id: UUID!) { deleteUserGroup(deleteData: { ID: $id }) { id } }",
+        json!({"id": group}),
+    )
+    .await;
+    let data = ok(&app, &admin, groups, json!({"id": org})).await;
+    assert_eq!(data["organization"]["groups"], json!([]));
 }
