@@ -52,6 +52,17 @@ async fn require_read(ctx: &Context<'_>, id: Option<Uuid>, what: &str) -> AppRes
 #[derive(Debug, Clone)]
 pub struct StorageAggregator(pub model::StorageAggregator);
 
+/// What a storage aggregator belongs to.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct StorageAggregatorParent {
+    /// The owner's id.
+    pub id: UuidScalar,
+    /// The owner's name.
+    pub display_name: String,
+    /// The owner's page in the client.
+    pub url: String,
+}
+
 #[Object(name = "StorageAggregator")]
 impl StorageAggregator {
     /// The aggregator's id.
@@ -86,6 +97,56 @@ impl StorageAggregator {
             .into_iter()
             .map(StorageBucket)
             .collect())
+    }
+    /// What the aggregator belongs to, with its name and client URL (needs READ).
+    async fn parent_entity(&self, ctx: &Context<'_>) -> Result<Option<StorageAggregatorParent>> {
+        require_read(ctx, self.0.authorization_id, "read a storage aggregator").await?;
+        let base = data::<crate::SchemaServices>(ctx)?.endpoint_cluster.clone();
+        let Some(owner) = data::<alkemio_contributor::ActorService>(ctx)?
+            .actor_by_aggregator(self.0.id)
+            .await?
+        else {
+            return Err(AppError::new(
+                alkemio_kernel::ErrorStatus::NotSupported,
+                format!(
+                    "Storage aggregator {} has no parent this server knows",
+                    self.0.id
+                ),
+            )
+            .into());
+        };
+        let display_name = match owner.profile_id {
+            Some(pid) => crate::loaders::loaded(
+                data::<crate::loaders::Loaders>(ctx)?
+                    .profiles
+                    .load_one(pid)
+                    .await,
+            )?
+            .map(|p| p.display_name)
+            .unwrap_or_default(),
+            None => String::new(),
+        };
+        use alkemio_contributor::ActorType as A;
+        let (display_name, url) = match owner.actor_type {
+            A::User => (display_name, format!("{base}/user/{}", owner.name_id)),
+            A::Organization => (
+                display_name,
+                format!("{base}/organization/{}", owner.name_id),
+            ),
+            A::Account => ("account".to_owned(), format!("{base}/home")),
+            other => {
+                return Err(AppError::new(
+                    alkemio_kernel::ErrorStatus::NotSupported,
+                    format!("No parent entity for storage of a {}", other.as_str()),
+                )
+                .into());
+            }
+        };
+        Ok(Some(StorageAggregatorParent {
+            id: UuidScalar(owner.id.0),
+            display_name,
+            url,
+        }))
     }
     /// The aggregators below this one (needs READ).
     async fn storage_aggregators(&self, ctx: &Context<'_>) -> Result<Vec<StorageAggregator>> {

@@ -726,3 +726,21 @@ pub async fn update_user_email(conn: &impl ConnectionTrait, u: &User) -> AppResu
         .await?;
     Ok(())
 }
+
+/// The actor whose storage aggregator this is.
+pub async fn actor_by_aggregator(
+    conn: &impl ConnectionTrait,
+    aggregator: uuid::Uuid,
+) -> AppResult<Option<Actor>> {
+    let id: Option<uuid::Uuid> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::StorageAggregatorId.eq(aggregator))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    match id {
+        Some(id) => find_actor(conn, ActorId(id)).await,
+        None => Ok(None),
+    }
+}

@@ -69,6 +69,11 @@ impl ActorService {
         repo::actors_by_profile(self.db.conn(), profiles).await
     }
 
+    /// The actor whose storage aggregator this is.
+    pub async fn actor_by_aggregator(&self, aggregator: uuid::Uuid) -> AppResult<Option<Actor>> {
+        repo::actor_by_aggregator(self.db.conn(), aggregator).await
+    }
+
     /// The actor row.
     pub async fn actor(&self, id: ActorId) -> AppResult<Option<Actor>> {
         repo::find_actor(self.db.conn(), id).await

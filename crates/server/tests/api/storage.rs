@@ -740,3 +740,29 @@ async fn file_bytes_can_live_in_an_s3_compatible_store(backend: Backend) {
         "the object went with its document"
     );
 }
+
+on_both_backends!(storage_knows_what_it_belongs_to);
+
+async fn storage_knows_what_it_belongs_to(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (user, token) = app.user_with_token("owner@example.org").await;
+    let (_, body) = app
+        .graphql_as(
+            &token,
+            "{ me { user { storageAggregator { parentEntity { id displayName url } }
+                account { storageAggregator { parentEntity { id displayName url } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let u = &body["data"]["me"]["user"];
+    assert_eq!(
+        u["storageAggregator"]["parentEntity"],
+        json!({"id": user.id.to_string(), "displayName": "Test owner",
+            "url": format!("http://localhost:3000/user/{}", user.name_id)})
+    );
+    assert_eq!(
+        u["account"]["storageAggregator"]["parentEntity"],
+        json!({"id": user.account_id.unwrap().0.to_string(), "displayName": "account", "url": "http://localhost:3000/home"})
+    );
+}
