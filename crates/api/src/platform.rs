@@ -81,6 +81,21 @@ impl Platform {
         Ok(RoleSet(service(ctx)?.role_set().await?))
     }
 
+    /// Where files that belong to the platform itself are stored.
+    async fn storage_aggregator(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::storage::StorageAggregator> {
+        let id = self.row(ctx).await?.storage_aggregator_id.ok_or_else(|| {
+            alkemio_kernel::AppError::internal_msg("the platform has no storage aggregator")
+        })?;
+        Ok(crate::storage::StorageAggregator(
+            data::<alkemio_storage::StorageService>(ctx)?
+                .aggregator(id)
+                .await?,
+        ))
+    }
+
     /// What a client needs to know before logging in.
     async fn configuration(&self, ctx: &Context<'_>) -> Result<Config> {
         Ok(Config(service(ctx)?.client_config().clone()))

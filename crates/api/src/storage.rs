@@ -102,6 +102,14 @@ impl StorageAggregator {
     async fn parent_entity(&self, ctx: &Context<'_>) -> Result<Option<StorageAggregatorParent>> {
         require_read(ctx, self.0.authorization_id, "read a storage aggregator").await?;
         let base = data::<crate::SchemaServices>(ctx)?.endpoint_cluster.clone();
+        if self.0.aggregator_type == StorageAggregatorType::Platform {
+            let platform = data::<alkemio_platform::PlatformService>(ctx)?.id().await?;
+            return Ok(Some(StorageAggregatorParent {
+                id: UuidScalar(platform.0),
+                display_name: "platform".to_owned(),
+                url: format!("{base}/home"),
+            }));
+        }
         let Some(owner) = data::<alkemio_contributor::ActorService>(ctx)?
             .actor_by_aggregator(self.0.id)
             .await?

@@ -19,6 +19,8 @@ pub struct Platform {
     pub authorization_id: Option<uuid::Uuid>,
     /// Its role set (global roles).
     pub role_set_id: Option<alkemio_kernel::ids::RoleSetId>,
+    /// Its storage aggregator (files that belong to the platform itself).
+    pub storage_aggregator_id: Option<uuid::Uuid>,
 }
 
 /// Platform-wide settings, stored as one JSON document in the reference's shape.

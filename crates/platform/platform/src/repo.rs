@@ -20,6 +20,7 @@ pub(crate) mod entity {
         pub settings: Json,
         pub authorization_id: Option<Uuid>,
         pub role_set_id: Option<Uuid>,
+        pub storage_aggregator_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -38,6 +39,7 @@ fn to_model(row: entity::Model) -> AppResult<Platform> {
         settings,
         authorization_id: row.authorization_id,
         role_set_id: row.role_set_id.map(alkemio_kernel::ids::RoleSetId),
+        storage_aggregator_id: row.storage_aggregator_id,
     })
 }
 
@@ -74,6 +76,7 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, platform: &Platform) -> 
         settings: Set(settings),
         authorization_id: Set(platform.authorization_id),
         role_set_id: Set(platform.role_set_id.map(|r| r.0)),
+        storage_aggregator_id: Set(platform.storage_aggregator_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -107,6 +110,23 @@ pub(crate) async fn set_role_set_id(
         .col_expr(
             entity::Column::RoleSetId,
             sea_orm::sea_query::Expr::value(role_set_id.0),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Points the platform at its storage aggregator.
+pub(crate) async fn set_storage_aggregator_id(
+    conn: &impl ConnectionTrait,
+    id: PlatformId,
+    aggregator: uuid::Uuid,
+) -> AppResult<()> {
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::StorageAggregatorId,
+            sea_orm::sea_query::Expr::value(aggregator),
         )
         .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
         .exec(conn)

@@ -17,6 +17,7 @@ use alkemio_kernel::ids::{ActorId, PlatformId, RoleId, RoleSetId, UserId};
 use alkemio_kernel::{AppError, AppResult};
 use alkemio_organization::OrganizationService;
 use alkemio_persistence::Database;
+use alkemio_storage::StorageAggregatorType;
 use alkemio_task::{Task, TaskService};
 use chrono::{SubsecRound, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -86,6 +87,31 @@ fn platform_role_set() -> RoleSet {
     }
 }
 
+/// The policy the platform hands its storage: its own, plus file upload and read for registered
+/// users and read for anonymous ones (everything cascading).
+fn platform_storage_owner(platform: &AuthorizationPolicy) -> AuthorizationPolicy {
+    let mut owner = platform.clone();
+    owner.add_credential_rules([
+        CredentialRule::new(
+            "credentialRule-platformStorageRegisteredUpload",
+            vec![Credential::global(CredentialType::GlobalRegistered)],
+            &[
+                AuthorizationPrivilege::FileUpload,
+                AuthorizationPrivilege::Read,
+            ],
+        ),
+        CredentialRule::new(
+            "credentialRule-platformStorageAnonymousRead",
+            vec![
+                Credential::global(CredentialType::GlobalAnonymous),
+                Credential::global(CredentialType::GlobalRegistered),
+            ],
+            &[AuthorizationPrivilege::Read],
+        ),
+    ]);
+    owner
+}
+
 /// The privilege needed to give or take a platform role: `GRANT` for the feature roles anyone
 /// in support may hand out, `GRANT_GLOBAL_ADMINS` for the others.
 pub fn privilege_to_manage(role: RoleName) -> AuthorizationPrivilege {
@@ -136,6 +162,7 @@ impl PlatformService {
                     settings: PlatformSettings::default(),
                     authorization_id: None,
                     role_set_id: None,
+                    storage_aggregator_id: None,
                 };
                 repo::insert(&txn, &platform).await?;
                 tracing::info!(platform.id = %platform.id, "bootstrapped the platform");
@@ -147,6 +174,18 @@ impl PlatformService {
             self.role_sets.create_in(&txn, &set).await?;
             repo::set_role_set_id(&txn, platform.id, set.id).await?;
             platform.role_set_id = Some(set.id);
+        }
+        let storage = self.users.profiles().storage();
+        if platform.storage_aggregator_id.is_none() {
+            let owner = platform_storage_owner(&self.platform_policy_in(&txn, &platform).await?);
+            let (aggregator, direct, policies) =
+                storage.new_aggregator(StorageAggregatorType::Platform, None, &owner);
+            storage
+                .insert_aggregator_in(&txn, &aggregator, &direct)
+                .await?;
+            auth_repo::save_all(&txn, &policies).await?;
+            repo::set_storage_aggregator_id(&txn, platform.id, aggregator.id).await?;
+            platform.storage_aggregator_id = Some(aggregator.id);
         }
         self.apply_authorization(&txn, &platform).await?;
         txn.commit().await?;
@@ -215,6 +254,20 @@ impl PlatformService {
                     .await?;
             }
         }
+        if let Some(aggregator) = platform.storage_aggregator_id {
+            let recomputed = self
+                .users
+                .profiles()
+                .storage()
+                .recompute_aggregator_policies(txn, aggregator, &platform_storage_owner(&policy))
+                .await?;
+            for p in recomputed {
+                let stored = load(Some(p.id)).await?;
+                if stored.as_ref() != Some(&p) {
+                    changed.push(p);
+                }
+            }
+        }
         if !changed.is_empty() {
             auth_repo::save_all(txn, &changed).await?;
             tracing::info!(
@@ -223,6 +276,25 @@ impl PlatformService {
             );
         }
         Ok(())
+    }
+
+    async fn platform_policy_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        platform: &Platform,
+    ) -> AppResult<AuthorizationPolicy> {
+        let mut policy = match platform.authorization_id {
+            Some(id) => auth_repo::load(conn, id).await?.map(|s| s.policy),
+            None => None,
+        }
+        .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::Platform));
+        apply_platform_policy(&mut policy);
+        Ok(policy)
+    }
+
+    /// The platform's storage aggregator.
+    pub async fn storage_aggregator_id(&self) -> AppResult<Option<uuid::Uuid>> {
+        Ok(self.get().await?.storage_aggregator_id)
     }
 
     async fn platform_in(&self, conn: &impl ConnectionTrait) -> AppResult<Platform> {
@@ -249,7 +321,19 @@ impl PlatformService {
 
     async fn reset_platform_policies(&self) -> AppResult<()> {
         let txn = self.db.conn().begin().await?;
-        let platform = self.platform_in(&txn).await?;
+        let mut platform = self.platform_in(&txn).await?;
+        let storage = self.users.profiles().storage();
+        if platform.storage_aggregator_id.is_none() {
+            let owner = platform_storage_owner(&self.platform_policy_in(&txn, &platform).await?);
+            let (aggregator, direct, policies) =
+                storage.new_aggregator(StorageAggregatorType::Platform, None, &owner);
+            storage
+                .insert_aggregator_in(&txn, &aggregator, &direct)
+                .await?;
+            auth_repo::save_all(&txn, &policies).await?;
+            repo::set_storage_aggregator_id(&txn, platform.id, aggregator.id).await?;
+            platform.storage_aggregator_id = Some(aggregator.id);
+        }
         self.apply_authorization(&txn, &platform).await?;
         txn.commit().await?;
         Ok(())

@@ -766,3 +766,75 @@ async fn storage_knows_what_it_belongs_to(backend: Backend) {
         json!({"id": user.account_id.unwrap().0.to_string(), "displayName": "account", "url": "http://localhost:3000/home"})
     );
 }
+
+on_both_backends!(the_platform_has_storage_registered_users_upload_to);
+
+async fn the_platform_has_storage_registered_users_upload_to(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, token) = app.user_with_token("uploader@example.org").await;
+    let (_, body) = app
+        .graphql_as(
+            &token,
+            "{ platform { id storageAggregator { type parentEntity { id displayName url }
+                directStorageBucket { id authorization { myPrivileges } } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let aggregator = &body["data"]["platform"]["storageAggregator"];
+    assert_eq!(aggregator["type"], "PLATFORM");
+    assert_eq!(
+        aggregator["parentEntity"],
+        json!({"id": body["data"]["platform"]["id"], "displayName": "platform", "url": "http://localhost:3000/home"})
+    );
+    let privileges = aggregator["directStorageBucket"]["authorization"]["myPrivileges"]
+        .as_array()
+        .unwrap();
+    assert!(privileges.contains(&json!("FILE_UPLOAD")), "{privileges:?}");
+    let bucket = aggregator["directStorageBucket"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = upload(
+        &app,
+        &token,
+        UPLOAD_FILE,
+        json!({"bucket": bucket}),
+        b"%PDF-1.4 shared".to_vec(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let url = body["data"]["uploadFileOnStorageBucket"]["url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    let res = app
+        .client
+        .get(format!(
+            "{}{}",
+            app.address,
+            url.trim_start_matches("http://localhost:3000")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "anonymous callers read platform files");
+    // the aggregator survives a restart (bootstrap does not create a second one)
+    let db = app.stop_keep_db().await;
+    let env = crate::helpers::test_env(&db);
+    let app = crate::helpers::spawn_on(db, env).await;
+    let (_, token) = app.user_with_token("uploader@example.org").await;
+    let (_, again) = app
+        .graphql_as(
+            &token,
+            "{ platform { storageAggregator { directStorageBucket { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        again["data"]["platform"]["storageAggregator"]["directStorageBucket"]["id"],
+        bucket.as_str()
+    );
+}
