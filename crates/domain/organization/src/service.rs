@@ -31,6 +31,9 @@ use crate::model::{
 use crate::repo;
 use crate::verification::{OrganizationVerification, VerificationState};
 
+/// The NameID of the platform's host organization.
+pub const HOST_NAME_ID: &str = "eco1host";
+
 /// Organizations.
 #[derive(Debug, Clone)]
 pub struct OrganizationService {
@@ -224,6 +227,41 @@ impl OrganizationService {
             AuthorizationPrivilege::CreateOrganization,
             "create an organization",
         )?;
+        let creator = match caller.kind {
+            ActorKind::Authenticated { actor_id } => Some(ActorId(actor_id)),
+            _ => None,
+        };
+        self.create_for(new, creator).await
+    }
+
+    /// The platform's host organization (NameID `eco1host`, "Eco1 Host"), created on first
+    /// start; `admin` becomes its associate and admin, as in the reference.
+    pub async fn ensure_host(&self, admin: Option<ActorId>) -> AppResult<Organization> {
+        if let Some(id) = self.id_by_name_id(HOST_NAME_ID).await? {
+            return self.get_or_fail(id).await;
+        }
+        let host = self
+            .create_for(
+                NewOrganization {
+                    name_id: Some(HOST_NAME_ID.to_owned()),
+                    profile: alkemio_common::profile::NewProfile {
+                        display_name: "Eco1 Host".to_owned(),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                admin,
+            )
+            .await?;
+        tracing::info!(organization.id = %host.id, "bootstrapped the host organization");
+        Ok(host)
+    }
+
+    async fn create_for(
+        &self,
+        new: NewOrganization,
+        creator: Option<ActorId>,
+    ) -> AppResult<Organization> {
         check_len("legalEntityName", new.legal_entity_name.as_deref())?;
         check_len("domain", new.domain.as_deref())?;
         check_len("website", new.website.as_deref())?;
@@ -377,10 +415,6 @@ impl OrganizationService {
         policies.push(verification_policy);
         auth_repo::save_all(&txn, &policies).await?;
         alkemio_contributor::repo::set_actor_authorization_id(&txn, id, policy.id).await?;
-        let creator = match caller.kind {
-            ActorKind::Authenticated { actor_id } => Some(ActorId(actor_id)),
-            _ => None,
-        };
         if let Some(creator) = creator {
             for credential in [
                 Credential::new(CredentialType::OrganizationAssociate, id),

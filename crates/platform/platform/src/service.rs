@@ -191,6 +191,12 @@ impl PlatformService {
         txn.commit().await?;
         let _ = self.id.set(platform.id);
         self.bootstrap_users().await?;
+        let admin = self
+            .users
+            .user_by_email(&self.bootstrap.admin_email)
+            .await?
+            .map(|u| u.id.into());
+        self.organizations.ensure_host(admin).await?;
         Ok(platform.id)
     }
 

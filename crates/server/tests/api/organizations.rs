@@ -9,7 +9,8 @@ use crate::on_both_backends;
 on_both_backends!(
     creating_an_organization_and_assigning_its_roles,
     verification_follows_its_state_machine,
-    organizations_have_user_groups
+    organizations_have_user_groups,
+    the_platform_starts_with_its_host_organization
 );
 
 const CREATE: &str = "mutation($data: CreateOrganizationInput!) { createOrganization(organizationData: $data) {
@@ -356,7 +357,15 @@ async fn creating_an_organization_and_assigning_its_roles(backend: Backend) {
         data["actor"],
         json!({"type": "ORGANIZATION", "legalEntityName": "Acme Holding"})
     );
-    assert_eq!(data["organizations"], json!([{"id": org}]));
+    // the host organization every platform starts with, then this one
+    let listed: Vec<&str> = data["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1], org.as_str());
     assert_eq!(data["organizationsPaginated"]["total"], 1.0);
     assert_eq!(
         data["organizationsPaginated"]["organization"],
@@ -460,7 +469,8 @@ async fn verification_follows_its_state_machine(backend: Backend) {
         data["verified"]["organization"],
         json!([{"id": org, "verification": {"state": "manuallyVerified"}}])
     );
-    assert_eq!(data["unverified"]["total"], 0.0);
+    // only the host organization is left unverified
+    assert_eq!(data["unverified"]["total"], 1.0);
 }
 
 async fn organizations_have_user_groups(backend: Backend) {
@@ -529,4 +539,58 @@ async fn organizations_have_user_groups(backend: Backend) {
     .await;
     let data = ok(&app, &admin, groups, json!({"id": org})).await;
     assert_eq!(data["organization"]["groups"], json!([]));
+}
+
+async fn the_platform_starts_with_its_host_organization(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (admin, admin_token) = app.user_with_token("admin@alkem.io").await;
+    let data = ok(
+        &app,
+        &admin_token,
+        "{ lookupByName { organization(NAMEID: \"eco1host\") } me { user { credentials { type resourceID } } } }",
+        json!({}),
+    )
+    .await;
+    let host = data["lookupByName"]["organization"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let data2 = ok(
+        &app,
+        &admin_token,
+        "query($id: UUID!) { organization(ID: $id) { profile { displayName } roleSet { myRoles } account { id } } }",
+        json!({"id": host}),
+    )
+    .await;
+    let o = &data2["organization"];
+    assert_eq!(o["profile"]["displayName"], "Eco1 Host");
+    let mut roles: Vec<String> = serde_json::from_value(o["roleSet"]["myRoles"].clone()).unwrap();
+    roles.sort();
+    assert_eq!(
+        roles,
+        vec!["ADMIN", "ASSOCIATE"],
+        "the bootstrap admin runs the host"
+    );
+    let account = o["account"]["id"].as_str().unwrap();
+    assert!(
+        data["me"]["user"]["credentials"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"type": "ACCOUNT_ADMIN", "resourceID": account})),
+        "{data}"
+    );
+    assert_eq!(admin.email, "admin@alkem.io");
+    // a restart does not create a second one
+    let db = app.stop_keep_db().await;
+    let env = crate::helpers::test_env(&db);
+    let app = crate::helpers::spawn_on(db, env).await;
+    let (_, token) = app.user_with_token("admin@alkem.io").await;
+    let data = ok(
+        &app,
+        &token,
+        "{ organizationsPaginated(filter: { nameID: \"eco1host\" }) { total } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(data["organizationsPaginated"]["total"], 1.0);
 }

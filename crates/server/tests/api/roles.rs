@@ -216,10 +216,10 @@ async fn resets_recompute_policies_and_report_progress(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(task["status"], "COMPLETED", "{task}");
-    // the platform, each of the three users (the two bootstrap users and pia) and the
-    // organization
-    assert_eq!(task["itemsCount"], 5.0);
-    assert_eq!(task["itemsDone"], 5.0);
+    // the platform, each of the three users (the two bootstrap users and pia) and the two
+    // organizations (the host organization and the one created here)
+    assert_eq!(task["itemsCount"], 6.0);
+    assert_eq!(task["itemsDone"], 6.0);
     assert!(
         task["results"]
             .as_array()
