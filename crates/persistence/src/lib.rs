@@ -7,5 +7,6 @@
 
 mod database;
 pub mod migrations;
+pub mod paging;
 
 pub use database::{Backend, Database, StatementCounter};

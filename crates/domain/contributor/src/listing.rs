@@ -1,13 +1,14 @@
 //! SQL for listing users: the filtered, cursor-paginated walk behind `usersPaginated` and the
 //! credential-filtered list behind `users`.
 
+use alkemio_kernel::AppResult;
 use alkemio_kernel::ids::UserId;
-use alkemio_kernel::pagination::{Direction, PageRequest};
-use alkemio_kernel::{AppError, AppResult};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
+use alkemio_kernel::pagination::PageRequest;
+use alkemio_persistence::paging::{col, lower_like, page_ids};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoSimpleExpr, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoSimpleExpr, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::repo::{actor, credential, user};
@@ -23,30 +24,6 @@ pub struct UserFilter {
     pub first_name: Option<String>,
     /// Substring of the last name.
     pub last_name: Option<String>,
-}
-
-/// A `%…%` pattern matching `value` literally, lower-cased, with `\` escaping LIKE's wildcards.
-/// (The reference passes `%` and `_` through as wildcards; a search for `a_b` should not match
-/// `axb`.)
-pub fn contains_pattern(value: &str) -> LikeExpr {
-    let mut escaped = String::with_capacity(value.len() + 2);
-    escaped.push('%');
-    for c in value.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped.push('%');
-    LikeExpr::new(escaped).escape('\\')
-}
-
-fn lower_like(column: SimpleExpr, value: &str) -> SimpleExpr {
-    Expr::expr(Func::lower(column)).like(contains_pattern(value))
-}
-
-fn col(table: &str, column: &str) -> SimpleExpr {
-    Expr::col((Alias::new(table), Alias::new(column)))
 }
 
 /// Users whose actor's profile matches a condition on the `profile` table.
@@ -135,38 +112,9 @@ pub async fn page_user_ids(
     with_tags: Option<bool>,
     page: &PageRequest,
 ) -> AppResult<UserIdPage> {
-    let condition = conditions(filter, with_tags);
-    let mut query = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(condition.clone());
-    if let Some(cursor) = page.cursor {
-        let cursor_row: Option<i64> = user::Entity::find()
-            .select_only()
-            .column_as(row_id(), "row_id")
-            .filter(condition.clone())
-            .filter(user::Column::Id.eq(cursor))
-            .into_tuple()
-            .one(conn)
+    let (fetched, total) =
+        page_ids::<user::Entity>(conn, user::Column::Id, conditions(filter, with_tags), page)
             .await?;
-        let cursor_row = cursor_row.ok_or_else(|| {
-            AppError::not_found(format!("Cursor {cursor} does not name a listed user"))
-        })?;
-        query = query.filter(match page.direction {
-            Direction::Forward => Expr::expr(row_id()).gt(cursor_row),
-            Direction::Backward => Expr::expr(row_id()).lt(cursor_row),
-        });
-    }
-    let query = match page.direction {
-        Direction::Forward => query.order_by_asc(row_id()),
-        Direction::Backward => query.order_by_desc(row_id()),
-    };
-    let fetched: Vec<uuid::Uuid> = query
-        .limit(page.limit.saturating_add(1))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let total = user::Entity::find().filter(condition).count(conn).await?;
     Ok(UserIdPage {
         fetched: fetched.into_iter().map(UserId).collect(),
         total,

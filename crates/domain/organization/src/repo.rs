@@ -1,12 +1,12 @@
 //! SQL for organizations, their verifications and lifecycles.
 
-use alkemio_contributor::listing::contains_pattern;
 use alkemio_contributor::repo::find_actors;
 use alkemio_kernel::ids::{ActorId, RoleSetId};
-use alkemio_kernel::pagination::{Direction, PageRequest};
+use alkemio_kernel::pagination::PageRequest;
 use alkemio_kernel::{AppError, AppResult};
+use alkemio_persistence::paging::{col, lower_like};
 use chrono::{SubsecRound, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoSimpleExpr,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -255,14 +255,6 @@ pub async fn display_name_taken(
     Ok(count > 0)
 }
 
-fn col(table: &str, column: &str) -> SimpleExpr {
-    Expr::col((Alias::new(table), Alias::new(column)))
-}
-
-fn lower_like(column: SimpleExpr, value: &str) -> SimpleExpr {
-    Expr::expr(Func::lower(column)).like(contains_pattern(value))
-}
-
 fn actor_subquery(condition: SimpleExpr, join_profile: bool) -> SimpleExpr {
     let mut sub = Query::select()
         .column((Alias::new("actor"), Alias::new("id")))
@@ -334,44 +326,13 @@ pub async fn page_ids(
     status: Option<VerificationStatus>,
     page: &PageRequest,
 ) -> AppResult<(Vec<uuid::Uuid>, u64)> {
-    let condition = conditions(filter, status);
-    let mut query = organization::Entity::find()
-        .select_only()
-        .column(organization::Column::Id)
-        .filter(condition.clone());
-    if let Some(cursor) = page.cursor {
-        let cursor_row: Option<i64> = organization::Entity::find()
-            .select_only()
-            .column_as(row_id(), "row_id")
-            .filter(condition.clone())
-            .filter(organization::Column::Id.eq(cursor))
-            .into_tuple()
-            .one(conn)
-            .await?;
-        let cursor_row = cursor_row.ok_or_else(|| {
-            AppError::not_found(format!(
-                "Cursor {cursor} does not name a listed organization"
-            ))
-        })?;
-        query = query.filter(match page.direction {
-            Direction::Forward => Expr::expr(row_id()).gt(cursor_row),
-            Direction::Backward => Expr::expr(row_id()).lt(cursor_row),
-        });
-    }
-    let query = match page.direction {
-        Direction::Forward => query.order_by_asc(row_id()),
-        Direction::Backward => query.order_by_desc(row_id()),
-    };
-    let ids: Vec<uuid::Uuid> = query
-        .limit(page.limit.saturating_add(1))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let total = organization::Entity::find()
-        .filter(condition)
-        .count(conn)
-        .await?;
-    Ok((ids, total))
+    alkemio_persistence::paging::page_ids::<organization::Entity>(
+        conn,
+        organization::Column::Id,
+        conditions(filter, status),
+        page,
+    )
+    .await
 }
 
 /// Ids of every organization, or of those holding any of these credential types, in creation
