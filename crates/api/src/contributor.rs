@@ -156,7 +156,7 @@ impl User {
         let Some(id) = self.0.account_id else {
             return Ok(None);
         };
-        Ok(users(ctx)?.account(id).await?.map(Account))
+        Ok(loaded(data::<Loaders>(ctx)?.accounts.load_one(id.0).await)?.map(Account))
     }
 
     /// The user as an actor.

@@ -83,6 +83,12 @@ loader!(
     |s, keys| s.verifications_of(keys).await.map(|v| v.into_iter().map(|x| (x.organization_id, x)).collect())
 );
 
+loader!(
+    /// Accounts by id.
+    AccountLoader(alkemio_contributor::UserService) -> alkemio_contributor::account::Account,
+    |s, keys| s.accounts(keys).await.map(|v| v.into_iter().map(|a| (a.id.0, a)).collect())
+);
+
 /// The loaders of one schema, built with it.
 pub struct Loaders {
     /// Profiles.
@@ -103,6 +109,8 @@ pub struct Loaders {
     pub user_settings: DataLoader<UserSettingsLoader>,
     /// Organization verifications by organization id.
     pub verifications: DataLoader<VerificationLoader>,
+    /// Accounts by id.
+    pub accounts: DataLoader<AccountLoader>,
 }
 
 impl Loaders {
@@ -125,6 +133,7 @@ impl Loaders {
             profile_owners: DataLoader::new(ProfileOwnerLoader(actors.clone()), spawn),
             user_settings: DataLoader::new(UserSettingsLoader(users.clone()), spawn),
             verifications: DataLoader::new(VerificationLoader(organizations.clone()), spawn),
+            accounts: DataLoader::new(AccountLoader(users.clone()), spawn),
         }
     }
 }

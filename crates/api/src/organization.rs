@@ -138,7 +138,7 @@ impl Organization {
         let Some(id) = self.0.account_id else {
             return Ok(None);
         };
-        Ok(data::<UserService>(ctx)?.account(id).await?.map(Account))
+        Ok(loaded(data::<Loaders>(ctx)?.accounts.load_one(id.0).await)?.map(Account))
     }
 
     /// Its associates, admins and owners.

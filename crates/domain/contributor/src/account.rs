@@ -9,7 +9,7 @@ use alkemio_authorization::{
 use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::{AppError, AppResult, stored_enum};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -212,26 +212,45 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, a: &Account) -> AppResul
 
 /// An account with its actor fields.
 pub(crate) async fn find(conn: &impl ConnectionTrait, id: ActorId) -> AppResult<Option<Account>> {
-    let Some(r) = row::Entity::find_by_id(id.0).one(conn).await? else {
-        return Ok(None);
-    };
-    let actor = crate::repo::find_actor(conn, id)
-        .await?
-        .ok_or_else(|| AppError::internal_msg(format_args!("account {id} has no actor row")))?;
-    Ok(Some(Account {
-        id,
-        name_id: actor.name_id,
-        account_type: r
-            .account_type
-            .parse()
-            .map_err(|e| AppError::internal_msg(format_args!("account {id}: {e}")))?,
-        baseline_license_plan: serde_json::from_value(r.baseline_license_plan).unwrap_or_default(),
-        external_subscription_id: r.external_subscription_id,
-        license_id: r.license_id,
-        authorization_id: actor.authorization_id,
-        profile_id: actor.profile_id,
-        storage_aggregator_id: actor.storage_aggregator_id,
-        created_date: r.created_date,
-        updated_date: r.updated_date,
-    }))
+    Ok(find_many(conn, &[id.0]).await?.into_iter().next())
+}
+
+/// Accounts with their actor fields, two queries for any number.
+pub(crate) async fn find_many(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<Vec<Account>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = row::Entity::find()
+        .filter(row::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    let actors = crate::repo::find_actors(conn, ids).await?;
+    rows.into_iter()
+        .map(|r| {
+            let id = ActorId(r.id);
+            let actor = actors.get(&r.id).ok_or_else(|| {
+                AppError::internal_msg(format_args!("account {id} has no actor row"))
+            })?;
+            Ok(Account {
+                id,
+                name_id: actor.name_id.clone(),
+                account_type: r
+                    .account_type
+                    .parse()
+                    .map_err(|e| AppError::internal_msg(format_args!("account {id}: {e}")))?,
+                baseline_license_plan: serde_json::from_value(r.baseline_license_plan)
+                    .unwrap_or_default(),
+                external_subscription_id: r.external_subscription_id,
+                license_id: r.license_id,
+                authorization_id: actor.authorization_id,
+                profile_id: actor.profile_id,
+                storage_aggregator_id: actor.storage_aggregator_id,
+                created_date: r.created_date,
+                updated_date: r.updated_date,
+            })
+        })
+        .collect()
 }

@@ -764,6 +764,11 @@ impl UserService {
         Ok(account)
     }
 
+    /// Accounts by id (for batched loading).
+    pub async fn accounts(&self, ids: &[uuid::Uuid]) -> AppResult<Vec<Account>> {
+        crate::account::find_many(self.db().conn(), ids).await
+    }
+
     /// An account, read through the caller's connection or transaction.
     pub async fn account_in(
         &self,
