@@ -123,6 +123,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
             &services.actors,
             &services.users,
             &services.organizations,
+            &services.role_sets,
         ))
         .data(services.clone())
         .data(services.profiles)

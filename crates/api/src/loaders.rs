@@ -89,6 +89,12 @@ loader!(
     |s, keys| s.accounts(keys).await.map(|v| v.into_iter().map(|a| (a.id.0, a)).collect())
 );
 
+loader!(
+    /// Role sets by id.
+    RoleSetLoader(alkemio_community::RoleSetService) -> alkemio_community::RoleSet,
+    |s, keys| s.many(keys).await.map(|v| v.into_iter().map(|r| (r.id.0, r)).collect())
+);
+
 /// The loaders of one schema, built with it.
 pub struct Loaders {
     /// Profiles.
@@ -111,6 +117,8 @@ pub struct Loaders {
     pub verifications: DataLoader<VerificationLoader>,
     /// Accounts by id.
     pub accounts: DataLoader<AccountLoader>,
+    /// Role sets (with their roles) by id.
+    pub role_sets: DataLoader<RoleSetLoader>,
 }
 
 impl Loaders {
@@ -121,6 +129,7 @@ impl Loaders {
         actors: &ActorService,
         users: &alkemio_contributor::UserService,
         organizations: &alkemio_organization::OrganizationService,
+        role_sets: &alkemio_community::RoleSetService,
     ) -> Self {
         let spawn = tokio::spawn;
         Self {
@@ -134,6 +143,7 @@ impl Loaders {
             user_settings: DataLoader::new(UserSettingsLoader(users.clone()), spawn),
             verifications: DataLoader::new(VerificationLoader(organizations.clone()), spawn),
             accounts: DataLoader::new(AccountLoader(users.clone()), spawn),
+            role_sets: DataLoader::new(RoleSetLoader(role_sets.clone()), spawn),
         }
     }
 }

@@ -146,7 +146,9 @@ impl Organization {
         let id = self.0.role_set_id.ok_or_else(|| {
             AppError::internal_msg(format_args!("organization {} has no role set", self.0.id))
         })?;
-        Ok(RoleSet(data::<RoleSetService>(ctx)?.get(id).await?))
+        let set = loaded(data::<Loaders>(ctx)?.role_sets.load_one(id.0).await)?
+            .ok_or_else(|| AppError::not_found(format!("Role set {id} not found")))?;
+        Ok(RoleSet(set))
     }
 
     /// Its settings.

@@ -133,34 +133,50 @@ pub async fn insert(conn: &impl ConnectionTrait, set: &RoleSet) -> AppResult<()>
 
 /// A role set with its roles (two statements).
 pub async fn find(conn: &impl ConnectionTrait, id: RoleSetId) -> AppResult<Option<RoleSet>> {
-    let Some(row) = role_set::Entity::find_by_id(id.0).one(conn).await? else {
-        return Ok(None);
-    };
-    let roles = role::Entity::find()
-        .filter(role::Column::RoleSetId.eq(id.0))
+    Ok(find_many(conn, &[id.0]).await?.into_iter().next())
+}
+
+/// Role sets with their roles, two statements for any number.
+pub async fn find_many(conn: &impl ConnectionTrait, ids: &[uuid::Uuid]) -> AppResult<Vec<RoleSet>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = role_set::Entity::find()
+        .filter(role_set::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    let mut roles: std::collections::HashMap<uuid::Uuid, Vec<crate::model::Role>> =
+        std::collections::HashMap::new();
+    for r in role::Entity::find()
+        .filter(role::Column::RoleSetId.is_in(ids.iter().copied()))
         .order_by_asc(role::Column::CreatedDate)
         .order_by_asc(role::Column::Id)
         .all(conn)
         .await?
-        .into_iter()
-        .map(decode_role)
-        .collect::<AppResult<Vec<_>>>()?;
-    Ok(Some(RoleSet {
-        id,
-        role_set_type: row
-            .role_set_type
-            .parse()
-            .map_err(|e| corrupt("role set", row.id, e))?,
-        entry_role_name: row
-            .entry_role_name
-            .parse()
-            .map_err(|e| corrupt("role set", row.id, e))?,
-        authorization_id: row.authorization_id,
-        parent_role_set_id: row.parent_role_set_id.map(RoleSetId),
-        roles,
-        created_date: row.created_date,
-        updated_date: row.updated_date,
-    }))
+    {
+        let set = r.role_set_id;
+        roles.entry(set).or_default().push(decode_role(r)?);
+    }
+    rows.into_iter()
+        .map(|row| {
+            Ok(RoleSet {
+                id: RoleSetId(row.id),
+                role_set_type: row
+                    .role_set_type
+                    .parse()
+                    .map_err(|e| corrupt("role set", row.id, e))?,
+                entry_role_name: row
+                    .entry_role_name
+                    .parse()
+                    .map_err(|e| corrupt("role set", row.id, e))?,
+                authorization_id: row.authorization_id,
+                parent_role_set_id: row.parent_role_set_id.map(RoleSetId),
+                roles: roles.remove(&row.id).unwrap_or_default(),
+                created_date: row.created_date,
+                updated_date: row.updated_date,
+            })
+        })
+        .collect()
 }
 
 /// Points a role set at its authorization policy.

@@ -58,6 +58,11 @@ impl RoleSetService {
             .ok_or_else(|| AppError::not_found(format!("Role set {id} not found")))
     }
 
+    /// Role sets by id (for batched loading).
+    pub async fn many(&self, ids: &[uuid::Uuid]) -> AppResult<Vec<RoleSet>> {
+        repo::find_many(self.db.conn(), ids).await
+    }
+
     /// A role set.
     pub async fn get(&self, id: RoleSetId) -> AppResult<RoleSet> {
         self.get_in(self.db.conn(), id).await
