@@ -4,30 +4,20 @@
 use alkemio_authorization::AuthorizationPrivilege;
 use alkemio_contributor::UserService;
 use alkemio_contributor::account::{self as acc, AccountType};
+use alkemio_kernel::AppError;
 use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar};
-use alkemio_kernel::{AppError, AppResult};
 use alkemio_licensing::{LicenseEntitlementDataType, LicenseEntitlementType, LicenseType};
 use alkemio_storage::StorageService;
 use async_graphql::{Context, Object, Result, SimpleObject};
 
 use crate::authorization::{Authorization, load_policy};
-use crate::context::{actor, data};
+use crate::context::data;
 use crate::contributor::{Actor, Credential};
 use crate::loaders::{Loaders, loaded};
 use crate::profile::Profile;
 use crate::storage::StorageAggregator;
 
-async fn can(
-    ctx: &Context<'_>,
-    policy: Option<uuid::Uuid>,
-    privilege: AuthorizationPrivilege,
-) -> AppResult<bool> {
-    let Some(id) = policy else { return Ok(false) };
-    match load_policy(ctx, id).await? {
-        Some(p) => p.policy.is_granted(&actor(ctx).credentials, privilege),
-        None => Ok(false),
-    }
-}
+use crate::authorization::can;
 
 fn forbidden(action: &str) -> AppError {
     AppError::new(

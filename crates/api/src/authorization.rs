@@ -181,3 +181,56 @@ pub async fn load_policy(
         alkemio_kernel::AppError::internal_msg(format_args!("loading policy {id}: {e:?}"))
     })
 }
+
+/// Whether the caller holds `privilege` on the policy `id` (false when there is none).
+pub(crate) async fn can(
+    ctx: &Context<'_>,
+    id: Option<uuid::Uuid>,
+    privilege: AuthorizationPrivilege,
+) -> alkemio_kernel::AppResult<bool> {
+    let Some(id) = id else { return Ok(false) };
+    match load_policy(ctx, id).await? {
+        Some(p) => p.policy.is_granted(&actor(ctx).credentials, privilege),
+        None => Ok(false),
+    }
+}
+
+/// Fails unless the caller holds `privilege` on the policy with this id.
+pub(crate) async fn require_on(
+    ctx: &Context<'_>,
+    policy: Option<uuid::Uuid>,
+    privilege: AuthorizationPrivilege,
+    action: &str,
+) -> alkemio_kernel::AppResult<()> {
+    let policy = match policy {
+        Some(id) => load_policy(ctx, id).await?,
+        None => None,
+    };
+    let caller = actor(ctx);
+    alkemio_authorization::grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        policy.as_ref().map(|p| &p.policy),
+        privilege,
+        action,
+    )
+}
+
+/// Fails unless the caller holds `privilege` on the platform's policy.
+pub(crate) async fn require_on_platform(
+    ctx: &Context<'_>,
+    privilege: AuthorizationPrivilege,
+    action: &str,
+) -> alkemio_kernel::AppResult<()> {
+    let platform = crate::context::data::<alkemio_platform::PlatformService>(ctx)?
+        .authorization()
+        .await?;
+    let caller = actor(ctx);
+    alkemio_authorization::grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        Some(&platform.policy),
+        privilege,
+        action,
+    )
+}

@@ -1,14 +1,14 @@
 //! GraphQL: the `User` type and the `me` query.
 
 use crate::account::Account;
-use crate::authorization::{Authorization, load_policy};
+use crate::authorization::{Authorization, load_policy, require_on, require_on_platform};
 use crate::context::{actor, data};
 use crate::loaders::{Loaders, loaded};
 use crate::profile::Profile;
 use crate::storage::StorageAggregator;
 use crate::user_settings_types as ust;
+use alkemio_authorization::AuthorizationCredential;
 use alkemio_authorization::{ActorKind, AuthorizationPrivilege};
-use alkemio_authorization::{AuthorizationCredential, grant_access_or_fail};
 use alkemio_contributor::listing::UserFilter;
 use alkemio_kernel::ids::UserId;
 use alkemio_kernel::pagination::{PageInfo, PaginationArgs, limit_and_shuffle};
@@ -52,13 +52,7 @@ impl User {
     }
 
     async fn can(&self, ctx: &Context<'_>, privilege: AuthorizationPrivilege) -> AppResult<bool> {
-        let Some(policy_id) = self.0.authorization_id else {
-            return Ok(false);
-        };
-        let Some(policy) = load_policy(ctx, policy_id).await? else {
-            return Ok(false);
-        };
-        policy.policy.is_granted(&actor(ctx).credentials, privilege)
+        crate::authorization::can(ctx, self.0.authorization_id, privilege).await
     }
 }
 
@@ -299,46 +293,6 @@ pub enum AuthenticationType {
 /// Root query fields of the contributor module.
 #[derive(Debug, Default)]
 pub struct ContributorQuery;
-
-/// Fails unless the caller holds `privilege` on the platform's policy.
-pub(crate) async fn require_on_platform(
-    ctx: &Context<'_>,
-    privilege: AuthorizationPrivilege,
-    action: &str,
-) -> AppResult<()> {
-    let platform = data::<alkemio_platform::PlatformService>(ctx)?
-        .authorization()
-        .await?;
-    let caller = actor(ctx);
-    grant_access_or_fail(
-        &caller.actor_id(),
-        &caller.credentials,
-        Some(&platform.policy),
-        privilege,
-        action,
-    )
-}
-
-/// Fails unless the caller holds `privilege` on the policy with this id.
-pub(crate) async fn require_on(
-    ctx: &Context<'_>,
-    policy: Option<uuid::Uuid>,
-    privilege: AuthorizationPrivilege,
-    action: &str,
-) -> AppResult<()> {
-    let policy = match policy {
-        Some(id) => load_policy(ctx, id).await?,
-        None => None,
-    };
-    let caller = actor(ctx);
-    grant_access_or_fail(
-        &caller.actor_id(),
-        &caller.credentials,
-        policy.as_ref().map(|p| &p.policy),
-        privilege,
-        action,
-    )
-}
 
 /// Filter on actors by the credentials they hold.
 #[derive(Debug, Clone, InputObject)]

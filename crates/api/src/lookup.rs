@@ -13,18 +13,9 @@ use alkemio_kernel::scalars::{NameId, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
 use async_graphql::{Context, Object, Result};
 
-use alkemio_platform::PlatformService;
-
 async fn require_platform_admin(ctx: &Context<'_>, action: &str) -> AppResult<()> {
-    let platform = data::<PlatformService>(ctx)?.authorization().await?;
-    let caller = actor(ctx);
-    grant_access_or_fail(
-        &caller.actor_id(),
-        &caller.credentials,
-        Some(&platform.policy),
-        AuthorizationPrivilege::PlatformAdmin,
-        action,
-    )
+    crate::authorization::require_on_platform(ctx, AuthorizationPrivilege::PlatformAdmin, action)
+        .await
 }
 
 async fn user_or_fail(ctx: &Context<'_>, id: UuidScalar) -> AppResult<alkemio_contributor::User> {
@@ -82,7 +73,7 @@ impl LookupByNameQueryResults {
             .id_by_name_id(name_id.as_str())
             .await?
             .ok_or_else(|| AppError::not_found(format!("User with NameID {name_id} not found")))?;
-        crate::contributor::require_on_platform(
+        crate::authorization::require_on_platform(
             ctx,
             AuthorizationPrivilege::ReadUsers,
             "look up a user by NameID",

@@ -2,10 +2,11 @@
 //! queries and mutations, and role assignment on organization role sets.
 
 use crate::account::Account;
+use crate::authorization::require_on;
 use crate::authorization::{Authorization, load_policy};
 use crate::community::RoleSet;
 use crate::context::{actor, data};
-use crate::contributor::{Actor, ActorFilterInput, Credential, User, require_on};
+use crate::contributor::{Actor, ActorFilterInput, Credential, User};
 use crate::loaders::{Loaders, loaded};
 use crate::profile::{Profile, UpdateProfileInput};
 use crate::storage::StorageAggregator;
@@ -37,13 +38,7 @@ pub struct Organization(pub model::Organization);
 
 impl Organization {
     async fn can(&self, ctx: &Context<'_>, privilege: AuthorizationPrivilege) -> AppResult<bool> {
-        let Some(policy_id) = self.0.authorization_id else {
-            return Ok(false);
-        };
-        let Some(policy) = load_policy(ctx, policy_id).await? else {
-            return Ok(false);
-        };
-        policy.policy.is_granted(&actor(ctx).credentials, privilege)
+        crate::authorization::can(ctx, self.0.authorization_id, privilege).await
     }
 }
 

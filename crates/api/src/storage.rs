@@ -20,32 +20,10 @@ async fn authorization(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Aut
     Ok(load_policy(ctx, id).await?.map(Authorization))
 }
 
-/// Whether the caller holds `privilege` on the policy `id` (false when there is none).
-async fn can(
-    ctx: &Context<'_>,
-    id: Option<Uuid>,
-    privilege: AuthorizationPrivilege,
-) -> AppResult<bool> {
-    let Some(id) = id else { return Ok(false) };
-    match load_policy(ctx, id).await? {
-        Some(p) => p.policy.is_granted(&actor(ctx).credentials, privilege),
-        None => Ok(false),
-    }
-}
+use crate::authorization::can;
 
 async fn require_read(ctx: &Context<'_>, id: Option<Uuid>, what: &str) -> AppResult<()> {
-    let policy = match id {
-        Some(id) => load_policy(ctx, id).await?,
-        None => None,
-    };
-    let caller = actor(ctx);
-    alkemio_authorization::grant_access_or_fail(
-        &caller.actor_id(),
-        &caller.credentials,
-        policy.as_ref().map(|p| &p.policy),
-        AuthorizationPrivilege::Read,
-        what,
-    )
+    crate::authorization::require_on(ctx, id, AuthorizationPrivilege::Read, what).await
 }
 
 /// A storage aggregator.
