@@ -4,8 +4,9 @@
 use alkemio_authorization::AuthorizationPrivilege;
 use alkemio_contributor::UserService;
 use alkemio_contributor::account::{self as acc, AccountType};
-use alkemio_kernel::AppError;
+use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar};
+use alkemio_kernel::{AppError, AppResult};
 use alkemio_licensing::{LicenseEntitlementDataType, LicenseEntitlementType, LicenseType};
 use alkemio_storage::StorageService;
 use async_graphql::{Context, Object, Result, SimpleObject};
@@ -136,8 +137,24 @@ impl Account {
             .await?
             .remove(&id)
             .ok_or_else(|| AppError::internal_msg(format_args!("license {id} missing")))?;
-        Ok(License(license))
+        Ok(License(license, Some(self.0.id)))
     }
+    /// The L0 spaces the account hosts, in creation order (needs READ on the account).
+    async fn spaces(&self, ctx: &Context<'_>) -> Result<Vec<crate::space::Space>> {
+        if !can(ctx, self.0.authorization_id, AuthorizationPrivilege::Read).await? {
+            return Err(forbidden("read an account's spaces").into());
+        }
+        let loaders = data::<crate::loaders::Loaders>(ctx)?;
+        let ids = crate::loaders::loaded(loaders.account_spaces.load_one(self.0.id.0).await)?
+            .unwrap_or_default();
+        let found = crate::loaders::loaded(loaders.spaces.load_many(ids.iter().copied()).await)?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
+            .map(crate::space::Space)
+            .collect())
+    }
+
     /// Where the account's files are stored (needs READ on the account).
     async fn storage_aggregator(&self, ctx: &Context<'_>) -> Result<StorageAggregator> {
         if !can(ctx, self.0.authorization_id, AuthorizationPrivilege::Read).await? {
@@ -180,12 +197,26 @@ pub struct AccountLicensePlan {
 
 /// A license.
 #[derive(Debug, Clone)]
-pub struct License(pub alkemio_licensing::License);
+pub struct License(pub alkemio_licensing::License, pub Option<ActorId>);
 
-/// How many of an account entitlement's kind the account already has: nothing an account can
-/// own (spaces, virtual contributors, innovation packs and hubs) exists yet in this server.
-fn account_usage(_entitlement: LicenseEntitlementType) -> i64 {
-    0
+/// How many of an account entitlement's kind the account already uses: its L0 spaces count
+/// against the free spaces (every space is on the free plan until plans can be assigned);
+/// virtual contributors, innovation packs and hubs do not exist yet in this server, so none is
+/// used.
+async fn account_usage(
+    ctx: &Context<'_>,
+    account: Option<ActorId>,
+    entitlement: LicenseEntitlementType,
+) -> AppResult<i64> {
+    match (entitlement, account) {
+        (LicenseEntitlementType::AccountSpaceFree, Some(account)) => {
+            let n = data::<alkemio_space::SpaceService>(ctx)?
+                .count_of_account(account)
+                .await?;
+            Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        }
+        _ => Ok(0),
+    }
 }
 
 #[Object(name = "License")]
@@ -204,19 +235,21 @@ impl License {
             .entitlements
             .iter()
             .cloned()
-            .map(|e| LicenseEntitlement(e, self.0.license_type))
+            .map(|e| LicenseEntitlement(e, self.0.license_type, self.1))
             .collect()
     }
     /// The entitlements of which one more may be used.
-    async fn available_entitlements(&self) -> Option<Vec<LicenseEntitlementType>> {
-        Some(
-            self.0
-                .entitlements
-                .iter()
-                .filter(|e| e.is_available(account_usage(e.entitlement_type)))
-                .map(|e| e.entitlement_type)
-                .collect(),
-        )
+    async fn available_entitlements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<LicenseEntitlementType>>> {
+        let mut out = Vec::new();
+        for e in &self.0.entitlements {
+            if e.is_available(account_usage(ctx, self.1, e.entitlement_type).await?) {
+                out.push(e.entitlement_type);
+            }
+        }
+        Ok(Some(out))
     }
     /// The license's authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
@@ -237,7 +270,11 @@ impl License {
 
 /// One entitlement of a license.
 #[derive(Debug, Clone)]
-pub struct LicenseEntitlement(pub alkemio_licensing::Entitlement, pub LicenseType);
+pub struct LicenseEntitlement(
+    pub alkemio_licensing::Entitlement,
+    pub LicenseType,
+    pub Option<ActorId>,
+);
 
 #[Object(name = "LicenseEntitlement")]
 impl LicenseEntitlement {
@@ -262,11 +299,11 @@ impl LicenseEntitlement {
         self.0.enabled
     }
     /// How many are used (-1 for flags).
-    async fn usage(&self) -> Result<f64> {
+    async fn usage(&self, ctx: &Context<'_>) -> Result<f64> {
         Ok(match (self.0.data_type, self.1) {
             (LicenseEntitlementDataType::Flag, _) => -1.0,
             (LicenseEntitlementDataType::Limit, LicenseType::Account) => {
-                account_usage(self.0.entitlement_type) as f64
+                account_usage(ctx, self.2, self.0.entitlement_type).await? as f64
             }
             _ => {
                 return Err(AppError::new(
@@ -278,8 +315,10 @@ impl LicenseEntitlement {
         })
     }
     /// Whether one more may be used.
-    async fn is_available(&self) -> bool {
-        self.0.is_available(account_usage(self.0.entitlement_type))
+    async fn is_available(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self
+            .0
+            .is_available(account_usage(ctx, self.2, self.0.entitlement_type).await?))
     }
     /// When it was created.
     async fn created_date(&self) -> DateTime {

@@ -350,6 +350,8 @@ pub enum ActorFull {
     User(User),
     /// An organization.
     Organization(crate::organization::Organization),
+    /// A space.
+    Space(crate::space::Space),
     /// An account.
     Account(Account),
 }
@@ -465,6 +467,10 @@ impl ContributorQuery {
                 .account(alkemio_kernel::ids::ActorId(id.0))
                 .await?
                 .map(|a| (a.authorization_id, ActorFull::Account(Account(a)))),
+            ActorType::Space => data::<alkemio_space::SpaceService>(ctx)?
+                .get(alkemio_kernel::ids::ActorId(id.0))
+                .await?
+                .map(|s| (s.authorization_id, ActorFull::Space(crate::space::Space(s)))),
             _ => None,
         };
         let Some((policy, resolved)) = resolved else {

@@ -20,6 +20,7 @@ pub mod lookup;
 pub mod organization;
 pub mod platform;
 pub mod profile;
+pub mod space;
 pub mod storage;
 pub mod task;
 pub mod url_resolver;
@@ -34,6 +35,7 @@ use crate::lookup::LookupQuery;
 use crate::organization::{OrganizationMutation, OrganizationQuery};
 use crate::platform::{PlatformMutation, PlatformQuery};
 use crate::profile::ProfileMutation;
+use crate::space::{SpaceMutation, SpaceQuery};
 use crate::storage::StorageMutation;
 use crate::task::TaskQuery;
 use crate::url_resolver::UrlResolverQuery;
@@ -61,6 +63,7 @@ pub struct QueryRoot(
     LookupQuery,
     TaskQuery,
     UrlResolverQuery,
+    SpaceQuery,
 );
 
 /// Root mutation: every module's mutations.
@@ -72,6 +75,7 @@ pub struct MutationRoot(
     StorageMutation,
     ContributorMutation,
     OrganizationMutation,
+    SpaceMutation,
 );
 
 /// The server's schema type.
@@ -92,6 +96,8 @@ pub struct SchemaServices {
     pub role_sets: RoleSetService,
     /// Organizations.
     pub organizations: OrganizationService,
+    /// Spaces.
+    pub spaces: alkemio_space::SpaceService,
     /// Background tasks.
     pub tasks: Arc<TaskService>,
     /// Profiles.
@@ -124,6 +130,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
             &services.users,
             &services.organizations,
             &services.role_sets,
+            &services.spaces,
         ))
         .data(services.clone())
         .data(services.profiles)
@@ -133,6 +140,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
         .data(services.users)
         .data(services.role_sets)
         .data(services.organizations)
+        .data(services.spaces)
         .data(services.tasks)
         .data(policies)
         .limit_depth(limits.max_depth)

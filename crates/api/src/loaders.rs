@@ -95,6 +95,48 @@ loader!(
     |s, keys| s.many(keys).await.map(|v| v.into_iter().map(|r| (r.id.0, r)).collect())
 );
 
+loader!(
+    /// Spaces by id.
+    SpaceLoader(alkemio_space::SpaceService) -> alkemio_space::Space,
+    |s, keys| s.many(keys).await.map(|v| v.into_iter().map(|x| (x.id.0, x)).collect())
+);
+
+loader!(
+    /// Space abouts by id.
+    SpaceAboutLoader(alkemio_space::SpaceService) -> alkemio_space::SpaceAbout,
+    |s, keys| s.abouts(keys).await
+);
+
+loader!(
+    /// The client URL path of a space, by space id.
+    SpacePathLoader(alkemio_space::SpaceService) -> String,
+    |s, keys| s.paths(keys).await
+);
+
+loader!(
+    /// The ids of a space's subspaces in display order, by parent id.
+    SubspaceIdsLoader(alkemio_space::SpaceService) -> Vec<Uuid>,
+    |s, keys| s.subspace_ids_of(keys).await.map(|pairs| {
+        let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (parent, child) in pairs {
+            out.entry(parent).or_default().push(child);
+        }
+        out
+    })
+);
+
+loader!(
+    /// The L0 space ids of an account, by account id.
+    AccountSpaceIdsLoader(alkemio_space::SpaceService) -> Vec<Uuid>,
+    |s, keys| s.ids_of_accounts(keys).await.map(|pairs| {
+        let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (account, space) in pairs {
+            out.entry(account).or_default().push(space);
+        }
+        out
+    })
+);
+
 /// The loaders of one schema, built with it.
 pub struct Loaders {
     /// Profiles.
@@ -119,6 +161,16 @@ pub struct Loaders {
     pub accounts: DataLoader<AccountLoader>,
     /// Role sets (with their roles) by id.
     pub role_sets: DataLoader<RoleSetLoader>,
+    /// Spaces by id.
+    pub spaces: DataLoader<SpaceLoader>,
+    /// Space abouts by id.
+    pub space_abouts: DataLoader<SpaceAboutLoader>,
+    /// Space URL paths by space id.
+    pub space_paths: DataLoader<SpacePathLoader>,
+    /// Subspace ids by parent id.
+    pub subspace_ids: DataLoader<SubspaceIdsLoader>,
+    /// L0 space ids by account id.
+    pub account_spaces: DataLoader<AccountSpaceIdsLoader>,
 }
 
 impl Loaders {
@@ -130,6 +182,7 @@ impl Loaders {
         users: &alkemio_contributor::UserService,
         organizations: &alkemio_organization::OrganizationService,
         role_sets: &alkemio_community::RoleSetService,
+        spaces: &alkemio_space::SpaceService,
     ) -> Self {
         let spawn = tokio::spawn;
         Self {
@@ -144,6 +197,11 @@ impl Loaders {
             verifications: DataLoader::new(VerificationLoader(organizations.clone()), spawn),
             accounts: DataLoader::new(AccountLoader(users.clone()), spawn),
             role_sets: DataLoader::new(RoleSetLoader(role_sets.clone()), spawn),
+            spaces: DataLoader::new(SpaceLoader(spaces.clone()), spawn),
+            space_abouts: DataLoader::new(SpaceAboutLoader(spaces.clone()), spawn),
+            space_paths: DataLoader::new(SpacePathLoader(spaces.clone()), spawn),
+            subspace_ids: DataLoader::new(SubspaceIdsLoader(spaces.clone()), spawn),
+            account_spaces: DataLoader::new(AccountSpaceIdsLoader(spaces.clone()), spawn),
         }
     }
 }

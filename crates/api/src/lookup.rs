@@ -49,6 +49,20 @@ pub struct LookupByNameQueryResults;
 #[Object(name = "LookupByNameQueryResults")]
 impl LookupByNameQueryResults {
     /// The id of the organization with this NameID.
+    /// The L0 space with this NameID (needs READ_ABOUT on it).
+    async fn space(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "NAMEID")] name_id: NameId,
+    ) -> Result<Option<crate::space::Space>> {
+        let space = data::<alkemio_space::SpaceService>(ctx)?
+            .l0_by_name_id(name_id.as_str())
+            .await?
+            .ok_or_else(|| AppError::not_found("L0 Space not found"))?;
+        crate::space::require_read_about(ctx, &space).await?;
+        Ok(Some(crate::space::Space(space)))
+    }
+
     async fn organization(
         &self,
         ctx: &Context<'_>,
@@ -193,6 +207,20 @@ impl LookupQueryResults {
         Ok(Some(crate::organization::Organization(found)))
     }
 
+    /// A space at any level (needs READ_ABOUT on it).
+    async fn space(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::space::Space>> {
+        let space = data::<alkemio_space::SpaceService>(ctx)?
+            .get(alkemio_kernel::ids::ActorId(id.0))
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Unable to find Space with ID: {id}")))?;
+        crate::space::require_read_about(ctx, &space).await?;
+        Ok(Some(crate::space::Space(space)))
+    }
+
     /// A role set.
     async fn role_set(
         &self,
@@ -242,6 +270,18 @@ impl LookupMyPrivilegesQueryResults {
     ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
         let user = user_or_fail(ctx, id).await?;
         my_privileges_on(ctx, user.authorization_id).await
+    }
+
+    /// The caller's privileges on a space.
+    async fn space(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let space = data::<alkemio_space::SpaceService>(ctx)?
+            .get_or_fail(alkemio_kernel::ids::ActorId(id.0))
+            .await?;
+        my_privileges_on(ctx, space.authorization_id).await
     }
 
     /// The caller's privileges on a role set.

@@ -656,7 +656,7 @@ pub struct CreateProfileInput {
 
 impl CreateProfileInput {
     /// The profile to build, and the avatar address to start with.
-    fn into_new_profile(self) -> AppResult<(NewProfile, Option<String>)> {
+    pub(crate) fn into_new_profile(self) -> AppResult<(NewProfile, Option<String>)> {
         let mut tagsets = Vec::new();
         for t in self.tagsets.unwrap_or_default() {
             if t.r#type
@@ -1076,6 +1076,16 @@ impl OrganizationMutation {
                     )
                     .await?;
             }
+            RoleSetType::Space => {
+                data::<alkemio_space::SpaceService>(ctx)?
+                    .assign_role(
+                        &actor(ctx),
+                        &set,
+                        role_data.role,
+                        ActorId(role_data.actor_id.0),
+                    )
+                    .await?;
+            }
             other => {
                 return Err(AppError::bad_input(format!(
                     "Roles on a {} role set are not assigned with this mutation",
@@ -1100,6 +1110,16 @@ impl OrganizationMutation {
         match set.role_set_type {
             RoleSetType::Organization => {
                 service(ctx)?
+                    .remove_role(
+                        &actor(ctx),
+                        &set,
+                        role_data.role,
+                        ActorId(role_data.actor_id.0),
+                    )
+                    .await?;
+            }
+            RoleSetType::Space => {
+                data::<alkemio_space::SpaceService>(ctx)?
                     .remove_role(
                         &actor(ctx),
                         &set,

@@ -40,6 +40,14 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
         (ProfileType::VirtualContributor, Some((ActorType::VirtualContributor, name))) => {
             format!("{base}/vc/{name}")
         }
+        (ProfileType::SpaceAbout, Some((ActorType::Space, id))) => {
+            let id = uuid::Uuid::parse_str(&id)
+                .map_err(|e| AppError::internal_msg(format_args!("space actor name {id}: {e}")))?;
+            let path =
+                loaded(data::<Loaders>(ctx)?.space_paths.load_one(id).await)?.unwrap_or_default();
+            format!("{base}/{path}")
+        }
+        (ProfileType::CommunityGuidelines, _) => base.clone(),
         (ProfileType::Account, _) => format!("{base}/admin"),
         (ProfileType::UserGroup, _) => base.clone(),
         (kind, _) => {

@@ -15,6 +15,7 @@ mod m20261126_000007_account_license;
 mod m20261126_000008_contributor_user_row_id;
 mod m20261126_000009_organization_create;
 mod m20261126_000010_organization_user_group;
+mod m20261126_000011_space_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_contributor_user_row_id::Migration),
             Box::new(m20261126_000009_organization_create::Migration),
             Box::new(m20261126_000010_organization_user_group::Migration),
+            Box::new(m20261126_000011_space_create::Migration),
         ]
     }
 }

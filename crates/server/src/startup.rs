@@ -127,6 +127,7 @@ impl Core {
         let users = UserService::new(actors.clone(), profiles.clone());
         let role_sets = RoleSetService::new(db.clone(), actors.clone());
         let organizations = OrganizationService::new(db.clone(), users.clone(), role_sets.clone());
+        let spaces = alkemio_space::SpaceService::new(db.clone(), users.clone(), role_sets.clone());
         let tasks = Arc::new(TaskService::new(cache.clone()));
         let platform = PlatformService::new(
             db.clone(),
@@ -156,6 +157,7 @@ impl Core {
             users,
             role_sets,
             organizations,
+            spaces,
             tasks,
             kratos,
         };

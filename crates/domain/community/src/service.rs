@@ -107,12 +107,10 @@ impl RoleSetService {
             let parent = self.get_in(&txn, parent_id).await?;
             let entry = Self::role(&parent, parent.entry_role_name)?;
             if !held.contains(&entry.credential) {
-                return Err(AppError::new(
-                    ErrorStatus::RoleSetRole,
-                    format!(
-                        "Actor {actor} must be a member of the parent community to get role '{name}'"
-                    ),
-                ));
+                return Err(AppError::bad_input(format!(
+                    "Unable to assign Actor ({actor}) to roleSet ({}): actor is not a member of parent roleSet {parent_id}",
+                    set.id
+                )));
             }
         }
         let limits = policy_for(role, found.actor_type)?;
@@ -148,17 +146,19 @@ impl RoleSetService {
     /// with exactly one global admin, removing that role from anybody fails; here only a removal
     /// that really takes a holder away is checked.
     pub async fn remove(&self, set: &RoleSet, name: RoleName, actor: ActorId) -> AppResult<bool> {
-        self.remove_with(set, name, actor, None).await
+        self.remove_with(set, name, actor, None, &[]).await
     }
 
-    /// [`Self::remove`], also revoking an implied credential in the same transaction unless the
-    /// actor still holds one of the credentials that imply it (`(implied, still_implied_by)`).
+    /// [`Self::remove`], also revoking, in the same transaction, the credentials in `also`
+    /// (roles that go with this one) and an implied credential unless the actor still holds one
+    /// of the credentials that imply it (`(implied, still_implied_by)`).
     pub async fn remove_with(
         &self,
         set: &RoleSet,
         name: RoleName,
         actor: ActorId,
         implied: Option<(Credential, Vec<Credential>)>,
+        also: &[Credential],
     ) -> AppResult<bool> {
         let role = Self::role(set, name)?;
         let txn = self.db.conn().begin().await?;
@@ -187,6 +187,9 @@ impl RoleSetService {
             ));
         }
         let revoked = self.actors.revoke_in(&txn, actor, &role.credential).await?;
+        for credential in also {
+            self.actors.revoke_in(&txn, actor, credential).await?;
+        }
         if let Some((implied, implied_by)) = implied {
             let remaining = self.actors.credentials_in(&txn, actor).await?;
             if !implied_by.iter().any(|c| remaining.contains(c)) {

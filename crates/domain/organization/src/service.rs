@@ -845,7 +845,7 @@ impl OrganizationService {
             _ => None,
         };
         self.role_sets
-            .remove_with(set, role, actor, implied)
+            .remove_with(set, role, actor, implied, &[])
             .await?;
         self.refresh_user_policy(actor).await
     }

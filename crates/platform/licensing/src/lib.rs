@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use alkemio_authorization::repo as auth_repo;
-use alkemio_authorization::{AuthorizationPolicy, AuthorizationPolicyType};
+use alkemio_authorization::{AuthorizationPolicy, AuthorizationPolicyType, CredentialType};
 use alkemio_kernel::{AppError, AppResult, stored_enum};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
@@ -134,6 +134,83 @@ pub fn new_account_license(account_policy: &AuthorizationPolicy) -> (License, Au
     let license = License {
         id: Uuid::now_v7(),
         license_type: LicenseType::Account,
+        authorization_id: Some(policy.id),
+        entitlements,
+        created_date: now,
+        updated_date: now,
+    };
+    (license, policy)
+}
+
+/// The entitlements a space license has (all flags).
+pub const SPACE_ENTITLEMENTS: [LicenseEntitlementType; 8] = [
+    LicenseEntitlementType::SpaceFree,
+    LicenseEntitlementType::SpacePlus,
+    LicenseEntitlementType::SpacePremium,
+    LicenseEntitlementType::SpaceFlagSaveAsTemplate,
+    LicenseEntitlementType::SpaceFlagVirtualContributorAccess,
+    LicenseEntitlementType::SpaceFlagWhiteboardMultiUser,
+    LicenseEntitlementType::SpaceFlagMemoMultiUser,
+    LicenseEntitlementType::SpaceFlagOfficeDocuments,
+];
+
+/// The entitlements a licensing credential grants under the platform's license policy (the
+/// reference's seeded rules: each space plan its level, plus and premium also multi-user
+/// whiteboards and saving as template; each feature credential its flag).
+pub fn entitlements_of(credential: CredentialType) -> &'static [LicenseEntitlementType] {
+    use LicenseEntitlementType as E;
+    match credential {
+        CredentialType::SpaceLicenseFree => &[E::SpaceFree],
+        CredentialType::SpaceLicensePlus => &[
+            E::SpacePlus,
+            E::SpaceFlagWhiteboardMultiUser,
+            E::SpaceFlagSaveAsTemplate,
+        ],
+        CredentialType::SpaceLicensePremium => &[
+            E::SpacePremium,
+            E::SpaceFlagWhiteboardMultiUser,
+            E::SpaceFlagSaveAsTemplate,
+        ],
+        CredentialType::SpaceFeatureSaveAsTemplate => &[E::SpaceFlagSaveAsTemplate],
+        CredentialType::SpaceFeatureVirtualContributors => &[E::SpaceFlagVirtualContributorAccess],
+        CredentialType::SpaceFeatureWhiteboardMultiUser => &[E::SpaceFlagWhiteboardMultiUser],
+        CredentialType::SpaceFeatureMemoMultiUser => &[E::SpaceFlagMemoMultiUser],
+        CredentialType::SpaceFeatureOfficeDocuments => &[E::SpaceFlagOfficeDocuments],
+        _ => &[],
+    }
+}
+
+/// A new space license and its policy (inheriting the space's): each space entitlement is on,
+/// with limit 1, when one of the L0 space's licensing credentials grants it.
+pub fn new_space_license(
+    space_policy: &AuthorizationPolicy,
+    held: &[CredentialType],
+) -> (License, AuthorizationPolicy) {
+    let now = Utc::now().trunc_subsecs(6);
+    let mut policy = auth_repo::new_policy(AuthorizationPolicyType::License);
+    policy.inherit_from(space_policy);
+    let granted: Vec<LicenseEntitlementType> = held
+        .iter()
+        .flat_map(|c| entitlements_of(*c).iter().copied())
+        .collect();
+    let entitlements = SPACE_ENTITLEMENTS
+        .iter()
+        .map(|t| {
+            let on = granted.contains(t);
+            Entitlement {
+                id: Uuid::now_v7(),
+                entitlement_type: *t,
+                data_type: LicenseEntitlementDataType::Flag,
+                limit: i32::from(on),
+                enabled: on,
+                created_date: now,
+                updated_date: now,
+            }
+        })
+        .collect();
+    let license = License {
+        id: Uuid::now_v7(),
+        license_type: LicenseType::Space,
         authorization_id: Some(policy.id),
         entitlements,
         created_date: now,

@@ -37,9 +37,13 @@ const TABLES: &[&str] = &[
     "storage_bucket",
     "file",
     "authorization_policy",
+    "space",
+    "space_about",
+    "community",
+    "community_guidelines",
 ];
 
-async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {
+pub(crate) async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {
     let conn = app.services.db.conn();
     let mut counts = BTreeMap::new();
     for table in TABLES {

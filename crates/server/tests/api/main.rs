@@ -15,6 +15,7 @@ mod persistence;
 mod platform;
 mod process;
 mod roles;
+mod spaces;
 mod stand_ins;
 mod storage;
 mod transport;

@@ -1,0 +1,1340 @@
+//! GraphQL: `Space` (levels 0 to 2), its about, settings, community and guidelines, the space
+//! queries (`spaces`, `spacesPaginated`, `restrictedSpaceNames`) and mutations (create,
+//! update, settings, platform settings, delete, subspace order), and `joinRoleSet`.
+
+use crate::account::{Account, License};
+use crate::authorization::{Authorization, load_policy, require_on};
+use crate::community::RoleSet;
+use crate::context::{actor, data};
+use crate::contributor::{Actor, Credential, User};
+use crate::loaders::{Loaders, loaded};
+use crate::organization::{CreateProfileInput, Nvp, Organization};
+use crate::profile::{Profile, UpdateProfileInput};
+use crate::storage::StorageAggregator;
+use alkemio_authorization::AuthorizationPrivilege as P;
+use alkemio_community::{RoleName, RoleSetService};
+use alkemio_contributor::{ActorType, UserService};
+use alkemio_kernel::ids::{ActorId, RoleSetId, UserId};
+use alkemio_kernel::pagination::{PageInfo, PaginationArgs, limit_and_shuffle};
+use alkemio_kernel::scalars::{DateTime, Markdown, NameId, UuidScalar};
+use alkemio_kernel::{AppError, AppResult};
+use alkemio_organization::OrganizationService;
+use alkemio_space::model::{
+    CalloutDescriptionDisplayMode, CommunityMembershipStatus, LayoutSettings, MembershipSettings,
+    SettingsChange, UserInformationVisibility,
+};
+use alkemio_space::service::RESTRICTED_SPACE_NAMES;
+use alkemio_space::{
+    CommunityMembershipPolicy, NewSpace, SpaceLevel, SpacePrivacyMode, SpaceService, SpaceSortMode,
+    SpaceVisibility, model,
+};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+
+fn service<'a>(ctx: &Context<'a>) -> AppResult<&'a SpaceService> {
+    data::<SpaceService>(ctx)
+}
+
+async fn load_spaces(ctx: &Context<'_>, ids: &[uuid::Uuid]) -> AppResult<Vec<Space>> {
+    let found = loaded(
+        data::<Loaders>(ctx)?
+            .spaces
+            .load_many(ids.iter().copied())
+            .await,
+    )?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.get(id).cloned())
+        .map(Space)
+        .collect())
+}
+
+/// A space: an account's L0 space or one of its subspaces.
+#[derive(Debug, Clone)]
+pub struct Space(pub model::Space);
+
+impl Space {
+    async fn require(&self, ctx: &Context<'_>, privilege: P, action: &str) -> AppResult<()> {
+        require_on(ctx, self.0.authorization_id, privilege, action).await
+    }
+}
+
+#[Object(name = "Space")]
+impl Space {
+    /// Its id.
+    pub(crate) async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id.0)
+    }
+
+    /// Its URL slug (unique among L0 spaces, or within its L0 space's tree).
+    #[graphql(name = "nameID")]
+    pub(crate) async fn name_id(&self) -> NameId {
+        NameId::from_trusted(self.0.name_id.clone())
+    }
+
+    /// The kind of actor: always `SPACE`.
+    pub(crate) async fn r#type(&self) -> ActorType {
+        ActorType::Space
+    }
+
+    /// How deep it sits.
+    async fn level(&self) -> SpaceLevel {
+        self.0.level
+    }
+
+    /// The id of the L0 space of its tree.
+    #[graphql(name = "levelZeroSpaceID")]
+    async fn level_zero_space_id(&self) -> String {
+        self.0.level_zero_space_id.0.to_string()
+    }
+
+    /// Active, archived, demo or inactive.
+    async fn visibility(&self) -> SpaceVisibility {
+        self.0.visibility
+    }
+
+    /// Position among its siblings.
+    async fn sort_order(&self) -> i32 {
+        self.0.sort_order
+    }
+
+    /// Whether it is pinned among its siblings.
+    async fn pinned(&self) -> bool {
+        self.0.pinned
+    }
+
+    /// How its subspaces are meant to be ordered.
+    async fn sort_mode(&self) -> SpaceSortMode {
+        self.0.settings.sort_mode
+    }
+
+    /// Layout options.
+    async fn layout(&self) -> SpaceSettingsLayout {
+        SpaceSettingsLayout(self.0.settings.layout)
+    }
+
+    /// When it was created.
+    pub(crate) async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    pub(crate) async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// Its authorization policy.
+    pub(crate) async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// Its profile (the about's).
+    pub(crate) async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Profile>> {
+        let Some(id) = self.0.profile_id else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?.map(Profile))
+    }
+
+    /// The credentials it holds (its licenses).
+    pub(crate) async fn credentials(&self, ctx: &Context<'_>) -> Result<Option<Vec<Credential>>> {
+        let records = data::<UserService>(ctx)?
+            .credential_records(self.0.id)
+            .await?;
+        Ok(Some(records.into_iter().map(Credential).collect()))
+    }
+
+    /// The space as an actor (needs READ).
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Actor> {
+        self.require(ctx, P::Read, "read a space's actor").await?;
+        let found = data::<alkemio_contributor::ActorService>(ctx)?
+            .actor(self.0.id)
+            .await?
+            .ok_or_else(|| {
+                AppError::internal_msg(format_args!("space {} has no actor", self.0.id))
+            })?;
+        Ok(Actor(found))
+    }
+
+    /// What the space is about (needs READ_ABOUT).
+    async fn about(&self, ctx: &Context<'_>) -> Result<SpaceAbout> {
+        self.require(ctx, P::ReadAbout, "read a space's about")
+            .await?;
+        let id = self.0.about_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("space {} has no about", self.0.id))
+        })?;
+        let about = loaded(data::<Loaders>(ctx)?.space_abouts.load_one(id).await)?
+            .ok_or_else(|| AppError::internal_msg(format_args!("about {id} missing")))?;
+        Ok(SpaceAbout {
+            about,
+            space: self.0.clone(),
+        })
+    }
+
+    /// Its community (needs READ).
+    async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
+        self.require(ctx, P::Read, "read a space's community")
+            .await?;
+        let id = self.0.community_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("space {} has no community", self.0.id))
+        })?;
+        let community = service(ctx)?
+            .communities(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::internal_msg(format_args!("community {id} missing")))?;
+        Ok(Community(community))
+    }
+
+    /// Its settings (needs READ).
+    async fn settings(&self, ctx: &Context<'_>) -> Result<SpaceSettings> {
+        self.require(ctx, P::Read, "read a space's settings")
+            .await?;
+        Ok(SpaceSettings(self.0.settings.clone()))
+    }
+
+    /// What each platform role may do here.
+    async fn platform_access(&self) -> PlatformRolesAccess {
+        PlatformRolesAccess(self.0.platform_roles_access.clone())
+    }
+
+    /// The account hosting its tree (needs READ).
+    async fn account(&self, ctx: &Context<'_>) -> Result<Account> {
+        self.require(ctx, P::Read, "read a space's account").await?;
+        let id = self
+            .0
+            .account_id
+            .ok_or_else(|| AppError::not_found(format!("Space {} has no account", self.0.id)))?;
+        Ok(loaded(data::<Loaders>(ctx)?.accounts.load_one(id.0).await)?
+            .map(Account)
+            .ok_or_else(|| AppError::not_found(format!("Account {id} not found")))?)
+    }
+
+    /// Its license (needs READ_LICENSE).
+    async fn license(&self, ctx: &Context<'_>) -> Result<License> {
+        self.require(ctx, P::ReadLicense, "read a space's license")
+            .await?;
+        let id = self.0.license_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("space {} has no license", self.0.id))
+        })?;
+        let license = alkemio_licensing::licenses(service(ctx)?.db_conn(), &[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::internal_msg(format_args!("license {id} missing")))?;
+        Ok(License(license, None))
+    }
+
+    /// Where its files are stored (needs READ).
+    async fn storage_aggregator(&self, ctx: &Context<'_>) -> Result<StorageAggregator> {
+        self.require(ctx, P::Read, "read a space's storage").await?;
+        let id = self.0.storage_aggregator_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("space {} has no storage", self.0.id))
+        })?;
+        Ok(StorageAggregator(
+            data::<alkemio_storage::StorageService>(ctx)?
+                .aggregator(id)
+                .await?,
+        ))
+    }
+
+    /// Its direct subspaces: pinned first, then by sort order.
+    async fn subspaces(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "IDs")] ids: Option<Vec<UuidScalar>>,
+        limit: Option<f64>,
+        shuffle: Option<bool>,
+    ) -> Result<Vec<Space>> {
+        let mut children = loaded(
+            data::<Loaders>(ctx)?
+                .subspace_ids
+                .load_one(self.0.id.0)
+                .await,
+        )?
+        .unwrap_or_default();
+        if let Some(ids) = ids {
+            children.retain(|c| ids.iter().any(|i| i.0 == *c));
+        }
+        let children = limit_and_shuffle(children, limit, shuffle.unwrap_or(false))?;
+        Ok(load_spaces(ctx, &children).await?)
+    }
+
+    /// The subspace (at any depth of this tree) with this NameID (needs READ).
+    #[graphql(name = "subspaceByNameID")]
+    async fn subspace_by_name_id(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "NAMEID")] name_id: NameId,
+    ) -> Result<Space> {
+        self.require(ctx, P::Read, "read a space's subspaces")
+            .await?;
+        let found = service(ctx)?
+            .in_tree_by_name_id(self.0.level_zero_space_id, name_id.as_str())
+            .await?
+            .filter(|s| s.level != SpaceLevel::L0);
+        Ok(found.map(Space).ok_or_else(|| {
+            AppError::not_found(format!(
+                "Unable to find subspace with ID: '{}'",
+                name_id.as_str()
+            ))
+        })?)
+    }
+}
+
+/// What a space is about.
+#[derive(Debug, Clone)]
+pub struct SpaceAbout {
+    about: model::SpaceAbout,
+    space: model::Space,
+}
+
+#[Object(name = "SpaceAbout")]
+impl SpaceAbout {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.about.id)
+    }
+
+    /// Why the space exists.
+    async fn why(&self) -> Option<Markdown> {
+        self.about.why.clone().map(Markdown)
+    }
+
+    /// Who it is for.
+    async fn who(&self) -> Option<Markdown> {
+        self.about.who.clone().map(Markdown)
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.about.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.about.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.about.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// Its profile.
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
+        let id = self.about.profile_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("about {} has no profile", self.about.id))
+        })?;
+        Ok(loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?
+            .map(Profile)
+            .ok_or_else(|| AppError::internal_msg(format_args!("profile {id} missing")))?)
+    }
+
+    /// The community's guidelines.
+    async fn guidelines(&self, ctx: &Context<'_>) -> Result<CommunityGuidelines> {
+        let id = self.about.guidelines_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("about {} has no guidelines", self.about.id))
+        })?;
+        Ok(service(ctx)?
+            .guidelines(&[id])
+            .await?
+            .remove(&id)
+            .map(CommunityGuidelines)
+            .ok_or_else(|| AppError::internal_msg(format_args!("guidelines {id} missing")))?)
+    }
+
+    /// Whether the space's content is public (needs READ on the about).
+    async fn is_content_public(&self, ctx: &Context<'_>) -> Result<bool> {
+        require_on(
+            ctx,
+            self.about.authorization_id,
+            P::Read,
+            "read a space's about",
+        )
+        .await?;
+        Ok(self.space.settings.is_public())
+    }
+
+    /// How many members the space has (needs READ on the about).
+    async fn metrics(&self, ctx: &Context<'_>) -> Result<Option<Vec<Nvp>>> {
+        require_on(
+            ctx,
+            self.about.authorization_id,
+            P::Read,
+            "read a space's about",
+        )
+        .await?;
+        let set = service(ctx)?.role_set_of(&self.space).await?;
+        let members = data::<RoleSetService>(ctx)?
+            .holders(&set, RoleName::Member)
+            .await?
+            .len();
+        Ok(Some(vec![Nvp {
+            id: UuidScalar(uuid::Uuid::new_v5(&self.about.id, b"members")),
+            name: "members".to_owned(),
+            value: members.to_string(),
+            created_date: DateTime(self.about.created_date),
+            updated_date: DateTime(chrono::Utc::now()),
+        }]))
+    }
+
+    /// Who hosts the space: the user or organization owning its account (needs READ on the
+    /// about).
+    async fn provider(&self, ctx: &Context<'_>) -> Result<Option<Actor>> {
+        require_on(
+            ctx,
+            self.about.authorization_id,
+            P::Read,
+            "read a space's about",
+        )
+        .await?;
+        let Some(account) = self.space.account_id else {
+            return Ok(None);
+        };
+        let host = match data::<UserService>(ctx)?.account_host(account).await? {
+            Some(user) => Some(user.id.0),
+            None => data::<OrganizationService>(ctx)?
+                .by_account(account)
+                .await?
+                .map(|o| o.id.0),
+        };
+        let Some(host) = host else {
+            return Ok(None);
+        };
+        Ok(data::<alkemio_contributor::ActorService>(ctx)?
+            .actor(ActorId(host))
+            .await?
+            .map(Actor))
+    }
+
+    /// Membership: leads, the caller's status and privileges (needs READ on the about).
+    async fn membership(&self, ctx: &Context<'_>) -> Result<SpaceAboutMembership> {
+        require_on(
+            ctx,
+            self.about.authorization_id,
+            P::Read,
+            "read a space's about",
+        )
+        .await?;
+        let role_set = service(ctx)?.role_set_of(&self.space).await?;
+        Ok(SpaceAboutMembership {
+            community_id: self.space.community_id.unwrap_or_default(),
+            role_set,
+        })
+    }
+}
+
+/// A space's membership summary.
+#[derive(Debug, Clone)]
+pub struct SpaceAboutMembership {
+    community_id: uuid::Uuid,
+    role_set: alkemio_community::RoleSet,
+}
+
+#[Object(name = "SpaceAboutMembership")]
+impl SpaceAboutMembership {
+    /// The community's id.
+    #[graphql(name = "communityID")]
+    async fn community_id(&self) -> UuidScalar {
+        UuidScalar(self.community_id)
+    }
+
+    /// The role set's id.
+    #[graphql(name = "roleSetID")]
+    async fn role_set_id(&self) -> UuidScalar {
+        UuidScalar(self.role_set.id.0)
+    }
+
+    /// The users leading the space.
+    async fn lead_users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        let holders = data::<RoleSetService>(ctx)?
+            .holders(&self.role_set, RoleName::Lead)
+            .await?;
+        let ids: Vec<UserId> = holders.into_iter().map(|a| UserId(a.0)).collect();
+        Ok(data::<UserService>(ctx)?
+            .users(&ids)
+            .await?
+            .into_iter()
+            .map(User)
+            .collect())
+    }
+
+    /// The organizations leading the space.
+    async fn lead_organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
+        let holders = data::<RoleSetService>(ctx)?
+            .holders(&self.role_set, RoleName::Lead)
+            .await?;
+        let ids: Vec<uuid::Uuid> = holders.into_iter().map(|a| a.0).collect();
+        Ok(data::<OrganizationService>(ctx)?
+            .many(&ids)
+            .await?
+            .into_iter()
+            .map(Organization)
+            .collect())
+    }
+
+    /// The caller's relation to the community.
+    async fn my_membership_status(&self, ctx: &Context<'_>) -> Option<CommunityMembershipStatus> {
+        let caller = actor(ctx);
+        let member = self
+            .role_set
+            .role(self.role_set.entry_role_name)
+            .is_some_and(|r| caller.credentials.contains(&r.credential));
+        Some(if member {
+            CommunityMembershipStatus::Member
+        } else {
+            CommunityMembershipStatus::NotMember
+        })
+    }
+
+    /// The caller's privileges on the role set (join, apply, invite, …).
+    async fn my_privileges(&self, ctx: &Context<'_>) -> Result<Option<Vec<P>>> {
+        let Some(id) = self.role_set.authorization_id else {
+            return Ok(None);
+        };
+        let Some(policy) = load_policy(ctx, id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            policy
+                .policy
+                .granted_privileges(&actor(ctx).credentials)?
+                .into_iter()
+                .collect(),
+        ))
+    }
+}
+
+/// A community's guidelines.
+#[derive(Debug, Clone)]
+pub struct CommunityGuidelines(pub model::CommunityGuidelines);
+
+#[Object(name = "CommunityGuidelines")]
+impl CommunityGuidelines {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its profile.
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
+        let id = self.0.profile_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("guidelines {} have no profile", self.0.id))
+        })?;
+        Ok(loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?
+            .map(Profile)
+            .ok_or_else(|| AppError::internal_msg(format_args!("profile {id} missing")))?)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A space's community: who belongs to it.
+#[derive(Debug, Clone)]
+pub struct Community(pub model::Community);
+
+#[Object(name = "Community")]
+impl Community {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its roles and who holds them.
+    async fn role_set(&self, ctx: &Context<'_>) -> Result<RoleSet> {
+        let id = self.0.role_set_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("community {} has no role set", self.0.id))
+        })?;
+        Ok(RoleSet(data::<RoleSetService>(ctx)?.get(id).await?))
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A space's settings.
+#[derive(Debug, Clone)]
+pub struct SpaceSettings(pub model::SpaceSettings);
+
+#[Object(name = "SpaceSettings")]
+impl SpaceSettings {
+    /// Privacy.
+    async fn privacy(&self) -> SpaceSettingsPrivacy {
+        SpaceSettingsPrivacy {
+            mode: self.0.privacy.mode,
+            allow_platform_support_as_admin: self.0.privacy.allow_platform_support_as_admin,
+            user_information_visibility: Some(
+                self.0
+                    .privacy
+                    .user_information_visibility
+                    .unwrap_or(UserInformationVisibility::FollowSpaceVisibility),
+            ),
+        }
+    }
+
+    /// Membership.
+    async fn membership(&self) -> SpaceSettingsMembership {
+        let m = &self.0.membership;
+        SpaceSettingsMembership {
+            policy: m.policy,
+            trusted_organizations: m
+                .trusted_organizations
+                .iter()
+                .map(|o| UuidScalar(*o))
+                .collect(),
+            allow_subspace_admins_to_invite_members: m.allow_subspace_admins_to_invite_members,
+        }
+    }
+
+    /// Collaboration.
+    async fn collaboration(&self) -> SpaceSettingsCollaboration {
+        let c = self.0.collaboration;
+        SpaceSettingsCollaboration {
+            allow_events_from_subspaces: c.allow_events_from_subspaces,
+            allow_guest_contributions: c.allow_guest_contributions,
+            allow_members_to_create_callouts: c.allow_members_to_create_callouts,
+            allow_members_to_create_subspaces: c.allow_members_to_create_subspaces,
+            allow_members_to_video_call: c.allow_members_to_video_call,
+            inherit_membership_rights: c.inherit_membership_rights,
+        }
+    }
+
+    /// Layout.
+    async fn layout(&self) -> SpaceSettingsLayout {
+        SpaceSettingsLayout(self.0.layout)
+    }
+
+    /// Subspace order.
+    async fn sort_mode(&self) -> SpaceSortMode {
+        self.0.sort_mode
+    }
+}
+
+/// Privacy settings.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SpaceSettingsPrivacy {
+    /// Public or private content.
+    pub mode: SpacePrivacyMode,
+    /// Whether platform support acts as an admin.
+    pub allow_platform_support_as_admin: bool,
+    /// Who sees members' information.
+    pub user_information_visibility: Option<UserInformationVisibility>,
+}
+
+/// Membership settings.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SpaceSettingsMembership {
+    /// How people join.
+    pub policy: CommunityMembershipPolicy,
+    /// Organizations whose associates may join directly.
+    pub trusted_organizations: Vec<UuidScalar>,
+    /// Whether subspace admins may invite members.
+    pub allow_subspace_admins_to_invite_members: bool,
+}
+
+/// Collaboration settings.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SpaceSettingsCollaboration {
+    /// Whether subspace events show here.
+    pub allow_events_from_subspaces: bool,
+    /// Whether guests may contribute to shared whiteboards.
+    pub allow_guest_contributions: bool,
+    /// Whether members create callouts.
+    pub allow_members_to_create_callouts: bool,
+    /// Whether members create subspaces.
+    pub allow_members_to_create_subspaces: bool,
+    /// Whether members start video calls.
+    pub allow_members_to_video_call: bool,
+    /// Whether parent members contribute here.
+    pub inherit_membership_rights: bool,
+}
+
+/// Layout settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SpaceSettingsLayout(pub LayoutSettings);
+
+#[Object(name = "SpaceSettingsLayout")]
+impl SpaceSettingsLayout {
+    /// How callout descriptions show.
+    #[graphql(
+        deprecation = "REMOVE_AFTER=2026-10-31 | superseded by InnovationFlowStateSettings.descriptionDisplayMode"
+    )]
+    async fn callout_description_display_mode(&self) -> CalloutDescriptionDisplayMode {
+        self.0.callout_description_display_mode
+    }
+}
+
+/// What each platform role may do on a space.
+#[derive(Debug, Clone)]
+pub struct PlatformRolesAccess(pub model::PlatformRolesAccess);
+
+#[Object(name = "PlatformRolesAccess")]
+impl PlatformRolesAccess {
+    /// Per role.
+    async fn roles(&self) -> Vec<PlatformAccessRole> {
+        self.0
+            .roles
+            .iter()
+            .map(|r| PlatformAccessRole {
+                role_name: r.role_name,
+                granted_privileges: r.granted_privileges.clone(),
+            })
+            .collect()
+    }
+}
+
+/// One platform role's privileges on a space.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct PlatformAccessRole {
+    /// The role.
+    pub role_name: RoleName,
+    /// What it may do.
+    pub granted_privileges: Vec<P>,
+}
+
+/// A page of spaces.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct PaginatedSpaces {
+    /// The spaces on this page.
+    pub spaces: Vec<Space>,
+    /// Where the page sits.
+    pub page_info: PageInfo,
+    /// How many spaces match.
+    pub total: f64,
+}
+
+/// Filter on spaces.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct SpaceFilterInput {
+    /// Visibilities to include (ACTIVE when absent or empty).
+    pub visibilities: Option<Vec<SpaceVisibility>>,
+}
+
+fn visibilities(filter: Option<SpaceFilterInput>) -> Vec<SpaceVisibility> {
+    filter
+        .and_then(|f| f.visibilities)
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| vec![SpaceVisibility::Active])
+}
+
+/// Space queries.
+#[derive(Debug, Default)]
+pub struct SpaceQuery;
+
+#[Object]
+impl SpaceQuery {
+    /// L0 spaces (ACTIVE unless the filter says otherwise): active before demo and inactive,
+    /// public before private, then by how many subspaces they have.
+    async fn spaces(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SpaceFilterInput>,
+        #[graphql(name = "IDs")] ids: Option<Vec<UuidScalar>>,
+    ) -> Result<Vec<Space>> {
+        let restrict: Option<Vec<uuid::Uuid>> = ids.map(|i| i.into_iter().map(|x| x.0).collect());
+        let spaces = service(ctx)?
+            .l0_list(&visibilities(filter), restrict.as_deref())
+            .await?;
+        let ids: Vec<uuid::Uuid> = spaces.iter().map(|s| s.id.0).collect();
+        let counts = service(ctx)?.subtree_sizes(&ids).await?;
+        let mut spaces: Vec<(usize, model::Space)> = spaces.into_iter().enumerate().collect();
+        spaces.sort_by_key(|(i, s)| {
+            (
+                matches!(
+                    s.visibility,
+                    SpaceVisibility::Demo | SpaceVisibility::Inactive
+                ),
+                !s.settings.is_public(),
+                std::cmp::Reverse(counts.get(&s.id.0).copied().unwrap_or(0)),
+                *i,
+            )
+        });
+        Ok(spaces.into_iter().map(|(_, s)| Space(s)).collect())
+    }
+
+    /// A page of L0 spaces in creation order (ACTIVE unless the filter says otherwise).
+    async fn spaces_paginated(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<UuidScalar>,
+        before: Option<UuidScalar>,
+        filter: Option<SpaceFilterInput>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<PaginatedSpaces> {
+        let args = PaginationArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let (page, total) = service(ctx)?.l0_page(&visibilities(filter), args).await?;
+        #[allow(clippy::cast_precision_loss)]
+        let total = total as f64;
+        Ok(PaginatedSpaces {
+            spaces: page.items.into_iter().map(Space).collect(),
+            page_info: page.page_info,
+            total,
+        })
+    }
+
+    /// NameIDs no L0 space may take.
+    async fn restricted_space_names(&self) -> Vec<String> {
+        RESTRICTED_SPACE_NAMES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+    }
+}
+
+/// Settings for a new space's privacy.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateSpaceSettingsPrivacyInput {
+    /// Whether platform support acts as an admin.
+    pub allow_platform_support_as_admin: Option<bool>,
+    /// Public or private content.
+    pub mode: Option<SpacePrivacyMode>,
+    /// Who sees members' information.
+    pub user_information_visibility: Option<UserInformationVisibility>,
+}
+
+/// Membership settings.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateSpaceSettingsMembershipInput {
+    /// Whether subspace admins may invite members.
+    pub allow_subspace_admins_to_invite_members: bool,
+    /// How people join.
+    pub policy: CommunityMembershipPolicy,
+    /// Organizations whose associates may join directly.
+    pub trusted_organizations: Vec<UuidScalar>,
+}
+
+/// Collaboration settings.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateSpaceSettingsCollaborationInput {
+    /// Whether subspace events show here.
+    pub allow_events_from_subspaces: bool,
+    /// Whether guests may contribute.
+    pub allow_guest_contributions: bool,
+    /// Whether members create callouts.
+    pub allow_members_to_create_callouts: bool,
+    /// Whether members create subspaces.
+    pub allow_members_to_create_subspaces: bool,
+    /// Whether members start video calls.
+    pub allow_members_to_video_call: bool,
+    /// Whether parent members contribute here.
+    pub inherit_membership_rights: bool,
+}
+
+/// Layout settings.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateSpaceSettingsLayoutInput {
+    /// How callout descriptions show.
+    pub callout_description_display_mode: CalloutDescriptionDisplayMode,
+}
+
+/// Settings for a new space.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateSpaceSettingsInput {
+    /// Collaboration.
+    pub collaboration: Option<CreateSpaceSettingsCollaborationInput>,
+    /// Layout.
+    pub layout: Option<CreateSpaceSettingsLayoutInput>,
+    /// Membership.
+    pub membership: Option<CreateSpaceSettingsMembershipInput>,
+    /// Privacy.
+    pub privacy: Option<CreateSpaceSettingsPrivacyInput>,
+    /// Subspace order.
+    pub sort_mode: Option<SpaceSortMode>,
+}
+
+impl From<CreateSpaceSettingsInput> for SettingsChange {
+    fn from(s: CreateSpaceSettingsInput) -> Self {
+        let c = s.collaboration;
+        SettingsChange {
+            privacy_mode: s.privacy.as_ref().and_then(|p| p.mode),
+            allow_platform_support_as_admin: s
+                .privacy
+                .as_ref()
+                .and_then(|p| p.allow_platform_support_as_admin),
+            user_information_visibility: s
+                .privacy
+                .as_ref()
+                .and_then(|p| p.user_information_visibility),
+            membership: s.membership.map(|m| MembershipSettings {
+                policy: m.policy,
+                trusted_organizations: m.trusted_organizations.into_iter().map(|o| o.0).collect(),
+                allow_subspace_admins_to_invite_members: m.allow_subspace_admins_to_invite_members,
+            }),
+            inherit_membership_rights: c.as_ref().map(|c| c.inherit_membership_rights),
+            allow_members_to_create_subspaces: c
+                .as_ref()
+                .map(|c| c.allow_members_to_create_subspaces),
+            allow_members_to_create_callouts: c
+                .as_ref()
+                .map(|c| c.allow_members_to_create_callouts),
+            allow_events_from_subspaces: c.as_ref().map(|c| c.allow_events_from_subspaces),
+            allow_members_to_video_call: c.as_ref().map(|c| c.allow_members_to_video_call),
+            allow_guest_contributions: c.as_ref().map(|c| c.allow_guest_contributions),
+            layout: s.layout.map(|l| LayoutSettings {
+                callout_description_display_mode: l.callout_description_display_mode,
+            }),
+            sort_mode: s.sort_mode,
+        }
+    }
+}
+
+/// New community guidelines.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateCommunityGuidelinesInput {
+    /// Their profile.
+    pub profile: CreateProfileInput,
+}
+
+/// What a new space is about.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateSpaceAboutInput {
+    /// Community guidelines.
+    pub guidelines: Option<CreateCommunityGuidelinesInput>,
+    /// Its profile.
+    pub profile_data: CreateProfileInput,
+    /// Who it is for.
+    pub who: Option<Markdown>,
+    /// Why it exists.
+    pub why: Option<Markdown>,
+}
+
+fn new_space(
+    about: CreateSpaceAboutInput,
+    name_id: Option<NameId>,
+    settings: Option<CreateSpaceSettingsInput>,
+) -> AppResult<NewSpace> {
+    let (mut profile, _) = about.profile_data.into_new_profile()?;
+    // a space's tags live in its `default` tagset
+    for t in &mut profile.tagsets {
+        if t.name == "keywords" {
+            t.name = "default".to_owned();
+        }
+    }
+    let guidelines = match about.guidelines {
+        Some(g) => Some(g.profile.into_new_profile()?.0),
+        None => None,
+    };
+    Ok(NewSpace {
+        name_id: name_id.map(|n| n.as_str().to_owned()),
+        profile,
+        why: about.why.map(|w| w.0),
+        who: about.who.map(|w| w.0),
+        guidelines,
+        settings: settings.map(SettingsChange::from).unwrap_or_default(),
+    })
+}
+
+/// A new L0 space on an account.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateSpaceOnAccountInput {
+    /// What it is about.
+    pub about: CreateSpaceAboutInput,
+    /// The hosting account.
+    #[graphql(name = "accountID")]
+    pub account_id: UuidScalar,
+    /// A license plan to assign besides the defaults.
+    #[graphql(name = "licensePlanID")]
+    pub license_plan_id: Option<UuidScalar>,
+    /// Its URL slug (generated from the name when absent).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Settings.
+    pub settings: Option<CreateSpaceSettingsInput>,
+}
+
+/// A new subspace.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateSubspaceInput {
+    /// What it is about.
+    pub about: CreateSpaceAboutInput,
+    /// Its URL slug.
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Settings.
+    pub settings: Option<CreateSpaceSettingsInput>,
+    /// The parent space.
+    #[graphql(name = "spaceID")]
+    pub space_id: UuidScalar,
+}
+
+/// Changes to a space's about.
+#[derive(Debug, InputObject)]
+pub struct UpdateSpaceAboutInput {
+    /// Profile changes.
+    pub profile: Option<UpdateProfileInput>,
+    /// Who it is for.
+    pub who: Option<Markdown>,
+    /// Why it exists.
+    pub why: Option<Markdown>,
+}
+
+/// Changes to a space.
+#[derive(Debug, InputObject)]
+pub struct UpdateSpaceInput {
+    /// The space.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// About changes.
+    pub about: Option<UpdateSpaceAboutInput>,
+}
+
+/// Privacy changes.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSpaceSettingsPrivacyInput {
+    /// Platform support as admin.
+    pub allow_platform_support_as_admin: Option<bool>,
+    /// Public or private.
+    pub mode: Option<SpacePrivacyMode>,
+    /// Who sees members' information.
+    pub user_information_visibility: Option<UserInformationVisibility>,
+}
+
+/// Membership settings (replaced as a whole).
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSpaceSettingsMembershipInput {
+    /// Subspace admins invite.
+    pub allow_subspace_admins_to_invite_members: bool,
+    /// How people join.
+    pub policy: CommunityMembershipPolicy,
+    /// Trusted organizations.
+    pub trusted_organizations: Vec<UuidScalar>,
+}
+
+/// Collaboration changes.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSpaceSettingsCollaborationInput {
+    /// Subspace events show here.
+    pub allow_events_from_subspaces: Option<bool>,
+    /// Guests contribute.
+    pub allow_guest_contributions: Option<bool>,
+    /// Members create callouts.
+    pub allow_members_to_create_callouts: Option<bool>,
+    /// Members create subspaces.
+    pub allow_members_to_create_subspaces: Option<bool>,
+    /// Members start video calls.
+    pub allow_members_to_video_call: Option<bool>,
+    /// Parent members contribute.
+    pub inherit_membership_rights: Option<bool>,
+}
+
+/// Layout changes.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSpaceSettingsLayoutInput {
+    /// How callout descriptions show.
+    pub callout_description_display_mode: CalloutDescriptionDisplayMode,
+}
+
+/// Settings changes.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSpaceSettingsEntityInput {
+    /// Collaboration.
+    pub collaboration: Option<UpdateSpaceSettingsCollaborationInput>,
+    /// Layout.
+    pub layout: Option<UpdateSpaceSettingsLayoutInput>,
+    /// Membership.
+    pub membership: Option<UpdateSpaceSettingsMembershipInput>,
+    /// Privacy.
+    pub privacy: Option<UpdateSpaceSettingsPrivacyInput>,
+    /// Subspace order.
+    pub sort_mode: Option<SpaceSortMode>,
+}
+
+/// Settings changes on a space.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSpaceSettingsInput {
+    /// The space.
+    #[graphql(name = "spaceID")]
+    pub space_id: String,
+    /// The changes.
+    pub settings: UpdateSpaceSettingsEntityInput,
+}
+
+impl From<UpdateSpaceSettingsEntityInput> for SettingsChange {
+    fn from(s: UpdateSpaceSettingsEntityInput) -> Self {
+        let c = s.collaboration;
+        SettingsChange {
+            privacy_mode: s.privacy.as_ref().and_then(|p| p.mode),
+            allow_platform_support_as_admin: s
+                .privacy
+                .as_ref()
+                .and_then(|p| p.allow_platform_support_as_admin),
+            user_information_visibility: s
+                .privacy
+                .as_ref()
+                .and_then(|p| p.user_information_visibility),
+            membership: s.membership.map(|m| MembershipSettings {
+                policy: m.policy,
+                trusted_organizations: m.trusted_organizations.into_iter().map(|o| o.0).collect(),
+                allow_subspace_admins_to_invite_members: m.allow_subspace_admins_to_invite_members,
+            }),
+            inherit_membership_rights: c.as_ref().and_then(|c| c.inherit_membership_rights),
+            allow_members_to_create_subspaces: c
+                .as_ref()
+                .and_then(|c| c.allow_members_to_create_subspaces),
+            allow_members_to_create_callouts: c
+                .as_ref()
+                .and_then(|c| c.allow_members_to_create_callouts),
+            allow_events_from_subspaces: c.as_ref().and_then(|c| c.allow_events_from_subspaces),
+            allow_members_to_video_call: c.as_ref().and_then(|c| c.allow_members_to_video_call),
+            allow_guest_contributions: c.as_ref().and_then(|c| c.allow_guest_contributions),
+            layout: s.layout.map(|l| LayoutSettings {
+                callout_description_display_mode: l.callout_description_display_mode,
+            }),
+            sort_mode: s.sort_mode,
+        }
+    }
+}
+
+/// Platform settings of a space.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSpacePlatformSettingsInput {
+    /// A new NameID.
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// The space.
+    #[graphql(name = "spaceID")]
+    pub space_id: UuidScalar,
+    /// A new visibility (L0 only; subspaces follow).
+    pub visibility: Option<SpaceVisibility>,
+}
+
+/// The space to delete.
+#[derive(Debug, Clone, InputObject)]
+pub struct DeleteSpaceInput {
+    /// Its id.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// Pins or unpins a subspace.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSubspacePinnedInput {
+    /// Pinned or not.
+    pub pinned: bool,
+    /// The parent.
+    #[graphql(name = "spaceID")]
+    pub space_id: UuidScalar,
+    /// The subspace.
+    #[graphql(name = "subspaceID")]
+    pub subspace_id: UuidScalar,
+}
+
+/// Orders subspaces.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateSubspacesSortOrderInput {
+    /// The parent.
+    #[graphql(name = "spaceID")]
+    pub space_id: UuidScalar,
+    /// The subspaces in their new order.
+    #[graphql(name = "subspaceIDs")]
+    pub subspace_ids: Vec<UuidScalar>,
+}
+
+/// Joining a role set's entry role.
+#[derive(Debug, Clone, InputObject)]
+pub struct JoinAsEntryRoleOnRoleSetInput {
+    /// The role set.
+    #[graphql(name = "roleSetID")]
+    pub role_set_id: UuidScalar,
+}
+
+/// Space mutations.
+#[derive(Debug, Default)]
+pub struct SpaceMutation;
+
+#[Object]
+impl SpaceMutation {
+    /// Creates an L0 space on an account (needs CREATE_SPACE on the account and a free space
+    /// in its license, unless a platform admin asks).
+    async fn create_space(
+        &self,
+        ctx: &Context<'_>,
+        space_data: CreateSpaceOnAccountInput,
+    ) -> Result<Space> {
+        if space_data.license_plan_id.is_some() {
+            return Err(AppError::bad_input(
+                "License plans are not available yet: leave licensePlanID out",
+            )
+            .into());
+        }
+        let new = new_space(space_data.about, space_data.name_id, space_data.settings)?;
+        let space = service(ctx)?
+            .create_space(&actor(ctx), ActorId(space_data.account_id.0), new)
+            .await?;
+        Ok(Space(space))
+    }
+
+    /// Creates a subspace (needs CREATE_SUBSPACE on the parent).
+    async fn create_subspace(
+        &self,
+        ctx: &Context<'_>,
+        subspace_data: CreateSubspaceInput,
+    ) -> Result<Space> {
+        let new = new_space(
+            subspace_data.about,
+            subspace_data.name_id,
+            subspace_data.settings,
+        )?;
+        let space = service(ctx)?
+            .create_subspace(&actor(ctx), ActorId(subspace_data.space_id.0), new)
+            .await?;
+        Ok(Space(space))
+    }
+
+    /// Changes a space's about (needs UPDATE).
+    async fn update_space(&self, ctx: &Context<'_>, space_data: UpdateSpaceInput) -> Result<Space> {
+        let about = space_data.about;
+        let (why, who, profile) = match about {
+            Some(a) => (
+                a.why.map(|w| w.0),
+                a.who.map(|w| w.0),
+                a.profile.map(Into::into),
+            ),
+            None => (None, None, None),
+        };
+        let space = service(ctx)?
+            .update(&actor(ctx), ActorId(space_data.id.0), why, who, profile)
+            .await?;
+        Ok(Space(space))
+    }
+
+    /// Changes a space's settings (needs UPDATE); the tree's policies follow at once.
+    async fn update_space_settings(
+        &self,
+        ctx: &Context<'_>,
+        settings_data: UpdateSpaceSettingsInput,
+    ) -> Result<Space> {
+        let id = uuid::Uuid::parse_str(&settings_data.space_id).map_err(|_| {
+            AppError::new(
+                alkemio_kernel::ErrorStatus::InvalidUuid,
+                format!("Not a valid space id: {}", settings_data.space_id),
+            )
+        })?;
+        let space = service(ctx)?
+            .update_settings(&actor(ctx), ActorId(id), settings_data.settings.into())
+            .await?;
+        Ok(Space(space))
+    }
+
+    /// Changes a space's NameID or visibility (needs PLATFORM_ADMIN).
+    async fn update_space_platform_settings(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateSpacePlatformSettingsInput,
+    ) -> Result<Space> {
+        let space = service(ctx)?
+            .update_platform_settings(
+                &actor(ctx),
+                ActorId(update_data.space_id.0),
+                update_data.name_id.map(|n| n.as_str().to_owned()),
+                update_data.visibility,
+            )
+            .await?;
+        Ok(Space(space))
+    }
+
+    /// Deletes a space with all its subspaces and everything they own (needs DELETE).
+    async fn delete_space(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteSpaceInput,
+    ) -> Result<Space> {
+        Ok(Space(
+            service(ctx)?
+                .delete(&actor(ctx), ActorId(delete_data.id.0))
+                .await?,
+        ))
+    }
+
+    /// Pins or unpins a subspace (needs UPDATE on the parent).
+    async fn update_subspace_pinned(
+        &self,
+        ctx: &Context<'_>,
+        pinned_data: UpdateSubspacePinnedInput,
+    ) -> Result<Space> {
+        Ok(Space(
+            service(ctx)?
+                .update_pinned(
+                    &actor(ctx),
+                    ActorId(pinned_data.space_id.0),
+                    ActorId(pinned_data.subspace_id.0),
+                    pinned_data.pinned,
+                )
+                .await?,
+        ))
+    }
+
+    /// Orders subspaces as listed (needs UPDATE on the parent).
+    async fn update_subspaces_sort_order(
+        &self,
+        ctx: &Context<'_>,
+        sort_order_data: UpdateSubspacesSortOrderInput,
+    ) -> Result<Vec<Space>> {
+        let ids: Vec<uuid::Uuid> = sort_order_data.subspace_ids.iter().map(|i| i.0).collect();
+        Ok(service(ctx)?
+            .update_sort_order(&actor(ctx), ActorId(sort_order_data.space_id.0), &ids)
+            .await?
+            .into_iter()
+            .map(Space)
+            .collect())
+    }
+
+    /// Joins a space's community as a member where it is open to the caller.
+    async fn join_role_set(
+        &self,
+        ctx: &Context<'_>,
+        join_data: JoinAsEntryRoleOnRoleSetInput,
+    ) -> Result<RoleSet> {
+        let roles = data::<RoleSetService>(ctx)?;
+        let set = roles.get(RoleSetId(join_data.role_set_id.0)).await?;
+        service(ctx)?.join(&actor(ctx), &set).await?;
+        Ok(RoleSet(roles.get(set.id).await?))
+    }
+}
+
+/// Whether the caller may read a space's about (for lookups).
+pub(crate) async fn require_read_about(ctx: &Context<'_>, space: &model::Space) -> AppResult<()> {
+    require_on(ctx, space.authorization_id, P::ReadAbout, "read a space").await
+}

@@ -1,0 +1,16 @@
+//! Spaces: the L0 spaces an account hosts and their subspaces (L1, L2), each with its about
+//! (profile, why, who, guidelines), settings, visibility, community with its role set (member,
+//! lead, admin), storage and license. `authorization` holds the space algorithm: which
+//! credentials see, read and manage a space, computed top-down from the settings.
+
+pub mod authorization;
+pub mod model;
+pub mod repo;
+pub mod roles;
+pub mod service;
+
+pub use model::{
+    CommunityMembershipPolicy, NewSpace, PlatformRolesAccess, Space, SpaceAbout, SpaceLevel,
+    SpacePrivacyMode, SpaceSettings, SpaceSortMode, SpaceVisibility,
+};
+pub use service::SpaceService;
