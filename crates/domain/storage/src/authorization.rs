@@ -12,6 +12,8 @@ use uuid::Uuid;
 /// An aggregator's policy from its owner's.
 pub fn apply_aggregator_policy(policy: &mut AuthorizationPolicy, owner: &AuthorizationPolicy) {
     policy.inherit_from(owner);
+    // Local: the aggregator itself is listed to everyone, its files are not. The reference lets
+    // this rule cascade, so every file in a private space's own bucket is public there.
     policy.add_credential_rules([CredentialRule::new(
         "credentialRule-storageAggregatorAnonymousRegisteredRead",
         vec![
@@ -19,7 +21,8 @@ pub fn apply_aggregator_policy(policy: &mut AuthorizationPolicy, owner: &Authori
             Credential::global(C::GlobalRegistered),
         ],
         &[P::Read],
-    )]);
+    )
+    .local()]);
 }
 
 /// A bucket's policy from its owner's (profile or aggregator).

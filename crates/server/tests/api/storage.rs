@@ -13,7 +13,8 @@ on_both_backends!(
     avatars_upload_and_download,
     bad_uploads_are_refused_and_store_nothing,
     profile_mutations_check_privileges,
-    the_user_page_costs_a_bounded_number_of_statements
+    the_user_page_costs_a_bounded_number_of_statements,
+    private_space_files_download_only_to_readers
 );
 
 /// A PNG header with the given size (enough for type and dimension checks).
@@ -837,4 +838,89 @@ async fn the_platform_has_storage_registered_users_upload_to(backend: Backend) {
         again["data"]["platform"]["storageAggregator"]["directStorageBucket"]["id"],
         bucket.as_str()
     );
+}
+
+async fn private_space_files_download_only_to_readers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, owner) = app.user_with_token("owner@example.org").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let (_, stranger) = app.user_with_token("stranger@example.org").await;
+    let (_, body) = app
+        .graphql_as(&owner, "{ me { user { account { id } } } }", json!({}))
+        .await;
+    let account = body["data"]["me"]["user"]["account"]["id"].clone();
+    let (_, created) = app
+        .graphql_as(
+            &admin,
+            "mutation($a: UUID!) { createSpace(spaceData: { accountID: $a, about: { profileData: { displayName: \"Vault\" } } }) {
+                id community { roleSet { id } } storageAggregator { type directStorageBucket { id } } } }",
+            json!({"a": account}),
+        )
+        .await;
+    assert!(created.get("errors").is_none(), "{created}");
+    let space = &created["data"]["createSpace"];
+    assert_eq!(space["storageAggregator"]["type"], "SPACE");
+    let (_, assigned) = app
+        .graphql_as(
+            &admin,
+            "mutation($s: UUID!, $u: UUID!) { assignRoleToUser(roleData: { roleSetID: $s, role: MEMBER, actorID: $u }) { id } }",
+            json!({"s": space["community"]["roleSet"]["id"], "u": member.id.to_string()}),
+        )
+        .await;
+    assert!(assigned.get("errors").is_none(), "{assigned}");
+    let bucket = space["storageAggregator"]["directStorageBucket"]["id"].clone();
+    let (status, body) = upload(
+        &app,
+        &admin,
+        UPLOAD_FILE,
+        json!({"bucket": bucket}),
+        b"%PDF-1.4 private".to_vec(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let url = body["data"]["uploadFileOnStorageBucket"]["url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .trim_start_matches("http://localhost:3000")
+        .to_owned();
+    let get = |token: Option<&str>| {
+        let mut req = app.client.get(format!("{}{url}", app.address));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    let res = get(Some(&member_token)).await.unwrap();
+    assert_eq!(res.status(), 200, "a member reads the space's files");
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/pdf"
+    );
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"%PDF-1.4 private");
+    assert_eq!(
+        get(Some(&stranger)).await.unwrap().status(),
+        403,
+        "a registered non-member has no READ on a private space's files (the reference makes \
+         them public: its aggregator rule for anonymous READ cascades to the files)"
+    );
+    assert_eq!(
+        get(None).await.unwrap().status(),
+        403,
+        "neither has anonymous"
+    );
+    // a member may not upload into the space's own bucket (no UPDATE or CONTRIBUTE on it)
+    let (_, refused) = upload(
+        &app,
+        &member_token,
+        UPLOAD_FILE,
+        json!({"bucket": bucket}),
+        b"%PDF-1.4 mine".to_vec(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_reference_error(&refused["errors"][0], "FORBIDDEN_POLICY", 11104);
 }
