@@ -886,37 +886,34 @@ pub struct CreateSpaceSettingsInput {
 
 impl From<CreateSpaceSettingsInput> for SettingsChange {
     fn from(s: CreateSpaceSettingsInput) -> Self {
-        let c = s.collaboration;
-        SettingsChange {
-            privacy_mode: s.privacy.as_ref().and_then(|p| p.mode),
-            allow_platform_support_as_admin: s
-                .privacy
-                .as_ref()
-                .and_then(|p| p.allow_platform_support_as_admin),
-            user_information_visibility: s
-                .privacy
-                .as_ref()
-                .and_then(|p| p.user_information_visibility),
-            membership: s.membership.map(|m| MembershipSettings {
-                policy: m.policy,
-                trusted_organizations: m.trusted_organizations.into_iter().map(|o| o.0).collect(),
-                allow_subspace_admins_to_invite_members: m.allow_subspace_admins_to_invite_members,
-            }),
-            inherit_membership_rights: c.as_ref().map(|c| c.inherit_membership_rights),
-            allow_members_to_create_subspaces: c
-                .as_ref()
-                .map(|c| c.allow_members_to_create_subspaces),
-            allow_members_to_create_callouts: c
-                .as_ref()
-                .map(|c| c.allow_members_to_create_callouts),
-            allow_events_from_subspaces: c.as_ref().map(|c| c.allow_events_from_subspaces),
-            allow_members_to_video_call: c.as_ref().map(|c| c.allow_members_to_video_call),
-            allow_guest_contributions: c.as_ref().map(|c| c.allow_guest_contributions),
-            layout: s.layout.map(|l| LayoutSettings {
+        // the same change as an update that sets every collaboration flag given
+        UpdateSpaceSettingsEntityInput {
+            collaboration: s
+                .collaboration
+                .map(|c| UpdateSpaceSettingsCollaborationInput {
+                    allow_events_from_subspaces: Some(c.allow_events_from_subspaces),
+                    allow_guest_contributions: Some(c.allow_guest_contributions),
+                    allow_members_to_create_callouts: Some(c.allow_members_to_create_callouts),
+                    allow_members_to_create_subspaces: Some(c.allow_members_to_create_subspaces),
+                    allow_members_to_video_call: Some(c.allow_members_to_video_call),
+                    inherit_membership_rights: Some(c.inherit_membership_rights),
+                }),
+            layout: s.layout.map(|l| UpdateSpaceSettingsLayoutInput {
                 callout_description_display_mode: l.callout_description_display_mode,
+            }),
+            membership: s.membership.map(|m| UpdateSpaceSettingsMembershipInput {
+                allow_subspace_admins_to_invite_members: m.allow_subspace_admins_to_invite_members,
+                policy: m.policy,
+                trusted_organizations: m.trusted_organizations,
+            }),
+            privacy: s.privacy.map(|p| UpdateSpaceSettingsPrivacyInput {
+                allow_platform_support_as_admin: p.allow_platform_support_as_admin,
+                mode: p.mode,
+                user_information_visibility: p.user_information_visibility,
             }),
             sort_mode: s.sort_mode,
         }
+        .into()
     }
 }
 
