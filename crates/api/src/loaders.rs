@@ -96,6 +96,35 @@ loader!(
 );
 
 loader!(
+    /// The credentials held for a resource (a space, an organization, …) with their holders,
+    /// by resource id.
+    CredentialHoldersLoader(ActorService) -> Vec<(alkemio_authorization::Credential, alkemio_kernel::ids::ActorId)>,
+    |s, keys| s.holders_by_resources(keys).await
+);
+
+loader!(
+    /// Users by id.
+    UserLoader(alkemio_contributor::UserService) -> alkemio_contributor::User,
+    |s, keys| {
+        let ids: Vec<alkemio_kernel::ids::UserId> =
+            keys.iter().map(|k| alkemio_kernel::ids::UserId(*k)).collect();
+        s.users(&ids).await.map(|v| v.into_iter().map(|u| (u.id.0, u)).collect())
+    }
+);
+
+loader!(
+    /// Organizations by id.
+    OrganizationLoader(alkemio_organization::OrganizationService) -> alkemio_organization::Organization,
+    |s, keys| s.many(keys).await.map(|v| v.into_iter().map(|o| (o.id.0, o)).collect())
+);
+
+loader!(
+    /// Space communities by id.
+    CommunityLoader(alkemio_space::SpaceService) -> alkemio_space::model::Community,
+    |s, keys| s.communities(keys).await
+);
+
+loader!(
     /// Spaces by id.
     SpaceLoader(alkemio_space::SpaceService) -> alkemio_space::Space,
     |s, keys| s.many(keys).await.map(|v| v.into_iter().map(|x| (x.id.0, x)).collect())
@@ -111,6 +140,12 @@ loader!(
     /// The client URL path of a space, by space id.
     SpacePathLoader(alkemio_space::SpaceService) -> String,
     |s, keys| s.paths(keys).await
+);
+
+loader!(
+    /// The space whose community guidelines have this profile, by profile id.
+    GuidelinesSpaceLoader(alkemio_space::SpaceService) -> Uuid,
+    |s, keys| s.by_guidelines_profiles(keys).await
 );
 
 loader!(
@@ -161,12 +196,22 @@ pub struct Loaders {
     pub accounts: DataLoader<AccountLoader>,
     /// Role sets (with their roles) by id.
     pub role_sets: DataLoader<RoleSetLoader>,
+    /// Credential holders by resource id.
+    pub credential_holders: DataLoader<CredentialHoldersLoader>,
+    /// Users by id.
+    pub users: DataLoader<UserLoader>,
+    /// Organizations by id.
+    pub organizations: DataLoader<OrganizationLoader>,
+    /// Space communities by id.
+    pub communities: DataLoader<CommunityLoader>,
     /// Spaces by id.
     pub spaces: DataLoader<SpaceLoader>,
     /// Space abouts by id.
     pub space_abouts: DataLoader<SpaceAboutLoader>,
     /// Space URL paths by space id.
     pub space_paths: DataLoader<SpacePathLoader>,
+    /// The space of community guidelines, by their profile id.
+    pub guidelines_spaces: DataLoader<GuidelinesSpaceLoader>,
     /// Subspace ids by parent id.
     pub subspace_ids: DataLoader<SubspaceIdsLoader>,
     /// L0 space ids by account id.
@@ -197,9 +242,14 @@ impl Loaders {
             verifications: DataLoader::new(VerificationLoader(organizations.clone()), spawn),
             accounts: DataLoader::new(AccountLoader(users.clone()), spawn),
             role_sets: DataLoader::new(RoleSetLoader(role_sets.clone()), spawn),
+            credential_holders: DataLoader::new(CredentialHoldersLoader(actors.clone()), spawn),
+            users: DataLoader::new(UserLoader(users.clone()), spawn),
+            organizations: DataLoader::new(OrganizationLoader(organizations.clone()), spawn),
+            communities: DataLoader::new(CommunityLoader(spaces.clone()), spawn),
             spaces: DataLoader::new(SpaceLoader(spaces.clone()), spawn),
             space_abouts: DataLoader::new(SpaceAboutLoader(spaces.clone()), spawn),
             space_paths: DataLoader::new(SpacePathLoader(spaces.clone()), spawn),
+            guidelines_spaces: DataLoader::new(GuidelinesSpaceLoader(spaces.clone()), spawn),
             subspace_ids: DataLoader::new(SubspaceIdsLoader(spaces.clone()), spawn),
             account_spaces: DataLoader::new(AccountSpaceIdsLoader(spaces.clone()), spawn),
         }

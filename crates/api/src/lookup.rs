@@ -48,7 +48,6 @@ pub struct LookupByNameQueryResults;
 
 #[Object(name = "LookupByNameQueryResults")]
 impl LookupByNameQueryResults {
-    /// The id of the organization with this NameID.
     /// The L0 space with this NameID (needs READ_ABOUT on it).
     async fn space(
         &self,
@@ -63,6 +62,7 @@ impl LookupByNameQueryResults {
         Ok(Some(crate::space::Space(space)))
     }
 
+    /// The id of the organization with this NameID.
     async fn organization(
         &self,
         ctx: &Context<'_>,

@@ -43,11 +43,16 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
         (ProfileType::SpaceAbout, Some((ActorType::Space, id))) => {
             let id = uuid::Uuid::parse_str(&id)
                 .map_err(|e| AppError::internal_msg(format_args!("space actor name {id}: {e}")))?;
-            let path =
-                loaded(data::<Loaders>(ctx)?.space_paths.load_one(id).await)?.unwrap_or_default();
-            format!("{base}/{path}")
+            space_url(ctx, base, id).await?
         }
-        (ProfileType::CommunityGuidelines, _) => base.clone(),
+        // the guidelines of a space link to the space, as in the reference
+        (ProfileType::CommunityGuidelines, _) => {
+            let loaders = data::<Loaders>(ctx)?;
+            match loaded(loaders.guidelines_spaces.load_one(profile.id).await)? {
+                Some(space) => space_url(ctx, base, space).await?,
+                None => base.clone(),
+            }
+        }
         (ProfileType::Account, _) => format!("{base}/admin"),
         (ProfileType::UserGroup, _) => base.clone(),
         (kind, _) => {
@@ -58,6 +63,11 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
             )));
         }
     })
+}
+
+async fn space_url(ctx: &Context<'_>, base: &str, space: uuid::Uuid) -> Result<String, AppError> {
+    let path = loaded(data::<Loaders>(ctx)?.space_paths.load_one(space).await)?.unwrap_or_default();
+    Ok(format!("{base}/{path}"))
 }
 
 /// A profile.

@@ -14,7 +14,7 @@ use crate::storage::StorageAggregator;
 use alkemio_authorization::AuthorizationPrivilege as P;
 use alkemio_community::{RoleName, RoleSetService};
 use alkemio_contributor::{ActorType, UserService};
-use alkemio_kernel::ids::{ActorId, RoleSetId, UserId};
+use alkemio_kernel::ids::{ActorId, RoleSetId};
 use alkemio_kernel::pagination::{PageInfo, PaginationArgs, limit_and_shuffle};
 use alkemio_kernel::scalars::{DateTime, Markdown, NameId, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
@@ -180,10 +180,7 @@ impl Space {
         let id = self.0.community_id.ok_or_else(|| {
             AppError::internal_msg(format_args!("space {} has no community", self.0.id))
         })?;
-        let community = service(ctx)?
-            .communities(&[id])
-            .await?
-            .remove(&id)
+        let community = loaded(data::<Loaders>(ctx)?.communities.load_one(id).await)?
             .ok_or_else(|| AppError::internal_msg(format_args!("community {id} missing")))?;
         Ok(Community(community))
     }
@@ -369,11 +366,11 @@ impl SpaceAbout {
             "read a space's about",
         )
         .await?;
-        let set = service(ctx)?.role_set_of(&self.space).await?;
-        let members = data::<RoleSetService>(ctx)?
-            .holders(&set, RoleName::Member)
-            .await?
-            .len();
+        let set = self.role_set(ctx).await?;
+        let members = match set.role(RoleName::Member) {
+            Some(role) => holders_of(ctx, &role.credential).await?.len(),
+            None => 0,
+        };
         Ok(Some(vec![Nvp {
             id: UuidScalar(uuid::Uuid::new_v5(&self.about.id, b"members")),
             name: "members".to_owned(),
@@ -421,7 +418,7 @@ impl SpaceAbout {
             "read a space's about",
         )
         .await?;
-        let role_set = service(ctx)?.role_set_of(&self.space).await?;
+        let role_set = self.role_set(ctx).await?;
         Ok(SpaceAboutMembership {
             community_id: self.space.community_id.unwrap_or_default(),
             role_set,
@@ -429,11 +426,60 @@ impl SpaceAbout {
     }
 }
 
+impl SpaceAbout {
+    /// The space's role set, through the request's loaders.
+    async fn role_set(&self, ctx: &Context<'_>) -> AppResult<alkemio_community::RoleSet> {
+        let loaders = data::<Loaders>(ctx)?;
+        let community = self.space.community_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("space {} has no community", self.space.id))
+        })?;
+        let role_set = loaded(loaders.communities.load_one(community).await)?
+            .and_then(|c| c.role_set_id)
+            .ok_or_else(|| {
+                AppError::internal_msg(format_args!("space {} has no role set", self.space.id))
+            })?;
+        loaded(loaders.role_sets.load_one(role_set.0).await)?
+            .ok_or_else(|| AppError::internal_msg(format_args!("role set {role_set} missing")))
+    }
+}
+
+/// The actors holding a credential, through the request's loaders (batched by resource).
+async fn holders_of(
+    ctx: &Context<'_>,
+    credential: &alkemio_authorization::Credential,
+) -> AppResult<Vec<uuid::Uuid>> {
+    let Ok(resource) = uuid::Uuid::parse_str(&credential.resource_id) else {
+        return Ok(Vec::new());
+    };
+    let held = loaded(
+        data::<Loaders>(ctx)?
+            .credential_holders
+            .load_one(resource)
+            .await,
+    )?
+    .unwrap_or_default();
+    Ok(held
+        .into_iter()
+        .filter(|(c, _)| c == credential)
+        .map(|(_, a)| a.0)
+        .collect())
+}
+
 /// A space's membership summary.
 #[derive(Debug, Clone)]
 pub struct SpaceAboutMembership {
     community_id: uuid::Uuid,
     role_set: alkemio_community::RoleSet,
+}
+
+impl SpaceAboutMembership {
+    /// The ids of the actors holding the lead role.
+    async fn leads(&self, ctx: &Context<'_>) -> AppResult<Vec<uuid::Uuid>> {
+        match self.role_set.role(RoleName::Lead) {
+            Some(role) => holders_of(ctx, &role.credential).await,
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 #[Object(name = "SpaceAboutMembership")]
@@ -452,28 +498,24 @@ impl SpaceAboutMembership {
 
     /// The users leading the space.
     async fn lead_users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
-        let holders = data::<RoleSetService>(ctx)?
-            .holders(&self.role_set, RoleName::Lead)
-            .await?;
-        let ids: Vec<UserId> = holders.into_iter().map(|a| UserId(a.0)).collect();
-        Ok(data::<UserService>(ctx)?
-            .users(&ids)
-            .await?
-            .into_iter()
+        let loaders = data::<Loaders>(ctx)?;
+        let leads = self.leads(ctx).await?;
+        let found = loaded(loaders.users.load_many(leads.iter().copied()).await)?;
+        Ok(leads
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
             .map(User)
             .collect())
     }
 
     /// The organizations leading the space.
     async fn lead_organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
-        let holders = data::<RoleSetService>(ctx)?
-            .holders(&self.role_set, RoleName::Lead)
-            .await?;
-        let ids: Vec<uuid::Uuid> = holders.into_iter().map(|a| a.0).collect();
-        Ok(data::<OrganizationService>(ctx)?
-            .many(&ids)
-            .await?
-            .into_iter()
+        let loaders = data::<Loaders>(ctx)?;
+        let leads = self.leads(ctx).await?;
+        let found = loaded(loaders.organizations.load_many(leads.iter().copied()).await)?;
+        Ok(leads
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
             .map(Organization)
             .collect())
     }
@@ -971,9 +1013,6 @@ pub struct CreateSpaceOnAccountInput {
     /// The hosting account.
     #[graphql(name = "accountID")]
     pub account_id: UuidScalar,
-    /// A license plan to assign besides the defaults.
-    #[graphql(name = "licensePlanID")]
-    pub license_plan_id: Option<UuidScalar>,
     /// Its URL slug (generated from the name when absent).
     #[graphql(name = "nameID")]
     pub name_id: Option<NameId>,
@@ -1190,12 +1229,6 @@ impl SpaceMutation {
         ctx: &Context<'_>,
         space_data: CreateSpaceOnAccountInput,
     ) -> Result<Space> {
-        if space_data.license_plan_id.is_some() {
-            return Err(AppError::bad_input(
-                "License plans are not available yet: leave licensePlanID out",
-            )
-            .into());
-        }
         let new = new_space(space_data.about, space_data.name_id, space_data.settings)?;
         let space = service(ctx)?
             .create_space(&actor(ctx), ActorId(space_data.account_id.0), new)

@@ -237,6 +237,41 @@ pub async fn actors_with_credential(
     Ok(ids.into_iter().map(ActorId).collect())
 }
 
+/// Every credential held for any of these resources, with its holder, oldest first (one
+/// query).
+pub async fn holders_by_resources(
+    conn: &impl ConnectionTrait,
+    resources: &[uuid::Uuid],
+) -> AppResult<Vec<(Credential, ActorId)>> {
+    if resources.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, String, uuid::Uuid)> = credential::Entity::find()
+        .select_only()
+        .column(credential::Column::CredentialType)
+        .column(credential::Column::ResourceId)
+        .column(credential::Column::ActorId)
+        .filter(credential::Column::ResourceId.is_in(resources.iter().map(|r| r.to_string())))
+        .order_by_asc(credential::Column::CreatedDate)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(ty, resource, actor)| {
+            let credential_type = ty.parse().map_err(|e| {
+                AppError::internal_msg(format_args!("credential of actor {actor}: {e}"))
+            })?;
+            Ok((
+                Credential {
+                    credential_type,
+                    resource_id: resource,
+                },
+                ActorId(actor),
+            ))
+        })
+        .collect()
+}
+
 fn to_user(row: user::Model, actor: &actor::Model) -> User {
     let (name_id, authorization_id) = (actor.name_id.clone(), actor.authorization_id);
     User {

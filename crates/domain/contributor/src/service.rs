@@ -115,6 +115,21 @@ impl ActorService {
         repo::actors_with_credential(conn, credential).await
     }
 
+    /// Every credential held for any of these resources, with its holder, by resource id.
+    pub async fn holders_by_resources(
+        &self,
+        resources: &[uuid::Uuid],
+    ) -> AppResult<std::collections::HashMap<uuid::Uuid, Vec<(Credential, ActorId)>>> {
+        let mut out: std::collections::HashMap<uuid::Uuid, Vec<(Credential, ActorId)>> =
+            std::collections::HashMap::new();
+        for (credential, holder) in repo::holders_by_resources(self.db.conn(), resources).await? {
+            if let Ok(resource) = uuid::Uuid::parse_str(&credential.resource_id) {
+                out.entry(resource).or_default().push((credential, holder));
+            }
+        }
+        Ok(out)
+    }
+
     /// How many actors of a kind hold a credential.
     pub async fn count_holders(
         &self,

@@ -372,24 +372,6 @@ pub async fn id_in_tree_by_name_id(
     .next())
 }
 
-/// The direct subspace of `parent` with this NameID.
-pub async fn subspace_id_by_name_id(
-    conn: &impl ConnectionTrait,
-    parent: ActorId,
-    name_id: &str,
-) -> AppResult<Option<Uuid>> {
-    Ok(ids_where(
-        conn,
-        Condition::all()
-            .add(space::Column::ParentSpaceId.eq(parent.0))
-            .add(space::Column::NameId.eq(name_id.to_lowercase())),
-        &[],
-    )
-    .await?
-    .into_iter()
-    .next())
-}
-
 /// NameIDs starting with `prefix` among L0 spaces (`tree` None) or within one L0 tree.
 pub async fn name_ids_with_prefix(
     conn: &impl ConnectionTrait,
@@ -611,16 +593,67 @@ pub async fn id_by_community(
     .next())
 }
 
-/// The space owning an about.
-pub async fn id_by_about(conn: &impl ConnectionTrait, about: Uuid) -> AppResult<Option<Uuid>> {
-    Ok(ids_where(
-        conn,
-        Condition::all().add(space::Column::AboutId.eq(about)),
-        &[],
-    )
-    .await?
-    .into_iter()
-    .next())
+/// The NameID and parent of each of these spaces (one light query).
+pub async fn name_links(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<Vec<(Uuid, String, Option<Uuid>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(space::Entity::find()
+        .select_only()
+        .column(space::Column::Id)
+        .column(space::Column::NameId)
+        .column(space::Column::ParentSpaceId)
+        .filter(space::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// The spaces whose community guidelines have these profiles, by guidelines profile id.
+pub async fn ids_by_guidelines_profiles(
+    conn: &impl ConnectionTrait,
+    profiles: &[Uuid],
+) -> AppResult<HashMap<Uuid, Uuid>> {
+    if profiles.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let guidelines: HashMap<Uuid, Uuid> = guidelines::Entity::find()
+        .select_only()
+        .column(guidelines::Column::Id)
+        .column(guidelines::Column::ProfileId)
+        .filter(guidelines::Column::ProfileId.is_in(profiles.iter().copied()))
+        .into_tuple::<(Uuid, Option<Uuid>)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|(g, p)| p.map(|p| (g, p)))
+        .collect();
+    let abouts: HashMap<Uuid, Uuid> = about::Entity::find()
+        .select_only()
+        .column(about::Column::Id)
+        .column(about::Column::GuidelinesId)
+        .filter(about::Column::GuidelinesId.is_in(guidelines.keys().copied()))
+        .into_tuple::<(Uuid, Option<Uuid>)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|(a, g)| g.and_then(|g| guidelines.get(&g)).map(|p| (a, *p)))
+        .collect();
+    let spaces: Vec<(Uuid, Option<Uuid>)> = space::Entity::find()
+        .select_only()
+        .column(space::Column::Id)
+        .column(space::Column::AboutId)
+        .filter(space::Column::AboutId.is_in(abouts.keys().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(spaces
+        .into_iter()
+        .filter_map(|(s, a)| a.and_then(|a| abouts.get(&a)).map(|p| (*p, s)))
+        .collect())
 }
 
 /// Stores a space's settings, derived platform access, visibility and NameID.

@@ -2,7 +2,7 @@
 //! changing their about, settings and platform settings (recomputing the subtree's policies in
 //! the same transaction), deleting a subtree, ordering subspaces, and the space roles.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use alkemio_authorization::repo::{self as auth_repo};
 use alkemio_authorization::{
@@ -82,17 +82,11 @@ impl LoadedParent {
     }
 }
 
+/// A wanted NameID, validated as the `NameID` scalar validates it.
 fn check_name_id(name_id: &str) -> AppResult<String> {
-    let n = name_id.trim().to_lowercase();
-    let valid = (3..=25).contains(&n.chars().count())
-        && n.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !valid {
-        return Err(AppError::bad_input(format!(
-            "NameID '{name_id}' must have 3 to 25 characters: lowercase letters, digits and hyphens"
-        )));
-    }
-    Ok(n)
+    alkemio_kernel::scalars::NameId::parse(name_id.trim())
+        .map(|n| n.into_inner())
+        .map_err(AppError::bad_input)
 }
 
 fn member_of(set: &RoleSet) -> Option<Credential> {
@@ -138,18 +132,6 @@ impl SpaceService {
     /// The L0 space with this NameID.
     pub async fn l0_by_name_id(&self, name_id: &str) -> AppResult<Option<Space>> {
         match repo::l0_id_by_name_id(self.db.conn(), name_id).await? {
-            Some(id) => self.get(ActorId(id)).await,
-            None => Ok(None),
-        }
-    }
-
-    /// The direct subspace of `parent` with this NameID.
-    pub async fn subspace_by_name_id(
-        &self,
-        parent: ActorId,
-        name_id: &str,
-    ) -> AppResult<Option<Space>> {
-        match repo::subspace_id_by_name_id(self.db.conn(), parent, name_id).await? {
             Some(id) => self.get(ActorId(id)).await,
             None => Ok(None),
         }
@@ -217,62 +199,57 @@ impl SpaceService {
         }
     }
 
-    /// The space owning a community.
-    pub async fn by_community(&self, id: Uuid) -> AppResult<Option<Space>> {
-        match repo::id_by_community(self.db.conn(), id).await? {
-            Some(id) => self.get(ActorId(id)).await,
-            None => Ok(None),
-        }
-    }
-
-    /// The space owning an about.
-    pub async fn by_about(&self, id: Uuid) -> AppResult<Option<Space>> {
-        match repo::id_by_about(self.db.conn(), id).await? {
-            Some(id) => self.get(ActorId(id)).await,
-            None => Ok(None),
-        }
-    }
-
     /// The client URL paths of these spaces (`l0`, `l0/challenges/l1`,
     /// `l0/challenges/l1/opportunities/l2`), by space id.
     pub async fn paths(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
-        let spaces = self.many(ids).await?;
-        let mut known: HashMap<Uuid, Space> = spaces.iter().map(|s| (s.id.0, s.clone())).collect();
-        for _ in 0..2 {
-            let missing: Vec<Uuid> = known
+        // (NameID, parent) by id; ancestors are fetched level by level (at most two more)
+        let mut known: HashMap<Uuid, (String, Option<Uuid>)> = HashMap::new();
+        let mut asked: HashSet<Uuid> = HashSet::new();
+        let mut wanted = ids.to_vec();
+        while !wanted.is_empty() {
+            asked.extend(wanted.iter().copied());
+            for (id, name, parent) in repo::name_links(self.db.conn(), &wanted).await? {
+                known.insert(id, (name, parent));
+            }
+            wanted = known
                 .values()
-                .filter_map(|s| s.parent_space_id.map(|p| p.0))
-                .filter(|p| !known.contains_key(p))
+                .filter_map(|(_, p)| *p)
+                .filter(|p| !asked.contains(p))
                 .collect();
-            if missing.is_empty() {
-                break;
-            }
-            for s in self.many(&missing).await? {
-                known.insert(s.id.0, s);
-            }
+            wanted.sort();
+            wanted.dedup();
         }
         let mut out = HashMap::new();
-        for s in &spaces {
-            let mut chain = vec![s];
-            while let Some(parent) = chain
-                .last()
-                .and_then(|c| c.parent_space_id)
-                .and_then(|p| known.get(&p.0))
-            {
-                chain.push(parent);
+        for id in ids {
+            let mut chain = Vec::new();
+            let mut next = Some(*id);
+            while let Some((name, parent)) = next.and_then(|n| known.get(&n)) {
+                chain.push(name.as_str());
+                next = *parent;
+            }
+            if chain.is_empty() {
+                continue;
             }
             chain.reverse();
             let mut path = String::new();
-            for (i, c) in chain.iter().enumerate() {
+            for (i, name) in chain.iter().enumerate() {
                 match i {
-                    0 => path.push_str(&c.name_id),
-                    1 => path.push_str(&format!("/challenges/{}", c.name_id)),
-                    _ => path.push_str(&format!("/opportunities/{}", c.name_id)),
+                    0 => path.push_str(name),
+                    1 => path.push_str(&format!("/challenges/{name}")),
+                    _ => path.push_str(&format!("/opportunities/{name}")),
                 }
             }
-            out.insert(s.id.0, path);
+            out.insert(*id, path);
         }
         Ok(out)
+    }
+
+    /// The spaces whose community guidelines have these profiles, by profile id.
+    pub async fn by_guidelines_profiles(
+        &self,
+        profiles: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, Uuid>> {
+        repo::ids_by_guidelines_profiles(self.db.conn(), profiles).await
     }
 
     /// Abouts by id.
@@ -315,50 +292,57 @@ impl SpaceService {
         )
     }
 
-    async fn community_role_set(&self, space: &Space) -> AppResult<RoleSet> {
+    async fn community_role_set_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        space: &Space,
+    ) -> AppResult<RoleSet> {
         let community = space.community_id.ok_or_else(|| {
             AppError::internal_msg(format_args!("space {} has no community", space.id))
         })?;
-        let role_set_id = repo::communities(self.db.conn(), &[community])
+        let role_set_id = repo::communities(conn, &[community])
             .await?
             .remove(&community)
             .and_then(|c| c.role_set_id)
             .ok_or_else(|| {
                 AppError::internal_msg(format_args!("space {} has no role set", space.id))
             })?;
-        self.role_sets.get(role_set_id).await
+        self.role_sets.get_in(conn, role_set_id).await
     }
 
     /// The role set of a space.
     pub async fn role_set_of(&self, space: &Space) -> AppResult<RoleSet> {
-        self.community_role_set(space).await
+        self.community_role_set_in(self.db.conn(), space).await
     }
 
-    async fn load_parent(&self, space: &Space) -> AppResult<Option<LoadedParent>> {
-        let Some(parent_id) = space.parent_space_id else {
-            return Ok(None);
-        };
-        let parent = self.get_or_fail(parent_id).await?;
-        let policy = self
-            .policy_of(parent.authorization_id)
-            .await?
-            .ok_or_else(|| {
-                AppError::internal_msg(format_args!("space {parent_id} has no policy"))
-            })?;
-        let role_set = self.community_role_set(&parent).await?;
+    /// What a child of `parent` needs from it: its stored policy, role set and the
+    /// grandparent's member credential, read through `conn`.
+    async fn parent_context(
+        &self,
+        conn: &impl ConnectionTrait,
+        parent: Space,
+    ) -> AppResult<LoadedParent> {
+        let policy = match parent.authorization_id {
+            Some(id) => auth_repo::load(conn, id).await?.map(|s| s.policy),
+            None => None,
+        }
+        .ok_or_else(|| AppError::internal_msg(format_args!("space {} has no policy", parent.id)))?;
+        let role_set = self.community_role_set_in(conn, &parent).await?;
         let grandparent_member = match parent.parent_space_id {
             Some(gp) => {
-                let gp = self.get_or_fail(gp).await?;
-                member_of(&self.community_role_set(&gp).await?)
+                let gp = repo::find(conn, gp)
+                    .await?
+                    .ok_or_else(|| AppError::internal_msg(format_args!("space {gp} missing")))?;
+                member_of(&self.community_role_set_in(conn, &gp).await?)
             }
             None => None,
         };
-        Ok(Some(LoadedParent {
+        Ok(LoadedParent {
             space: parent,
             policy,
             role_set,
             grandparent_member,
-        }))
+        })
     }
 
     async fn unique_name_id(
@@ -482,7 +466,7 @@ impl SpaceService {
                 "Space {parent_id} is at the deepest level; it cannot have subspaces"
             ))
         })?;
-        let parent_set = self.community_role_set(&parent).await?;
+        let parent_set = self.role_set_of(&parent).await?;
         let creator = match caller.kind {
             ActorKind::Authenticated { actor_id } => {
                 let member = member_of(&parent_set);
@@ -522,14 +506,7 @@ impl SpaceService {
             .unique_name_id(new.name_id, &display_name, tree)
             .await?;
         let loaded_parent = match &parent {
-            // the parent's context, loaded as for a child of it
-            Some(p) => {
-                self.load_parent(&Space {
-                    parent_space_id: Some(p.id),
-                    ..p.clone()
-                })
-                .await?
-            }
+            Some(p) => Some(self.parent_context(self.db.conn(), p.clone()).await?),
             None => None,
         };
         let mut settings = match &parent {
@@ -753,18 +730,31 @@ impl SpaceService {
         self.get_or_fail(id).await
     }
 
-    /// Recomputes the policies of `root` and every space below it (and what each owns) inside
-    /// the caller's transaction, after settings or visibility changed. Each subspace's derived
-    /// platform access is recomputed from its parent's first.
+    /// Stores `root` and recomputes the policies of it and every space below it (and what each
+    /// owns) inside the caller's transaction, after settings or visibility changed; a given
+    /// `visibility` is set on the whole tree. Each subspace's derived platform access is
+    /// recomputed from its parent's first.
     pub async fn recompute_tree(
         &self,
         conn: &impl ConnectionTrait,
         root: &Space,
+        visibility: Option<SpaceVisibility>,
     ) -> AppResult<usize> {
-        let parent = self.load_parent(root).await?;
+        let parent = match root.parent_space_id {
+            Some(id) => {
+                let parent = repo::find(conn, id)
+                    .await?
+                    .ok_or_else(|| AppError::internal_msg(format_args!("space {id} missing")))?;
+                Some(self.parent_context(conn, parent).await?)
+            }
+            None => None,
+        };
         let mut stack: Vec<(Space, Option<LoadedParent>)> = vec![(root.clone(), parent)];
         let mut saved = 0;
         while let Some((mut space, parent)) = stack.pop() {
+            if let Some(v) = visibility {
+                space.visibility = v;
+            }
             space.platform_roles_access = platform_roles_access(
                 space.level,
                 &space.settings,
@@ -772,7 +762,7 @@ impl SpaceService {
                 parent.as_ref().map(|p| &p.space.platform_roles_access),
             );
             repo::update(conn, &space).await?;
-            let role_set = self.community_role_set(&space).await?;
+            let role_set = self.community_role_set_in(conn, &space).await?;
             let ctx = SpaceContext {
                 space: &space,
                 role_set: &role_set,
@@ -961,9 +951,11 @@ impl SpaceService {
         }
         let affects_policies = change.apply(&mut space.settings);
         let txn = self.db.conn().begin().await?;
-        repo::update(&txn, &space).await?;
         if affects_policies {
-            self.recompute_tree(&txn, &space).await?;
+            // stores the new settings with everything derived from them
+            self.recompute_tree(&txn, &space, None).await?;
+        } else {
+            repo::update(&txn, &space).await?;
         }
         txn.commit().await?;
         self.get_or_fail(id).await
@@ -1014,17 +1006,12 @@ impl SpaceService {
             )));
         }
         let txn = self.db.conn().begin().await?;
-        if let Some(v) = visibility {
-            space.visibility = v;
-            for d in repo::find_many(&txn, &repo::descendant_ids(&txn, space.id).await?).await? {
-                let mut d = d;
-                d.visibility = v;
-                repo::update(&txn, &d).await?;
+        match visibility {
+            // the whole tree takes the visibility, and its policies follow
+            Some(v) => {
+                self.recompute_tree(&txn, &space, Some(v)).await?;
             }
-        }
-        repo::update(&txn, &space).await?;
-        if visibility.is_some() {
-            self.recompute_tree(&txn, &space).await?;
+            None => repo::update(&txn, &space).await?,
         }
         txn.commit().await?;
         self.get_or_fail(id).await
@@ -1136,7 +1123,6 @@ impl SpaceService {
             let (h, policy) = self.role_sets.delete_in(&txn, set).await?;
             holders.extend(h);
             policies.extend(policy);
-            // the implied subspace-admin credential for this space goes too
         }
         for s in &spaces {
             holders.extend(

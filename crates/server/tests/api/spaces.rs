@@ -22,6 +22,7 @@ on_both_backends!(
 const CREATE: &str = "mutation($data: CreateSpaceOnAccountInput!) { createSpace(spaceData: $data) {
     id nameID level levelZeroSpaceID visibility
     about { id why who isContentPublic profile { displayName url tagsets { name tags } }
+        guidelines { profile { url } }
         membership { roleSetID communityID leadUsers { id } myMembershipStatus } metrics { name value } }
     settings { privacy { mode allowPlatformSupportAsAdmin } membership { policy allowSubspaceAdminsToInviteMembers }
         collaboration { inheritMembershipRights allowMembersToCreateSubspaces } sortMode }
@@ -173,6 +174,13 @@ async fn creating_spaces_and_subspaces(backend: Backend) {
     assert_eq!(created["levelZeroSpaceID"], created["id"]);
     assert_eq!(created["visibility"], "ACTIVE");
     assert_eq!(created["about"]["why"], "Because");
+    assert!(
+        created["about"]["guidelines"]["profile"]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/green-city"),
+        "guidelines link to their space: {created}"
+    );
     assert_eq!(created["about"]["isContentPublic"], false);
     assert!(
         created["about"]["profile"]["url"]
@@ -841,4 +849,75 @@ async fn ordering_lookups_and_deletion(backend: Backend) {
     assert_eq!(crate::deletion::row_counts(&app).await, counts_before);
     let gone = err(&app, &admin, q, json!({"id": doomed_sub})).await;
     assert_reference_error(&gone, "ENTITY_NOT_FOUND", 10101);
+}
+
+on_both_backends!(a_space_list_costs_a_bounded_number_of_statements);
+
+/// `spacesPaginated(first: 20)` with each space's about, profile parts, privileges, leads and
+/// subspaces reads its children in batches: 20 spaces with 3 subspaces each cost no more
+/// statements than 2 spaces do.
+async fn a_space_list_costs_a_bounded_number_of_statements(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, owner) = app.user_with_token("owner@example.org").await;
+    let (lead, _) = app.user_with_token("lead@example.org").await;
+    let account = account_of(&app, &owner).await;
+    let list = "{ spacesPaginated(first: 20) { total spaces { id nameID
+        about { why profile { displayName url tagsets { tags } references { uri } visuals { uri }
+            location { city } }
+            membership { leadUsers { id } leadOrganizations { id } myMembershipStatus } metrics { value } }
+        authorization { myPrivileges }
+        subspaces { id about { profile { displayName url } } } } } }";
+    let mut costs = Vec::new();
+    let mut created = 0;
+    for target in [2, 20] {
+        while created < target {
+            let (s, set) = space(
+                &app,
+                &admin,
+                &account,
+                &format!("Listed {created}"),
+                public(),
+            )
+            .await;
+            assign(&app, &admin, &set, "MEMBER", lead.id).await;
+            assign(&app, &admin, &set, "LEAD", lead.id).await;
+            for i in 0..3 {
+                subspace(&app, &admin, &s, &format!("Sub {created} {i}"), Value::Null).await;
+            }
+            created += 1;
+        }
+        // The fewest of five runs: two loader waves that usually share a batch may be read
+        // apart when the scheduler delays one of them, which is noise, not a cost per space.
+        let mut cost = u64::MAX;
+        let mut data = Value::Null;
+        for _ in 0..5 {
+            let before = app.services.db.statements().get();
+            data = ok(&app, &admin, list, json!({})).await;
+            cost = cost.min(app.services.db.statements().get() - before);
+        }
+        let spaces = data["spacesPaginated"]["spaces"].as_array().unwrap();
+        assert_eq!(spaces.len(), target);
+        assert!(
+            spaces
+                .iter()
+                .all(|s| s["subspaces"].as_array().unwrap().len() == 3)
+        );
+        assert!(spaces.iter().all(|s| {
+            s["about"]["membership"]["leadUsers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u["id"] == lead.id.to_string())
+        }));
+        costs.push(cost);
+    }
+    // Reading any child per space would add at least one statement per added space, so 18 more
+    // spaces (with 54 more subspaces) must cost fewer than 18 more statements. Batches may
+    // still split when their keys arrive apart, which is why the two counts can differ.
+    assert!(
+        costs[1] < costs[0] + 18,
+        "statements for 2 and 20 spaces: {costs:?}"
+    );
+    println!("spacesPaginated(first: 20) statements: {costs:?}");
 }
