@@ -85,12 +85,22 @@ pub fn main() -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let dev_tokens = matches!(
+        settings.identity.non_interactive,
+        alkemio_configuration::settings::NonInteractiveLogin::Enabled { .. }
+    );
     let app = Application::build(settings).await?;
     let base = format!("http://localhost:{}", app.port());
     tracing::info!(port = app.port(), "alkemio-server listening");
     println!("Alkemio server listening on port {}", app.port());
     println!("  GraphQL:  {base}/graphql");
     println!("  GraphiQL: {base}/graphiql");
+    if dev_tokens {
+        println!(
+            "  Token:    cargo run -p alkemio-server -- token --email admin@alkem.io  \
+             (then the header {{\"Authorization\": \"Bearer <token>\"}})"
+        );
+    }
     app.run_until_stopped(shutdown::signal()).await
 }
 
