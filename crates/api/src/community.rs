@@ -2,12 +2,20 @@
 
 use crate::authorization::{Authorization, CredentialDefinition, load_policy};
 use crate::context::{actor, data};
-use crate::contributor::User;
+use crate::contributor::{PaginatedUsers, User, UserFilterInput};
+use crate::entry::{Application, Form, Invitation, PlatformInvitation};
+use crate::organization::Organization;
+use alkemio_authorization::CredentialType;
 use alkemio_authorization::{AuthorizationPrivilege, Credential, grant_access_or_fail};
+use alkemio_community::entry::{CommunityMembershipStatus, RoleSetRoleImplicit};
 use alkemio_contributor::UserService;
+use alkemio_contributor::listing::UserFilter;
 use alkemio_kernel::ids::UserId;
+use alkemio_kernel::pagination::PaginationArgs;
 use alkemio_kernel::scalars::{DateTime, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
+use alkemio_organization::OrganizationService;
+use alkemio_space::EntryService;
 use async_graphql::{Context, Object, Result, SimpleObject};
 
 use alkemio_community::{RoleName, RolePolicy, RoleSetService, RoleSetType, model};
@@ -54,6 +62,82 @@ impl RoleSet {
         }
         Ok(users.into_iter().map(User).collect())
     }
+}
+
+impl RoleSet {
+    fn entry_credential(&self) -> AppResult<Credential> {
+        self.0
+            .role(self.0.entry_role_name)
+            .map(|r| r.credential.clone())
+            .ok_or_else(|| {
+                AppError::internal_msg(format_args!("role set {} has no entry role", self.0.id))
+            })
+    }
+
+    async fn organizations_holding(
+        &self,
+        ctx: &Context<'_>,
+        role: RoleName,
+    ) -> Result<Vec<Organization>> {
+        self.require(
+            ctx,
+            AuthorizationPrivilege::Read,
+            "read organizations in role",
+        )
+        .await?;
+        let holders = data::<RoleSetService>(ctx)?.holders(&self.0, role).await?;
+        let ids: Vec<uuid::Uuid> = holders.into_iter().map(|a| a.0).collect();
+        let mut found = data::<OrganizationService>(ctx)?.many(&ids).await?;
+        found.sort_by(|a, b| a.name_id.cmp(&b.name_id));
+        Ok(found.into_iter().map(Organization).collect())
+    }
+}
+
+/// One page of users matching `filter`, holding every credential in `holding` and none in
+/// `not_holding`.
+#[allow(clippy::too_many_arguments)]
+async fn available_users(
+    ctx: &Context<'_>,
+    filter: Option<UserFilterInput>,
+    holding: Vec<Credential>,
+    not_holding: Vec<Credential>,
+    after: Option<UuidScalar>,
+    before: Option<UuidScalar>,
+    first: Option<i32>,
+    last: Option<i32>,
+) -> Result<PaginatedUsers> {
+    let filter = filter.unwrap_or_default();
+    let filter = UserFilter {
+        display_name: filter.display_name,
+        email: filter.email,
+        first_name: filter.first_name,
+        last_name: filter.last_name,
+        holding,
+        not_holding,
+    };
+    let args = PaginationArgs {
+        first,
+        after,
+        last,
+        before,
+    };
+    let (page, total) = data::<UserService>(ctx)?.page(&filter, None, args).await?;
+    #[allow(clippy::cast_precision_loss)]
+    let total = total as f64;
+    Ok(PaginatedUsers {
+        page_info: page.page_info,
+        total,
+        users: page.items.into_iter().map(User).collect(),
+    })
+}
+
+/// The organizations holding one role.
+#[derive(SimpleObject)]
+pub struct OrganizationsInRolesResponse {
+    /// The role.
+    pub role: RoleName,
+    /// Its holders.
+    pub organizations: Vec<Organization>,
 }
 
 #[Object(name = "RoleSet")]
@@ -123,6 +207,203 @@ impl RoleSet {
             out.push(UsersInRolesResponse {
                 role,
                 users: self.users_holding(ctx, role, limit).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The form applicants fill in.
+    async fn application_form(&self, ctx: &Context<'_>) -> Result<Form> {
+        Ok(Form(data::<EntryService>(ctx)?.form(&self.0).await?))
+    }
+
+    /// Every application to the role set, oldest first (needs READ on the role set).
+    async fn applications(&self, ctx: &Context<'_>) -> Result<Vec<Application>> {
+        self.require(ctx, AuthorizationPrivilege::Read, "read applications")
+            .await?;
+        Ok(data::<EntryService>(ctx)?
+            .applications_of(self.0.id)
+            .await?
+            .into_iter()
+            .map(Application)
+            .collect())
+    }
+
+    /// Every invitation to the role set, oldest first (needs READ on the role set).
+    async fn invitations(&self, ctx: &Context<'_>) -> Result<Vec<Invitation>> {
+        self.require(ctx, AuthorizationPrivilege::Read, "read invitations")
+            .await?;
+        Ok(data::<EntryService>(ctx)?
+            .invitations_of(self.0.id)
+            .await?
+            .into_iter()
+            .map(Invitation)
+            .collect())
+    }
+
+    /// Every invitation of an e-mail address to the role set, oldest first (needs READ on the
+    /// role set).
+    async fn platform_invitations(&self, ctx: &Context<'_>) -> Result<Vec<PlatformInvitation>> {
+        self.require(ctx, AuthorizationPrivilege::Read, "read invitations")
+            .await?;
+        Ok(data::<EntryService>(ctx)?
+            .platform_invitations_of(self.0.id)
+            .await?
+            .into_iter()
+            .map(PlatformInvitation)
+            .collect())
+    }
+
+    /// The caller's relation to the entry role: member, applied, invited or none of these.
+    async fn my_membership_status(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<CommunityMembershipStatus>> {
+        Ok(Some(crate::space::membership_status(ctx, &self.0).await?))
+    }
+
+    /// Roles the caller holds because of roles elsewhere: admin of a subspace (space role
+    /// sets), admin of the organization's account (organization role sets).
+    async fn my_roles_implicit(&self, ctx: &Context<'_>) -> Result<Vec<RoleSetRoleImplicit>> {
+        let caller = actor(ctx);
+        let Some(entry) = self.0.role(self.0.entry_role_name) else {
+            return Ok(Vec::new());
+        };
+        let owner = entry.credential.resource_id.clone();
+        Ok(match self.0.role_set_type {
+            RoleSetType::Space => {
+                let held = caller.credentials.iter().any(|c| {
+                    c.credential_type == CredentialType::SpaceSubspaceAdmin
+                        && c.resource_id == owner
+                });
+                if held {
+                    vec![RoleSetRoleImplicit::SubspaceAdmin]
+                } else {
+                    Vec::new()
+                }
+            }
+            RoleSetType::Organization => {
+                let account = data::<OrganizationService>(ctx)?
+                    .by_role_set(self.0.id)
+                    .await?
+                    .and_then(|o| o.account_id);
+                match account {
+                    Some(a)
+                        if caller
+                            .credentials
+                            .contains(&Credential::new(CredentialType::AccountAdmin, a)) =>
+                    {
+                        vec![RoleSetRoleImplicit::AccountAdmin]
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            RoleSetType::Platform => Vec::new(),
+        })
+    }
+
+    /// Users who could take the entry role: not holding it, and for a subspace members of the
+    /// parent unless the caller may invite into the parent too (needs READ on the role set).
+    #[allow(clippy::too_many_arguments)]
+    async fn available_users_for_entry_role(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<UuidScalar>,
+        before: Option<UuidScalar>,
+        filter: Option<UserFilterInput>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<PaginatedUsers> {
+        self.require(ctx, AuthorizationPrivilege::Read, "list available users")
+            .await?;
+        let entry = self.entry_credential()?;
+        let mut holding = Vec::new();
+        if let Some(parent_id) = self.0.parent_role_set_id {
+            let roles = data::<RoleSetService>(ctx)?;
+            let parent = roles.get(parent_id).await?;
+            let may_invite = RoleSet(parent.clone())
+                .require(
+                    ctx,
+                    AuthorizationPrivilege::RolesetEntryRoleInvite,
+                    "invite",
+                )
+                .await
+                .is_ok();
+            if !may_invite {
+                holding.push(RoleSet(parent).entry_credential()?);
+            }
+        }
+        available_users(
+            ctx,
+            filter,
+            holding,
+            vec![entry],
+            after,
+            before,
+            first,
+            last,
+        )
+        .await
+    }
+
+    /// Members who could take an elevated role (lead, admin) they do not hold yet (needs READ
+    /// on the role set).
+    #[allow(clippy::too_many_arguments)]
+    async fn available_users_for_elevated_role(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<UuidScalar>,
+        before: Option<UuidScalar>,
+        filter: Option<UserFilterInput>,
+        first: Option<i32>,
+        last: Option<i32>,
+        role: RoleName,
+    ) -> Result<PaginatedUsers> {
+        self.require(ctx, AuthorizationPrivilege::Read, "list available users")
+            .await?;
+        let definition = self.0.role(role).ok_or_else(|| {
+            AppError::not_found(format!("Role set {} has no role '{role}'", self.0.id))
+        })?;
+        if !definition.requires_entry_role {
+            return Err(AppError::bad_input(format!(
+                "Role {role} does not require the entry role, so it is not an elevated role"
+            ))
+            .into());
+        }
+        let entry = self.entry_credential()?;
+        available_users(
+            ctx,
+            filter,
+            vec![entry],
+            vec![definition.credential.clone()],
+            after,
+            before,
+            first,
+            last,
+        )
+        .await
+    }
+
+    /// The organizations holding a role (needs READ on the role set).
+    async fn organizations_in_role(
+        &self,
+        ctx: &Context<'_>,
+        role: RoleName,
+    ) -> Result<Vec<Organization>> {
+        self.organizations_holding(ctx, role).await
+    }
+
+    /// The organizations holding each of the given roles (needs READ on the role set).
+    async fn organizations_in_roles(
+        &self,
+        ctx: &Context<'_>,
+        roles: Vec<RoleName>,
+    ) -> Result<Vec<OrganizationsInRolesResponse>> {
+        let mut out = Vec::with_capacity(roles.len());
+        for role in roles {
+            out.push(OrganizationsInRolesResponse {
+                role,
+                organizations: self.organizations_holding(ctx, role).await?,
             });
         }
         Ok(out)

@@ -422,6 +422,7 @@ impl ContributorQuery {
             email: filter.email,
             first_name: filter.first_name,
             last_name: filter.last_name,
+            ..UserFilter::default()
         };
         let args = PaginationArgs {
             first,
@@ -502,6 +503,36 @@ impl MeQueryResults {
             .await?
             .ok_or_else(|| AppError::not_found(format!("User {actor_id} not found")))?;
         Ok(Some(User(user)))
+    }
+
+    /// The caller's applications, in every state or only in the given ones (`new`,
+    /// `approved`, `rejected`, `archived`).
+    async fn community_applications(
+        &self,
+        ctx: &Context<'_>,
+        states: Option<Vec<String>>,
+    ) -> Result<Vec<crate::entry::CommunityApplicationResult>> {
+        crate::entry::my_applications(ctx, states).await
+    }
+
+    /// The invitations the caller can act on (their own and their organizations'), in every
+    /// state or only in the given ones (`invited`, `accepted`, `rejected`, `archived`).
+    async fn community_invitations(
+        &self,
+        ctx: &Context<'_>,
+        states: Option<Vec<String>>,
+    ) -> Result<Vec<crate::entry::CommunityInvitationResult>> {
+        crate::entry::my_invitations(ctx, states).await
+    }
+
+    /// How many invitations `communityInvitations` lists.
+    async fn community_invitations_count(
+        &self,
+        ctx: &Context<'_>,
+        states: Option<Vec<String>>,
+    ) -> Result<f64> {
+        #[allow(clippy::cast_precision_loss)]
+        Ok(crate::entry::my_invitations(ctx, states).await?.len() as f64)
     }
 }
 
@@ -674,9 +705,13 @@ impl ContributorMutation {
     /// `deleteIdentity` the identity at the identity provider goes too; a failure there is
     /// logged, as the user is already gone.
     async fn delete_user(&self, ctx: &Context<'_>, delete_data: DeleteUserInput) -> Result<User> {
+        // The user's applications and invitations go with the user; their policies after it.
+        let entry = data::<alkemio_space::EntryService>(ctx)?;
+        let left = entry.policies_of_actors(&[delete_data.id.0]).await?;
         let deleted = users(ctx)?
             .delete_user(&actor(ctx), UserId(delete_data.id.0))
             .await?;
+        entry.delete_policies(&left).await?;
         if delete_data.delete_identity.unwrap_or(true)
             && let Some(identity) = deleted.authentication_id.as_deref()
         {

@@ -14,6 +14,7 @@ pub mod community;
 pub mod configuration;
 pub mod context;
 pub mod contributor;
+pub mod entry;
 mod extensions;
 pub mod loaders;
 pub mod lookup;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 
 use crate::authorization::{Policies, PolicyLoader};
 use crate::contributor::{ContributorMutation, ContributorQuery};
+use crate::entry::EntryMutation;
 use crate::loaders::Loaders;
 use crate::lookup::LookupQuery;
 use crate::organization::{OrganizationMutation, OrganizationQuery};
@@ -76,6 +78,7 @@ pub struct MutationRoot(
     ContributorMutation,
     OrganizationMutation,
     SpaceMutation,
+    EntryMutation,
 );
 
 /// The server's schema type.
@@ -98,6 +101,8 @@ pub struct SchemaServices {
     pub organizations: OrganizationService,
     /// Spaces.
     pub spaces: alkemio_space::SpaceService,
+    /// Applications and invitations.
+    pub entry: alkemio_space::EntryService,
     /// Background tasks.
     pub tasks: Arc<TaskService>,
     /// Profiles.
@@ -123,15 +128,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
     let policies: Policies =
         DataLoader::new(PolicyLoader::new(services.db.conn().clone()), tokio::spawn);
     builder()
-        .data(Loaders::new(
-            &services.profiles,
-            &services.storage,
-            &services.actors,
-            &services.users,
-            &services.organizations,
-            &services.role_sets,
-            &services.spaces,
-        ))
+        .data(Loaders::new(&services))
         .data(services.clone())
         .data(services.profiles)
         .data(services.storage)
@@ -141,6 +138,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
         .data(services.role_sets)
         .data(services.organizations)
         .data(services.spaces)
+        .data(services.entry)
         .data(services.tasks)
         .data(policies)
         .limit_depth(limits.max_depth)

@@ -172,6 +172,35 @@ loader!(
     })
 );
 
+/// For (actor, role set) pairs: whether the actor, not a member there, has an open application
+/// or a waiting invitation (batched per actor).
+pub struct PendingEntryLoader(pub alkemio_space::EntryService);
+
+impl Loader<(Uuid, Uuid)> for PendingEntryLoader {
+    type Value = alkemio_community::entry::CommunityMembershipStatus;
+    type Error = Arc<AppError>;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, Uuid)],
+    ) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let mut by_actor: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (actor, set) in keys {
+            by_actor.entry(*actor).or_default().push(*set);
+        }
+        let mut out = HashMap::new();
+        for (actor, sets) in by_actor {
+            let found = self
+                .0
+                .pending_statuses(alkemio_kernel::ids::ActorId(actor), &sets)
+                .await
+                .map_err(Arc::new)?;
+            out.extend(found.into_iter().map(|(set, s)| ((actor, set), s)));
+        }
+        Ok(out)
+    }
+}
+
 /// The loaders of one schema, built with it.
 pub struct Loaders {
     /// Profiles.
@@ -216,19 +245,21 @@ pub struct Loaders {
     pub subspace_ids: DataLoader<SubspaceIdsLoader>,
     /// L0 space ids by account id.
     pub account_spaces: DataLoader<AccountSpaceIdsLoader>,
+    /// Pending applications and invitations by (actor, role set).
+    pub pending_entries: DataLoader<PendingEntryLoader>,
 }
 
 impl Loaders {
     /// Loaders over the services (no caching across requests: they batch only).
-    pub fn new(
-        profiles: &ProfileService,
-        storage: &StorageService,
-        actors: &ActorService,
-        users: &alkemio_contributor::UserService,
-        organizations: &alkemio_organization::OrganizationService,
-        role_sets: &alkemio_community::RoleSetService,
-        spaces: &alkemio_space::SpaceService,
-    ) -> Self {
+    pub fn new(services: &crate::SchemaServices) -> Self {
+        let profiles = &services.profiles;
+        let storage = &services.storage;
+        let actors = &services.actors;
+        let users = &services.users;
+        let organizations = &services.organizations;
+        let role_sets = &services.role_sets;
+        let spaces = &services.spaces;
+        let entry = &services.entry;
         let spawn = tokio::spawn;
         Self {
             profiles: DataLoader::new(ProfileLoader(profiles.clone()), spawn),
@@ -252,6 +283,7 @@ impl Loaders {
             guidelines_spaces: DataLoader::new(GuidelinesSpaceLoader(spaces.clone()), spawn),
             subspace_ids: DataLoader::new(SubspaceIdsLoader(spaces.clone()), spawn),
             account_spaces: DataLoader::new(AccountSpaceIdsLoader(spaces.clone()), spawn),
+            pending_entries: DataLoader::new(PendingEntryLoader(entry.clone()), spawn),
         }
     }
 }

@@ -221,6 +221,33 @@ impl LookupQueryResults {
         Ok(Some(crate::space::Space(space)))
     }
 
+    /// An application (needs READ on it).
+    async fn application(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::entry::Application>> {
+        crate::entry::lookup_application(ctx, id).await
+    }
+
+    /// An invitation (needs READ on it).
+    async fn invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::entry::Invitation>> {
+        crate::entry::lookup_invitation(ctx, id).await
+    }
+
+    /// An invitation of an e-mail address (needs READ on it).
+    async fn platform_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::entry::PlatformInvitation>> {
+        crate::entry::lookup_platform_invitation(ctx, id).await
+    }
+
     /// A role set.
     async fn role_set(
         &self,

@@ -919,9 +919,13 @@ impl OrganizationMutation {
         ctx: &Context<'_>,
         delete_data: DeleteOrganizationInput,
     ) -> Result<Organization> {
+        // The organization's invitations go with it; their policies after it.
+        let entry = data::<alkemio_space::EntryService>(ctx)?;
+        let left = entry.policies_of_actors(&[delete_data.id.0]).await?;
         let deleted = service(ctx)?
             .delete(&actor(ctx), ActorId(delete_data.id.0))
             .await?;
+        entry.delete_policies(&left).await?;
         Ok(Organization(deleted))
     }
 

@@ -520,18 +520,21 @@ impl SpaceAboutMembership {
             .collect())
     }
 
-    /// The caller's relation to the community.
-    async fn my_membership_status(&self, ctx: &Context<'_>) -> Option<CommunityMembershipStatus> {
-        let caller = actor(ctx);
-        let member = self
-            .role_set
-            .role(self.role_set.entry_role_name)
-            .is_some_and(|r| caller.credentials.contains(&r.credential));
-        Some(if member {
-            CommunityMembershipStatus::Member
-        } else {
-            CommunityMembershipStatus::NotMember
-        })
+    /// The caller's relation to the community: member, applied, invited or none of these.
+    async fn my_membership_status(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<CommunityMembershipStatus>> {
+        Ok(Some(membership_status(ctx, &self.role_set).await?))
+    }
+
+    /// The form an applicant fills in.
+    async fn application_form(&self, ctx: &Context<'_>) -> Result<crate::entry::Form> {
+        Ok(crate::entry::Form(
+            data::<alkemio_space::EntryService>(ctx)?
+                .form(&self.role_set)
+                .await?,
+        ))
     }
 
     /// The caller's privileges on the role set (join, apply, invite, …).
@@ -1367,4 +1370,38 @@ impl SpaceMutation {
 /// Whether the caller may read a space's about (for lookups).
 pub(crate) async fn require_read_about(ctx: &Context<'_>, space: &model::Space) -> AppResult<()> {
     require_on(ctx, space.authorization_id, P::ReadAbout, "read a space").await
+}
+
+/// The caller's relation to a role set's entry role (pending states batched per request).
+pub(crate) async fn membership_status(
+    ctx: &Context<'_>,
+    set: &alkemio_community::RoleSet,
+) -> AppResult<CommunityMembershipStatus> {
+    let caller = actor(ctx);
+    let member = set
+        .role(set.entry_role_name)
+        .is_some_and(|r| caller.credentials.contains(&r.credential));
+    if member {
+        return Ok(CommunityMembershipStatus::Member);
+    }
+    let Some(actor_id) = alkemio_community::entry::caller_actor(&caller) else {
+        return Ok(CommunityMembershipStatus::NotMember);
+    };
+    Ok(loaded(
+        data::<Loaders>(ctx)?
+            .pending_entries
+            .load_one((actor_id.0, set.id.0))
+            .await,
+    )?
+    .unwrap_or(CommunityMembershipStatus::NotMember))
+}
+
+/// A space's about and its community guidelines, for the spaces of pending memberships.
+pub(crate) async fn about_and_guidelines(
+    ctx: &Context<'_>,
+    space: &model::Space,
+) -> Result<(SpaceAbout, CommunityGuidelines)> {
+    let about = Space(space.clone()).about(ctx).await?;
+    let guidelines = about.guidelines(ctx).await?;
+    Ok((about, guidelines))
 }

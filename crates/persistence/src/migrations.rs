@@ -16,6 +16,7 @@ mod m20261126_000008_contributor_user_row_id;
 mod m20261126_000009_organization_create;
 mod m20261126_000010_organization_user_group;
 mod m20261126_000011_space_create;
+mod m20261126_000012_community_entry;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_organization_create::Migration),
             Box::new(m20261126_000010_organization_user_group::Migration),
             Box::new(m20261126_000011_space_create::Migration),
+            Box::new(m20261126_000012_community_entry::Migration),
         ]
     }
 }

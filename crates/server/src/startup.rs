@@ -128,6 +128,20 @@ impl Core {
         let role_sets = RoleSetService::new(db.clone(), actors.clone());
         let organizations = OrganizationService::new(db.clone(), users.clone(), role_sets.clone());
         let spaces = alkemio_space::SpaceService::new(db.clone(), users.clone(), role_sets.clone());
+        let entry = alkemio_space::EntryService::new(
+            db.clone(),
+            spaces.clone(),
+            role_sets.clone(),
+            users.clone(),
+            organizations.clone(),
+        );
+        {
+            let entry = entry.clone();
+            users.on_registered(Arc::new(move |user| {
+                let entry = entry.clone();
+                Box::pin(async move { entry.user_registered(&user).await })
+            }));
+        }
         let tasks = Arc::new(TaskService::new(cache.clone()));
         let platform = PlatformService::new(
             db.clone(),
@@ -158,6 +172,7 @@ impl Core {
             role_sets,
             organizations,
             spaces,
+            entry,
             tasks,
             kratos,
         };

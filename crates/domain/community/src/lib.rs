@@ -4,6 +4,8 @@
 //! exists now.
 
 pub mod authorization;
+pub mod entry;
+pub mod entry_repo;
 pub mod model;
 mod repo;
 pub mod service;

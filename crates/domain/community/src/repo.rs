@@ -25,6 +25,7 @@ pub(crate) mod role_set {
         pub entry_role_name: String,
         pub authorization_id: Option<Uuid>,
         pub parent_role_set_id: Option<Uuid>,
+        pub application_form: Option<Json>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -102,6 +103,7 @@ pub async fn insert(conn: &impl ConnectionTrait, set: &RoleSet) -> AppResult<()>
         entry_role_name: Set(set.entry_role_name.as_str().to_owned()),
         authorization_id: Set(set.authorization_id),
         parent_role_set_id: Set(set.parent_role_set_id.map(|p| p.0)),
+        application_form: Set(None),
     })
     .exec_without_returning(conn)
     .await?;

@@ -92,19 +92,37 @@ impl RoleSetService {
         actor: ActorId,
         implied: &[Credential],
     ) -> AppResult<bool> {
-        let role = Self::role(set, name)?;
         let txn = self.db.conn().begin().await?;
+        let granted = self.assign_in(&txn, set, name, actor, implied).await?;
+        txn.commit().await?;
+        if granted {
+            self.actors.invalidate(actor).await?;
+        }
+        Ok(granted)
+    }
+
+    /// [`Self::assign_with`] inside the caller's transaction; the caller invalidates the
+    /// actor's cached credentials after committing.
+    pub async fn assign_in(
+        &self,
+        txn: &impl ConnectionTrait,
+        set: &RoleSet,
+        name: RoleName,
+        actor: ActorId,
+        implied: &[Credential],
+    ) -> AppResult<bool> {
+        let role = Self::role(set, name)?;
         let found = self
             .actors
-            .actor_in(&txn, actor)
+            .actor_in(txn, actor)
             .await?
             .ok_or_else(|| AppError::not_found(format!("Actor {actor} not found")))?;
-        let held = self.actors.credentials_in(&txn, actor).await?;
+        let held = self.actors.credentials_in(txn, actor).await?;
         if held.contains(&role.credential) {
             return Ok(false);
         }
         if let Some(parent_id) = set.parent_role_set_id {
-            let parent = self.get_in(&txn, parent_id).await?;
+            let parent = self.get_in(txn, parent_id).await?;
             let entry = Self::role(&parent, parent.entry_role_name)?;
             if !held.contains(&entry.credential) {
                 return Err(AppError::bad_input(format!(
@@ -117,7 +135,7 @@ impl RoleSetService {
         if limits.maximum >= 0 {
             let count = self
                 .actors
-                .count_holders(&txn, &role.credential, found.actor_type)
+                .count_holders(txn, &role.credential, found.actor_type)
                 .await?;
             if count >= u64::try_from(limits.maximum).unwrap_or(0) {
                 return Err(AppError::new(
@@ -130,13 +148,55 @@ impl RoleSetService {
                 ));
             }
         }
-        let granted = self.actors.grant_in(&txn, actor, &role.credential).await?;
+        let granted = self.actors.grant_in(txn, actor, &role.credential).await?;
         for credential in implied {
-            self.actors.grant_in(&txn, actor, credential).await?;
+            self.actors.grant_in(txn, actor, credential).await?;
         }
-        txn.commit().await?;
-        self.actors.invalidate(actor).await?;
         Ok(granted)
+    }
+
+    /// Grants a credential that goes with no role (e.g. an invitee's) inside the caller's
+    /// transaction.
+    pub async fn grant_credential_in(
+        &self,
+        txn: &impl ConnectionTrait,
+        actor: ActorId,
+        credential: &Credential,
+    ) -> AppResult<bool> {
+        self.actors.grant_in(txn, actor, credential).await
+    }
+
+    /// Revokes a credential that goes with no role inside the caller's transaction.
+    pub async fn revoke_credential_in(
+        &self,
+        txn: &impl ConnectionTrait,
+        actor: ActorId,
+        credential: &Credential,
+    ) -> AppResult<bool> {
+        self.actors.revoke_in(txn, actor, credential).await
+    }
+
+    /// Drops an actor's cached credentials after a change committed.
+    pub async fn invalidate(&self, actor: ActorId) -> AppResult<()> {
+        self.actors.invalidate(actor).await
+    }
+
+    /// The stored credentials of an actor, read through the caller's connection.
+    pub async fn credentials_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        actor: ActorId,
+    ) -> AppResult<Vec<Credential>> {
+        self.actors.credentials_in(conn, actor).await
+    }
+
+    /// An actor, read through the caller's connection.
+    pub async fn actor_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        actor: ActorId,
+    ) -> AppResult<Option<alkemio_contributor::Actor>> {
+        self.actors.actor_in(conn, actor).await
     }
 
     /// Takes the role from `actor`. Returns `false` when it did not hold it. Fails when removing
@@ -208,6 +268,8 @@ impl RoleSetService {
         conn: &impl ConnectionTrait,
         set: &RoleSet,
     ) -> AppResult<(Vec<ActorId>, Option<uuid::Uuid>)> {
+        let entry = crate::entry_repo::entry_policy_ids(conn, &[set.id.0], &[]).await?;
+        alkemio_authorization::repo::delete(conn, &entry).await?;
         let mut holders = Vec::new();
         for role in &set.roles {
             holders

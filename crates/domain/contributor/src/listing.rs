@@ -24,6 +24,19 @@ pub struct UserFilter {
     pub first_name: Option<String>,
     /// Substring of the last name.
     pub last_name: Option<String>,
+    /// Only users holding each of these credentials.
+    pub holding: Vec<alkemio_authorization::Credential>,
+    /// Only users holding none of these credentials.
+    pub not_holding: Vec<alkemio_authorization::Credential>,
+}
+
+fn holders(c: &alkemio_authorization::Credential) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(credential::Column::ActorId)
+        .from(credential::Entity)
+        .and_where(credential::Column::CredentialType.eq(c.credential_type.as_str()))
+        .and_where(credential::Column::ResourceId.eq(c.resource_id.as_str()))
+        .to_owned()
 }
 
 /// Users whose actor's profile matches a condition on the `profile` table.
@@ -64,6 +77,12 @@ fn conditions(filter: &UserFilter, with_tags: Option<bool>) -> Condition {
     }
     if has_term {
         all = all.add(any);
+    }
+    for c in &filter.holding {
+        all = all.add(user::Column::Id.in_subquery(holders(c)));
+    }
+    for c in &filter.not_holding {
+        all = all.add(user::Column::Id.not_in_subquery(holders(c)));
     }
     if let Some(with_tags) = with_tags {
         // Tags are a JSON array; an empty tagset is stored as `[]`.

@@ -159,17 +159,43 @@ impl ActorService {
     }
 }
 
+/// Work another module does when a user has registered (e.g. turning invitations of the
+/// user's e-mail address into invitations of the user).
+pub type RegistrationHook = std::sync::Arc<
+    dyn Fn(User) -> std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<()>> + Send>>
+        + Send
+        + Sync,
+>;
+
 /// Users.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct UserService {
     actors: ActorService,
     profiles: ProfileService,
+    on_registered: std::sync::Arc<std::sync::OnceLock<RegistrationHook>>,
+}
+
+impl std::fmt::Debug for UserService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserService").finish_non_exhaustive()
+    }
 }
 
 impl UserService {
     /// A service over actors and profiles.
     pub fn new(actors: ActorService, profiles: ProfileService) -> Self {
-        Self { actors, profiles }
+        Self {
+            actors,
+            profiles,
+            on_registered: std::sync::Arc::default(),
+        }
+    }
+
+    /// Sets what runs after each registration (once, at start-up; every clone shares it).
+    pub fn on_registered(&self, hook: RegistrationHook) {
+        if self.on_registered.set(hook).is_err() {
+            tracing::warn!("a registration hook was set already");
+        }
     }
 
     /// The database connection (for reads composed by the GraphQL layer).
@@ -941,6 +967,12 @@ impl UserService {
         txn.commit().await?;
         self.actors.invalidate(id.into()).await?;
         tracing::info!(user.id = %id, user.name_id = %user.name_id, "user registered");
+        if let Some(hook) = self.on_registered.get() {
+            // The registration stands; what follows it is logged when it fails.
+            if let Err(e) = hook(user.clone()).await {
+                e.log();
+            }
+        }
         Ok(user)
     }
 }

@@ -464,3 +464,37 @@ pub fn apply_space_role_set_policy(
         &[P::CommunityAssignVcFromAccount],
     )]);
 }
+
+/// Recomputes an application's policy: the role set's cascading rules (admins manage, members
+/// and readers of a public space read), and the applicant may read, change (withdraw, reopen,
+/// archive) and delete it, but not approve it.
+pub fn apply_application_policy(
+    policy: &mut AuthorizationPolicy,
+    role_set_policy: &AuthorizationPolicy,
+    applicant: alkemio_kernel::ids::UserId,
+) {
+    policy.inherit_from(role_set_policy);
+    policy.add_credential_rules([CredentialRule::new(
+        "credentialRule-roleSetApplication",
+        vec![Credential::new(C::UserSelfManagement, applicant)],
+        &[P::Read, P::Update, P::Delete],
+    )]);
+}
+
+/// Recomputes an invitation's policy: the role set's cascading rules, and the admins of the
+/// invitee's account (the user themself, an organization's admins and owners) may read it,
+/// decline it and accept it.
+pub fn apply_invitation_policy(
+    policy: &mut AuthorizationPolicy,
+    role_set_policy: &AuthorizationPolicy,
+    invitee_account: Option<alkemio_kernel::ids::ActorId>,
+) {
+    policy.inherit_from(role_set_policy);
+    if let Some(account) = invitee_account {
+        policy.add_credential_rules([CredentialRule::new(
+            "credentialRule-roleSetInvitation",
+            vec![Credential::new(C::AccountAdmin, account)],
+            &[P::Read, P::Update, P::RolesetEntryRoleInviteAccept],
+        )]);
+    }
+}

@@ -4,11 +4,13 @@
 //! credentials see, read and manage a space, computed top-down from the settings.
 
 pub mod authorization;
+pub mod entry;
 pub mod model;
 pub mod repo;
 pub mod roles;
 pub mod service;
 
+pub use entry::EntryService;
 pub use model::{
     CommunityMembershipPolicy, NewSpace, PlatformRolesAccess, Space, SpaceAbout, SpaceLevel,
     SpacePrivacyMode, SpaceSettings, SpaceSortMode, SpaceVisibility,

@@ -101,15 +101,7 @@ stored_enum! {
     }
 }
 
-stored_enum! {
-    /// A contributor's relation to a community.
-    CommunityMembershipStatus {
-        ApplicationPending => ("APPLICATION_PENDING", "application-pending"),
-        InvitationPending => ("INVITATION_PENDING", "invitation-pending"),
-        Member => ("MEMBER", "member"),
-        NotMember => ("NOT_MEMBER", "not-member"),
-    }
-}
+pub use alkemio_community::entry::CommunityMembershipStatus;
 
 /// Privacy settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -578,6 +578,41 @@ pub async fn id_by_role_set(
     id_by_community(conn, community).await
 }
 
+/// The spaces whose communities hold these role sets: space id by role set id (two
+/// statements for any number).
+pub async fn ids_by_role_sets(
+    conn: &impl ConnectionTrait,
+    role_sets: &[Uuid],
+) -> AppResult<HashMap<Uuid, Uuid>> {
+    if role_sets.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let communities: Vec<(Uuid, Option<Uuid>)> = community::Entity::find()
+        .select_only()
+        .column(community::Column::Id)
+        .column(community::Column::RoleSetId)
+        .filter(community::Column::RoleSetId.is_in(role_sets.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let by_community: HashMap<Uuid, Uuid> = communities
+        .into_iter()
+        .filter_map(|(c, r)| r.map(|r| (c, r)))
+        .collect();
+    let spaces: Vec<(Uuid, Option<Uuid>)> = space::Entity::find()
+        .select_only()
+        .column(space::Column::Id)
+        .column(space::Column::CommunityId)
+        .filter(space::Column::CommunityId.is_in(by_community.keys().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(spaces
+        .into_iter()
+        .filter_map(|(s, c)| c.and_then(|c| by_community.get(&c)).map(|r| (*r, s)))
+        .collect())
+}
+
 /// The space owning a community.
 pub async fn id_by_community(
     conn: &impl ConnectionTrait,

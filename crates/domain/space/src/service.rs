@@ -199,6 +199,22 @@ impl SpaceService {
         }
     }
 
+    /// The spaces whose communities hold these role sets, by role set id.
+    pub async fn by_role_sets(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Space>> {
+        let map = repo::ids_by_role_sets(self.db.conn(), ids).await?;
+        let space_ids: Vec<Uuid> = map.values().copied().collect();
+        let spaces: HashMap<Uuid, Space> = self
+            .many(&space_ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.0, s))
+            .collect();
+        Ok(map
+            .into_iter()
+            .filter_map(|(r, s)| spaces.get(&s).cloned().map(|s| (r, s)))
+            .collect())
+    }
+
     /// The client URL paths of these spaces (`l0`, `l0/challenges/l1`,
     /// `l0/challenges/l1/opportunities/l2`), by space id.
     pub async fn paths(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
@@ -267,7 +283,10 @@ impl SpaceService {
         repo::communities(self.db.conn(), ids).await
     }
 
-    async fn policy_of(&self, id: Option<Uuid>) -> AppResult<Option<AuthorizationPolicy>> {
+    pub(crate) async fn policy_of(
+        &self,
+        id: Option<Uuid>,
+    ) -> AppResult<Option<AuthorizationPolicy>> {
         match id {
             Some(id) => Ok(auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy)),
             None => Ok(None),
@@ -874,6 +893,7 @@ impl SpaceService {
                 AuthorizationPolicyType::RoleSet,
             );
             apply_space_role_set_policy(&mut rp, &cp, ctx);
+            out.extend(entry_policies(conn, ctx.role_set.id, &rp).await?);
             out.push(cp);
             out.push(rp);
         }
@@ -1169,7 +1189,7 @@ impl SpaceService {
         Ok(space)
     }
 
-    async fn refresh_user_policy(&self, actor: ActorId) -> AppResult<()> {
+    pub(crate) async fn refresh_user_policy(&self, actor: ActorId) -> AppResult<()> {
         let user = UserId(actor.0);
         if self.users.user(user).await?.is_some() {
             self.users.reset_authorization(user).await?;
@@ -1177,7 +1197,7 @@ impl SpaceService {
         Ok(())
     }
 
-    async fn space_of_role_set(&self, set: &RoleSet) -> AppResult<Space> {
+    pub(crate) async fn space_of_role_set(&self, set: &RoleSet) -> AppResult<Space> {
         if set.role_set_type != RoleSetType::Space {
             return Err(AppError::bad_input(format!(
                 "Role set {} does not belong to a space",
@@ -1223,21 +1243,43 @@ impl SpaceService {
         role: RoleName,
         actor: ActorId,
     ) -> AppResult<()> {
+        let txn = self.db.conn().begin().await?;
+        let granted = self.grant_role_in(&txn, space, set, role, actor).await?;
+        txn.commit().await?;
+        // As in the reference, holding the role already is not an error.
+        if granted {
+            self.after_grant(actor).await?;
+        }
+        Ok(())
+    }
+
+    /// Gives `actor` a role in a space's role set inside the caller's transaction, with the
+    /// role's checks (parent membership, limits) and the credentials it implies; `false` when
+    /// the actor held it already. The caller runs [`Self::after_grant`] after committing.
+    pub(crate) async fn grant_role_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        space: &Space,
+        set: &RoleSet,
+        role: RoleName,
+        actor: ActorId,
+    ) -> AppResult<bool> {
         let implied: Vec<Credential> = match (role, space.parent_space_id) {
             (RoleName::Admin, Some(parent)) => {
                 vec![Credential::new(C::SpaceSubspaceAdmin, parent)]
             }
             _ => Vec::new(),
         };
-        // As in the reference, holding the role already is not an error.
-        if self
-            .role_sets
-            .assign_with(set, role, actor, &implied)
-            .await?
-        {
-            self.refresh_user_policy(actor).await?;
-        }
-        Ok(())
+        self.role_sets
+            .assign_in(conn, set, role, actor, &implied)
+            .await
+    }
+
+    /// What follows a committed grant: the actor's cached credentials go, and a user's own
+    /// policy is recomputed (co-members may now read their profile).
+    pub(crate) async fn after_grant(&self, actor: ActorId) -> AppResult<()> {
+        self.role_sets.invalidate(actor).await?;
+        self.refresh_user_policy(actor).await
     }
 
     /// `joinRoleSet`: the caller takes the entry role where the space is open to them
@@ -1252,6 +1294,22 @@ impl SpaceService {
                 ));
             }
         };
+        // As in the reference: with an invitation waiting, the invitee accepts it instead.
+        let states =
+            alkemio_community::entry_repo::states_for_actor(self.db.conn(), actor.0, &[set.id.0])
+                .await?;
+        if states
+            .get(&set.id.0)
+            .is_some_and(|(_, invitations)| invitations.iter().any(|s| s == "invited"))
+        {
+            return Err(AppError::new(
+                ErrorStatus::RoleSetRole,
+                format!(
+                    "Unable to join role set {}: an invitation to join is pending",
+                    set.id
+                ),
+            ));
+        }
         let policy = self.policy_of(set.authorization_id).await?;
         grant_access_or_fail(
             &caller.actor_id(),
@@ -1336,4 +1394,46 @@ impl SpaceService {
         }
         Ok(())
     }
+}
+
+/// The recomputed policies of the applications, invitations and platform invitations of a
+/// role set, under the role set's policy `parent`.
+pub(crate) async fn entry_policies(
+    conn: &impl ConnectionTrait,
+    set: RoleSetId,
+    parent: &AuthorizationPolicy,
+) -> AppResult<Vec<AuthorizationPolicy>> {
+    use alkemio_community::entry_repo;
+    let applications = entry_repo::applications_of(conn, set).await?;
+    let invitations = entry_repo::invitations_of(conn, set).await?;
+    let platform = entry_repo::platform_invitations_of(conn, set).await?;
+    let ids: Vec<Uuid> = applications
+        .iter()
+        .map(|a| a.authorization_id)
+        .chain(invitations.iter().map(|i| i.authorization_id))
+        .chain(platform.iter().map(|p| p.authorization_id))
+        .flatten()
+        .collect();
+    let stored = auth_repo::load_many(conn, &ids).await?;
+    let load = |id: Option<Uuid>, ty| match id.and_then(|id| stored.get(&id)) {
+        Some(s) => s.policy.clone(),
+        None => AuthorizationPolicy::new(id.unwrap_or_else(Uuid::now_v7), ty),
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for a in &applications {
+        let mut policy = load(a.authorization_id, AuthorizationPolicyType::Application);
+        crate::authorization::apply_application_policy(&mut policy, parent, a.user_id);
+        out.push(policy);
+    }
+    for i in &invitations {
+        let mut policy = load(i.authorization_id, AuthorizationPolicyType::Invitation);
+        crate::authorization::apply_invitation_policy(&mut policy, parent, i.invitee_account_id);
+        out.push(policy);
+    }
+    for p in &platform {
+        let mut policy = load(p.authorization_id, AuthorizationPolicyType::Invitation);
+        policy.inherit_from(parent);
+        out.push(policy);
+    }
+    Ok(out)
 }

@@ -41,6 +41,9 @@ const TABLES: &[&str] = &[
     "space_about",
     "community",
     "community_guidelines",
+    "application",
+    "invitation",
+    "platform_invitation",
 ];
 
 pub(crate) async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {
@@ -69,6 +72,9 @@ async fn deleting_a_user_removes_everything_it_owned(backend: Backend) {
     .await;
     let (_, admin) = app.user_with_token("admin@alkem.io").await;
     let (_, other) = app.user_with_token("other@example.org").await;
+    let account = crate::spaces::account_of(&app, &admin).await;
+    let (_, set) =
+        crate::spaces::space(&app, &admin, &account, "Open", crate::spaces::public()).await;
     let before = row_counts(&app).await;
 
     let identity = uuid::Uuid::new_v4().to_string();
@@ -96,6 +102,10 @@ async fn deleting_a_user_removes_everything_it_owned(backend: Backend) {
         .await
         .unwrap();
     let (_, token) = app.user_with_token("leaving@example.org").await;
+    // an application, which goes with the user
+    let apply = "mutation($set: UUID!) { applyForEntryRoleOnRoleSet(applicationData: { roleSetID: $set, questions: [] }) { id } }";
+    let (_, body) = app.graphql_as(&token, apply, json!({"set": set})).await;
+    assert!(body.get("errors").is_none(), "{body}");
     assert!(row_counts(&app).await["authorization_policy"] > before["authorization_policy"]);
 
     let delete = "mutation($id: UUID!) { deleteUser(deleteData: { ID: $id }) { id nameID } }";

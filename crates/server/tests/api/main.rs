@@ -7,6 +7,7 @@ mod helpers;
 
 mod authorization;
 mod deletion;
+mod entry;
 mod errors;
 mod health;
 mod identity;

@@ -35,26 +35,26 @@ const SUB: &str = "mutation($data: CreateSubspaceInput!) { createSubspace(subspa
     settings { privacy { mode } membership { policy } }
     community { roleSet { id myRoles } } } }";
 
-const ASSIGN: &str = "mutation($set: UUID!, $role: RoleName!, $actor: UUID!) {
+pub(crate) const ASSIGN: &str = "mutation($set: UUID!, $role: RoleName!, $actor: UUID!) {
     assignRoleToUser(roleData: { roleSetID: $set, role: $role, actorID: $actor }) { id } }";
 const REMOVE: &str = "mutation($set: UUID!, $role: RoleName!, $actor: UUID!) {
     removeRoleFromUser(roleData: { roleSetID: $set, role: $role, actorID: $actor }) { id } }";
 const SETTINGS: &str = "mutation($id: String!, $s: UpdateSpaceSettingsEntityInput!) {
     updateSpaceSettings(settingsData: { spaceID: $id, settings: $s }) { id settings { privacy { mode } } } }";
 
-async fn ok(app: &TestApp, token: &str, query: &str, vars: Value) -> Value {
+pub(crate) async fn ok(app: &TestApp, token: &str, query: &str, vars: Value) -> Value {
     let (_, body) = app.graphql_as(token, query, vars).await;
     assert!(body.get("errors").is_none(), "{body}");
     body["data"].clone()
 }
 
-async fn err(app: &TestApp, token: &str, query: &str, vars: Value) -> Value {
+pub(crate) async fn err(app: &TestApp, token: &str, query: &str, vars: Value) -> Value {
     let (_, body) = app.graphql_as(token, query, vars).await;
     body["errors"][0].clone()
 }
 
 /// The caller's privileges on a space (anonymous when `token` is None).
-async fn privs(app: &TestApp, token: Option<&str>, space: &str) -> Vec<String> {
+pub(crate) async fn privs(app: &TestApp, token: Option<&str>, space: &str) -> Vec<String> {
     let q = "query($id: UUID!) { lookup { myPrivileges { space(ID: $id) } } }";
     let vars = json!({"id": space});
     let body = match token {
@@ -66,7 +66,7 @@ async fn privs(app: &TestApp, token: Option<&str>, space: &str) -> Vec<String> {
 }
 
 /// The caller's privileges on a role set.
-async fn set_privs(app: &TestApp, token: &str, set: &str) -> Vec<String> {
+pub(crate) async fn set_privs(app: &TestApp, token: &str, set: &str) -> Vec<String> {
     let data = ok(
         app,
         token,
@@ -77,12 +77,12 @@ async fn set_privs(app: &TestApp, token: &str, set: &str) -> Vec<String> {
     serde_json::from_value(data["lookup"]["myPrivileges"]["roleSet"].clone()).unwrap()
 }
 
-fn has(p: &[String], privilege: &str) -> bool {
+pub(crate) fn has(p: &[String], privilege: &str) -> bool {
     p.iter().any(|x| x == privilege)
 }
 
 /// Creates an L0 space as the global admin on `account`; returns (space id, role set id).
-async fn space(
+pub(crate) async fn space(
     app: &TestApp,
     admin: &str,
     account: &str,
@@ -101,7 +101,7 @@ async fn space(
     )
 }
 
-async fn subspace(
+pub(crate) async fn subspace(
     app: &TestApp,
     token: &str,
     parent: &str,
@@ -120,7 +120,7 @@ async fn subspace(
     )
 }
 
-async fn account_of(app: &TestApp, token: &str) -> String {
+pub(crate) async fn account_of(app: &TestApp, token: &str) -> String {
     let data = ok(app, token, "{ me { user { account { id } } } }", json!({})).await;
     data["me"]["user"]["account"]["id"]
         .as_str()
@@ -128,7 +128,7 @@ async fn account_of(app: &TestApp, token: &str) -> String {
         .to_owned()
 }
 
-async fn assign(app: &TestApp, token: &str, set: &str, role: &str, user: impl ToString) {
+pub(crate) async fn assign(app: &TestApp, token: &str, set: &str, role: &str, user: impl ToString) {
     ok(
         app,
         token,
@@ -138,7 +138,7 @@ async fn assign(app: &TestApp, token: &str, set: &str, role: &str, user: impl To
     .await;
 }
 
-fn public() -> Value {
+pub(crate) fn public() -> Value {
     json!({"privacy": {"mode": "PUBLIC"}})
 }
 
@@ -743,7 +743,8 @@ async fn role_changes_need_no_recompute(backend: Backend) {
 async fn ordering_lookups_and_deletion(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, admin) = app.user_with_token("admin@alkem.io").await;
-    let (_, owner) = app.user_with_token("owner@example.org").await;
+    let (owner_user, owner) = app.user_with_token("owner@example.org").await;
+    let owner_id = owner_user.id;
     let account = account_of(&app, &owner).await;
     let (s0, _) = space(&app, &admin, &account, "Big Hall", public()).await;
     let (a, _) = subspace(&app, &admin, &s0, "Alpha", Value::Null).await;
@@ -834,10 +835,27 @@ async fn ordering_lookups_and_deletion(backend: Backend) {
 
     // deleting the L0 space removes its whole tree and everything it owns: every table is
     // back to where it was before the space was created (the other space stays)
+    let (_, hopeful_token) = app.user_with_token("hopeful@example.org").await;
     let counts_before = crate::deletion::row_counts(&app).await;
-    let (doomed, _) = space(&app, &admin, &account, "Doomed Hall", Value::Null).await;
+    let (doomed, doomed_set) = space(&app, &admin, &account, "Doomed Hall", Value::Null).await;
     let (doomed_sub, _) = subspace(&app, &admin, &doomed, "Doomed Corner", Value::Null).await;
     let (_, _) = subspace(&app, &admin, &doomed_sub, "Doomed Nook", Value::Null).await;
+    // applications and invitations go with their space
+    ok(
+        &app,
+        &hopeful_token,
+        "mutation($set: UUID!) { applyForEntryRoleOnRoleSet(applicationData: { roleSetID: $set, questions: [] }) { id } }",
+        json!({"set": doomed_set}),
+    )
+    .await;
+    ok(
+        &app,
+        &admin,
+        "mutation($set: UUID!, $u: UUID!) { inviteForEntryRoleOnRoleSet(invitationData: { roleSetID: $set,
+            invitedActorIDs: [$u], invitedUserEmails: [\"later@example.org\"], extraRoles: [] }) { type } }",
+        json!({"set": doomed_set, "u": owner_id.to_string()}),
+    )
+    .await;
     let deleted = ok(
         &app,
         &admin,
