@@ -525,6 +525,24 @@ impl MeQueryResults {
         crate::entry::my_invitations(ctx, states).await
     }
 
+    /// Every space the caller belongs to, at every level (archived ones left out).
+    async fn space_memberships_flat(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::membership::CommunityMembershipResult>> {
+        crate::membership::memberships_flat(ctx).await
+    }
+
+    /// The caller's L0 spaces (the first `limit` when given), each with the caller's
+    /// subspaces nested below it.
+    async fn space_memberships_hierarchical(
+        &self,
+        ctx: &Context<'_>,
+        limit: Option<f64>,
+    ) -> Result<Vec<crate::membership::CommunityMembershipResult>> {
+        crate::membership::memberships_hierarchical(ctx, limit).await
+    }
+
     /// How many invitations `communityInvitations` lists.
     async fn community_invitations_count(
         &self,

@@ -18,6 +18,7 @@ pub mod entry;
 mod extensions;
 pub mod loaders;
 pub mod lookup;
+pub mod membership;
 pub mod organization;
 pub mod platform;
 pub mod profile;
@@ -34,6 +35,7 @@ use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::entry::EntryMutation;
 use crate::loaders::Loaders;
 use crate::lookup::LookupQuery;
+use crate::membership::RolesQuery;
 use crate::organization::{OrganizationMutation, OrganizationQuery};
 use crate::platform::{PlatformMutation, PlatformQuery};
 use crate::profile::ProfileMutation;
@@ -66,6 +68,7 @@ pub struct QueryRoot(
     TaskQuery,
     UrlResolverQuery,
     SpaceQuery,
+    RolesQuery,
 );
 
 /// Root mutation: every module's mutations.

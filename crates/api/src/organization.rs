@@ -1101,6 +1101,55 @@ impl OrganizationMutation {
         Ok(user_or_fail(ctx, role_data.actor_id).await?)
     }
 
+    /// Gives an organization a role in a space's role set (needs
+    /// ROLESET_ENTRY_ROLE_ASSIGN_ORGANIZATION and GRANT on the role set).
+    async fn assign_role_to_organization(
+        &self,
+        ctx: &Context<'_>,
+        role_data: AssignRoleOnRoleSetInput,
+    ) -> Result<Organization> {
+        let set = data::<RoleSetService>(ctx)?
+            .get(RoleSetId(role_data.role_set_id.0))
+            .await?;
+        data::<alkemio_space::SpaceService>(ctx)?
+            .assign_organization_role(
+                &actor(ctx),
+                &set,
+                role_data.role,
+                ActorId(role_data.actor_id.0),
+            )
+            .await?;
+        Ok(Organization(
+            service(ctx)?
+                .get_or_fail(ActorId(role_data.actor_id.0))
+                .await?,
+        ))
+    }
+
+    /// Takes a role in a space's role set from an organization (needs GRANT on the role set).
+    async fn remove_role_from_organization(
+        &self,
+        ctx: &Context<'_>,
+        role_data: RemoveRoleOnRoleSetInput,
+    ) -> Result<Organization> {
+        let set = data::<RoleSetService>(ctx)?
+            .get(RoleSetId(role_data.role_set_id.0))
+            .await?;
+        data::<alkemio_space::SpaceService>(ctx)?
+            .remove_organization_role(
+                &actor(ctx),
+                &set,
+                role_data.role,
+                ActorId(role_data.actor_id.0),
+            )
+            .await?;
+        Ok(Organization(
+            service(ctx)?
+                .get_or_fail(ActorId(role_data.actor_id.0))
+                .await?,
+        ))
+    }
+
     /// Takes a role from a user in a role set (needs GRANT on an organization's role set; a
     /// user may leave as an associate on their own).
     async fn remove_role_from_user(

@@ -1034,6 +1034,15 @@ impl EntryService {
                 "Applications are only kept for registered users",
             ));
         };
+        self.applications_of_actor(actor, states).await
+    }
+
+    /// A user's applications (optionally only in some states), each with its space.
+    pub async fn applications_of_actor(
+        &self,
+        actor: ActorId,
+        states: &[String],
+    ) -> AppResult<Vec<(Application, Space)>> {
         let apps: Vec<Application> =
             entry_repo::applications_by_user(self.db.conn(), UserId(actor.0))
                 .await?
@@ -1060,9 +1069,21 @@ impl EntryService {
                 "Invitations are only kept for registered users",
             ));
         };
+        self.invitations_for(actor, &caller.credentials, states)
+            .await
+    }
+
+    /// The invitations an actor holding `credentials` can act on: its own, and those of the
+    /// organizations it administers or owns.
+    pub async fn invitations_for(
+        &self,
+        actor: ActorId,
+        credentials: &[Credential],
+        states: &[String],
+    ) -> AppResult<Vec<(Invitation, Space)>> {
         let mut actors = vec![actor.0];
         let mut seen: HashSet<Uuid> = HashSet::from([actor.0]);
-        for c in &caller.credentials {
+        for c in credentials {
             if matches!(
                 c.credential_type,
                 C::OrganizationAdmin | C::OrganizationOwner

@@ -1282,6 +1282,62 @@ impl SpaceService {
         self.refresh_user_policy(actor).await
     }
 
+    /// Gives an organization a role in a space's role set: needs both
+    /// ROLESET_ENTRY_ROLE_ASSIGN_ORGANIZATION and GRANT (so plain space admins cannot). The
+    /// actor must be an organization (the reference granted first and failed after).
+    pub async fn assign_organization_role(
+        &self,
+        caller: &ActorContext,
+        set: &RoleSet,
+        role: RoleName,
+        organization: ActorId,
+    ) -> AppResult<()> {
+        let space = self.space_of_role_set(set).await?;
+        let policy = self.policy_of(set.authorization_id).await?;
+        for privilege in [P::RolesetEntryRoleAssignOrganization, P::Grant] {
+            grant_access_or_fail(
+                &caller.actor_id(),
+                &caller.credentials,
+                policy.as_ref(),
+                privilege,
+                &format!("assign role '{role}' to an organization in a space"),
+            )?;
+        }
+        self.require_organization(organization).await?;
+        self.assign_unchecked(&space, set, role, organization).await
+    }
+
+    /// Takes a role in a space's role set from an organization (needs GRANT).
+    pub async fn remove_organization_role(
+        &self,
+        caller: &ActorContext,
+        set: &RoleSet,
+        role: RoleName,
+        organization: ActorId,
+    ) -> AppResult<()> {
+        self.space_of_role_set(set).await?;
+        let policy = self.policy_of(set.authorization_id).await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref(),
+            P::Grant,
+            &format!("remove role '{role}' from an organization in a space"),
+        )?;
+        self.require_organization(organization).await?;
+        self.remove_role(caller, set, role, organization).await
+    }
+
+    async fn require_organization(&self, id: ActorId) -> AppResult<()> {
+        match self.role_sets.actor_in(self.db.conn(), id).await? {
+            Some(a) if a.actor_type == ActorType::Organization => Ok(()),
+            Some(_) => Err(AppError::bad_input(format!(
+                "Actor {id} is not an organization"
+            ))),
+            None => Err(AppError::not_found(format!("Organization {id} not found"))),
+        }
+    }
+
     /// `joinRoleSet`: the caller takes the entry role where the space is open to them
     /// (ROLESET_ENTRY_ROLE_JOIN).
     pub async fn join(&self, caller: &ActorContext, set: &RoleSet) -> AppResult<()> {
