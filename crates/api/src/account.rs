@@ -123,6 +123,14 @@ impl Account {
             .await?
             .map(Actor))
     }
+    /// The licensing credentials the account holds.
+    async fn subscriptions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::licensing::AccountSubscription>> {
+        crate::licensing::account_subscriptions(ctx, self.0.id).await
+    }
+
     /// The account's license (needs READ on the account).
     async fn license(&self, ctx: &Context<'_>) -> Result<License> {
         if !can(ctx, self.0.authorization_id, AuthorizationPrivilege::Read).await? {

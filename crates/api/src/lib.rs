@@ -16,6 +16,7 @@ pub mod context;
 pub mod contributor;
 pub mod entry;
 mod extensions;
+pub mod licensing;
 pub mod loaders;
 pub mod lookup;
 pub mod membership;
@@ -33,6 +34,7 @@ use std::sync::Arc;
 use crate::authorization::{Policies, PolicyLoader};
 use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::entry::EntryMutation;
+use crate::licensing::LicensingMutation;
 use crate::loaders::Loaders;
 use crate::lookup::LookupQuery;
 use crate::membership::RolesQuery;
@@ -82,6 +84,7 @@ pub struct MutationRoot(
     OrganizationMutation,
     SpaceMutation,
     EntryMutation,
+    LicensingMutation,
 );
 
 /// The server's schema type.
@@ -106,6 +109,8 @@ pub struct SchemaServices {
     pub spaces: alkemio_space::SpaceService,
     /// Applications and invitations.
     pub entry: alkemio_space::EntryService,
+    /// Plans and licenses of accounts and spaces.
+    pub licenses: alkemio_space::LicenseService,
     /// Background tasks.
     pub tasks: Arc<TaskService>,
     /// Profiles.
@@ -142,6 +147,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
         .data(services.organizations)
         .data(services.spaces)
         .data(services.entry)
+        .data(services.licenses)
         .data(services.tasks)
         .data(policies)
         .limit_depth(limits.max_depth)

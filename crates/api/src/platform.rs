@@ -56,6 +56,11 @@ fn service<'a>(ctx: &Context<'a>) -> Result<&'a PlatformService, AppError> {
 
 #[Object(name = "Platform")]
 impl Platform {
+    /// The licensing framework: plans and the license policy.
+    async fn licensing_framework(&self, ctx: &Context<'_>) -> Result<crate::licensing::Licensing> {
+        crate::licensing::framework(ctx).await
+    }
+
     /// The platform's id.
     async fn id(&self) -> UuidScalar {
         self.id

@@ -173,6 +173,22 @@ impl Space {
         })
     }
 
+    /// The licensing credentials the space holds.
+    async fn subscriptions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::licensing::SpaceSubscription>> {
+        crate::licensing::space_subscriptions(ctx, self.0.id).await
+    }
+
+    /// The space's current plan: of its unexpired space plans, the highest.
+    async fn active_subscription(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::licensing::SpaceSubscription>> {
+        crate::licensing::space_active_subscription(ctx, self.0.id).await
+    }
+
     /// Its community (needs READ).
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
         self.require(ctx, P::Read, "read a space's community")

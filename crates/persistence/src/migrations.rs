@@ -17,6 +17,7 @@ mod m20261126_000009_organization_create;
 mod m20261126_000010_organization_user_group;
 mod m20261126_000011_space_create;
 mod m20261126_000012_community_entry;
+mod m20261126_000013_licensing_framework;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_organization_user_group::Migration),
             Box::new(m20261126_000011_space_create::Migration),
             Box::new(m20261126_000012_community_entry::Migration),
+            Box::new(m20261126_000013_licensing_framework::Migration),
         ]
     }
 }

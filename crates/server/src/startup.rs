@@ -142,6 +142,8 @@ impl Core {
                 Box::pin(async move { entry.user_registered(&user).await })
             }));
         }
+        let licenses =
+            alkemio_space::LicenseService::new(db.clone(), spaces.clone(), users.clone());
         let tasks = Arc::new(TaskService::new(cache.clone()));
         let platform = PlatformService::new(
             db.clone(),
@@ -173,6 +175,7 @@ impl Core {
             organizations,
             spaces,
             entry,
+            licenses,
             tasks,
             kratos,
         };

@@ -9,7 +9,10 @@ use alkemio_authorization::{
 use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::{AppError, AppResult, stored_enum};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -37,6 +40,60 @@ pub struct BaselineLicensePlan {
     pub innovation_packs: i32,
     /// Starting pages (innovation hubs).
     pub starting_pages: i32,
+}
+
+/// Changes to a baseline plan: the given values replace the old ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BaselineLicensePlanChange {
+    /// Free spaces.
+    pub space_free: Option<i32>,
+    /// Plus spaces.
+    pub space_plus: Option<i32>,
+    /// Premium spaces.
+    pub space_premium: Option<i32>,
+    /// Virtual contributors.
+    pub virtual_contributor: Option<i32>,
+    /// Innovation packs.
+    pub innovation_packs: Option<i32>,
+    /// Starting pages (innovation hubs).
+    pub starting_pages: Option<i32>,
+}
+
+impl BaselineLicensePlanChange {
+    /// The plan with the change applied; a negative value is BAD_USER_INPUT.
+    pub fn apply(self, mut plan: BaselineLicensePlan) -> AppResult<BaselineLicensePlan> {
+        let fields = [
+            (self.space_free, &mut plan.space_free, "spaceFree"),
+            (self.space_plus, &mut plan.space_plus, "spacePlus"),
+            (self.space_premium, &mut plan.space_premium, "spacePremium"),
+            (
+                self.virtual_contributor,
+                &mut plan.virtual_contributor,
+                "virtualContributor",
+            ),
+            (
+                self.innovation_packs,
+                &mut plan.innovation_packs,
+                "innovationPacks",
+            ),
+            (
+                self.starting_pages,
+                &mut plan.starting_pages,
+                "startingPages",
+            ),
+        ];
+        for (value, slot, name) in fields {
+            if let Some(v) = value {
+                if v < 0 {
+                    return Err(AppError::bad_input(format!(
+                        "{name} must not be negative: {v}"
+                    )));
+                }
+                *slot = v;
+            }
+        }
+        Ok(plan)
+    }
 }
 
 /// An account.
@@ -253,4 +310,32 @@ pub(crate) async fn find_many(
             })
         })
         .collect()
+}
+
+/// Replaces an account's baseline plan.
+pub(crate) async fn set_baseline(
+    conn: &impl ConnectionTrait,
+    id: ActorId,
+    plan: BaselineLicensePlan,
+) -> AppResult<()> {
+    row::Entity::update_many()
+        .col_expr(
+            row::Column::BaselineLicensePlan,
+            sea_orm::sea_query::Expr::value(serde_json::to_value(plan).unwrap_or_default()),
+        )
+        .filter(row::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every account's id.
+pub(crate) async fn all_ids(conn: &impl ConnectionTrait) -> AppResult<Vec<Uuid>> {
+    Ok(row::Entity::find()
+        .select_only()
+        .column(row::Column::Id)
+        .order_by_asc(row::Column::CreatedDate)
+        .into_tuple()
+        .all(conn)
+        .await?)
 }

@@ -824,6 +824,20 @@ impl UserService {
         crate::account::find(self.db().conn(), id).await
     }
 
+    /// Replaces an account's baseline license plan.
+    pub async fn set_baseline_plan(
+        &self,
+        id: ActorId,
+        plan: crate::account::BaselineLicensePlan,
+    ) -> AppResult<()> {
+        crate::account::set_baseline(self.db().conn(), id, plan).await
+    }
+
+    /// Every account's id, oldest first.
+    pub async fn all_account_ids(&self) -> AppResult<Vec<uuid::Uuid>> {
+        crate::account::all_ids(self.db().conn()).await
+    }
+
     /// The user hosting an account, if a user hosts it.
     pub async fn account_host(&self, id: ActorId) -> AppResult<Option<User>> {
         repo::user_by_account(self.db().conn(), id).await

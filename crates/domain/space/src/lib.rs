@@ -5,12 +5,14 @@
 
 pub mod authorization;
 pub mod entry;
+pub mod licensing;
 pub mod model;
 pub mod repo;
 pub mod roles;
 pub mod service;
 
 pub use entry::EntryService;
+pub use licensing::LicenseService;
 pub use model::{
     CommunityMembershipPolicy, NewSpace, PlatformRolesAccess, Space, SpaceAbout, SpaceLevel,
     SpacePrivacyMode, SpaceSettings, SpaceSortMode, SpaceVisibility,

@@ -199,6 +199,16 @@ impl SpaceService {
         }
     }
 
+    /// The credentials a space's actor holds.
+    pub async fn actor_credentials(&self, id: ActorId) -> AppResult<Vec<Credential>> {
+        Ok(self
+            .users
+            .actors()
+            .credentials(id)
+            .await?
+            .unwrap_or_default())
+    }
+
     /// The spaces whose communities hold these role sets, by role set id.
     pub async fn by_role_sets(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Space>> {
         let map = repo::ids_by_role_sets(self.db.conn(), ids).await?;
@@ -631,14 +641,35 @@ impl SpaceService {
             &guidelines_policy,
             Some(aggregator.id),
         )?;
-        // the plans the reference assigns to every new space
-        let licensing_credentials = [
-            C::SpaceLicenseFree,
-            C::SpaceFeatureVirtualContributors,
-            C::SpaceFeatureSaveAsTemplate,
-        ];
+        // A new L0 space gets the plans meant for new spaces of its account's kind; a subspace
+        // is licensed by its ancestors' licensing credentials.
+        let license_rules = alkemio_licensing::framework::policy(self.db.conn()).await?;
+        let issued: Vec<C> = match (&parent, account_id) {
+            (None, Some(account)) => {
+                let for_orgs = self.users.account(account).await?.is_some_and(|a| {
+                    a.account_type == alkemio_contributor::account::AccountType::Organization
+                });
+                alkemio_licensing::framework::plans(self.db.conn())
+                    .await?
+                    .into_iter()
+                    .filter(|p| {
+                        if for_orgs {
+                            p.assign_to_new_organization_accounts
+                        } else {
+                            p.assign_to_new_user_accounts
+                        }
+                    })
+                    .map(|p| p.license_credential.credential_type())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let mut held = issued.clone();
+        if let Some(p) = &parent {
+            held.extend(crate::licensing::licensing_credentials_of_tree(self, p).await?);
+        }
         let (license, license_policy) =
-            alkemio_licensing::new_space_license(&policy, &licensing_credentials);
+            alkemio_licensing::new_space_license(&policy, &held, &license_rules);
         let guidelines = CommunityGuidelines {
             id: Uuid::now_v7(),
             profile_id: Some(guidelines_profile.profile.id),
@@ -714,7 +745,7 @@ impl SpaceService {
         )
         .await?;
         if level == SpaceLevel::L0 {
-            for credential in licensing_credentials {
+            for credential in issued {
                 self.users
                     .actors()
                     .grant_in(&txn, id, &Credential::new(credential, id))

@@ -3,6 +3,8 @@
 //! are created; license plans and policies that raise the limits arrive with the licensing
 //! framework.
 
+pub mod framework;
+
 use std::collections::HashMap;
 
 use alkemio_authorization::repo as auth_repo;
@@ -154,58 +156,58 @@ pub const SPACE_ENTITLEMENTS: [LicenseEntitlementType; 8] = [
     LicenseEntitlementType::SpaceFlagOfficeDocuments,
 ];
 
-/// The entitlements a licensing credential grants under the platform's license policy (the
-/// reference's seeded rules: each space plan its level, plus and premium also multi-user
-/// whiteboards and saving as template; each feature credential its flag).
-pub fn entitlements_of(credential: CredentialType) -> &'static [LicenseEntitlementType] {
-    use LicenseEntitlementType as E;
-    match credential {
-        CredentialType::SpaceLicenseFree => &[E::SpaceFree],
-        CredentialType::SpaceLicensePlus => &[
-            E::SpacePlus,
-            E::SpaceFlagWhiteboardMultiUser,
-            E::SpaceFlagSaveAsTemplate,
-        ],
-        CredentialType::SpaceLicensePremium => &[
-            E::SpacePremium,
-            E::SpaceFlagWhiteboardMultiUser,
-            E::SpaceFlagSaveAsTemplate,
-        ],
-        CredentialType::SpaceFeatureSaveAsTemplate => &[E::SpaceFlagSaveAsTemplate],
-        CredentialType::SpaceFeatureVirtualContributors => &[E::SpaceFlagVirtualContributorAccess],
-        CredentialType::SpaceFeatureWhiteboardMultiUser => &[E::SpaceFlagWhiteboardMultiUser],
-        CredentialType::SpaceFeatureMemoMultiUser => &[E::SpaceFlagMemoMultiUser],
-        CredentialType::SpaceFeatureOfficeDocuments => &[E::SpaceFlagOfficeDocuments],
-        _ => &[],
-    }
+/// The flags of a space license as the license policy grants them to holders of `held`
+/// (the licensing credentials of the space and its ancestors): each on, with limit 1, when a
+/// rule grants it.
+pub fn space_flags(
+    held: &[CredentialType],
+    policy: &framework::LicensePolicy,
+) -> Vec<(LicenseEntitlementType, i32, bool)> {
+    SPACE_ENTITLEMENTS
+        .iter()
+        .map(|t| {
+            let on = policy.granted(*t, held).is_some();
+            (*t, i32::from(on), on)
+        })
+        .collect()
 }
 
-/// A new space license and its policy (inheriting the space's): each space entitlement is on,
-/// with limit 1, when one of the L0 space's licensing credentials grants it.
+/// The limits of an account license: the baseline plus the grant of the license policy's
+/// first rule matching the account's licensing credentials; each on when above zero.
+pub fn account_limits(
+    baseline: impl Fn(LicenseEntitlementType) -> i32,
+    held: &[CredentialType],
+    policy: &framework::LicensePolicy,
+) -> Vec<(LicenseEntitlementType, i32, bool)> {
+    ACCOUNT_ENTITLEMENTS
+        .iter()
+        .map(|t| {
+            let limit = baseline(*t).saturating_add(policy.granted(*t, held).unwrap_or(0));
+            (*t, limit, limit > 0)
+        })
+        .collect()
+}
+
+/// A new space license and its policy (inheriting the space's), its flags as the license
+/// policy grants them to `held`.
 pub fn new_space_license(
     space_policy: &AuthorizationPolicy,
     held: &[CredentialType],
+    license_policy: &framework::LicensePolicy,
 ) -> (License, AuthorizationPolicy) {
     let now = Utc::now().trunc_subsecs(6);
     let mut policy = auth_repo::new_policy(AuthorizationPolicyType::License);
     policy.inherit_from(space_policy);
-    let granted: Vec<LicenseEntitlementType> = held
-        .iter()
-        .flat_map(|c| entitlements_of(*c).iter().copied())
-        .collect();
-    let entitlements = SPACE_ENTITLEMENTS
-        .iter()
-        .map(|t| {
-            let on = granted.contains(t);
-            Entitlement {
-                id: Uuid::now_v7(),
-                entitlement_type: *t,
-                data_type: LicenseEntitlementDataType::Flag,
-                limit: i32::from(on),
-                enabled: on,
-                created_date: now,
-                updated_date: now,
-            }
+    let entitlements = space_flags(held, license_policy)
+        .into_iter()
+        .map(|(t, limit, on)| Entitlement {
+            id: Uuid::now_v7(),
+            entitlement_type: t,
+            data_type: LicenseEntitlementDataType::Flag,
+            limit,
+            enabled: on,
+            created_date: now,
+            updated_date: now,
         })
         .collect();
     let license = License {
@@ -217,6 +219,35 @@ pub fn new_space_license(
         updated_date: now,
     };
     (license, policy)
+}
+
+/// Sets the limit and state of some entitlements of a license.
+pub async fn set_entitlements(
+    conn: &impl ConnectionTrait,
+    license: Uuid,
+    values: &[(LicenseEntitlementType, i32, bool)],
+) -> AppResult<()> {
+    let now = Utc::now().trunc_subsecs(6);
+    for (t, limit, enabled) in values {
+        entitlement_row::Entity::update_many()
+            .col_expr(
+                entitlement_row::Column::Limit,
+                sea_orm::sea_query::Expr::value(*limit),
+            )
+            .col_expr(
+                entitlement_row::Column::Enabled,
+                sea_orm::sea_query::Expr::value(*enabled),
+            )
+            .col_expr(
+                entitlement_row::Column::UpdatedDate,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(entitlement_row::Column::LicenseId.eq(license))
+            .filter(entitlement_row::Column::EntitlementType.eq(t.as_str()))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 mod license_row {

@@ -188,6 +188,8 @@ impl PlatformService {
             platform.storage_aggregator_id = Some(aggregator.id);
         }
         self.apply_authorization(&txn, &platform).await?;
+        let platform_policy = self.platform_policy_in(&txn, &platform).await?;
+        alkemio_licensing::framework::ensure_seeded(&txn, &platform_policy).await?;
         txn.commit().await?;
         let _ = self.id.set(platform.id);
         self.bootstrap_users().await?;

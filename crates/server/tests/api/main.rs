@@ -11,6 +11,7 @@ mod entry;
 mod errors;
 mod health;
 mod identity;
+mod licensing;
 mod memberships;
 mod organizations;
 mod persistence;
