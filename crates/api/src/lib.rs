@@ -41,7 +41,7 @@ use crate::membership::RolesQuery;
 use crate::organization::{OrganizationMutation, OrganizationQuery};
 use crate::platform::{PlatformMutation, PlatformQuery};
 use crate::profile::ProfileMutation;
-use crate::space::{SpaceMutation, SpaceQuery};
+use crate::space::{SpaceLiveEvents, SpaceMutation, SpaceQuery};
 use crate::storage::StorageMutation;
 use crate::task::TaskQuery;
 use crate::url_resolver::UrlResolverQuery;
@@ -55,7 +55,7 @@ use alkemio_platform::PlatformService;
 use alkemio_storage::StorageService;
 use alkemio_task::TaskService;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 pub use extensions::{ErrorCodes, OperationLog};
 
@@ -87,8 +87,13 @@ pub struct MutationRoot(
     LicensingMutation,
 );
 
+/// Root subscription: every module's live events.
+#[derive(Debug, Default, MergedSubscription)]
+#[graphql(name = "Subscription")]
+pub struct SubscriptionRoot(SpaceLiveEvents);
+
 /// The server's schema type.
-pub type AlkemioSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AlkemioSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// What resolvers need at run time.
 #[derive(Debug, Clone)]
@@ -123,11 +128,11 @@ pub struct SchemaServices {
     pub endpoint_cluster: String,
 }
 
-fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot::default(),
     )
 }
 

@@ -1421,3 +1421,58 @@ pub(crate) async fn about_and_guidelines(
     let guidelines = about.guidelines(ctx).await?;
     Ok((about, guidelines))
 }
+
+/// A subspace created under a space.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "SubspaceCreated")]
+pub struct SubspaceCreatedEvent {
+    /// The parent space.
+    #[graphql(name = "spaceID")]
+    pub space_id: UuidScalar,
+    /// The new subspace.
+    pub subspace: Space,
+}
+
+/// Live events.
+#[derive(Debug, Default)]
+pub struct SpaceLiveEvents;
+
+#[async_graphql::Subscription]
+impl SpaceLiveEvents {
+    /// Each subspace created under the space from now on (needs READ on the space).
+    async fn subspace_created(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "spaceID")] space_id: UuidScalar,
+    ) -> Result<impl futures_util::Stream<Item = SubspaceCreatedEvent> + use<>> {
+        let spaces = service(ctx)?.clone();
+        let parent = spaces.get_or_fail(ActorId(space_id.0)).await?;
+        require_on(
+            ctx,
+            parent.authorization_id,
+            P::Read,
+            "follow a space's subspaces",
+        )
+        .await?;
+        let rx = spaces.subspaces_created();
+        let stream =
+            futures_util::stream::unfold((rx, spaces), move |(mut rx, spaces)| async move {
+                loop {
+                    match rx.recv().await {
+                        Ok(event) if event.parent == parent.id => {
+                            if let Ok(Some(subspace)) = spaces.get(event.subspace).await {
+                                let item = SubspaceCreatedEvent {
+                                    space_id: UuidScalar(parent.id.0),
+                                    subspace: Space(subspace),
+                                };
+                                return Some((item, (rx, spaces)));
+                            }
+                        }
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            });
+        Ok(stream)
+    }
+}

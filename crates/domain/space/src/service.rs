@@ -55,12 +55,22 @@ pub const RESTRICTED_SPACE_NAMES: &[&str] = &[
     "contributors",
 ];
 
+/// A subspace was created under a space (for live subscribers, in this process).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubspaceCreated {
+    /// The parent space.
+    pub parent: ActorId,
+    /// The new subspace.
+    pub subspace: ActorId,
+}
+
 /// Spaces.
 #[derive(Debug, Clone)]
 pub struct SpaceService {
     db: Database,
     users: UserService,
     role_sets: RoleSetService,
+    subspaces_created: tokio::sync::broadcast::Sender<SubspaceCreated>,
 }
 
 /// A space's parent, loaded for computing the space's policies.
@@ -100,7 +110,13 @@ impl SpaceService {
             db,
             users,
             role_sets,
+            subspaces_created: tokio::sync::broadcast::channel(256).0,
         }
+    }
+
+    /// Subspaces created from now on (a slow receiver misses the oldest when 256 wait).
+    pub fn subspaces_created(&self) -> tokio::sync::broadcast::Receiver<SubspaceCreated> {
+        self.subspaces_created.subscribe()
     }
 
     fn profiles(&self) -> &ProfileService {
@@ -516,6 +532,11 @@ impl SpaceService {
             )
             .await?;
         tracing::info!(space.id = %space.id, parent.id = %parent_id, "subspace created");
+        // Nobody listening is not an error.
+        let _ = self.subspaces_created.send(SubspaceCreated {
+            parent: parent.id,
+            subspace: space.id,
+        });
         Ok(space)
     }
 
