@@ -123,6 +123,15 @@ impl Account {
             .await?
             .map(Actor))
     }
+    /// The account's innovation hubs, optionally only of some search visibilities.
+    async fn innovation_hubs(
+        &self,
+        ctx: &Context<'_>,
+        search_visibility: Option<Vec<alkemio_innovation_hub::SearchVisibility>>,
+    ) -> Result<Vec<crate::innovation_hub::InnovationHub>> {
+        crate::innovation_hub::hubs_of_account(ctx, self.0.id, search_visibility).await
+    }
+
     /// The licensing credentials the account holds.
     async fn subscriptions(
         &self,

@@ -730,6 +730,11 @@ impl ContributorMutation {
             .delete_user(&actor(ctx), UserId(delete_data.id.0))
             .await?;
         entry.delete_policies(&left).await?;
+        if let Some(account) = deleted.account_id {
+            data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+                .delete_of_account(account)
+                .await?;
+        }
         if delete_data.delete_identity.unwrap_or(true)
             && let Some(identity) = deleted.authentication_id.as_deref()
         {

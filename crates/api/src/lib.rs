@@ -16,6 +16,7 @@ pub mod context;
 pub mod contributor;
 pub mod entry;
 mod extensions;
+pub mod innovation_hub;
 pub mod licensing;
 pub mod loaders;
 pub mod lookup;
@@ -34,6 +35,7 @@ use std::sync::Arc;
 use crate::authorization::{Policies, PolicyLoader};
 use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::entry::EntryMutation;
+use crate::innovation_hub::InnovationHubMutation;
 use crate::licensing::LicensingMutation;
 use crate::loaders::Loaders;
 use crate::lookup::LookupQuery;
@@ -85,6 +87,7 @@ pub struct MutationRoot(
     SpaceMutation,
     EntryMutation,
     LicensingMutation,
+    InnovationHubMutation,
 );
 
 /// Root subscription: every module's live events.
@@ -116,6 +119,8 @@ pub struct SchemaServices {
     pub entry: alkemio_space::EntryService,
     /// Plans and licenses of accounts and spaces.
     pub licenses: alkemio_space::LicenseService,
+    /// Innovation hubs.
+    pub hubs: alkemio_innovation_hub::InnovationHubService,
     /// Background tasks.
     pub tasks: Arc<TaskService>,
     /// Profiles.
@@ -153,6 +158,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
         .data(services.spaces)
         .data(services.entry)
         .data(services.licenses)
+        .data(services.hubs)
         .data(services.tasks)
         .data(policies)
         .limit_depth(limits.max_depth)

@@ -62,6 +62,15 @@ impl LookupByNameQueryResults {
         Ok(Some(crate::space::Space(space)))
     }
 
+    /// The id of the innovation hub with this NameID (needs READ on it).
+    async fn innovation_hub(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "NAMEID")] name_id: NameId,
+    ) -> Result<Option<String>> {
+        crate::innovation_hub::lookup_hub_by_name(ctx, name_id.as_str()).await
+    }
+
     /// The id of the organization with this NameID.
     async fn organization(
         &self,
@@ -219,6 +228,57 @@ impl LookupQueryResults {
             .ok_or_else(|| AppError::not_found(format!("Unable to find Space with ID: {id}")))?;
         crate::space::require_read_about(ctx, &space).await?;
         Ok(Some(crate::space::Space(space)))
+    }
+
+    /// An innovation hub (needs READ on it).
+    async fn innovation_hub(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::innovation_hub::InnovationHub>> {
+        crate::innovation_hub::lookup_hub(ctx, id).await
+    }
+
+    /// A space's community (needs READ on it).
+    async fn community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::space::Community>> {
+        let community = data::<alkemio_space::SpaceService>(ctx)?
+            .communities(&[id.0])
+            .await?
+            .remove(&id.0)
+            .ok_or_else(|| AppError::not_found(format!("Community {id} not found")))?;
+        crate::authorization::require_on(
+            ctx,
+            community.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a community",
+        )
+        .await?;
+        Ok(Some(crate::space::Community(community)))
+    }
+
+    /// A community's guidelines (needs READ on them).
+    async fn community_guidelines(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::space::CommunityGuidelines>> {
+        let guidelines = data::<alkemio_space::SpaceService>(ctx)?
+            .guidelines(&[id.0])
+            .await?
+            .remove(&id.0)
+            .ok_or_else(|| AppError::not_found(format!("Community guidelines {id} not found")))?;
+        crate::authorization::require_on(
+            ctx,
+            guidelines.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read community guidelines",
+        )
+        .await?;
+        Ok(Some(crate::space::CommunityGuidelines(guidelines)))
     }
 
     /// An application (needs READ on it).

@@ -847,6 +847,13 @@ pub struct RemoveRoleOnRoleSetInput {
     pub role_set_id: UuidScalar,
 }
 
+async fn actor_or_fail(ctx: &Context<'_>, id: ActorId) -> AppResult<alkemio_contributor::Actor> {
+    data::<alkemio_contributor::ActorService>(ctx)?
+        .actor(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Actor {id} not found")))
+}
+
 async fn user_or_fail(ctx: &Context<'_>, id: UuidScalar) -> AppResult<User> {
     data::<UserService>(ctx)?
         .user(UserId(id.0))
@@ -926,6 +933,11 @@ impl OrganizationMutation {
             .delete(&actor(ctx), ActorId(delete_data.id.0))
             .await?;
         entry.delete_policies(&left).await?;
+        if let Some(account) = deleted.account_id {
+            data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+                .delete_of_account(account)
+                .await?;
+        }
         Ok(Organization(deleted))
     }
 
@@ -1099,6 +1111,60 @@ impl OrganizationMutation {
             }
         }
         Ok(user_or_fail(ctx, role_data.actor_id).await?)
+    }
+
+    /// Gives an actor (user or organization) a role in a role set, with the checks of
+    /// `assignRoleToUser` or `assignRoleToOrganization` by the actor's kind.
+    async fn assign_role(
+        &self,
+        ctx: &Context<'_>,
+        role_data: AssignRoleOnRoleSetInput,
+    ) -> Result<crate::contributor::Actor> {
+        let id = ActorId(role_data.actor_id.0);
+        let found = actor_or_fail(ctx, id).await?;
+        match found.actor_type {
+            alkemio_contributor::ActorType::User => {
+                self.assign_role_to_user(ctx, role_data).await?;
+            }
+            alkemio_contributor::ActorType::Organization => {
+                self.assign_role_to_organization(ctx, role_data).await?;
+            }
+            other => {
+                return Err(AppError::bad_input(format!(
+                    "Actors of type {} cannot be given roles here",
+                    other.as_str()
+                ))
+                .into());
+            }
+        }
+        Ok(crate::contributor::Actor(actor_or_fail(ctx, id).await?))
+    }
+
+    /// Takes a role from an actor (user or organization), with the checks of
+    /// `removeRoleFromUser` or `removeRoleFromOrganization` by the actor's kind.
+    async fn remove_role(
+        &self,
+        ctx: &Context<'_>,
+        role_data: RemoveRoleOnRoleSetInput,
+    ) -> Result<crate::contributor::Actor> {
+        let id = ActorId(role_data.actor_id.0);
+        let found = actor_or_fail(ctx, id).await?;
+        match found.actor_type {
+            alkemio_contributor::ActorType::User => {
+                self.remove_role_from_user(ctx, role_data).await?;
+            }
+            alkemio_contributor::ActorType::Organization => {
+                self.remove_role_from_organization(ctx, role_data).await?;
+            }
+            other => {
+                return Err(AppError::bad_input(format!(
+                    "Actors of type {} hold no roles here",
+                    other.as_str()
+                ))
+                .into());
+            }
+        }
+        Ok(crate::contributor::Actor(actor_or_fail(ctx, id).await?))
     }
 
     /// Gives an organization a role in a space's role set (needs

@@ -56,6 +56,17 @@ fn service<'a>(ctx: &Context<'a>) -> Result<&'a PlatformService, AppError> {
 
 #[Object(name = "Platform")]
 impl Platform {
+    /// An innovation hub by id or subdomain; without either, the hub the request came
+    /// through (null when none).
+    async fn innovation_hub(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<UuidScalar>,
+        subdomain: Option<String>,
+    ) -> Result<Option<crate::innovation_hub::InnovationHub>> {
+        crate::innovation_hub::platform_hub(ctx, id, subdomain).await
+    }
+
     /// The licensing framework: plans and the license policy.
     async fn licensing_framework(&self, ctx: &Context<'_>) -> Result<crate::licensing::Licensing> {
         crate::licensing::framework(ctx).await

@@ -828,6 +828,11 @@ impl SpaceQuery {
         filter: Option<SpaceFilterInput>,
         #[graphql(name = "IDs")] ids: Option<Vec<UuidScalar>>,
     ) -> Result<Vec<Space>> {
+        // Through an innovation hub, the hub's spaces (the arguments do not apply).
+        if let Some(hub) = crate::innovation_hub::request_hub(ctx).await? {
+            let hubs = data::<alkemio_innovation_hub::InnovationHubService>(ctx)?;
+            return Ok(hubs.spaces(&hub).await?.into_iter().map(Space).collect());
+        }
         let restrict: Option<Vec<uuid::Uuid>> = ids.map(|i| i.into_iter().map(|x| x.0).collect());
         let spaces = service(ctx)?
             .l0_list(&visibilities(filter), restrict.as_deref())
@@ -1235,6 +1240,24 @@ pub struct JoinAsEntryRoleOnRoleSetInput {
     pub role_set_id: UuidScalar,
 }
 
+/// New content for community guidelines.
+#[derive(Debug, InputObject)]
+pub struct UpdateCommunityGuidelinesEntityInput {
+    /// The guidelines.
+    #[graphql(name = "communityGuidelinesID")]
+    pub community_guidelines_id: UuidScalar,
+    /// Their profile's changes.
+    pub profile: crate::profile::UpdateProfileInput,
+}
+
+/// Community guidelines to empty.
+#[derive(Debug, Clone, InputObject)]
+pub struct RemoveCommunityGuidelinesContentInput {
+    /// The guidelines.
+    #[graphql(name = "communityGuidelinesID")]
+    pub community_guidelines_id: UuidScalar,
+}
+
 /// Space mutations.
 #[derive(Debug, Default)]
 pub struct SpaceMutation;
@@ -1368,6 +1391,39 @@ impl SpaceMutation {
             .into_iter()
             .map(Space)
             .collect())
+    }
+
+    /// Changes community guidelines (needs UPDATE on them).
+    async fn update_community_guidelines(
+        &self,
+        ctx: &Context<'_>,
+        community_guidelines_data: UpdateCommunityGuidelinesEntityInput,
+    ) -> Result<CommunityGuidelines> {
+        Ok(CommunityGuidelines(
+            service(ctx)?
+                .update_guidelines(
+                    &actor(ctx),
+                    community_guidelines_data.community_guidelines_id.0,
+                    community_guidelines_data.profile.into(),
+                )
+                .await?,
+        ))
+    }
+
+    /// Empties community guidelines: no title, no text, no references (needs UPDATE on them).
+    async fn remove_community_guidelines_content(
+        &self,
+        ctx: &Context<'_>,
+        community_guidelines_data: RemoveCommunityGuidelinesContentInput,
+    ) -> Result<CommunityGuidelines> {
+        Ok(CommunityGuidelines(
+            service(ctx)?
+                .erase_guidelines(
+                    &actor(ctx),
+                    community_guidelines_data.community_guidelines_id.0,
+                )
+                .await?,
+        ))
     }
 
     /// Joins a space's community as a member where it is open to the caller.

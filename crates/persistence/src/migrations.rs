@@ -18,6 +18,7 @@ mod m20261126_000010_organization_user_group;
 mod m20261126_000011_space_create;
 mod m20261126_000012_community_entry;
 mod m20261126_000013_licensing_framework;
+mod m20261126_000014_innovation_hub_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_space_create::Migration),
             Box::new(m20261126_000012_community_entry::Migration),
             Box::new(m20261126_000013_licensing_framework::Migration),
+            Box::new(m20261126_000014_innovation_hub_create::Migration),
         ]
     }
 }

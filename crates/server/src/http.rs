@@ -199,7 +199,18 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: BatchRequest) -
         Ok(actor) => actor,
         Err(failure) => return unauthenticated(&failure),
     };
-    let request = request.data(actor);
+    let hub = headers
+        .get(state.settings.http.innovation_hub_header.as_str())
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            alkemio_innovation_hub::subdomain_of(
+                v,
+                &state.settings.http.innovation_hub_whitelisted_subdomains,
+            )
+        });
+    let request = request
+        .data(actor)
+        .data(alkemio_api::innovation_hub::RequestHub(hub));
     let response: BatchResponse = state.schema.execute_batch(request).await;
     let mut res = axum::Json(&response).into_response();
     if let Some(v) = response

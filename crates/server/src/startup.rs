@@ -144,6 +144,11 @@ impl Core {
         }
         let licenses =
             alkemio_space::LicenseService::new(db.clone(), spaces.clone(), users.clone());
+        let hubs = alkemio_innovation_hub::InnovationHubService::new(
+            db.clone(),
+            users.clone(),
+            spaces.clone(),
+        );
         let tasks = Arc::new(TaskService::new(cache.clone()));
         let platform = PlatformService::new(
             db.clone(),
@@ -176,6 +181,7 @@ impl Core {
             spaces,
             entry,
             licenses,
+            hubs,
             tasks,
             kratos,
         };

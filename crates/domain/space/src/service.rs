@@ -1005,6 +1005,63 @@ impl SpaceService {
         Ok(space)
     }
 
+    async fn guidelines_or_fail(&self, id: Uuid) -> AppResult<CommunityGuidelines> {
+        repo::guidelines(self.db.conn(), &[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("Community guidelines {id} not found")))
+    }
+
+    /// `updateCommunityGuidelines`: needs UPDATE on the guidelines; changes their profile.
+    pub async fn update_guidelines(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        changes: alkemio_common::profile::ProfileUpdate,
+    ) -> AppResult<CommunityGuidelines> {
+        let guidelines = self.guidelines_or_fail(id).await?;
+        let policy = self.policy_of(guidelines.authorization_id).await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref(),
+            P::Update,
+            "update community guidelines",
+        )?;
+        let profile = guidelines.profile_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("guidelines {id} have no profile"))
+        })?;
+        let prepared = self.profiles().prepare_update(profile, changes).await?;
+        let txn = self.db.conn().begin().await?;
+        ProfileService::write_update(&txn, &prepared).await?;
+        txn.commit().await?;
+        self.guidelines_or_fail(id).await
+    }
+
+    /// `removeCommunityGuidelinesContent`: needs UPDATE on the guidelines; empties their
+    /// profile (display name, description, references).
+    pub async fn erase_guidelines(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+    ) -> AppResult<CommunityGuidelines> {
+        let guidelines = self.guidelines_or_fail(id).await?;
+        let policy = self.policy_of(guidelines.authorization_id).await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref(),
+            P::Update,
+            "empty community guidelines",
+        )?;
+        if let Some(profile) = guidelines.profile_id {
+            let txn = self.db.conn().begin().await?;
+            self.profiles().erase_in(&txn, profile).await?;
+            txn.commit().await?;
+        }
+        Ok(guidelines)
+    }
+
     /// `updateSpaceSettings`: needs UPDATE on the space. Recomputes the subtree's policies in
     /// the same transaction unless only `allowEventsFromSubspaces` changed.
     pub async fn update_settings(

@@ -421,3 +421,40 @@ pub async fn delete_aggregators(
     }
     Ok((policies, hashes))
 }
+
+/// Deletes storage buckets with their documents; returns the ids of their policies and the
+/// content hashes of the deleted documents.
+pub async fn delete_buckets(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<(Vec<Uuid>, Vec<String>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let buckets: Vec<Option<Uuid>> = bucket::Entity::find()
+        .select_only()
+        .column(bucket::Column::AuthorizationId)
+        .filter(bucket::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let files: Vec<(Option<Uuid>, String)> = file::Entity::find()
+        .select_only()
+        .column(file::Column::AuthorizationId)
+        .column(file::Column::ExternalId)
+        .filter(file::Column::StorageBucketId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut policies: Vec<Uuid> = buckets.into_iter().flatten().collect();
+    policies.extend(files.iter().filter_map(|f| f.0));
+    let mut hashes: Vec<String> = files.into_iter().map(|f| f.1).collect();
+    hashes.sort();
+    hashes.dedup();
+    // documents go with their bucket (the foreign key cascades)
+    bucket::Entity::delete_many()
+        .filter(bucket::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok((policies, hashes))
+}

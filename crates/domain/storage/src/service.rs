@@ -332,6 +332,16 @@ impl StorageService {
         repo::delete_aggregators(conn, ids).await
     }
 
+    /// Deletes storage buckets with their documents inside the caller's transaction; returns
+    /// their policy ids and the content hashes for [`Self::release_contents`].
+    pub async fn delete_buckets_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
+        repo::delete_buckets(conn, ids).await
+    }
+
     /// Removes the bytes of deleted documents that no document uses any more.
     pub async fn release_contents(&self, hashes: &[String]) -> AppResult<()> {
         for hash in hashes {

@@ -231,6 +231,12 @@ pub struct HttpSettings {
     pub cors: CorsSettings,
     /// How long shutdown waits for in-flight requests (`ALKEMIO_SHUTDOWN_TIMEOUT_S`, default 30).
     pub shutdown_timeout: Duration,
+    /// The request header whose URL names the innovation hub a request came through
+    /// (`INNOVATION_HUB_HEADER`, default `origin`).
+    pub innovation_hub_header: String,
+    /// Subdomains of the platform itself, never hubs
+    /// (`INNOVATION_HUB_WHITELISTED_SUBDOMAINS`, default `identity`).
+    pub innovation_hub_whitelisted_subdomains: Vec<String>,
 }
 
 /// CORS as the reference configures it.
@@ -430,6 +436,12 @@ impl Settings {
                 ),
             },
             shutdown_timeout: Duration::from_secs(env.parse("ALKEMIO_SHUTDOWN_TIMEOUT_S", 30)?),
+            innovation_hub_header: env
+                .string("INNOVATION_HUB_HEADER", "origin")
+                .trim()
+                .to_ascii_lowercase(),
+            innovation_hub_whitelisted_subdomains: env
+                .list("INNOVATION_HUB_WHITELISTED_SUBDOMAINS", "identity"),
         };
 
         let database = DatabaseSettings {

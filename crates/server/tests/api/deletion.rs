@@ -44,6 +44,7 @@ const TABLES: &[&str] = &[
     "application",
     "invitation",
     "platform_invitation",
+    "innovation_hub",
 ];
 
 pub(crate) async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {
@@ -105,6 +106,17 @@ async fn deleting_a_user_removes_everything_it_owned(backend: Backend) {
     // an application, which goes with the user
     let apply = "mutation($set: UUID!) { applyForEntryRoleOnRoleSet(applicationData: { roleSetID: $set, questions: [] }) { id } }";
     let (_, body) = app.graphql_as(&token, apply, json!({"set": set})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    // an innovation hub on the user's account, which goes with it
+    let leaving_account = crate::spaces::account_of(&app, &token).await;
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            "mutation($a: UUID!) { createInnovationHub(createData: { accountID: $a, subdomain: \"leaving\",
+                type: LIST, spaceListFilter: [], profileData: { displayName: \"Leaving Hub\" } }) { id } }",
+            json!({"a": leaving_account}),
+        )
+        .await;
     assert!(body.get("errors").is_none(), "{body}");
     assert!(row_counts(&app).await["authorization_policy"] > before["authorization_policy"]);
 

@@ -11,6 +11,7 @@ mod entry;
 mod errors;
 mod health;
 mod identity;
+mod innovation_hubs;
 mod licensing;
 mod memberships;
 mod organizations;

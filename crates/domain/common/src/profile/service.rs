@@ -543,6 +543,24 @@ impl ProfileService {
         Ok(reference)
     }
 
+    /// Empties a profile inside the caller's transaction: no display name, no description,
+    /// no references (their policies go too).
+    pub async fn erase_in(&self, conn: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
+        let mut profile = self.profile(id).await?;
+        profile.display_name = String::new();
+        profile.description = Some(String::new());
+        repo::update_profile(conn, &profile).await?;
+        let references = self.references_of(&[id]).await?;
+        let policies: Vec<Uuid> = references
+            .iter()
+            .filter_map(|r| r.authorization_id)
+            .collect();
+        for r in &references {
+            repo::delete_reference(conn, r.id).await?;
+        }
+        auth_repo::delete(conn, &policies).await
+    }
+
     /// `deleteReference`: needs DELETE on the reference.
     pub async fn delete_reference(&self, caller: &ActorContext, id: Uuid) -> AppResult<Reference> {
         let reference = repo::find_reference(self.db.conn(), id)
