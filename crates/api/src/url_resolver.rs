@@ -2,10 +2,11 @@
 //!
 //! The path is classified by the reference's URL grammar (host, query and fragment are
 //! ignored); the entities it names are then looked up by NameID. An unknown entity is data
-//! (`state: NotFound` with the closest existing ancestor), not an error. Spaces, virtual
-//! contributors, innovation packs, hubs and discussions do not exist yet in this server, so
-//! their URLs are classified and answered `NotFound`, and the result fields that would carry
-//! them are not part of the schema until they do.
+//! (`state: NotFound` with the closest existing ancestor), not an error; a space the caller may
+//! not read the about of is `Forbidden`. Virtual contributors, innovation packs, discussions,
+//! callouts, calendars and templates do not exist yet in this server, so URLs naming them
+//! resolve `NotFound` (inside a space, with the space as the closest ancestor) and the result
+//! fields that would carry them are null.
 
 use alkemio_contributor::UserService;
 use alkemio_kernel::scalars::UuidScalar;
@@ -77,6 +78,19 @@ pub enum Route {
     User(Option<String>),
     /// An organization's page.
     Organization(Option<String>),
+    /// A space: the L0 NameID, the L1 and L2 NameIDs, and the path inside the space.
+    Space {
+        /// The L0 space's NameID.
+        l0: String,
+        /// The L1 subspace's NameID.
+        l1: Option<String>,
+        /// The L2 subspace's NameID.
+        l2: Option<String>,
+        /// What follows inside the space.
+        internal: Vec<String>,
+    },
+    /// An innovation hub's page.
+    Hub(Option<String>),
     /// A kind of entity this server does not hold yet (the type it would have).
     NotYetHeld(UrlType),
     /// A base route the client reserves but does not serve.
@@ -97,7 +111,7 @@ pub fn classify(segments: &[String]) -> Route {
         "organization" => Route::Organization(second),
         "vc" => Route::NotYetHeld(UrlType::VirtualContributor),
         "admin" => Route::Page(UrlType::Admin),
-        "hub" => Route::NotYetHeld(UrlType::InnovationHub),
+        "hub" => Route::Hub(second),
         "innovation-library" => Route::Page(UrlType::InnovationLibrary),
         "innovation-packs" if segments.len() > 1 => Route::NotYetHeld(UrlType::InnovationPacks),
         "innovation-packs" => Route::Page(UrlType::InnovationPacks),
@@ -118,7 +132,28 @@ pub fn classify(segments: &[String]) -> Route {
         "error" => Route::Page(UrlType::Error),
         "about" | "profile" | "contact" | "landing" | "identity" | "flows" => Route::Unknown,
         // anything else is a space's NameID
-        _ => Route::NotYetHeld(UrlType::Space),
+        _ => {
+            let mut rest = &segments[1..];
+            let mut take = |marker: &str| match rest {
+                [m, name, tail @ ..] if m == marker => {
+                    rest = tail;
+                    Some(name.clone())
+                }
+                _ => None,
+            };
+            let l1 = take("challenges");
+            let l2 = if l1.is_some() {
+                take("opportunities")
+            } else {
+                None
+            };
+            Route::Space {
+                l0: first.clone(),
+                l1,
+                l2,
+                internal: rest.to_vec(),
+            }
+        }
     }
 }
 
@@ -141,6 +176,97 @@ pub fn segments(url: &str) -> AppResult<Vec<String>> {
         .collect()
 }
 
+/// A callouts set and what a URL names inside it.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "UrlResolverQueryResultCalloutsSet")]
+pub struct UrlResolverQueryResultCalloutsSet {
+    /// The callouts set.
+    pub id: UuidScalar,
+    /// What the URL names in it.
+    pub r#type: UrlType,
+    /// The callout named (none exist yet).
+    pub callout_id: Option<UuidScalar>,
+    /// The contribution named (none exist yet).
+    pub contribution_id: Option<UuidScalar>,
+    /// The post named (none exist yet).
+    pub post_id: Option<UuidScalar>,
+    /// The whiteboard named (none exist yet).
+    pub whiteboard_id: Option<UuidScalar>,
+    /// The memo named (none exist yet).
+    pub memo_id: Option<UuidScalar>,
+}
+
+/// A space's collaboration.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "UrlResolverQueryResultCollaboration")]
+pub struct UrlResolverQueryResultCollaboration {
+    /// The collaboration.
+    pub id: UuidScalar,
+    /// Its callouts set.
+    pub callouts_set: UrlResolverQueryResultCalloutsSet,
+}
+
+/// A calendar and the event a URL names in it.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "UrlResolverQueryResultCalendar")]
+pub struct UrlResolverQueryResultCalendar {
+    /// The calendar.
+    pub id: UuidScalar,
+    /// The event named.
+    pub calendar_event_id: Option<UuidScalar>,
+}
+
+/// A templates set and the template a URL names in it.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "UrlResolverQueryResultTemplatesSet")]
+pub struct UrlResolverQueryResultTemplatesSet {
+    /// The templates set.
+    pub id: UuidScalar,
+    /// The template named.
+    pub template_id: Option<UuidScalar>,
+}
+
+/// A virtual contributor a URL names (none exist yet).
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "UrlResolverQueryResultVirtualContributor")]
+pub struct UrlResolverQueryResultVirtualContributor {
+    /// The virtual contributor.
+    pub id: UuidScalar,
+    /// Its knowledge base's callouts set.
+    pub callouts_set: UrlResolverQueryResultCalloutsSet,
+}
+
+/// An innovation pack a URL names (none exist yet).
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "UrlResolverQueryResultInnovationPack")]
+pub struct UrlResolverQueryResultInnovationPack {
+    /// The pack.
+    pub id: UuidScalar,
+    /// Its templates set.
+    pub templates_set: UrlResolverQueryResultTemplatesSet,
+}
+
+/// A space a URL names, with its ancestors and its collaboration.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "UrlResolverQueryResultSpace")]
+pub struct UrlResolverQueryResultSpace {
+    /// The space.
+    pub id: UuidScalar,
+    /// Its level.
+    pub level: alkemio_space::SpaceLevel,
+    /// Its L0 space.
+    #[graphql(name = "levelZeroSpaceID")]
+    pub level_zero_space_id: UuidScalar,
+    /// Its ancestors, L0 first.
+    pub parent_spaces: Vec<UuidScalar>,
+    /// Its collaboration.
+    pub collaboration: UrlResolverQueryResultCollaboration,
+    /// Its calendar, for calendar URLs (no calendar exists yet).
+    pub calendar: Option<UrlResolverQueryResultCalendar>,
+    /// Its templates, for template URLs (no templates exist yet).
+    pub templates_set: Option<UrlResolverQueryResultTemplatesSet>,
+}
+
 /// The nearest page that exists, for a URL that names nothing (or nothing visible).
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(name = "UrlResolverQueryClosestAncestor")]
@@ -153,6 +279,16 @@ pub struct UrlResolverQueryClosestAncestor {
     pub user_id: Option<UuidScalar>,
     /// The organization it names.
     pub organization_id: Option<UuidScalar>,
+    /// The space it names.
+    pub space: Option<UrlResolverQueryResultSpace>,
+    /// The innovation hub it names.
+    pub innovation_hub_id: Option<UuidScalar>,
+    /// The discussion it names (none exist yet).
+    pub discussion_id: Option<UuidScalar>,
+    /// The virtual contributor it names (none exist yet).
+    pub virtual_contributor: Option<UrlResolverQueryResultVirtualContributor>,
+    /// The innovation pack it names (none exist yet).
+    pub innovation_pack: Option<UrlResolverQueryResultInnovationPack>,
 }
 
 /// What a URL names.
@@ -167,8 +303,137 @@ pub struct UrlResolverQueryResults {
     pub user_id: Option<UuidScalar>,
     /// The organization it names.
     pub organization_id: Option<UuidScalar>,
+    /// The space it names.
+    pub space: Option<UrlResolverQueryResultSpace>,
+    /// The innovation hub it names.
+    pub innovation_hub_id: Option<UuidScalar>,
+    /// The discussion it names (none exist yet).
+    pub discussion_id: Option<UuidScalar>,
+    /// The virtual contributor it names (none exist yet).
+    pub virtual_contributor: Option<UrlResolverQueryResultVirtualContributor>,
+    /// The innovation pack it names (none exist yet).
+    pub innovation_pack: Option<UrlResolverQueryResultInnovationPack>,
     /// Where to go instead when it did not resolve.
     pub closest_ancestor: Option<UrlResolverQueryClosestAncestor>,
+}
+
+impl UrlResolverQueryResults {
+    fn new(kind: UrlType, state: UrlResolverResultState) -> Self {
+        Self {
+            r#type: kind,
+            state,
+            user_id: None,
+            organization_id: None,
+            space: None,
+            innovation_hub_id: None,
+            discussion_id: None,
+            virtual_contributor: None,
+            innovation_pack: None,
+            closest_ancestor: None,
+        }
+    }
+}
+
+impl UrlResolverQueryClosestAncestor {
+    fn new(kind: UrlType, url: String) -> Self {
+        Self {
+            r#type: kind,
+            url,
+            user_id: None,
+            organization_id: None,
+            space: None,
+            innovation_hub_id: None,
+            discussion_id: None,
+            virtual_contributor: None,
+            innovation_pack: None,
+        }
+    }
+}
+
+/// Resolves a space URL: the spaces by NameID down the tree, READ_ABOUT on each, then the
+/// path inside the space.
+async fn resolve_space(
+    ctx: &Context<'_>,
+    base: &str,
+    names: [Option<&str>; 3],
+    internal: &[String],
+) -> AppResult<UrlResolverQueryResults> {
+    let spaces = data::<alkemio_space::SpaceService>(ctx)?;
+    let home = || UrlResolverQueryClosestAncestor::new(UrlType::Home, format!("{base}/home"));
+    let fail = |state, ancestor: Option<UrlResolverQueryClosestAncestor>| {
+        let mut r = UrlResolverQueryResults::new(UrlType::Space, state);
+        r.closest_ancestor = Some(ancestor.unwrap_or_else(home));
+        r
+    };
+    let mut found: Option<UrlResolverQueryResultSpace> = None;
+    let mut ancestor: Option<UrlResolverQueryClosestAncestor> = None;
+    let mut parents: Vec<UuidScalar> = Vec::new();
+    let mut l0_id = None;
+    for name in names.into_iter().flatten() {
+        let space = match l0_id {
+            None => spaces.l0_by_name_id(name).await?,
+            Some(l0) => spaces.in_tree_by_name_id(l0, name).await?,
+        };
+        let Some(space) = space else {
+            return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+        };
+        if crate::space::require_read_about(ctx, &space).await.is_err() {
+            return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
+        }
+        let Some(collaboration) = spaces.collaboration(&space).await? else {
+            // a space from before collaborations existed
+            return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+        };
+        if let Some(previous) = &found {
+            parents.push(previous.id);
+        }
+        let result = UrlResolverQueryResultSpace {
+            id: UuidScalar(space.id.0),
+            level: space.level,
+            level_zero_space_id: UuidScalar(space.level_zero_space_id.0),
+            parent_spaces: parents.clone(),
+            collaboration: UrlResolverQueryResultCollaboration {
+                id: UuidScalar(collaboration.id),
+                callouts_set: UrlResolverQueryResultCalloutsSet {
+                    id: UuidScalar(collaboration.callouts_set_id),
+                    r#type: UrlType::CalloutsSet,
+                    callout_id: None,
+                    contribution_id: None,
+                    post_id: None,
+                    whiteboard_id: None,
+                    memo_id: None,
+                },
+            },
+            calendar: None,
+            templates_set: None,
+        };
+        let path = spaces
+            .paths(&[space.id.0])
+            .await?
+            .remove(&space.id.0)
+            .unwrap_or_default();
+        let mut a = UrlResolverQueryClosestAncestor::new(UrlType::Space, format!("{base}/{path}"));
+        a.space = Some(result.clone());
+        ancestor = Some(a);
+        l0_id = Some(space.level_zero_space_id);
+        found = Some(result);
+    }
+    let Some(space) = found else {
+        return Ok(fail(UrlResolverResultState::NotFound, None));
+    };
+    // Callouts, calendar events and templates do not exist yet: a URL naming one inside the
+    // space names nothing.
+    let names_content = match internal {
+        [first, _, ..] if first == "collaboration" || first == "calendar" => true,
+        [first, second, ..] if first == "settings" && second == "templates" => true,
+        _ => false,
+    };
+    if names_content {
+        return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+    }
+    let mut r = UrlResolverQueryResults::new(UrlType::Space, UrlResolverResultState::Resolved);
+    r.space = Some(space);
+    Ok(r)
 }
 
 /// Root query field `urlResolver`.
@@ -185,27 +450,48 @@ impl UrlResolverQuery {
     ) -> Result<UrlResolverQueryResults> {
         let route = classify(&segments(&url)?);
         let base = data::<crate::SchemaServices>(ctx)?.endpoint_cluster.clone();
-        let resolved = |kind| UrlResolverQueryResults {
-            r#type: kind,
-            state: UrlResolverResultState::Resolved,
-            user_id: None,
-            organization_id: None,
-            closest_ancestor: None,
-        };
-        let not_found = |kind| UrlResolverQueryResults {
-            r#type: kind,
-            state: UrlResolverResultState::NotFound,
-            user_id: None,
-            organization_id: None,
-            closest_ancestor: Some(UrlResolverQueryClosestAncestor {
-                r#type: UrlType::Home,
-                url: format!("{base}/home"),
-                user_id: None,
-                organization_id: None,
-            }),
+        let resolved = |kind| UrlResolverQueryResults::new(kind, UrlResolverResultState::Resolved);
+        let not_found = |kind| {
+            let mut r = UrlResolverQueryResults::new(kind, UrlResolverResultState::NotFound);
+            r.closest_ancestor = Some(UrlResolverQueryClosestAncestor::new(
+                UrlType::Home,
+                format!("{base}/home"),
+            ));
+            r
         };
         Ok(match route {
             Route::Page(kind) => resolved(kind),
+            Route::Space {
+                l0,
+                l1,
+                l2,
+                internal,
+            } => {
+                resolve_space(
+                    ctx,
+                    &base,
+                    [Some(l0.as_str()), l1.as_deref(), l2.as_deref()],
+                    &internal,
+                )
+                .await?
+            }
+            Route::Hub(name) => {
+                let hub = match name {
+                    Some(n) => {
+                        data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+                            .by_name_id(&n)
+                            .await?
+                    }
+                    None => None,
+                };
+                match hub {
+                    Some(h) => UrlResolverQueryResults {
+                        innovation_hub_id: Some(UuidScalar(h.id)),
+                        ..resolved(UrlType::InnovationHub)
+                    },
+                    None => not_found(UrlType::InnovationHub),
+                }
+            }
             Route::Unknown => not_found(UrlType::Unknown),
             Route::NotYetHeld(kind) => not_found(kind),
             Route::User(name) => {
@@ -278,8 +564,26 @@ mod tests {
         );
         assert_eq!(route("https://a.b/landing"), Route::Unknown);
         assert_eq!(
-            route("https://a.b/my-space/challenges/x"),
-            Route::NotYetHeld(UrlType::Space)
+            route("https://a.b/my-space/challenges/x/opportunities/y/about"),
+            Route::Space {
+                l0: "my-space".into(),
+                l1: Some("x".into()),
+                l2: Some("y".into()),
+                internal: vec!["about".into()]
+            }
+        );
+        assert_eq!(
+            route("https://a.b/my-space/opportunities/y"),
+            Route::Space {
+                l0: "my-space".into(),
+                l1: None,
+                l2: None,
+                internal: vec!["opportunities".into(), "y".into()]
+            }
+        );
+        assert_eq!(
+            route("https://a.b/hub/green"),
+            Route::Hub(Some("green".into()))
         );
         assert!(segments("not a url").is_err());
         assert!(segments("https://a.b/user/%FF").is_err());

@@ -19,6 +19,7 @@ mod m20261126_000011_space_create;
 mod m20261126_000012_community_entry;
 mod m20261126_000013_licensing_framework;
 mod m20261126_000014_innovation_hub_create;
+mod m20261126_000015_collaboration_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_community_entry::Migration),
             Box::new(m20261126_000013_licensing_framework::Migration),
             Box::new(m20261126_000014_innovation_hub_create::Migration),
+            Box::new(m20261126_000015_collaboration_create::Migration),
         ]
     }
 }

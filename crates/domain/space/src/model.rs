@@ -314,6 +314,8 @@ pub struct Space {
     pub community_id: Option<Uuid>,
     /// Its license.
     pub license_id: Option<Uuid>,
+    /// Its collaboration.
+    pub collaboration_id: Option<Uuid>,
     /// Its storage.
     pub storage_aggregator_id: Option<Uuid>,
     /// Its actor profile (the about's profile).

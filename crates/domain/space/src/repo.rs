@@ -43,6 +43,7 @@ pub(crate) mod space {
         pub about_id: Option<Uuid>,
         pub community_id: Option<Uuid>,
         pub license_id: Option<Uuid>,
+        pub collaboration_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -146,6 +147,7 @@ pub async fn insert(conn: &impl ConnectionTrait, s: &Space) -> AppResult<()> {
         about_id: Set(s.about_id),
         community_id: Set(s.community_id),
         license_id: Set(s.license_id),
+        collaboration_id: Set(s.collaboration_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -226,6 +228,7 @@ fn select_spaces() -> sea_orm::Select<space::Entity> {
             space::Column::AboutId,
             space::Column::CommunityId,
             space::Column::LicenseId,
+            space::Column::CollaborationId,
         ])
         .column_as(Expr::cust("row_id"), "row_id")
 }
@@ -248,6 +251,7 @@ struct SpaceRow {
     about_id: Option<Uuid>,
     community_id: Option<Uuid>,
     license_id: Option<Uuid>,
+    collaboration_id: Option<Uuid>,
     row_id: i64,
 }
 
@@ -276,6 +280,7 @@ fn to_space(row: SpaceRow, actor: &alkemio_contributor::Actor) -> AppResult<Spac
         about_id: row.about_id,
         community_id: row.community_id,
         license_id: row.license_id,
+        collaboration_id: row.collaboration_id,
         storage_aggregator_id: actor.storage_aggregator_id,
         profile_id: actor.profile_id,
         authorization_id: actor.authorization_id,

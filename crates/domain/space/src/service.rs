@@ -215,6 +215,20 @@ impl SpaceService {
         }
     }
 
+    /// A space's collaboration (absent for spaces created before collaborations existed).
+    pub async fn collaboration(
+        &self,
+        space: &Space,
+    ) -> AppResult<Option<alkemio_collaboration::Collaboration>> {
+        match space.collaboration_id {
+            Some(id) => Ok(alkemio_collaboration::find_many(self.db.conn(), &[id])
+                .await?
+                .into_iter()
+                .next()),
+            None => Ok(None),
+        }
+    }
+
     /// The credentials a space's actor holds.
     pub async fn actor_credentials(&self, id: ActorId) -> AppResult<Vec<Credential>> {
         Ok(self
@@ -602,6 +616,7 @@ impl SpaceService {
             about_id: Some(about_id),
             community_id: Some(community_id),
             license_id: None,
+            collaboration_id: None,
             storage_aggregator_id: None,
             profile_id: None,
             authorization_id: None,
@@ -716,6 +731,8 @@ impl SpaceService {
             created_date: now,
             updated_date: now,
         };
+        let collaboration = alkemio_collaboration::Collaboration::new(now);
+        space.collaboration_id = Some(collaboration.id);
         space.license_id = Some(license.id);
         space.storage_aggregator_id = Some(aggregator.id);
         space.profile_id = Some(about_profile.profile.id);
@@ -748,6 +765,7 @@ impl SpaceService {
         self.role_sets.create_in(&txn, &role_set).await?;
         repo::insert_community(&txn, &community).await?;
         alkemio_licensing::insert_license(&txn, &license).await?;
+        alkemio_collaboration::insert(&txn, &collaboration).await?;
         policies.extend(about_profile.policies.iter().cloned());
         policies.extend(guidelines_profile.policies.iter().cloned());
         policies.extend([
@@ -1276,6 +1294,8 @@ impl SpaceService {
             .delete_aggregators_in(&txn, &aggregators)
             .await?;
         policies.extend(alkemio_licensing::delete_licenses(&txn, &licenses).await?);
+        let collaborations: Vec<Uuid> = spaces.iter().filter_map(|s| s.collaboration_id).collect();
+        alkemio_collaboration::delete(&txn, &collaborations).await?;
         repo::delete_rows(&txn, &ids, &about_ids, &guideline_ids, &community_ids).await?;
         for s in &spaces {
             alkemio_contributor::repo::delete_actor(&txn, s.id).await?;

@@ -45,6 +45,8 @@ const TABLES: &[&str] = &[
     "invitation",
     "platform_invitation",
     "innovation_hub",
+    "collaboration",
+    "callouts_set",
 ];
 
 pub(crate) async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {

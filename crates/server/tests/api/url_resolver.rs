@@ -6,7 +6,10 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, assert_reference_error, spawn_app};
 use crate::on_both_backends;
 
-on_both_backends!(urls_resolve_to_users_organizations_and_pages);
+on_both_backends!(
+    urls_resolve_to_users_organizations_and_pages,
+    space_and_hub_urls_resolve
+);
 
 const RESOLVE: &str = "query($url: String!) { urlResolver(url: $url) {
     type state userId organizationId closestAncestor { type url } } }";
@@ -100,4 +103,144 @@ async fn urls_resolve_to_users_organizations_and_pages(backend: Backend) {
         ))
         .await;
     assert_eq!(body["data"]["urlResolver"]["state"], "Resolved", "{body}");
+}
+
+const SPACE_Q: &str = "query($url: String!) { urlResolver(url: $url) { type state innovationHubId
+    space { id level levelZeroSpaceID parentSpaces collaboration { id calloutsSet { id type calloutId } }
+        calendar { id } templatesSet { id } }
+    closestAncestor { type url space { id } } } }";
+
+/// Space URLs at every level: the spaces by NameID down the tree with their collaboration,
+/// Forbidden (not an error) where the caller may not read a space's about, NotFound with the
+/// nearest space as ancestor for what does not exist inside a space; hub URLs by NameID.
+async fn space_and_hub_urls_resolve(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let account = crate::spaces::account_of(&app, &admin).await;
+    let create = "mutation($d: CreateSpaceOnAccountInput!) { createSpace(spaceData: $d) { id } }";
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            create,
+            json!({"d": {"accountID": account, "nameID": "green-city", "about": {"profileData": {"displayName": "Green City"}}}}),
+        )
+        .await;
+    let l0 = body["data"]["createSpace"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sub = "mutation($d: CreateSubspaceInput!) { createSubspace(subspaceData: $d) { id } }";
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            sub,
+            json!({"d": {"spaceID": l0, "nameID": "parks", "about": {"profileData": {"displayName": "Parks"}}}}),
+        )
+        .await;
+    let l1 = body["data"]["createSubspace"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            sub,
+            json!({"d": {"spaceID": l1, "nameID": "trees", "about": {"profileData": {"displayName": "Trees"}}}}),
+        )
+        .await;
+    let l2 = body["data"]["createSubspace"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let resolve = |token: Option<String>, url: &'static str| {
+        let app = &app;
+        async move {
+            let body = match token {
+                Some(t) => app.graphql_as(&t, SPACE_Q, json!({"url": url})).await.1,
+                None => {
+                    app.graphql_at("/graphql", SPACE_Q, json!({"url": url}))
+                        .await
+                }
+            };
+            assert!(body.get("errors").is_none(), "{body}");
+            body["data"]["urlResolver"].clone()
+        }
+    };
+
+    let r = resolve(Some(admin.clone()), "https://alkem.io/green-city").await;
+    assert_eq!(r["type"], "SPACE");
+    assert_eq!(r["state"], "Resolved");
+    assert_eq!(r["space"]["id"], l0.as_str());
+    assert_eq!(r["space"]["level"], "L0");
+    assert_eq!(r["space"]["parentSpaces"], json!([]));
+    assert_eq!(
+        r["space"]["collaboration"]["calloutsSet"]["type"],
+        "CALLOUTS_SET"
+    );
+    assert!(r["space"]["collaboration"]["id"].is_string());
+    assert_eq!(r["space"]["calendar"], Value::Null);
+    let r = resolve(
+        Some(admin.clone()),
+        "https://alkem.io/green-city/challenges/parks/opportunities/trees/about",
+    )
+    .await;
+    assert_eq!(r["state"], "Resolved");
+    assert_eq!(r["space"]["id"], l2.as_str());
+    assert_eq!(r["space"]["level"], "L2");
+    assert_eq!(r["space"]["levelZeroSpaceID"], l0.as_str());
+    assert_eq!(r["space"]["parentSpaces"], json!([l0, l1]));
+
+    // the space is private: an anonymous visitor may read its about (the L0) but not below
+    let r = resolve(None, "https://alkem.io/green-city/about").await;
+    assert_eq!(r["state"], "Resolved", "{r}");
+    assert_eq!(r["space"]["id"], l0.as_str());
+    let r = resolve(None, "https://alkem.io/green-city/challenges/parks").await;
+    assert_eq!(r["state"], "Forbidden", "{r}");
+    assert_eq!(r["space"], Value::Null);
+    assert_eq!(r["closestAncestor"]["type"], "SPACE");
+    assert_eq!(r["closestAncestor"]["space"]["id"], l0.as_str());
+    assert!(
+        r["closestAncestor"]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/green-city")
+    );
+
+    // nothing by that name, or content that does not exist yet: NotFound
+    let r = resolve(
+        Some(admin.clone()),
+        "https://alkem.io/green-city/challenges/nope",
+    )
+    .await;
+    assert_eq!(r["state"], "NotFound");
+    assert_eq!(r["closestAncestor"]["space"]["id"], l0.as_str());
+    let r = resolve(
+        Some(admin.clone()),
+        "https://alkem.io/green-city/collaboration/some-callout",
+    )
+    .await;
+    assert_eq!(r["state"], "NotFound");
+    assert_eq!(r["closestAncestor"]["type"], "SPACE");
+    let r = resolve(Some(admin.clone()), "https://alkem.io/nowhere").await;
+    assert_eq!(r["state"], "NotFound");
+    assert_eq!(r["closestAncestor"]["type"], "HOME");
+
+    // hubs by NameID
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            "mutation($a: UUID!) { createInnovationHub(createData: { accountID: $a, nameID: \"green-hub\",
+                subdomain: \"green\", type: LIST, profileData: { displayName: \"Green\" } }) { id } }",
+            json!({"a": account}),
+        )
+        .await;
+    let hub = body["data"]["createInnovationHub"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = resolve(None, "https://alkem.io/hub/green-hub").await;
+    assert_eq!(r["type"], "INNOVATION_HUB");
+    assert_eq!(r["innovationHubId"], hub.as_str());
+    let r = resolve(None, "https://alkem.io/hub/none").await;
+    assert_eq!(r["state"], "NotFound");
 }
