@@ -213,9 +213,12 @@ impl Space {
         PlatformRolesAccess(self.0.platform_roles_access.clone())
     }
 
-    /// The account hosting its tree (needs READ).
+    /// The account hosting its tree (needs READ_ABOUT: whoever may see the about sees who
+    /// hosts the space; the reference asks READ, yet its client reads this on the about of a
+    /// private space for anonymous visitors, where that fails).
     async fn account(&self, ctx: &Context<'_>) -> Result<Account> {
-        self.require(ctx, P::Read, "read a space's account").await?;
+        self.require(ctx, P::ReadAbout, "read a space's account")
+            .await?;
         let id = self
             .0
             .account_id

@@ -388,12 +388,18 @@ async fn public_and_private_spaces(backend: Backend) {
         assert!(has(&p, "READ_ABOUT") && !has(&p, "READ"), "{who:?}: {p:?}");
     }
     assert!(has(&privs(&app, Some(&member_token), &id).await, "READ"));
-    // the about is readable by everyone who sees the space; the community is not
-    let q = "query($id: UUID!) { lookup { space(ID: $id) { about { profile { displayName } isContentPublic } } } }";
+    // the about, and who hosts the space, are readable by everyone who sees the space; the
+    // community is not (the reference guards `account` with READ, and so fails its own
+    // client's about query for anonymous visitors of a private space)
+    let q = "query($id: UUID!) { lookup { space(ID: $id) { account { id } about { profile { displayName } isContentPublic } } } }";
     let about = app.graphql_at("/graphql", q, json!({"id": id})).await;
     assert_eq!(
         about["data"]["lookup"]["space"]["about"]["profile"]["displayName"], "Private Place",
         "{about}"
+    );
+    assert_eq!(
+        about["data"]["lookup"]["space"]["account"]["id"],
+        account.as_str()
     );
     let community = app
         .graphql_at(
