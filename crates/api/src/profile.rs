@@ -53,6 +53,15 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
                 None => base.clone(),
             }
         }
+        (ProfileType::InnovationHub, _) => {
+            match data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+                .by_profile(profile.id)
+                .await?
+            {
+                Some(hub) => format!("{base}/hub/{}", hub.name_id),
+                None => base.clone(),
+            }
+        }
         (ProfileType::Account, _) => format!("{base}/admin"),
         (ProfileType::UserGroup, _) => base.clone(),
         (kind, _) => {

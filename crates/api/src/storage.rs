@@ -170,11 +170,62 @@ impl StorageAggregator {
 #[derive(Debug, Clone)]
 pub struct StorageBucket(pub model::StorageBucket);
 
+/// What a storage bucket holds files for.
+#[derive(Debug, Clone, async_graphql::SimpleObject)]
+#[graphql(name = "StorageBucketParent")]
+pub struct StorageBucketParent {
+    /// The entity's id.
+    pub id: UuidScalar,
+    /// Its display name.
+    pub display_name: String,
+    /// The kind of profile it has.
+    pub r#type: alkemio_common::profile::ProfileType,
+    /// Its page.
+    pub url: String,
+}
+
 #[Object(name = "StorageBucket")]
 impl StorageBucket {
     /// The bucket's id.
     async fn id(&self) -> UuidScalar {
         UuidScalar(self.0.id)
+    }
+    /// The entity whose profile keeps its files here (null for an aggregator's own bucket).
+    async fn parent_entity(&self, ctx: &Context<'_>) -> Result<Option<StorageBucketParent>> {
+        let profiles = data::<alkemio_common::profile::ProfileService>(ctx)?;
+        let Some(profile) = profiles.profile_by_bucket(self.0.id).await? else {
+            return Ok(None);
+        };
+        let owner = match data::<alkemio_contributor::ActorService>(ctx)?
+            .actor_id_by_profile(profile.id)
+            .await?
+        {
+            Some(actor) => Some(actor.0),
+            None => match profile.profile_type {
+                alkemio_common::profile::ProfileType::InnovationHub => {
+                    data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+                        .by_profile(profile.id)
+                        .await?
+                        .map(|h| h.id)
+                }
+                alkemio_common::profile::ProfileType::CommunityGuidelines => {
+                    data::<alkemio_space::SpaceService>(ctx)?
+                        .by_guidelines_profiles(&[profile.id])
+                        .await?
+                        .remove(&profile.id)
+                }
+                _ => None,
+            },
+        };
+        let Some(id) = owner else {
+            return Ok(None);
+        };
+        Ok(Some(StorageBucketParent {
+            id: UuidScalar(id),
+            display_name: profile.display_name.clone(),
+            r#type: profile.profile_type,
+            url: crate::profile::profile_url(ctx, &profile).await?,
+        }))
     }
     /// MIME types it accepts.
     async fn allowed_mime_types(&self) -> &[String] {

@@ -469,6 +469,20 @@ pub async fn actors_by_profile(
     Ok(out)
 }
 
+/// The id of the actor owning a profile.
+pub async fn actor_id_by_profile(
+    conn: &impl ConnectionTrait,
+    profile: uuid::Uuid,
+) -> AppResult<Option<uuid::Uuid>> {
+    Ok(actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::ProfileId.eq(profile))
+        .into_tuple()
+        .one(conn)
+        .await?)
+}
+
 pub(crate) mod user_settings {
     use sea_orm::entity::prelude::*;
 

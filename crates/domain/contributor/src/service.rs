@@ -69,6 +69,13 @@ impl ActorService {
         repo::actors_by_profile(self.db.conn(), profiles).await
     }
 
+    /// The id of the actor owning a profile.
+    pub async fn actor_id_by_profile(&self, profile: uuid::Uuid) -> AppResult<Option<ActorId>> {
+        Ok(repo::actor_id_by_profile(self.db.conn(), profile)
+            .await?
+            .map(ActorId))
+    }
+
     /// The actor whose storage aggregator this is.
     pub async fn actor_by_aggregator(&self, aggregator: uuid::Uuid) -> AppResult<Option<Actor>> {
         repo::actor_by_aggregator(self.db.conn(), aggregator).await

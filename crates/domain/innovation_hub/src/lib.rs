@@ -234,6 +234,11 @@ impl InnovationHubService {
         repo::by_name_id(self.db.conn(), name_id).await
     }
 
+    /// The hub owning a profile.
+    pub async fn by_profile(&self, profile: Uuid) -> AppResult<Option<InnovationHub>> {
+        repo::by_profile(self.db.conn(), profile).await
+    }
+
     /// The hubs of some accounts.
     pub async fn of_accounts(&self, accounts: &[Uuid]) -> AppResult<Vec<InnovationHub>> {
         repo::of_accounts(self.db.conn(), accounts).await

@@ -141,6 +141,19 @@ pub async fn by_name_id(
         .transpose()
 }
 
+/// The hub owning a profile.
+pub async fn by_profile(
+    conn: &impl ConnectionTrait,
+    profile: Uuid,
+) -> AppResult<Option<InnovationHub>> {
+    row::Entity::find()
+        .filter(row::Column::ProfileId.eq(profile))
+        .one(conn)
+        .await?
+        .map(decode)
+        .transpose()
+}
+
 /// The hubs of some accounts, oldest first.
 pub async fn of_accounts(
     conn: &impl ConnectionTrait,

@@ -13,7 +13,8 @@ on_both_backends!(innovation_hubs);
 const CREATE: &str =
     "mutation($d: CreateInnovationHubOnAccountInput!) { createInnovationHub(createData: $d) {
     id nameID subdomain type listedInStore searchVisibility spaceVisibilityFilter
-    spaceListFilter { id } profile { displayName visuals { name } tagsets { name } }
+    spaceListFilter { id } profile { displayName url visuals { name } tagsets { name }
+        storageBucket { parentEntity { id type displayName url } } }
     provider { id } account { id } } }";
 
 /// A query sent as if from a page on `origin`.
@@ -86,6 +87,17 @@ async fn innovation_hubs(backend: Backend) {
         json!([{"name": "BANNER_WIDE"}])
     );
     assert_eq!(created["provider"]["id"], owner_user.id.to_string());
+    let url = created["profile"]["url"].as_str().unwrap();
+    assert!(
+        url.ends_with(&format!("/hub/{}", created["nameID"].as_str().unwrap())),
+        "{url}"
+    );
+    // the profile's bucket knows whose files it keeps
+    let parent = &created["profile"]["storageBucket"]["parentEntity"];
+    assert_eq!(parent["id"], created["id"]);
+    assert_eq!(parent["type"], "INNOVATION_HUB");
+    assert_eq!(parent["displayName"], "Green Hub");
+    assert_eq!(parent["url"], url);
     assert_eq!(created["account"]["id"], account.as_str());
     let id = created["id"].as_str().unwrap().to_owned();
     let taken = err(

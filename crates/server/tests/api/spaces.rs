@@ -391,7 +391,9 @@ async fn public_and_private_spaces(backend: Backend) {
     // the about, and who hosts the space, are readable by everyone who sees the space; the
     // community is not (the reference guards `account` with READ, and so fails its own
     // client's about query for anonymous visitors of a private space)
-    let q = "query($id: UUID!) { lookup { space(ID: $id) { account { id } about { profile { displayName } isContentPublic } } } }";
+    let q =
+        "query($id: UUID!) { lookup { space(ID: $id) { account { id } about { profile { displayName
+        storageBucket { parentEntity { id type } } } isContentPublic } } } }";
     let about = app.graphql_at("/graphql", q, json!({"id": id})).await;
     assert_eq!(
         about["data"]["lookup"]["space"]["about"]["profile"]["displayName"], "Private Place",
@@ -400,6 +402,10 @@ async fn public_and_private_spaces(backend: Backend) {
     assert_eq!(
         about["data"]["lookup"]["space"]["account"]["id"],
         account.as_str()
+    );
+    assert_eq!(
+        about["data"]["lookup"]["space"]["about"]["profile"]["storageBucket"]["parentEntity"],
+        json!({"id": id, "type": "SPACE_ABOUT"})
     );
     let community = app
         .graphql_at(

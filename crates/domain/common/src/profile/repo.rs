@@ -308,6 +308,19 @@ pub(crate) async fn profiles(
         .collect()
 }
 
+/// The profile whose storage bucket this is.
+pub(crate) async fn profile_by_bucket(
+    conn: &impl ConnectionTrait,
+    bucket: Uuid,
+) -> AppResult<Option<Profile>> {
+    profile::Entity::find()
+        .filter(profile::Column::StorageBucketId.eq(bucket))
+        .one(conn)
+        .await?
+        .map(to_profile)
+        .transpose()
+}
+
 /// Locations by id (one query).
 pub(crate) async fn locations(
     conn: &impl ConnectionTrait,

@@ -286,6 +286,11 @@ impl ProfileService {
             .ok_or_else(|| AppError::not_found(format!("Profile with id({id}) not found!")))
     }
 
+    /// The profile whose storage bucket this is, if a profile owns it.
+    pub async fn profile_by_bucket(&self, bucket: Uuid) -> AppResult<Option<Profile>> {
+        repo::profile_by_bucket(self.db.conn(), bucket).await
+    }
+
     /// Profiles by id (one query).
     pub async fn profiles(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Profile>> {
         repo::profiles(self.db.conn(), ids).await
