@@ -315,6 +315,22 @@ impl Document {
     async fn id(&self) -> UuidScalar {
         UuidScalar(self.0.id)
     }
+    /// Its tags, as its `default` tagset (kept with the document, under the document's
+    /// policy; the id is derived from the document's).
+    async fn tagset(&self) -> crate::profile::Tagset {
+        crate::profile::Tagset(alkemio_common::profile::Tagset {
+            id: Uuid::new_v5(&self.0.id, b"tagset"),
+            name: "default".to_owned(),
+            tags: self.0.tags.clone(),
+            tagset_type: alkemio_common::profile::TagsetType::Freeform,
+            allowed_values: Vec::new(),
+            sort_order: 0,
+            profile_id: None,
+            authorization_id: self.0.authorization_id,
+            created_date: self.0.created_date,
+            updated_date: self.0.updated_date,
+        })
+    }
     /// The uploaded file's name.
     async fn display_name(&self) -> &str {
         &self.0.display_name

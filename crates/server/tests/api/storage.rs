@@ -258,6 +258,19 @@ async fn avatars_upload_and_download(backend: Backend) {
         .as_str()
         .expect("a document")
         .to_owned();
+    // a document's tags form its default tagset
+    let (_, body) = app
+        .graphql_as(
+            &token,
+            "{ me { user { profile { storageBucket { documents { id tagset { name tags type } } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["me"]["user"]["profile"]["storageBucket"]["documents"][0]["tagset"],
+        json!({"name": "default", "tags": [], "type": "FREEFORM"}),
+        "{body}"
+    );
     let (_, body) = app
         .graphql_as(&token, "mutation($id: UUID!) { deleteDocument(deleteData: {ID: $id}) { id displayName mimeType size } }", json!({"id": doc}))
         .await;
