@@ -36,6 +36,16 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Create public spaces with subspaces and full profiles (as the bootstrap global admin),
+    /// for benchmarks and demonstrations.
+    Seed {
+        /// How many L0 spaces.
+        #[arg(long, default_value_t = 20)]
+        spaces: usize,
+        /// How many subspaces each.
+        #[arg(long, default_value_t = 3)]
+        subspaces: usize,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -69,6 +79,9 @@ pub fn main() -> ExitCode {
             Command::Serve | Command::PrintSchema => serve(settings).await,
             Command::Migrate => migrate(settings).await,
             Command::Token { email } => token(settings, &email).await,
+            Command::Seed { spaces, subspaces } => {
+                crate::seed::seed(settings, spaces, subspaces).await
+            }
         }
     });
     match result {

@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphiql", get(graphiql))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics))
         .route(
             "/api/auth/non-interactive-login",
             axum::routing::post(crate::auth_routes::non_interactive_login),
@@ -318,4 +319,16 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
         Ok(request) => execute(&state, &parts.headers, BatchRequest::Single(request)).await,
         Err(e) => parse_error_response(e, state.settings.http.max_body_bytes),
     }
+}
+
+/// `GET /metrics`: counters in the Prometheus text format (SQL statements executed so far, for
+/// measuring what a request costs).
+async fn metrics(State(state): State<AppState>) -> Response {
+    let body = format!(
+        "# HELP alkemio_sql_statements_total SQL statements executed since start.\n\
+         # TYPE alkemio_sql_statements_total counter\n\
+         alkemio_sql_statements_total {}\n",
+        state.db.statements().get()
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

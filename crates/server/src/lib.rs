@@ -6,6 +6,7 @@ pub mod auth_routes;
 pub mod cli;
 pub mod health;
 pub mod http;
+pub mod seed;
 pub mod shutdown;
 pub mod startup;
 pub mod storage_routes;

@@ -167,3 +167,25 @@ async fn readiness_follows_the_database_through_an_outage() {
         "recovered: {gql}"
     );
 }
+
+/// `/metrics` counts SQL statements: a query that reads the database moves the counter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_sql_statements() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    let read = |app: &crate::helpers::TestApp| {
+        let url = format!("{}/metrics", app.address);
+        let client = app.client.clone();
+        async move {
+            let body = client.get(url).send().await.unwrap().text().await.unwrap();
+            body.lines()
+                .find_map(|l| l.strip_prefix("alkemio_sql_statements_total "))
+                .expect("the counter")
+                .parse::<u64>()
+                .unwrap()
+        }
+    };
+    let before = read(&app).await;
+    let body = app.graphql("{ spaces { id } }").await;
+    assert!(body["data"]["spaces"].is_array(), "{body}");
+    assert!(read(&app).await > before);
+}
