@@ -483,6 +483,26 @@ pub async fn delete_platform_invitation(conn: &impl ConnectionTrait, id: Uuid) -
     Ok(())
 }
 
+/// The policy ids of the rows of `E` whose `filter` column is one of `ids`.
+async fn policy_ids<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    policy: E::Column,
+    filter: E::Column,
+    ids: &[Uuid],
+) -> AppResult<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<Option<Uuid>> = E::find()
+        .select_only()
+        .column(policy)
+        .filter(filter.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
 /// The policy ids of everything entering some role sets, or entered by some actors, before
 /// their rows go (the rows go by cascade; their policies are deleted with these ids).
 pub async fn entry_policy_ids(
@@ -490,48 +510,25 @@ pub async fn entry_policy_ids(
     sets: &[Uuid],
     actors: &[Uuid],
 ) -> AppResult<Vec<Uuid>> {
-    let mut out = Vec::new();
-    if !sets.is_empty() {
-        let a: Vec<Option<Uuid>> = application::Entity::find()
-            .select_only()
-            .column(application::Column::AuthorizationId)
-            .filter(application::Column::RoleSetId.is_in(sets.iter().copied()))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        let i: Vec<Option<Uuid>> = invitation::Entity::find()
-            .select_only()
-            .column(invitation::Column::AuthorizationId)
-            .filter(invitation::Column::RoleSetId.is_in(sets.iter().copied()))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        let p: Vec<Option<Uuid>> = platform_invitation::Entity::find()
-            .select_only()
-            .column(platform_invitation::Column::AuthorizationId)
-            .filter(platform_invitation::Column::RoleSetId.is_in(sets.iter().copied()))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        out.extend(a.into_iter().chain(i).chain(p).flatten());
-    }
-    if !actors.is_empty() {
-        let a: Vec<Option<Uuid>> = application::Entity::find()
-            .select_only()
-            .column(application::Column::AuthorizationId)
-            .filter(application::Column::ActorId.is_in(actors.iter().copied()))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        let i: Vec<Option<Uuid>> = invitation::Entity::find()
-            .select_only()
-            .column(invitation::Column::AuthorizationId)
-            .filter(invitation::Column::InvitedActorId.is_in(actors.iter().copied()))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        out.extend(a.into_iter().chain(i).flatten());
-    }
+    use application::Column as A;
+    use invitation::Column as I;
+    use platform_invitation::Column as P;
+    let mut out =
+        policy_ids::<application::Entity>(conn, A::AuthorizationId, A::RoleSetId, sets).await?;
+    out.extend(
+        policy_ids::<invitation::Entity>(conn, I::AuthorizationId, I::RoleSetId, sets).await?,
+    );
+    out.extend(
+        policy_ids::<platform_invitation::Entity>(conn, P::AuthorizationId, P::RoleSetId, sets)
+            .await?,
+    );
+    out.extend(
+        policy_ids::<application::Entity>(conn, A::AuthorizationId, A::ActorId, actors).await?,
+    );
+    out.extend(
+        policy_ids::<invitation::Entity>(conn, I::AuthorizationId, I::InvitedActorId, actors)
+            .await?,
+    );
     out.sort();
     out.dedup();
     Ok(out)
