@@ -227,10 +227,6 @@ impl PlatformInvitation {
     async fn welcome_message(&self) -> Option<&str> {
         self.0.welcome_message.as_deref()
     }
-    /// The platform role offered: invitations to a community offer none, and only those exist.
-    async fn platform_role(&self) -> Option<RoleName> {
-        None
-    }
     /// Whether the invitation made on registration also enters the parent spaces.
     async fn role_set_invited_to_parent(&self) -> bool {
         self.0.role_set_invited_to_parent
