@@ -513,3 +513,111 @@ async fn invitations_reach_into_parent_spaces(backend: Backend) {
     assert_eq!(status(&app, &outsider_token, &l0_set).await.0, "MEMBER");
     assert_eq!(status(&app, &outsider_token, &l1_set).await.0, "MEMBER");
 }
+
+on_both_backends!(organization_invitations_forms_and_implicit_roles);
+
+/// An organization's invitation shows to its admins and is accepted by them; a subspace's form
+/// is the reference's subspace form; only admins change a form; `myRolesImplicit` names a
+/// subspace admin and an organization's account admin.
+async fn organization_invitations_forms_and_implicit_roles(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, owner) = app.user_with_token("owner@example.org").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let account = account_of(&app, &owner).await;
+    let (l0, set) = space(&app, &admin, &account, "Hall", public()).await;
+    let (_, sub_set) = subspace(&app, &admin, &l0, "Room", Value::Null).await;
+
+    // the subspace form, and only admins may change a form
+    let form = ok(
+        &app,
+        &member_token,
+        "query($id: UUID!) { lookup { roleSet(ID: $id) { applicationForm { questions { question } } } } }",
+        json!({"id": sub_set}),
+    )
+    .await;
+    assert_eq!(
+        form["lookup"]["roleSet"]["applicationForm"]["questions"][0]["question"],
+        "What brings you here?"
+    );
+    let change = "mutation($id: UUID!) { updateApplicationFormOnRoleSet(applicationFormData: { roleSetID: $id,
+        formData: { description: \"x\", questions: [] } }) { id } }";
+    let refused = err(&app, &member_token, change, json!({"id": set})).await;
+    assert_reference_error(&refused, "FORBIDDEN_POLICY", 11104);
+
+    // an organization is invited; its admin (the member, who created it) sees and accepts it
+    let org = ok(
+        &app,
+        &admin,
+        "mutation { createOrganization(organizationData: { profileData: { displayName: \"Crew\" } }) { id roleSet { id } } }",
+        json!({}),
+    )
+    .await["createOrganization"]
+        .clone();
+    let org_id = org["id"].as_str().unwrap().to_owned();
+    let org_set = org["roleSet"]["id"].as_str().unwrap().to_owned();
+    crate::spaces::assign(&app, &admin, &org_set, "ASSOCIATE", member.id).await;
+    crate::spaces::assign(&app, &admin, &org_set, "ADMIN", member.id).await;
+    let invited = ok(
+        &app,
+        &admin,
+        INVITE,
+        json!({"set": set, "actors": [org_id], "emails": [], "extra": []}),
+    )
+    .await["inviteForEntryRoleOnRoleSet"][0]
+        .clone();
+    assert_eq!(invited["type"], "INVITED_TO_ROLE_SET");
+    assert_eq!(invited["invitation"]["actor"]["id"], org_id.as_str());
+    let mine = ok(
+        &app,
+        &member_token,
+        "{ me { communityInvitations(states: [\"invited\"]) { invitation { id actor { id } } } } }",
+        json!({}),
+    )
+    .await;
+    let inv = &mine["me"]["communityInvitations"][0]["invitation"];
+    assert_eq!(inv["actor"]["id"], org_id.as_str(), "{mine}");
+    ok(
+        &app,
+        &member_token,
+        INV_EVENT,
+        json!({"id": inv["id"], "e": "ACCEPT"}),
+    )
+    .await;
+    let members = ok(
+        &app,
+        &admin,
+        "query($id: UUID!) { lookup { roleSet(ID: $id) { organizationsInRole(role: MEMBER) { id } } } }",
+        json!({"id": set}),
+    )
+    .await;
+    assert_eq!(
+        members["lookup"]["roleSet"]["organizationsInRole"],
+        json!([{"id": org_id}])
+    );
+
+    // implicit roles: the organization's admin is its account's admin; a subspace admin is a
+    // subspace admin of the parent
+    crate::spaces::assign(&app, &admin, &set, "MEMBER", member.id).await;
+    crate::spaces::assign(&app, &admin, &sub_set, "MEMBER", member.id).await;
+    crate::spaces::assign(&app, &admin, &sub_set, "ADMIN", member.id).await;
+    let implicit = "query($a: UUID!, $b: UUID!) { a: lookup { roleSet(ID: $a) { myRolesImplicit } }
+        b: lookup { roleSet(ID: $b) { myRolesImplicit } } }";
+    let seen = ok(
+        &app,
+        &member_token,
+        implicit,
+        json!({"a": set, "b": org_set}),
+    )
+    .await;
+    assert_eq!(
+        seen["a"]["roleSet"]["myRolesImplicit"],
+        json!(["SUBSPACE_ADMIN"])
+    );
+    assert_eq!(
+        seen["b"]["roleSet"]["myRolesImplicit"],
+        json!(["ACCOUNT_ADMIN"])
+    );
+    let none = ok(&app, &owner, implicit, json!({"a": set, "b": org_set})).await;
+    assert_eq!(none["a"]["roleSet"]["myRolesImplicit"], json!([]));
+}
