@@ -216,21 +216,34 @@ pub struct AccountLicensePlan {
 #[derive(Debug, Clone)]
 pub struct License(pub alkemio_licensing::License, pub Option<ActorId>);
 
-/// How many of an account entitlement's kind the account already uses: its L0 spaces count
-/// against the free spaces (every space is on the free plan until plans can be assigned);
-/// virtual contributors, innovation packs and hubs do not exist yet in this server, so none is
-/// used.
+/// How many of an account entitlement's kind the account already uses: its L0 spaces by their
+/// level (free, plus, premium) and its innovation hubs; virtual contributors and innovation packs
+/// do not exist yet in this server, so none is used.
 async fn account_usage(
     ctx: &Context<'_>,
     account: Option<ActorId>,
     entitlement: LicenseEntitlementType,
 ) -> AppResult<i64> {
-    match (entitlement, account) {
-        (LicenseEntitlementType::AccountSpaceFree, Some(account)) => {
-            let n = data::<alkemio_space::SpaceService>(ctx)?
-                .count_of_account(account)
+    use LicenseEntitlementType as E;
+    let Some(account) = account else {
+        return Ok(0);
+    };
+    match entitlement {
+        E::AccountSpaceFree | E::AccountSpacePlus | E::AccountSpacePremium => {
+            let usage = data::<alkemio_space::SpaceService>(ctx)?
+                .usage_of_account(account)
                 .await?;
-            Ok(i64::try_from(n).unwrap_or(i64::MAX))
+            Ok(match entitlement {
+                E::AccountSpaceFree => usage.free,
+                E::AccountSpacePlus => usage.plus,
+                _ => usage.premium,
+            })
+        }
+        E::AccountInnovationHub => {
+            let hubs = data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+                .of_accounts(&[account.0])
+                .await?;
+            Ok(i64::try_from(hubs.len()).unwrap_or(i64::MAX))
         }
         _ => Ok(0),
     }

@@ -556,15 +556,6 @@ pub async fn subtree_sizes(
     Ok(out)
 }
 
-/// How many L0 spaces an account hosts.
-pub async fn count_of_account(conn: &impl ConnectionTrait, account: ActorId) -> AppResult<u64> {
-    Ok(space::Entity::find()
-        .filter(space::Column::Level.eq(0))
-        .filter(space::Column::AccountId.eq(account.0))
-        .count(conn)
-        .await?)
-}
-
 /// The space whose community holds this role set.
 pub async fn id_by_role_set(
     conn: &impl ConnectionTrait,

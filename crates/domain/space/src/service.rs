@@ -55,6 +55,17 @@ pub const RESTRICTED_SPACE_NAMES: &[&str] = &[
     "contributors",
 ];
 
+/// How many of an account's L0 spaces are on each space level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpaceUsage {
+    /// On the free level.
+    pub free: i64,
+    /// On the plus level.
+    pub plus: i64,
+    /// On the premium level.
+    pub premium: i64,
+}
+
 /// A subspace was created under a space (for live subscribers, in this process).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SubspaceCreated {
@@ -202,11 +213,6 @@ impl SpaceService {
         repo::subtree_sizes(self.db.conn(), roots).await
     }
 
-    /// How many L0 spaces an account hosts.
-    pub async fn count_of_account(&self, account: ActorId) -> AppResult<u64> {
-        repo::count_of_account(self.db.conn(), account).await
-    }
-
     /// The space whose community holds this role set.
     pub async fn by_role_set(&self, id: RoleSetId) -> AppResult<Option<Space>> {
         match repo::id_by_role_set(self.db.conn(), id).await? {
@@ -227,6 +233,40 @@ impl SpaceService {
                 .next()),
             None => Ok(None),
         }
+    }
+
+    /// How many of an account's L0 spaces are on each space level. A space's level is the
+    /// highest of premium, plus and free its license has on; a space with none counts nowhere
+    /// (as the reference counts them).
+    pub async fn usage_of_account(&self, account: ActorId) -> AppResult<SpaceUsage> {
+        let conn = self.db.conn();
+        let ids: Vec<Uuid> = repo::ids_of_accounts(conn, &[account.0])
+            .await?
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        let licenses: Vec<Uuid> = repo::find_many(conn, &ids)
+            .await?
+            .into_iter()
+            .filter_map(|s| s.license_id)
+            .collect();
+        let mut usage = SpaceUsage::default();
+        for license in alkemio_licensing::licenses(conn, &licenses).await?.values() {
+            let on = |t: LicenseEntitlementType| {
+                license
+                    .entitlements
+                    .iter()
+                    .any(|e| e.entitlement_type == t && e.enabled)
+            };
+            if on(LicenseEntitlementType::SpacePremium) {
+                usage.premium += 1;
+            } else if on(LicenseEntitlementType::SpacePlus) {
+                usage.plus += 1;
+            } else if on(LicenseEntitlementType::SpaceFree) {
+                usage.free += 1;
+            }
+        }
+        Ok(usage)
     }
 
     /// The credentials a space's actor holds.
@@ -477,7 +517,7 @@ impl SpaceService {
                     }),
                 None => None,
             };
-            let used = i64::try_from(self.count_of_account(account_id).await?).unwrap_or(i64::MAX);
+            let used = self.usage_of_account(account_id).await?.free;
             if !limit.as_ref().is_some_and(|e| e.is_available(used)) {
                 return Err(AppError::bad_input(format!(
                     "Unable to create account-space-free on account: {account_id}. Entitlement limit of {} of type account-space-free reached",

@@ -189,6 +189,15 @@ async fn plans_licenses_and_limits(backend: Backend) {
     .await;
     let (flags, active) = space_flags(&app, &admin, &l0).await;
     assert!(flags.contains(&"SPACE_PLUS".to_owned()), "{flags:?}");
+    // the space now counts against the plus spaces, not the free ones
+    assert_eq!(
+        entitlement(&app, &owner, &account, "ACCOUNT_SPACE_FREE").await["usage"],
+        3.0
+    );
+    assert_eq!(
+        entitlement(&app, &owner, &account, "ACCOUNT_SPACE_PLUS").await["usage"],
+        1.0
+    );
     assert!(
         flags.contains(&"SPACE_FLAG_WHITEBOARD_MULTI_USER".to_owned()),
         "{flags:?}"
