@@ -511,14 +511,14 @@ async fn the_user_page_costs_a_bounded_number_of_statements(backend: Backend) {
             )
             .await;
         }
-        // warm the credential cache, then measure: the fewest of five runs, since two loader
+        // warm the credential cache, then measure: the fewest of ten runs, since two loader
         // waves may now and then be read apart, as the scheduler has it (a split only ever
         // adds a statement; the fewest is the page's own cost)
         app.graphql_as(&token, page, json!({"id": user.id.to_string()}))
             .await;
         let mut counts = Vec::new();
         let mut body = Value::Null;
-        for _ in 0..5 {
+        for _ in 0..10 {
             let before = app.services.db.statements().get();
             body = app
                 .graphql_as(&token, page, json!({"id": user.id.to_string()}))
