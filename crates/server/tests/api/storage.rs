@@ -491,7 +491,7 @@ async fn the_user_page_costs_a_bounded_number_of_statements(backend: Backend) {
     let page = "query($id: UUID!) { lookup { user(ID: $id) { id nameID firstName email authorization { myPrivileges } \
         profile { id displayName url location { city } tagsets { name tags } references { name uri } visuals { name uri } \
         storageBucket { id } authorization { myPrivileges } } } } }";
-    let mut costs = Vec::new();
+    let mut pages = Vec::new();
     for (email, extra) in [("few@example.org", 0), ("many@example.org", 25)] {
         let (user, token) = app.user_with_token(email).await;
         let profile = user.profile_id.unwrap().to_string();
@@ -511,22 +511,10 @@ async fn the_user_page_costs_a_bounded_number_of_statements(backend: Backend) {
             )
             .await;
         }
-        // warm the credential cache, then measure: the fewest of ten runs, since two loader
-        // waves may now and then be read apart, as the scheduler has it (a split only ever
-        // adds a statement; the fewest is the page's own cost)
-        app.graphql_as(&token, page, json!({"id": user.id.to_string()}))
+        // warm the credential cache
+        let (_, body) = app
+            .graphql_as(&token, page, json!({"id": user.id.to_string()}))
             .await;
-        let mut counts = Vec::new();
-        let mut body = Value::Null;
-        for _ in 0..10 {
-            let before = app.services.db.statements().get();
-            body = app
-                .graphql_as(&token, page, json!({"id": user.id.to_string()}))
-                .await
-                .1;
-            counts.push(app.services.db.statements().get() - before);
-        }
-        let cost = *counts.iter().min().unwrap();
         assert!(body.get("errors").is_none(), "{body}");
         assert_eq!(
             body["data"]["lookup"]["user"]["profile"]["references"]
@@ -535,12 +523,27 @@ async fn the_user_page_costs_a_bounded_number_of_statements(backend: Backend) {
                 .len(),
             3 + extra
         );
-        costs.push(cost);
+        pages.push((user, token));
     }
-    assert_eq!(
-        costs[0], costs[1],
-        "the page's SQL does not grow with its references and tagsets: {costs:?}"
+    // Measure both pages in turns, ten rounds, and keep each one's fewest. Whether two loader
+    // waves share a batch depends on how the scheduler runs the resolvers, so the same page
+    // costs 11 or 12 statements from one run to the next (seen on a loaded machine): the pages
+    // may differ by that one wave, while one statement per reference or tagset would add 25.
+    let mut costs = [u64::MAX; 2];
+    for round in 0..10 {
+        for k in [round % 2, 1 - round % 2] {
+            let (user, token) = &pages[k];
+            let before = app.services.db.statements().get();
+            app.graphql_as(token, page, json!({"id": user.id.to_string()}))
+                .await;
+            costs[k] = costs[k].min(app.services.db.statements().get() - before);
+        }
+    }
+    assert!(
+        costs[1] <= costs[0] + 1,
+        "the page's SQL does not grow with its 25 more references and tagsets: {costs:?}"
     );
+    assert!(costs[1] <= 12, "a user page costs {} statements", costs[1]);
     assert!(costs[0] <= 12, "a user page costs {} statements", costs[0]);
 }
 
