@@ -380,4 +380,129 @@ impl LookupMyPrivilegesQueryResults {
         let set = data::<RoleSetService>(ctx)?.get(RoleSetId(id.0)).await?;
         my_privileges_on(ctx, set.authorization_id).await
     }
+
+    /// The caller's privileges on an account.
+    async fn account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let account = data::<UserService>(ctx)?
+            .account(alkemio_kernel::ids::ActorId(id.0))
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Account {id} not found")))?;
+        my_privileges_on(ctx, account.authorization_id).await
+    }
+
+    /// The caller's privileges on an application.
+    async fn application(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_space::EntryService>(ctx)?
+            .application(id.0)
+            .await?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on an invitation.
+    async fn invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_space::EntryService>(ctx)?
+            .invitation(id.0)
+            .await?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on a community.
+    async fn community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_space::SpaceService>(ctx)?
+            .communities(&[id.0])
+            .await?
+            .remove(&id.0)
+            .ok_or_else(|| AppError::not_found(format!("Community {id} not found")))?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on community guidelines.
+    async fn community_guidelines(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_space::SpaceService>(ctx)?
+            .guidelines(&[id.0])
+            .await?
+            .remove(&id.0)
+            .ok_or_else(|| AppError::not_found(format!("Community guidelines {id} not found")))?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on an innovation hub.
+    async fn innovation_hub(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+            .get(id.0)
+            .await?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on a profile.
+    async fn profile(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_common::profile::ProfileService>(ctx)?
+            .profile(id.0)
+            .await?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on a storage aggregator.
+    async fn storage_aggregator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_storage::StorageService>(ctx)?
+            .aggregator(id.0)
+            .await?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on a storage bucket.
+    async fn storage_bucket(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_storage::StorageService>(ctx)?
+            .bucket(id.0)
+            .await?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on a document.
+    async fn document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let found = data::<alkemio_storage::StorageService>(ctx)?
+            .document(id.0)
+            .await?;
+        my_privileges_on(ctx, found.authorization_id).await
+    }
 }

@@ -149,6 +149,23 @@ async fn innovation_hubs(backend: Backend) {
     assert_eq!(of_account["lookup"]["account"]["all"], json!([{"id": id}]));
     assert_eq!(of_account["lookup"]["account"]["public"], json!([]));
 
+    // the caller's privileges on the hub and its account
+    let privileges = "query($h: UUID!, $a: UUID!) { lookup { myPrivileges { innovationHub(ID: $h) account(ID: $a) } } }";
+    let of = |v: &Value, key: &str| -> Vec<String> {
+        serde_json::from_value(v["lookup"]["myPrivileges"][key].clone()).unwrap()
+    };
+    let mine = ok(&app, &owner, privileges, json!({"h": id, "a": account})).await;
+    assert!(
+        of(&mine, "innovationHub").contains(&"UPDATE".to_owned()),
+        "{mine}"
+    );
+    assert!(
+        of(&mine, "account").contains(&"CREATE_SPACE".to_owned()),
+        "{mine}"
+    );
+    let theirs = ok(&app, &stranger, privileges, json!({"h": id, "a": account})).await;
+    assert_eq!(of(&theirs, "innovationHub"), ["READ"], "{theirs}");
+
     // updates: the account admin may; a filter of the other type is refused
     let update = "mutation($d: UpdateInnovationHubInput!) { updateInnovationHub(updateData: $d) {
         listedInStore searchVisibility spaceListFilter { id } } }";
