@@ -543,6 +543,25 @@ impl MeQueryResults {
         crate::membership::memberships_hierarchical(ctx, limit).await
     }
 
+    /// The caller's in-app notifications that are not archived, newest first.
+    #[allow(clippy::too_many_arguments)]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<UuidScalar>,
+        before: Option<UuidScalar>,
+        filter: Option<crate::notification::NotificationEventsFilterInput>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<crate::notification::PaginatedInAppNotifications> {
+        crate::notification::my_notifications(ctx, after, before, filter, first, last).await
+    }
+
+    /// How many of the caller's in-app notifications are unread.
+    async fn notifications_unread_count(&self, ctx: &Context<'_>) -> Result<f64> {
+        crate::notification::my_unread_count(ctx).await
+    }
+
     /// How many invitations `communityInvitations` lists.
     async fn community_invitations_count(
         &self,

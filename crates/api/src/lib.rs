@@ -9,6 +9,7 @@
 //! `schema.graphql` at the repository root must equal.
 
 pub mod account;
+pub mod audit;
 pub mod authorization;
 pub mod community;
 pub mod configuration;
@@ -21,6 +22,7 @@ pub mod licensing;
 pub mod loaders;
 pub mod lookup;
 pub mod membership;
+pub mod notification;
 pub mod organization;
 pub mod platform;
 pub mod profile;
@@ -40,6 +42,7 @@ use crate::licensing::LicensingMutation;
 use crate::loaders::Loaders;
 use crate::lookup::LookupQuery;
 use crate::membership::RolesQuery;
+use crate::notification::{NotificationLiveEvents, NotificationMutation};
 use crate::organization::{OrganizationMutation, OrganizationQuery};
 use crate::platform::{PlatformMutation, PlatformQuery};
 use crate::profile::ProfileMutation;
@@ -88,12 +91,13 @@ pub struct MutationRoot(
     EntryMutation,
     LicensingMutation,
     InnovationHubMutation,
+    NotificationMutation,
 );
 
 /// Root subscription: every module's live events.
 #[derive(Debug, Default, MergedSubscription)]
 #[graphql(name = "Subscription")]
-pub struct SubscriptionRoot(SpaceLiveEvents);
+pub struct SubscriptionRoot(SpaceLiveEvents, NotificationLiveEvents);
 
 /// The server's schema type.
 pub type AlkemioSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
@@ -121,6 +125,10 @@ pub struct SchemaServices {
     pub licenses: alkemio_space::LicenseService,
     /// Innovation hubs.
     pub hubs: alkemio_innovation_hub::InnovationHubService,
+    /// In-app notifications.
+    pub notifications: alkemio_notification::NotificationService,
+    /// The audit log of critical mutations.
+    pub audit: crate::audit::AuditLog,
     /// Background tasks.
     pub tasks: Arc<TaskService>,
     /// Profiles.
@@ -159,12 +167,15 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
         .data(services.entry)
         .data(services.licenses)
         .data(services.hubs)
+        .data(services.notifications)
+        .data(services.audit)
         .data(services.tasks)
         .data(policies)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(ErrorCodes)
         .extension(OperationLog)
+        .extension(crate::audit::Audit)
         .finish()
 }
 

@@ -113,6 +113,24 @@ impl Database {
             .map_err(|e| internal(e, "pinging the database"))
     }
 
+    /// Begins a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// deferred transaction that reads and then writes fails outright (SQLITE_BUSY_SNAPSHOT)
+    /// when another writer committed in between, where an immediate one waits its turn.
+    pub async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        use sea_orm::TransactionTrait;
+        match self.backend {
+            Backend::Sqlite => {
+                self.conn
+                    .begin_with_options(sea_orm::TransactionOptions {
+                        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                        ..Default::default()
+                    })
+                    .await
+            }
+            Backend::Postgres => self.conn.begin().await,
+        }
+    }
+
     /// The underlying connection, for repositories.
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn

@@ -20,6 +20,9 @@ mod m20261126_000012_community_entry;
 mod m20261126_000013_licensing_framework;
 mod m20261126_000014_innovation_hub_create;
 mod m20261126_000015_collaboration_create;
+mod m20261126_000016_events_outbox;
+mod m20261126_000017_notification_create;
+mod m20261126_000018_audit_log;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -44,6 +47,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_licensing_framework::Migration),
             Box::new(m20261126_000014_innovation_hub_create::Migration),
             Box::new(m20261126_000015_collaboration_create::Migration),
+            Box::new(m20261126_000016_events_outbox::Migration),
+            Box::new(m20261126_000017_notification_create::Migration),
+            Box::new(m20261126_000018_audit_log::Migration),
         ]
     }
 }

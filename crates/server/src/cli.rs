@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `print-schema`.
+//! The command line: `serve` (the default), `migrate`, `print-schema`, `token`, `seed`,
+//! `notifications` (the notification service on its own) and `dlq list|replay`.
 
 use std::process::ExitCode;
 
@@ -46,6 +47,29 @@ pub enum Command {
         #[arg(long, default_value_t = 3)]
         subspaces: usize,
     },
+    /// Run the notification service on its own: consume domain events from RabbitMQ
+    /// (`RABBITMQ_HOST`) and deliver in-app notifications and e-mail, until SIGTERM.
+    Notifications,
+    /// Show or re-send events that failed every delivery attempt.
+    Dlq {
+        /// What to do.
+        #[command(subcommand)]
+        action: DlqAction,
+    },
+}
+
+/// Dead-letter commands.
+#[derive(Debug, Subcommand)]
+pub enum DlqAction {
+    /// List the dead letters (RabbitMQ's dead-letter queue, or the outbox's dead events
+    /// without a broker).
+    List,
+    /// Send dead letters back for delivery: all, or those with the given event ids.
+    Replay {
+        /// Event ids to replay (all when none is given).
+        #[arg(long = "id")]
+        ids: Vec<uuid::Uuid>,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -82,6 +106,8 @@ pub fn main() -> ExitCode {
             Command::Seed { spaces, subspaces } => {
                 crate::seed::seed(settings, spaces, subspaces).await
             }
+            Command::Notifications => notifications(settings).await,
+            Command::Dlq { action } => dlq(settings, action).await,
         }
     });
     match result {
@@ -115,6 +141,88 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
     app.run_until_stopped(shutdown::signal()).await
+}
+
+async fn notifications(settings: Settings) -> anyhow::Result<()> {
+    let core = crate::startup::Core::build(&settings).await?;
+    let worker = crate::events::Background::consumer_only(&core, &settings)?;
+    tracing::info!("notification service running");
+    println!("Alkemio notification service consuming from RabbitMQ");
+    shutdown::signal().await;
+    worker.stop().await;
+    core.db.close().await;
+    Ok(())
+}
+
+async fn dlq(settings: Settings, action: DlqAction) -> anyhow::Result<()> {
+    let consumer = alkemio_notification::CONSUMER;
+    match (&settings.events.rabbitmq, action) {
+        (Some(rabbit), DlqAction::List) => {
+            let letters =
+                alkemio_events::rabbit::dead_letters(&rabbit.uri, &rabbit.namespace, consumer)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{} dead letter(s) in {}",
+                letters.len(),
+                alkemio_events::rabbit::dead_letter_queue_name(&rabbit.namespace, consumer)
+            );
+            for l in letters {
+                println!(
+                    "{}\t{}\tattempts={}\terror={}",
+                    l.id.map(|i| i.to_string())
+                        .unwrap_or_else(|| "-".to_owned()),
+                    l.name.unwrap_or_default(),
+                    l.attempts,
+                    l.error.unwrap_or_default()
+                );
+            }
+        }
+        (Some(rabbit), DlqAction::Replay { ids }) => {
+            let only = (!ids.is_empty()).then_some(ids.as_slice());
+            let n = alkemio_events::rabbit::replay_dead_letters(
+                &rabbit.uri,
+                &rabbit.namespace,
+                consumer,
+                only,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+            println!("replayed {n} dead letter(s)");
+        }
+        (None, action) => {
+            let db = Database::connect(&settings.database)
+                .await
+                .map_err(startup::to_anyhow)?;
+            db.migrate().await.map_err(startup::to_anyhow)?;
+            match action {
+                DlqAction::List => {
+                    let dead = alkemio_events::dead_events(db.conn())
+                        .await
+                        .map_err(startup::to_anyhow)?;
+                    println!("{} dead event(s) in the outbox", dead.len());
+                    for row in dead {
+                        println!(
+                            "{}\t{}\tattempts={}\terror={}",
+                            row.record.id,
+                            row.record.name(),
+                            row.attempts,
+                            row.last_error.unwrap_or_default()
+                        );
+                    }
+                }
+                DlqAction::Replay { ids } => {
+                    let only = (!ids.is_empty()).then_some(ids.as_slice());
+                    let n = alkemio_events::revive_events(db.conn(), only)
+                        .await
+                        .map_err(startup::to_anyhow)?;
+                    println!("replayed {n} dead event(s); the running server delivers them");
+                }
+            }
+            db.close().await;
+        }
+    }
+    Ok(())
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {

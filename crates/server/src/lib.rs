@@ -4,6 +4,7 @@
 
 pub mod auth_routes;
 pub mod cli;
+pub mod events;
 pub mod health;
 pub mod http;
 pub mod seed;

@@ -36,6 +36,7 @@ pub struct Application {
     port: u16,
     state: AppState,
     services: SchemaServices,
+    background: crate::events::Background,
 }
 
 /// Installs the process-wide TLS crypto provider (several crates bring rustls; one provider
@@ -90,6 +91,8 @@ pub struct Core {
     pub authenticator: Authenticator,
     /// Identity resolution.
     pub resolver: IdentityResolver,
+    /// Where services record domain events.
+    pub outbox: alkemio_events::Outbox,
 }
 
 impl Core {
@@ -124,7 +127,8 @@ impl Core {
             settings.client.max_file_size,
         );
         let profiles = ProfileService::new(db.clone(), storage.clone());
-        let users = UserService::new(actors.clone(), profiles.clone());
+        let outbox = alkemio_events::Outbox::new();
+        let users = UserService::new(actors.clone(), profiles.clone(), outbox.clone());
         let role_sets = RoleSetService::new(db.clone(), actors.clone());
         let organizations = OrganizationService::new(db.clone(), users.clone(), role_sets.clone());
         let spaces = alkemio_space::SpaceService::new(db.clone(), users.clone(), role_sets.clone());
@@ -182,6 +186,14 @@ impl Core {
             entry,
             licenses,
             hubs,
+            notifications: alkemio_notification::NotificationService::new(
+                db.clone(),
+                alkemio_notification::Retention {
+                    max_per_user: settings.notifications.in_app_max_per_user,
+                    max_days: settings.notifications.in_app_max_days,
+                },
+            ),
+            audit: alkemio_api::audit::AuditLog::new(db.clone()),
             tasks,
             kratos,
         };
@@ -191,6 +203,7 @@ impl Core {
             services,
             authenticator,
             resolver,
+            outbox,
         })
     }
 }
@@ -199,6 +212,7 @@ impl Application {
     /// Builds the core, the schema and the router, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let core = Core::build(&settings).await?;
+        let background = crate::events::Background::start(&core, &settings).await?;
         let services = core.services.clone();
         let storage = core.services.storage.clone();
         let schema = alkemio_api::build_schema(core.services, &settings.graphql);
@@ -221,6 +235,7 @@ impl Application {
             port,
             state,
             services,
+            background,
         })
     }
 
@@ -247,6 +262,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let grace = self.state.settings.http.shutdown_timeout;
         let db = self.state.db.clone();
+        let background = self.background;
         let router = http::router(self.state);
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(
@@ -268,6 +284,7 @@ impl Application {
                 }
             }
         }
+        background.stop().await;
         db.close().await;
         tracing::info!("alkemio-server stopped");
         Ok(())

@@ -6,7 +6,7 @@ use alkemio_contributor::{ActorService, ActorType};
 use alkemio_kernel::ids::{ActorId, RoleSetId};
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_persistence::Database;
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::model::{Role, RoleName, RolePolicy, RoleSet};
 use crate::repo;
@@ -92,7 +92,7 @@ impl RoleSetService {
         actor: ActorId,
         implied: &[Credential],
     ) -> AppResult<bool> {
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let granted = self.assign_in(&txn, set, name, actor, implied).await?;
         txn.commit().await?;
         if granted {
@@ -220,21 +220,42 @@ impl RoleSetService {
         implied: Option<(Credential, Vec<Credential>)>,
         also: &[Credential],
     ) -> AppResult<bool> {
+        let txn = self.db.begin().await?;
+        let revoked = self
+            .remove_in(&txn, set, name, actor, implied, also)
+            .await?;
+        txn.commit().await?;
+        if revoked {
+            self.actors.invalidate(actor).await?;
+        }
+        Ok(revoked)
+    }
+
+    /// [`Self::remove_with`] inside the caller's transaction; the caller invalidates the
+    /// actor's cached credentials after committing.
+    pub async fn remove_in(
+        &self,
+        txn: &impl ConnectionTrait,
+        set: &RoleSet,
+        name: RoleName,
+        actor: ActorId,
+        implied: Option<(Credential, Vec<Credential>)>,
+        also: &[Credential],
+    ) -> AppResult<bool> {
         let role = Self::role(set, name)?;
-        let txn = self.db.conn().begin().await?;
         let found = self
             .actors
-            .actor_in(&txn, actor)
+            .actor_in(txn, actor)
             .await?
             .ok_or_else(|| AppError::not_found(format!("Actor {actor} not found")))?;
-        let held = self.actors.credentials_in(&txn, actor).await?;
+        let held = self.actors.credentials_in(txn, actor).await?;
         if !held.contains(&role.credential) {
             return Ok(false);
         }
         let limits = policy_for(role, found.actor_type)?;
         let count = self
             .actors
-            .count_holders(&txn, &role.credential, found.actor_type)
+            .count_holders(txn, &role.credential, found.actor_type)
             .await?;
         if limits.minimum > 0 && count <= u64::try_from(limits.minimum).unwrap_or(0) {
             return Err(AppError::new(
@@ -246,18 +267,16 @@ impl RoleSetService {
                 ),
             ));
         }
-        let revoked = self.actors.revoke_in(&txn, actor, &role.credential).await?;
+        let revoked = self.actors.revoke_in(txn, actor, &role.credential).await?;
         for credential in also {
-            self.actors.revoke_in(&txn, actor, credential).await?;
+            self.actors.revoke_in(txn, actor, credential).await?;
         }
         if let Some((implied, implied_by)) = implied {
-            let remaining = self.actors.credentials_in(&txn, actor).await?;
+            let remaining = self.actors.credentials_in(txn, actor).await?;
             if !implied_by.iter().any(|c| remaining.contains(c)) {
-                self.actors.revoke_in(&txn, actor, &implied).await?;
+                self.actors.revoke_in(txn, actor, &implied).await?;
             }
         }
-        txn.commit().await?;
-        self.actors.invalidate(actor).await?;
         Ok(revoked)
     }
 

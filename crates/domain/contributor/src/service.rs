@@ -10,7 +10,7 @@ use alkemio_kernel::ids::{ActorId, UserId};
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_persistence::Database;
 use chrono::{SubsecRound, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use alkemio_common::profile::authorization::publicly_readable;
 use alkemio_common::profile::{NewProfile, NewReference, NewTagset, ProfileService, ProfileType};
@@ -179,6 +179,7 @@ pub type RegistrationHook = std::sync::Arc<
 pub struct UserService {
     actors: ActorService,
     profiles: ProfileService,
+    outbox: alkemio_events::Outbox,
     on_registered: std::sync::Arc<std::sync::OnceLock<RegistrationHook>>,
 }
 
@@ -189,11 +190,16 @@ impl std::fmt::Debug for UserService {
 }
 
 impl UserService {
-    /// A service over actors and profiles.
-    pub fn new(actors: ActorService, profiles: ProfileService) -> Self {
+    /// A service over actors and profiles, recording its events in `outbox`.
+    pub fn new(
+        actors: ActorService,
+        profiles: ProfileService,
+        outbox: alkemio_events::Outbox,
+    ) -> Self {
         Self {
             actors,
             profiles,
+            outbox,
             on_registered: std::sync::Arc::default(),
         }
     }
@@ -208,6 +214,11 @@ impl UserService {
     /// The database connection (for reads composed by the GraphQL layer).
     pub fn db_conn(&self) -> &sea_orm::DatabaseConnection {
         self.db().conn()
+    }
+
+    /// Where this module's events are recorded.
+    pub fn outbox(&self) -> &alkemio_events::Outbox {
+        &self.outbox
     }
 
     /// The profile service.
@@ -341,7 +352,7 @@ impl UserService {
             }
             (None, _) => None,
         };
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         repo::update_user_fields(&txn, &user).await?;
         if let Some(name_id) = &new_name_id {
             repo::set_actor_name_id(&txn, user.id.into(), name_id).await?;
@@ -456,7 +467,22 @@ impl UserService {
             Some(account) => self.account(account).await?,
             None => None,
         };
-        let txn = self.db().conn().begin().await?;
+        let display_name = match user.profile_id {
+            Some(p) => self.profiles.profile(p).await?.display_name,
+            None => format!("{} {}", user.first_name, user.last_name),
+        };
+        let txn = self.db().begin().await?;
+        self.outbox
+            .record(
+                &txn,
+                alkemio_events::DomainEvent::UserRemoved {
+                    user_id: id.0,
+                    display_name,
+                    email: user.email.clone(),
+                },
+                caller.authenticated_id(),
+            )
+            .await?;
         let mut deleted = Deleted::default();
         if let Some(settings) = repo::find_settings(&txn, id).await? {
             deleted.policies.extend(settings.authorization_id);
@@ -476,6 +502,7 @@ impl UserService {
         repo::delete_actor(&txn, id.into()).await?;
         auth_repo::delete(&txn, &deleted.policies).await?;
         txn.commit().await?;
+        self.outbox.wake();
         deleted.actors.push(id.into());
         self.finish_deletion(&deleted).await?;
         tracing::info!(user.id = %id, "user deleted");
@@ -530,7 +557,7 @@ impl UserService {
                 user.email = email;
             }
         }
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         repo::update_user_email(&txn, &user).await?;
         if let Some(n) = &new_name_id {
             repo::set_actor_name_id(&txn, id.into(), n).await?;
@@ -654,7 +681,7 @@ impl UserService {
 
     /// Recomputes and stores a user's policy (the reference's reset on a user).
     pub async fn reset_authorization(&self, id: UserId) -> AppResult<()> {
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         let user = repo::find_user(&txn, id)
             .await?
             .ok_or_else(|| AppError::not_found(format!("User {id} not found")))?;
@@ -882,7 +909,7 @@ impl UserService {
             "" => local,
             name => name.to_owned(),
         };
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         if repo::find_user_by_email(&txn, &email).await?.is_some() {
             return Err(AppError::new(
                 ErrorStatus::UserAlreadyRegistered,
@@ -985,7 +1012,15 @@ impl UserService {
         for credential in &credentials {
             self.actors.grant_in(&txn, id.into(), credential).await?;
         }
+        self.outbox
+            .record(
+                &txn,
+                alkemio_events::DomainEvent::UserRegistered { user_id: id.0 },
+                Some(id.0),
+            )
+            .await?;
         txn.commit().await?;
+        self.outbox.wake();
         self.actors.invalidate(id.into()).await?;
         tracing::info!(user.id = %id, user.name_id = %user.name_id, "user registered");
         if let Some(hook) = self.on_registered.get() {

@@ -23,7 +23,7 @@ use alkemio_licensing::LicenseEntitlementType;
 use alkemio_persistence::Database;
 use alkemio_space::{Space, SpaceLevel, SpaceService, SpaceVisibility};
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::TransactionTrait;
+
 use uuid::Uuid;
 
 /// Model types.
@@ -418,7 +418,7 @@ impl InnovationHubService {
             created_date: now,
             updated_date: now,
         };
-        let txn = conn.begin().await?;
+        let txn = self.db.begin().await?;
         self.profiles().insert_in(&txn, &bundle).await?;
         repo::insert(&txn, &hub).await?;
         auth_repo::save_all(&txn, &[policy]).await?;
@@ -485,7 +485,7 @@ impl InnovationHubService {
             _ => None,
         };
         hub.updated_date = Utc::now().trunc_subsecs(6);
-        let txn = conn.begin().await?;
+        let txn = self.db.begin().await?;
         repo::update(&txn, &hub).await?;
         if let Some(p) = &prepared {
             ProfileService::write_update(&txn, p).await?;
@@ -504,7 +504,7 @@ impl InnovationHubService {
             P::Delete,
             "delete an innovation hub",
         )?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let hashes = self.delete_in(&txn, &hub).await?;
         txn.commit().await?;
         self.profiles().storage().release_contents(&hashes).await?;
@@ -540,7 +540,7 @@ impl InnovationHubService {
 
     /// Deletes the hubs of a deleted account (after its owner was deleted).
     pub async fn delete_of_account(&self, account: ActorId) -> AppResult<()> {
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut hashes = Vec::new();
         for hub in repo::of_accounts(&txn, &[account.0]).await? {
             hashes.extend(self.delete_in(&txn, &hub).await?);

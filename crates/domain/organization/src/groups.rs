@@ -13,7 +13,6 @@ use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 use crate::service::OrganizationService;
@@ -202,7 +201,7 @@ impl OrganizationService {
             created_date: now,
             updated_date: now,
         };
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         self.profiles().insert_in(&txn, &bundle).await?;
         row::Entity::insert(row::ActiveModel {
             id: Set(group.id),
@@ -246,7 +245,7 @@ impl OrganizationService {
             update.display_name = Some(name);
         }
         let prepared = self.profiles().prepare_update(profile_id, update).await?;
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         alkemio_common::profile::ProfileService::write_update(&txn, &prepared).await?;
         txn.commit().await?;
         self.group(id).await
@@ -269,7 +268,7 @@ impl OrganizationService {
             .await?
             .filter(|a| a.actor_type == ActorType::User)
             .ok_or_else(|| AppError::not_found(format!("User {user} not found")))?;
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         self.users()
             .actors()
             .grant_in(&txn, actor.id, &member(id))
@@ -289,7 +288,7 @@ impl OrganizationService {
         let group = self.group(id).await?;
         self.require_on_group(caller, &group, P::Delete, "remove a user from a group")
             .await?;
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         self.users()
             .actors()
             .revoke_in(&txn, user.into(), &member(id))
@@ -331,7 +330,7 @@ impl OrganizationService {
         let group = self.group(id).await?;
         self.require_on_group(caller, &group, P::Delete, "delete a user group")
             .await?;
-        let txn = self.db().conn().begin().await?;
+        let txn = self.db().begin().await?;
         let mut deleted = alkemio_contributor::service::Deleted::default();
         self.delete_groups_in(&txn, std::slice::from_ref(&group), &mut deleted)
             .await?;

@@ -19,7 +19,6 @@ use alkemio_kernel::pagination::{Page, PaginationArgs};
 use alkemio_kernel::{AppError, AppResult};
 use alkemio_persistence::Database;
 use alkemio_storage::StorageAggregatorType;
-use sea_orm::TransactionTrait;
 
 use crate::authorization::{
     apply_organization_policy, apply_verification_policy, managers, new_role_set,
@@ -384,7 +383,7 @@ impl OrganizationService {
             updated_date: now,
         };
 
-        let txn = conn.begin().await?;
+        let txn = self.db.begin().await?;
         alkemio_contributor::repo::insert_actor(
             &txn,
             &Actor {
@@ -482,7 +481,7 @@ impl OrganizationService {
             }
             _ => None,
         };
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         repo::update(&txn, &organization).await?;
         if let Some(profile) = &profile {
             ProfileService::write_update(&txn, profile).await?;
@@ -512,7 +511,7 @@ impl OrganizationService {
             .await?
             .into_iter()
             .next();
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut deleted = alkemio_contributor::service::Deleted::default();
         if let Some(set_id) = organization.role_set_id {
             let set = self.role_sets.get_in(&txn, set_id).await?;
@@ -557,7 +556,7 @@ impl OrganizationService {
     /// Recomputes an organization's policy and every policy below it (profile, storage, role
     /// set, verification, account) and stores them in one transaction.
     pub async fn reset_authorization(&self, id: ActorId) -> AppResult<()> {
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let organization = repo::find(&txn, id)
             .await?
             .ok_or_else(|| AppError::not_found(format!("Organization {id} not found")))?;

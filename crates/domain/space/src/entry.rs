@@ -36,12 +36,12 @@ use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_organization::OrganizationService;
 use alkemio_persistence::Database;
 use chrono::{SubsecRound, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::authorization::{apply_application_policy, apply_invitation_policy};
 use crate::model::Space;
-use crate::service::SpaceService;
+use crate::service::{Announce, SpaceService};
 
 /// The longest answer, question or explanation accepted.
 const MAX_TEXT: usize = 512;
@@ -364,7 +364,7 @@ impl EntryService {
         .ok_or_else(|| AppError::not_found("Only users can apply: user not found"))?;
         let form = self.form(&set).await?;
         let answers = check_answers(&form, &answers)?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         if let Some(parent) = self.ancestors(&txn, &set).await?.first() {
             let held = self
                 .role_sets
@@ -400,7 +400,20 @@ impl EntryService {
         };
         auth_repo::save_all(&txn, &[policy_new]).await?;
         entry_repo::insert_application(&txn, &application).await?;
+        self.users
+            .outbox()
+            .record(
+                &txn,
+                alkemio_events::DomainEvent::ApplicationCreated {
+                    application_id: application.id,
+                    space_id: _space.id.0,
+                    applicant_id: user.id.0,
+                },
+                Some(user.id.0),
+            )
+            .await?;
         txn.commit().await?;
+        self.users.outbox().wake();
         Ok(application)
     }
 
@@ -495,7 +508,7 @@ impl EntryService {
         let (event, next) = application
             .state
             .apply(application.lifecycle_id, event_name)?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut granted = false;
         if event == ApplicationEvent::Approve {
             forbidden_unless(caller, policy.as_ref(), P::Grant, "approve an application")?;
@@ -509,11 +522,29 @@ impl EntryService {
                     &set,
                     set.entry_role_name,
                     ActorId(application.user_id.0),
+                    Announce::By(caller.authenticated_id()),
+                )
+                .await?;
+        }
+        if event == ApplicationEvent::Reject {
+            let set = self.role_sets.get_in(&txn, application.role_set_id).await?;
+            let space = self.spaces.space_of_role_set(&set).await?;
+            self.users
+                .outbox()
+                .record(
+                    &txn,
+                    alkemio_events::DomainEvent::ApplicationDeclined {
+                        application_id: application.id,
+                        space_id: space.id.0,
+                        applicant_id: application.user_id.0,
+                    },
+                    caller.authenticated_id(),
                 )
                 .await?;
         }
         entry_repo::set_application_state(&txn, id, next.as_str()).await?;
         txn.commit().await?;
+        self.users.outbox().wake();
         if granted {
             self.spaces
                 .after_grant(ActorId(application.user_id.0))
@@ -542,7 +573,7 @@ impl EntryService {
         let set = self.role_sets.get(invitation.role_set_id).await?;
         let space = self.spaces.space_of_role_set(&set).await?;
         let invitee_credential = Credential::new(C::SpaceMemberInvitee, space.id);
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut touched = false;
         match event {
             InvitationEvent::Accept => {
@@ -552,7 +583,7 @@ impl EntryService {
                     P::RolesetEntryRoleInviteAccept,
                     "accept an invitation",
                 )?;
-                self.accept_in(&txn, &invitation, &set, &space)
+                self.accept_in(&txn, &invitation, &set, &space, caller.authenticated_id())
                     .await
                     .map_err(|e| {
                         if e.is_internal() {
@@ -582,6 +613,7 @@ impl EntryService {
         }
         entry_repo::set_invitation_state(&txn, id, next.as_str()).await?;
         txn.commit().await?;
+        self.users.outbox().wake();
         if touched {
             self.spaces.after_grant(invitee).await?;
         }
@@ -594,6 +626,7 @@ impl EntryService {
         invitation: &Invitation,
         set: &RoleSet,
         space: &Space,
+        trigger: Option<Uuid>,
     ) -> AppResult<()> {
         let invitee = invitation.invited_actor_id;
         if invitation.invited_to_parent {
@@ -605,12 +638,26 @@ impl EntryService {
             }
             for (parent, s) in chain.iter().rev() {
                 self.spaces
-                    .grant_role_in(txn, s, parent, parent.entry_role_name, invitee)
+                    .grant_role_in(
+                        txn,
+                        s,
+                        parent,
+                        parent.entry_role_name,
+                        invitee,
+                        Announce::By(trigger),
+                    )
                     .await?;
             }
         }
         self.spaces
-            .grant_role_in(txn, space, set, set.entry_role_name, invitee)
+            .grant_role_in(
+                txn,
+                space,
+                set,
+                set.entry_role_name,
+                invitee,
+                Announce::By(trigger),
+            )
             .await?;
         self.role_sets
             .revoke_credential_in(
@@ -627,7 +674,7 @@ impl EntryService {
             // organization may not hold) does not stop the acceptance.
             if let Err(e) = self
                 .spaces
-                .grant_role_in(txn, space, set, *role, invitee)
+                .grant_role_in(txn, space, set, *role, invitee, Announce::No)
                 .await
             {
                 if e.is_internal() {
@@ -725,7 +772,7 @@ impl EntryService {
             }
         }
         let member = member_credential(&set)?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut out = Vec::new();
         let mut invitees = Vec::new();
         let mut policies = Vec::new();
@@ -804,6 +851,19 @@ impl EntryService {
                 updated_date: now,
             };
             entry_repo::insert_invitation(&txn, &invitation).await?;
+            self.users
+                .outbox()
+                .record(
+                    &txn,
+                    alkemio_events::DomainEvent::InvitationCreated {
+                        invitation_id: invitation.id,
+                        space_id: space.id.0,
+                        invitee_id: actor.0,
+                        welcome_message: invitation.welcome_message.clone(),
+                    },
+                    Some(inviter.0),
+                )
+                .await?;
             self.role_sets
                 .grant_credential_in(
                     &txn,
@@ -855,6 +915,19 @@ impl EntryService {
                 updated_date: now,
             };
             entry_repo::insert_platform_invitation(&txn, &platform).await?;
+            self.users
+                .outbox()
+                .record(
+                    &txn,
+                    alkemio_events::DomainEvent::PlatformInvitationCreated {
+                        platform_invitation_id: platform.id,
+                        space_id: space.id.0,
+                        email: platform.email.clone(),
+                        welcome_message: platform.welcome_message.clone(),
+                    },
+                    Some(inviter.0),
+                )
+                .await?;
             policies.push(p);
             out.push(InvitationOutcome {
                 platform_invitation: Some(platform),
@@ -863,6 +936,7 @@ impl EntryService {
         }
         auth_repo::save_all(&txn, &policies).await?;
         txn.commit().await?;
+        self.users.outbox().wake();
         for actor in invitees {
             self.role_sets.invalidate(actor).await?;
         }
@@ -878,7 +952,7 @@ impl EntryService {
         let application = self.application(id).await?;
         let policy = self.policy(application.authorization_id).await?;
         forbidden_unless(caller, policy.as_ref(), P::Delete, "delete an application")?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         entry_repo::delete_application(&txn, id).await?;
         auth_repo::delete(
             &txn,
@@ -904,7 +978,7 @@ impl EntryService {
             .by_role_set(invitation.role_set_id)
             .await?
             .map(|s| s.id);
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut revoked = false;
         if let Some(space) = space
             && invitation.state != InvitationState::Accepted
@@ -947,7 +1021,7 @@ impl EntryService {
             P::Delete,
             "delete a platform invitation",
         )?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         entry_repo::delete_platform_invitation(&txn, id).await?;
         auth_repo::delete(
             &txn,
@@ -971,7 +1045,7 @@ impl EntryService {
             return Ok(());
         }
         let actor = ActorId(user.id.0);
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut policies = Vec::new();
         let mut granted = false;
         for platform in pending {

@@ -16,7 +16,7 @@ use alkemio_kernel::{AppError, AppResult};
 use alkemio_licensing::LicenseEntitlementType as E;
 use alkemio_licensing::framework::{self, LicensePlan, LicensingCredentialBasedCredentialType};
 use alkemio_persistence::Database;
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::model::Space;
@@ -130,7 +130,7 @@ impl LicenseService {
         let plan = self.plan_for(plan, true).await?;
         let account = self.account(account).await?;
         let credential = Credential::new(plan.license_credential.credential_type(), account.id);
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         if assign {
             self.users
                 .actors()
@@ -161,7 +161,7 @@ impl LicenseService {
         let plan = self.plan_for(plan, false).await?;
         let space = self.spaces.get_or_fail(space).await?;
         let credential = Credential::new(plan.license_credential.credential_type(), space.id);
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         if assign {
             self.users
                 .actors()
@@ -184,7 +184,7 @@ impl LicenseService {
         let account = self.account(id).await?;
         self.require_on_account(caller, &account, P::LicenseReset)
             .await?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         self.reset_account_in(&txn, &account).await?;
         txn.commit().await?;
         self.account(id).await
@@ -195,7 +195,7 @@ impl LicenseService {
         self.require_on_framework(caller, P::LicenseReset).await?;
         for id in self.users.all_account_ids().await? {
             let account = self.account(ActorId(id)).await?;
-            let txn = self.db.conn().begin().await?;
+            let txn = self.db.begin().await?;
             self.reset_account_in(&txn, &account).await?;
             txn.commit().await?;
         }
@@ -216,7 +216,7 @@ impl LicenseService {
         let plan = change.apply(account.baseline_license_plan)?;
         self.users.set_baseline_plan(id, plan).await?;
         let account = self.account(id).await?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         self.reset_account_in(&txn, &account).await?;
         txn.commit().await?;
         self.account(id).await

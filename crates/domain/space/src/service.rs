@@ -20,7 +20,7 @@ use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_licensing::LicenseEntitlementType;
 use alkemio_persistence::Database;
 use alkemio_storage::StorageAggregatorType;
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::authorization::{
@@ -73,6 +73,15 @@ pub struct SubspaceCreated {
     pub parent: ActorId,
     /// The new subspace.
     pub subspace: ActorId,
+}
+
+/// Whether a role grant is announced as a domain event, and by whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Announce {
+    /// Not announced (organizations' roles, as in the reference).
+    No,
+    /// Announced, caused by this actor (none for system grants).
+    By(Option<Uuid>),
 }
 
 /// Spaces.
@@ -778,7 +787,7 @@ impl SpaceService {
         space.profile_id = Some(about_profile.profile.id);
         space.authorization_id = Some(policy.id);
 
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         alkemio_contributor::repo::insert_actor(
             &txn,
             &Actor {
@@ -851,7 +860,18 @@ impl SpaceService {
                     .await?;
             }
         }
+        if level == SpaceLevel::L0 && account_id.is_some() {
+            self.users
+                .outbox()
+                .record(
+                    &txn,
+                    alkemio_events::DomainEvent::SpaceCreated { space_id: id.0 },
+                    creator.map(|c| c.0),
+                )
+                .await?;
+        }
         txn.commit().await?;
+        self.users.outbox().wake();
         if let Some(creator) = creator {
             self.users.actors().invalidate(creator).await?;
             self.refresh_user_policy(creator).await?;
@@ -1054,7 +1074,7 @@ impl SpaceService {
             }
             _ => None,
         };
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         repo::update_about(&txn, &about).await?;
         if let Some(prepared) = &prepared {
             ProfileService::write_update(&txn, prepared).await?;
@@ -1090,7 +1110,7 @@ impl SpaceService {
             AppError::internal_msg(format_args!("guidelines {id} have no profile"))
         })?;
         let prepared = self.profiles().prepare_update(profile, changes).await?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         ProfileService::write_update(&txn, &prepared).await?;
         txn.commit().await?;
         self.guidelines_or_fail(id).await
@@ -1113,7 +1133,7 @@ impl SpaceService {
             "empty community guidelines",
         )?;
         if let Some(profile) = guidelines.profile_id {
-            let txn = self.db.conn().begin().await?;
+            let txn = self.db.begin().await?;
             self.profiles().erase_in(&txn, profile).await?;
             txn.commit().await?;
         }
@@ -1137,7 +1157,7 @@ impl SpaceService {
             self.check_organizations(&m.trusted_organizations).await?;
         }
         let affects_policies = change.apply(&mut space.settings);
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         if affects_policies {
             // stores the new settings with everything derived from them
             self.recompute_tree(&txn, &space, None).await?;
@@ -1192,7 +1212,7 @@ impl SpaceService {
                 "Unable to update visibility on Space {id} as it is not a L0 space"
             )));
         }
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         match visibility {
             // the whole tree takes the visibility, and its policies follow
             Some(v) => {
@@ -1253,7 +1273,7 @@ impl SpaceService {
         }
         // As in the reference: from the lowest current value, in steps of ten.
         let base = found.iter().map(|s| s.sort_order).min().unwrap_or(0);
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         for (i, mut s) in found.into_iter().enumerate() {
             let step = i32::try_from(i + 1).unwrap_or(i32::MAX).saturating_mul(10);
             s.sort_order = base.saturating_add(step);
@@ -1304,7 +1324,7 @@ impl SpaceService {
             .collect();
         let licenses: Vec<Uuid> = spaces.iter().filter_map(|s| s.license_id).collect();
 
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut holders = Vec::new();
         for set in &role_sets {
             let (h, policy) = self.role_sets.delete_in(&txn, set).await?;
@@ -1402,7 +1422,14 @@ impl SpaceService {
             privilege,
             &format!("assign role '{role}' in a space"),
         )?;
-        self.assign_unchecked(&space, set, role, actor).await
+        self.assign_unchecked(
+            &space,
+            set,
+            role,
+            actor,
+            Announce::By(caller.authenticated_id()),
+        )
+        .await
     }
 
     async fn assign_unchecked(
@@ -1411,10 +1438,14 @@ impl SpaceService {
         set: &RoleSet,
         role: RoleName,
         actor: ActorId,
+        announce: Announce,
     ) -> AppResult<()> {
-        let txn = self.db.conn().begin().await?;
-        let granted = self.grant_role_in(&txn, space, set, role, actor).await?;
+        let txn = self.db.begin().await?;
+        let granted = self
+            .grant_role_in(&txn, space, set, role, actor, announce)
+            .await?;
         txn.commit().await?;
+        self.users.outbox().wake();
         // As in the reference, holding the role already is not an error.
         if granted {
             self.after_grant(actor).await?;
@@ -1432,6 +1463,7 @@ impl SpaceService {
         set: &RoleSet,
         role: RoleName,
         actor: ActorId,
+        announce: Announce,
     ) -> AppResult<bool> {
         let implied: Vec<Credential> = match (role, space.parent_space_id) {
             (RoleName::Admin, Some(parent)) => {
@@ -1439,9 +1471,29 @@ impl SpaceService {
             }
             _ => Vec::new(),
         };
-        self.role_sets
+        let granted = self
+            .role_sets
             .assign_in(conn, set, role, actor, &implied)
-            .await
+            .await?;
+        // A new member is announced (to the member and the space's admins), as the reference
+        // does for every member grant made by someone, except to organizations.
+        if let Announce::By(trigger) = announce
+            && granted
+            && role == set.entry_role_name
+        {
+            self.users
+                .outbox()
+                .record(
+                    conn,
+                    alkemio_events::DomainEvent::MemberJoined {
+                        space_id: space.id.0,
+                        actor_id: actor.0,
+                    },
+                    trigger,
+                )
+                .await?;
+        }
+        Ok(granted)
     }
 
     /// What follows a committed grant: the actor's cached credentials go, and a user's own
@@ -1473,7 +1525,9 @@ impl SpaceService {
             )?;
         }
         self.require_organization(organization).await?;
-        self.assign_unchecked(&space, set, role, organization).await
+        // As in the reference, an organization's new role is not announced.
+        self.assign_unchecked(&space, set, role, organization, Announce::No)
+            .await
     }
 
     /// Takes a role in a space's role set from an organization (needs GRANT).
@@ -1543,8 +1597,14 @@ impl SpaceService {
             P::RolesetEntryRoleJoin,
             "join a space",
         )?;
-        self.assign_unchecked(&space, set, set.entry_role_name, actor)
-            .await
+        self.assign_unchecked(
+            &space,
+            set,
+            set.entry_role_name,
+            actor,
+            Announce::By(Some(actor.0)),
+        )
+        .await
     }
 
     /// Takes a role in a space's role set (needs GRANT; actors may leave on their own). Losing

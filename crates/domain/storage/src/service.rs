@@ -9,7 +9,7 @@ use alkemio_authorization::{
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_persistence::Database;
 use chrono::{SubsecRound, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::authorization::{apply_aggregator_policy, apply_bucket_policy, apply_document_policy};
@@ -298,7 +298,7 @@ impl StorageService {
             created_date: now,
             updated_date: now,
         };
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         auth_repo::save_all(&txn, std::slice::from_ref(&policy)).await?;
         repo::insert_document(&txn, &document).await?;
         txn.commit().await?;
@@ -355,7 +355,7 @@ impl StorageService {
     /// Removes a document and, when unused, its bytes (no privilege check: for use cases that
     /// checked already).
     pub async fn remove(&self, document: &Document) -> AppResult<()> {
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         repo::delete_document(&txn, document.id).await?;
         if let Some(policy) = document.authorization_id {
             auth_repo::delete(&txn, &[policy]).await?;

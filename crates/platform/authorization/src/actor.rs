@@ -62,6 +62,14 @@ impl ActorContext {
         }
     }
 
+    /// The authenticated actor's id, if there is one.
+    pub fn authenticated_id(&self) -> Option<uuid::Uuid> {
+        match &self.kind {
+            ActorKind::Authenticated { actor_id } => Some(*actor_id),
+            ActorKind::Anonymous | ActorKind::Guest { .. } => None,
+        }
+    }
+
     /// Whether the caller holds a credential of this type (for any resource).
     pub fn has_credential_type(&self, credential_type: CredentialType) -> bool {
         self.credentials

@@ -9,4 +9,6 @@ pub mod env;
 pub mod settings;
 
 pub use env::{ConfigError, Env};
-pub use settings::{DatabaseTarget, Settings};
+pub use settings::{
+    DatabaseTarget, EmailTransport, EventsSettings, NotificationSettings, RabbitSettings, Settings,
+};

@@ -35,6 +35,101 @@ pub struct Settings {
     /// An S3-compatible store for file bytes, when configured (`STORAGE_S3_ENDPOINT`);
     /// otherwise they live under `data_dir/storage`.
     pub s3: Option<S3Settings>,
+    /// Domain events: the broker, when configured (`RABBITMQ_HOST`), and retries.
+    pub events: EventsSettings,
+    /// Notifications: the worker, e-mail delivery and in-app retention.
+    pub notifications: NotificationSettings,
+}
+
+/// Domain event delivery.
+#[derive(Debug, Clone)]
+pub struct EventsSettings {
+    /// The broker, when `RABBITMQ_HOST` is set; otherwise events go to in-process consumers.
+    pub rabbitmq: Option<RabbitSettings>,
+    /// Deliveries tried before an event is dead-lettered (`EVENTS_MAX_ATTEMPTS`, default 5).
+    pub max_attempts: i32,
+    /// Wait after a first failure, doubled after each further one (`EVENTS_RETRY_BASE_MS`,
+    /// default 1000), at most `EVENTS_RETRY_MAX_MS` (default 60000).
+    pub retry_base: Duration,
+    /// Longest wait between attempts.
+    pub retry_max: Duration,
+}
+
+/// RabbitMQ connection.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RabbitSettings {
+    /// `amqp://user:password@host:port/vhost?heartbeat=…` from `RABBITMQ_HOST`, `RABBITMQ_PORT`
+    /// (5672), `RABBITMQ_USER` and `RABBITMQ_PASSWORD` (the reference's defaults
+    /// `alkemio-admin` / `alkemio!`), `RABBITMQ_VHOST` (`/`) and `RABBITMQ_HEARTBEAT_S` (30).
+    pub uri: String,
+    /// Prefix of our exchange and queues (`RABBITMQ_NAMESPACE`, default `alkemio`).
+    pub namespace: String,
+}
+
+impl std::fmt::Debug for RabbitSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URI carries the password.
+        f.write_str("RabbitSettings { uri: <redacted> }")
+    }
+}
+
+/// How e-mail leaves the server.
+#[derive(Clone, PartialEq, Eq)]
+pub enum EmailTransport {
+    /// Through an SMTP server (`SMTP_HOST`).
+    Smtp {
+        /// Host.
+        host: String,
+        /// `SMTP_PORT` (default 587).
+        port: u16,
+        /// `SMTP_SECURITY`: `starttls` (default), `tls` or `none`.
+        security: String,
+        /// `SMTP_USER` and `SMTP_PASSWORD`, when set.
+        credentials: Option<(String, String)>,
+    },
+    /// As `.eml` files in `data_dir/mail` (no SMTP configured).
+    Files(PathBuf),
+    /// As the reference's messages on its notification queue (`NOTIFICATIONS_REFERENCE_QUEUE`,
+    /// default `alkemio-notifications`), for the reference's notification service
+    /// (`NOTIFICATIONS_EMAIL_VIA=reference-service`; needs RabbitMQ).
+    ReferenceQueue(String),
+}
+
+impl std::fmt::Debug for EmailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Smtp {
+                host,
+                port,
+                security,
+                ..
+            } => {
+                write!(
+                    f,
+                    "Smtp {{ host: {host}, port: {port}, security: {security} }}"
+                )
+            }
+            Self::Files(dir) => write!(f, "Files({})", dir.display()),
+            Self::ReferenceQueue(q) => write!(f, "ReferenceQueue({q})"),
+        }
+    }
+}
+
+/// Notifications.
+#[derive(Debug, Clone)]
+pub struct NotificationSettings {
+    /// Whether this process runs the notification consumer (`NOTIFICATIONS_WORKER`:
+    /// `in-process`, the default, or `off` when a separate `alkemio-server notifications`
+    /// process does).
+    pub worker_in_process: bool,
+    /// Where e-mail goes.
+    pub email: EmailTransport,
+    /// The sender (`NOTIFICATIONS_EMAIL_FROM`).
+    pub email_from: String,
+    /// `IN_APP_MAX_NOTIFICATIONS_PER_USER` (100).
+    pub in_app_max_per_user: u64,
+    /// `IN_APP_MAX_RETENTION_PERIOD_DAYS` (90).
+    pub in_app_max_days: i64,
 }
 
 /// Where file bytes go when they are kept in an S3-compatible store.
@@ -508,6 +603,8 @@ impl Settings {
                 })
             }
         };
+        let events = events_settings(env)?;
+        let notifications = notification_settings(env, &data_dir, events.rabbitmq.is_some())?;
         Ok(Self {
             environment,
             data_dir,
@@ -520,6 +617,8 @@ impl Settings {
             identity,
             redis,
             s3,
+            events,
+            notifications,
         })
     }
 
@@ -527,6 +626,114 @@ impl Settings {
     pub fn is_production(&self) -> bool {
         self.environment.eq_ignore_ascii_case("production")
     }
+}
+
+fn events_settings(env: &Env) -> Result<EventsSettings, ConfigError> {
+    let rabbitmq = match env.get("RABBITMQ_HOST") {
+        None => None,
+        Some(host) => {
+            let port: u16 = env.parse("RABBITMQ_PORT", 5672)?;
+            let user = env.string("RABBITMQ_USER", "alkemio-admin");
+            let password = env.string("RABBITMQ_PASSWORD", "alkemio!");
+            let vhost = env.string("RABBITMQ_VHOST", "/");
+            let heartbeat: u16 = env.parse("RABBITMQ_HEARTBEAT_S", 30)?;
+            Some(RabbitSettings {
+                uri: format!(
+                    "amqp://{}:{}@{}:{port}/{}?heartbeat={heartbeat}",
+                    url_escape(&user),
+                    url_escape(&password),
+                    host.trim(),
+                    url_escape(&vhost),
+                ),
+                namespace: env.string("RABBITMQ_NAMESPACE", "alkemio"),
+            })
+        }
+    };
+    let max_attempts: i32 = env.parse("EVENTS_MAX_ATTEMPTS", 5)?;
+    if max_attempts < 1 {
+        return Err(ConfigError::new(
+            "EVENTS_MAX_ATTEMPTS",
+            "must be at least 1",
+        ));
+    }
+    Ok(EventsSettings {
+        rabbitmq,
+        max_attempts,
+        retry_base: Duration::from_millis(env.parse("EVENTS_RETRY_BASE_MS", 1000)?),
+        retry_max: Duration::from_millis(env.parse("EVENTS_RETRY_MAX_MS", 60_000)?),
+    })
+}
+
+fn notification_settings(
+    env: &Env,
+    data_dir: &std::path::Path,
+    broker: bool,
+) -> Result<NotificationSettings, ConfigError> {
+    let worker_in_process = match env.string("NOTIFICATIONS_WORKER", "in-process").as_str() {
+        "in-process" => true,
+        "off" => false,
+        other => {
+            return Err(ConfigError::new(
+                "NOTIFICATIONS_WORKER",
+                format!("expected in-process or off, got {other:?}"),
+            ));
+        }
+    };
+    let email = match env.string("NOTIFICATIONS_EMAIL_VIA", "server").as_str() {
+        "reference-service" if broker => EmailTransport::ReferenceQueue(
+            env.string("NOTIFICATIONS_REFERENCE_QUEUE", "alkemio-notifications"),
+        ),
+        "reference-service" => {
+            return Err(ConfigError::new(
+                "NOTIFICATIONS_EMAIL_VIA",
+                "reference-service needs RABBITMQ_HOST",
+            ));
+        }
+        "server" => match env.get("SMTP_HOST") {
+            Some(host) => {
+                let security = env.string("SMTP_SECURITY", "starttls").to_ascii_lowercase();
+                if !matches!(security.as_str(), "starttls" | "tls" | "none") {
+                    return Err(ConfigError::new(
+                        "SMTP_SECURITY",
+                        "expected starttls, tls or none",
+                    ));
+                }
+                EmailTransport::Smtp {
+                    host: host.trim().to_owned(),
+                    port: env.parse("SMTP_PORT", 587)?,
+                    security,
+                    credentials: env
+                        .get("SMTP_USER")
+                        .map(|u| (u.to_owned(), env.string("SMTP_PASSWORD", ""))),
+                }
+            }
+            None => EmailTransport::Files(data_dir.join("mail")),
+        },
+        other => {
+            return Err(ConfigError::new(
+                "NOTIFICATIONS_EMAIL_VIA",
+                format!("expected server or reference-service, got {other:?}"),
+            ));
+        }
+    };
+    let in_app_max_per_user: u64 = env.parse("IN_APP_MAX_NOTIFICATIONS_PER_USER", 100)?;
+    let in_app_max_days: i64 = env.parse("IN_APP_MAX_RETENTION_PERIOD_DAYS", 90)?;
+    if in_app_max_per_user == 0 || in_app_max_days <= 0 {
+        return Err(ConfigError::new(
+            "IN_APP_MAX_NOTIFICATIONS_PER_USER",
+            "in-app limits must be positive",
+        ));
+    }
+    Ok(NotificationSettings {
+        worker_in_process,
+        email,
+        email_from: env.string(
+            "NOTIFICATIONS_EMAIL_FROM",
+            "Alkemio <notifications@alkem.io>",
+        ),
+        in_app_max_per_user,
+        in_app_max_days,
+    })
 }
 
 fn database_target(env: &Env, data_dir: &std::path::Path) -> Result<DatabaseTarget, ConfigError> {

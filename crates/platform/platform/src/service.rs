@@ -20,7 +20,7 @@ use alkemio_persistence::Database;
 use alkemio_storage::StorageAggregatorType;
 use alkemio_task::{Task, TaskService};
 use chrono::{SubsecRound, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::authorization::{apply_platform_policy, platform_role_set_rules};
 use crate::model::{Platform, PlatformSettings};
@@ -149,7 +149,7 @@ impl PlatformService {
     /// First-start work, idempotent on later starts: the platform row, its role set, their
     /// policies (recomputed when the rules changed), and the bootstrap users.
     pub async fn bootstrap(&self) -> AppResult<PlatformId> {
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut platform = match repo::find(&txn).await? {
             Some(existing) => existing,
             None => {
@@ -328,7 +328,7 @@ impl PlatformService {
     }
 
     async fn reset_platform_policies(&self) -> AppResult<()> {
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         let mut platform = self.platform_in(&txn).await?;
         let storage = self.users.profiles().storage();
         if platform.storage_aggregator_id.is_none() {
@@ -510,7 +510,30 @@ impl PlatformService {
             privilege_to_manage(role),
             &format!("assign platform role '{role}'"),
         )?;
-        self.role_sets.assign(&set, role, actor).await?;
+        let txn = self.db.begin().await?;
+        let granted = self
+            .role_sets
+            .assign_in(&txn, &set, role, actor, &[])
+            .await?;
+        if granted {
+            self.users
+                .outbox()
+                .record(
+                    &txn,
+                    alkemio_events::DomainEvent::GlobalRoleChanged {
+                        user_id: actor.0,
+                        role: role.as_str().to_owned(),
+                        added: true,
+                    },
+                    caller.authenticated_id(),
+                )
+                .await?;
+        }
+        txn.commit().await?;
+        if granted {
+            self.users.outbox().wake();
+            self.users.actors().invalidate(actor).await?;
+        }
         self.users
             .user(UserId(actor.0))
             .await?
@@ -544,7 +567,30 @@ impl PlatformService {
             privilege_to_manage(role),
             &format!("remove platform role '{role}'"),
         )?;
-        self.role_sets.remove(&set, role, actor).await?;
+        let txn = self.db.begin().await?;
+        let revoked = self
+            .role_sets
+            .remove_in(&txn, &set, role, actor, None, &[])
+            .await?;
+        if revoked {
+            self.users
+                .outbox()
+                .record(
+                    &txn,
+                    alkemio_events::DomainEvent::GlobalRoleChanged {
+                        user_id: actor.0,
+                        role: role.as_str().to_owned(),
+                        added: false,
+                    },
+                    caller.authenticated_id(),
+                )
+                .await?;
+        }
+        txn.commit().await?;
+        if revoked {
+            self.users.outbox().wake();
+            self.users.actors().invalidate(actor).await?;
+        }
         self.users
             .user(UserId(actor.0))
             .await?

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod audit;
 mod authorization;
 mod deletion;
 mod entry;
@@ -13,7 +14,9 @@ mod health;
 mod identity;
 mod innovation_hubs;
 mod licensing;
+mod mail_and_broker;
 mod memberships;
+mod notifications;
 mod organizations;
 mod persistence;
 mod platform;

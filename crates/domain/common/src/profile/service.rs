@@ -11,7 +11,7 @@ use alkemio_authorization::{
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_persistence::Database;
 use alkemio_storage::{StorageBucket, StorageService, UploadedFile};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::authorization::{apply_part_policy, apply_profile_policy, apply_visual_policy};
@@ -353,7 +353,7 @@ impl ProfileService {
         )
         .await?;
         let prepared = self.prepare_update(id, update).await?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         Self::write_update(&txn, &prepared).await?;
         txn.commit().await?;
         self.profile(id).await
@@ -541,7 +541,7 @@ impl ProfileService {
             created_date: now,
             updated_date: now,
         };
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         auth_repo::save_all(&txn, std::slice::from_ref(&policy)).await?;
         repo::insert_reference(&txn, &reference).await?;
         txn.commit().await?;
@@ -582,7 +582,7 @@ impl ProfileService {
             "delete a reference",
         )
         .await?;
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         repo::delete_reference(&txn, id).await?;
         if let Some(policy) = reference.authorization_id {
             auth_repo::delete(&txn, &[policy]).await?;
@@ -644,7 +644,7 @@ impl ProfileService {
             created_date: now,
             updated_date: now,
         };
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         auth_repo::save_all(&txn, std::slice::from_ref(&policy)).await?;
         repo::insert_tagset(&txn, &tagset).await?;
         txn.commit().await?;

@@ -1,0 +1,798 @@
+//! The notification consumer: turns domain events into in-app notifications and e-mails for
+//! the recipients the reference would pick (credential holders, filtered by each user's
+//! notification settings per channel and by the RECEIVE_NOTIFICATIONS* privilege on the
+//! entity's policy), exactly once per event.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use alkemio_authorization::{AuthorizationPrivilege as P, Credential, CredentialType as C};
+use alkemio_contributor::{ActorType, User, UserService};
+use alkemio_events::{DomainEvent, EventConsumer, EventRecord, claim, is_processed};
+use alkemio_kernel::ids::{ActorId, UserId};
+use alkemio_kernel::{AppError, AppResult};
+use alkemio_persistence::Database;
+use alkemio_platform::PlatformService;
+use alkemio_space::SpaceService;
+use async_trait::async_trait;
+use chrono::{SubsecRound, Utc};
+
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::mail::{Mailer, render};
+use crate::model::{EmailDelivery, InAppNotification};
+use crate::repo;
+use crate::service::NotificationService;
+use crate::values::{
+    NotificationEvent as E, NotificationEventCategory as Cat, NotificationEventInAppState,
+};
+
+/// The consumer's name (its queue is `alkemio.notifications`).
+pub const CONSUMER: &str = "notifications";
+
+/// Who a notice goes to.
+enum Who {
+    /// Users holding any of these credentials (exact resource), who hold `privilege` on the
+    /// policy when one is given.
+    Holders {
+        credentials: Vec<Credential>,
+        privilege: Option<(Option<Uuid>, P)>,
+    },
+    /// One user (their own notification; no privilege check).
+    User(Uuid),
+    /// An e-mail address with no user behind it.
+    Address(String),
+}
+
+/// What the in-app notification stores.
+#[derive(Default)]
+struct InApp {
+    payload: Value,
+    space_id: Option<Uuid>,
+    organization_id: Option<Uuid>,
+    user_id: Option<Uuid>,
+    application_id: Option<Uuid>,
+    invitation_id: Option<Uuid>,
+    contributor_actor_id: Option<Uuid>,
+}
+
+/// One notification to work out: an event type, its recipients, its setting, and what it
+/// stores and sends.
+struct Notice {
+    event: E,
+    category: Cat,
+    who: Who,
+    /// The key path of the setting under `notification` (empty: no setting applies).
+    setting: &'static [&'static str],
+    in_app: Option<InApp>,
+    /// Extra fields of the reference's e-mail payload.
+    email_data: Map<String, Value>,
+    /// Template values (the recipient's own are added per recipient).
+    values: HashMap<&'static str, String>,
+    /// Send no e-mail when nobody is to get one (the reference skips only this one's payload).
+    email_needs_recipients: bool,
+}
+
+/// The consumer. Cheap to clone.
+#[derive(Clone)]
+pub struct NotificationConsumer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Database,
+    users: UserService,
+    spaces: SpaceService,
+    platform: PlatformService,
+    mailer: Mailer,
+    service: NotificationService,
+    cluster: String,
+}
+
+#[async_trait]
+impl EventConsumer for NotificationConsumer {
+    fn name(&self) -> &'static str {
+        CONSUMER
+    }
+
+    async fn handle(&self, record: &EventRecord) -> Result<(), String> {
+        self.process(record).await.map_err(|e| format!("{e:?}"))
+    }
+}
+
+struct Named {
+    display_name: String,
+    url: String,
+}
+
+impl NotificationConsumer {
+    /// A consumer sending e-mail through `mailer`, publishing live updates through `service`.
+    pub fn new(
+        db: Database,
+        users: UserService,
+        spaces: SpaceService,
+        platform: PlatformService,
+        mailer: Mailer,
+        service: NotificationService,
+        endpoint_cluster: String,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                users,
+                spaces,
+                platform,
+                mailer,
+                service,
+                cluster: endpoint_cluster.trim_end_matches('/').to_owned(),
+            }),
+        }
+    }
+
+    async fn process(&self, record: &EventRecord) -> AppResult<()> {
+        let inner = &self.inner;
+        if !is_processed(inner.db.conn(), CONSUMER, record.id).await? {
+            let notices = self.plan(record).await?;
+            let mut in_app = Vec::new();
+            let mut emails = Vec::new();
+            for notice in &notices {
+                self.materialize(record, notice, &mut in_app, &mut emails)
+                    .await?;
+            }
+            let txn = inner.db.begin().await?;
+            if claim(&txn, CONSUMER, record.id).await? {
+                repo::insert_notifications(&txn, &in_app, record.id).await?;
+                repo::insert_emails(&txn, &emails).await?;
+                txn.commit().await?;
+                inner.service.announce(&in_app).await;
+            } else {
+                txn.rollback().await?;
+            }
+        }
+        // Send what is still unsent for this event (all of it, or what failed last time).
+        let mut failure = None;
+        for email in repo::unsent_emails(inner.db.conn(), record.id).await? {
+            match inner.mailer.send(&email).await {
+                Ok(()) => repo::mark_email_sent(inner.db.conn(), email.id).await?,
+                Err(e) => {
+                    repo::mark_email_failed(inner.db.conn(), email.id, &e).await?;
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+        match failure {
+            None => Ok(()),
+            Some(e) => Err(AppError::internal_msg(format_args!("sending e-mail: {e}"))),
+        }
+    }
+
+    fn user_url(&self, name_id: &str) -> String {
+        format!("{}/user/{name_id}", self.inner.cluster)
+    }
+
+    async fn display_names(&self, profiles: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+        Ok(self
+            .inner
+            .users
+            .profiles()
+            .profiles(profiles)
+            .await?
+            .into_iter()
+            .map(|(id, p)| (id, p.display_name))
+            .collect())
+    }
+
+    async fn user(&self, id: Uuid) -> AppResult<Option<(User, String)>> {
+        let Some(user) = self.inner.users.user(UserId(id)).await? else {
+            return Ok(None);
+        };
+        let names = self
+            .display_names(&user.profile_id.into_iter().collect::<Vec<_>>())
+            .await?;
+        let name = user
+            .profile_id
+            .and_then(|p| names.get(&p).cloned())
+            .unwrap_or_else(|| format!("{} {}", user.first_name, user.last_name));
+        Ok(Some((user, name)))
+    }
+
+    fn user_payload(&self, user: &User, display_name: &str) -> Value {
+        json!({
+            "id": user.id.0,
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+            "email": user.email,
+            "profile": {"displayName": display_name, "url": self.user_url(&user.name_id)},
+            "type": "user",
+        })
+    }
+
+    async fn trigger_payload(&self, record: &EventRecord) -> AppResult<(Value, String)> {
+        // The reference fails when the trigger is no user (a user deleting themselves made
+        // `deleteUser` fail after the deletion); here the payload is then null.
+        match record.triggered_by {
+            Some(id) => Ok(match self.user(id).await? {
+                Some((u, name)) => (self.user_payload(&u, &name), name),
+                None => (Value::Null, String::new()),
+            }),
+            None => Ok((Value::Null, String::new())),
+        }
+    }
+
+    async fn actor_named(&self, id: Uuid) -> AppResult<Option<(ActorType, Named)>> {
+        let Some(actor) = self.inner.users.actors().actor(ActorId(id)).await? else {
+            return Ok(None);
+        };
+        let names = self
+            .display_names(&actor.profile_id.into_iter().collect::<Vec<_>>())
+            .await?;
+        let display_name = actor
+            .profile_id
+            .and_then(|p| names.get(&p).cloned())
+            .unwrap_or_default();
+        let url = match actor.actor_type {
+            ActorType::Organization => {
+                format!("{}/organization/{}", self.inner.cluster, actor.name_id)
+            }
+            ActorType::VirtualContributor => format!("{}/vc/{}", self.inner.cluster, actor.name_id),
+            _ => self.user_url(&actor.name_id),
+        };
+        Ok(Some((actor.actor_type, Named { display_name, url })))
+    }
+
+    fn contributor_payload(id: Uuid, kind: ActorType, named: &Named) -> Value {
+        json!({
+            "id": id,
+            "profile": {"displayName": named.display_name, "url": named.url},
+            "type": kind.as_str(),
+        })
+    }
+
+    /// The space's reference payload, its display name and URL; `None` when it is gone.
+    async fn space(&self, id: Uuid) -> AppResult<Option<(alkemio_space::Space, Value, Named)>> {
+        let Some(space) = self.inner.spaces.get(ActorId(id)).await? else {
+            return Ok(None);
+        };
+        let path = self
+            .inner
+            .spaces
+            .paths(&[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
+        let url = format!("{}/{path}", self.inner.cluster);
+        let names = self
+            .display_names(&space.profile_id.into_iter().collect::<Vec<_>>())
+            .await?;
+        let display_name = space
+            .profile_id
+            .and_then(|p| names.get(&p).cloned())
+            .unwrap_or_default();
+        let payload = json!({
+            "id": id,
+            "level": space.level.number().to_string(),
+            "profile": {"displayName": display_name, "url": url},
+            "adminURL": format!("{url}/settings/community"),
+        });
+        Ok(Some((space, payload, Named { display_name, url })))
+    }
+
+    fn admins_of_platform(platform_policy: Option<Uuid>) -> Who {
+        Who::Holders {
+            credentials: vec![
+                Credential::global(C::GlobalAdmin),
+                Credential::global(C::GlobalSupport),
+                Credential::global(C::GlobalLicenseManager),
+            ],
+            privilege: Some((platform_policy, P::ReceiveNotificationsAdmin)),
+        }
+    }
+
+    fn admins_of_space(space: &alkemio_space::Space) -> Who {
+        Who::Holders {
+            credentials: vec![Credential::new(C::SpaceAdmin, space.id.0)],
+            privilege: Some((space.authorization_id, P::ReceiveNotificationsAdmin)),
+        }
+    }
+
+    /// The notices an event gives rise to.
+    async fn plan(&self, record: &EventRecord) -> AppResult<Vec<Notice>> {
+        let cluster = self.inner.cluster.clone();
+        let invitations_url = format!("{cluster}/home?dialog=invitations");
+        let (_, trigger_name) = self.trigger_payload(record).await?;
+        let platform_policy =
+            || async { Ok::<_, AppError>(self.inner.platform.get().await?.authorization_id) };
+        let mut notices = Vec::new();
+        let values = |pairs: &[(&'static str, String)]| -> HashMap<&'static str, String> {
+            pairs.iter().cloned().collect()
+        };
+        match &record.event {
+            DomainEvent::UserRegistered { user_id } => {
+                let Some((user, name)) = self.user(*user_id).await? else {
+                    return Ok(notices);
+                };
+                let url = self.user_url(&user.name_id);
+                notices.push(Notice {
+                    event: E::PlatformAdminUserProfileCreated,
+                    category: Cat::Platform,
+                    who: Self::admins_of_platform(platform_policy().await?),
+                    setting: &["platform", "admin", "userProfileCreated"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "USER", "userID": user_id}),
+                        user_id: Some(*user_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({"user": self.user_payload(&user, &name)})),
+                    values: values(&[
+                        ("user", name),
+                        ("userEmail", user.email.clone()),
+                        ("link", url),
+                        ("action", "See the profile".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
+            DomainEvent::UserRemoved {
+                display_name,
+                email,
+                ..
+            } => notices.push(Notice {
+                event: E::PlatformAdminUserProfileRemoved,
+                category: Cat::Platform,
+                who: Self::admins_of_platform(platform_policy().await?),
+                setting: &["platform", "admin", "userProfileRemoved"],
+                in_app: Some(InApp {
+                    payload: json!({"type": "PLATFORM_USER_PROFILE_REMOVED", "userDisplayName": display_name, "userEmail": email}),
+                    ..InApp::default()
+                }),
+                email_data: obj(json!({"user": {"displayName": display_name, "email": email}})),
+                values: values(&[
+                    ("user", display_name.clone()),
+                    ("userEmail", email.clone()),
+                    ("link", cluster.clone()),
+                ]),
+                email_needs_recipients: false,
+            }),
+            DomainEvent::GlobalRoleChanged {
+                user_id,
+                role,
+                added,
+            } => {
+                let Some((user, name)) = self.user(*user_id).await? else {
+                    return Ok(notices);
+                };
+                let url = self.user_url(&user.name_id);
+                notices.push(Notice {
+                    event: E::PlatformAdminGlobalRoleChanged,
+                    category: Cat::Platform,
+                    who: Self::admins_of_platform(platform_policy().await?),
+                    setting: &["platform", "admin", "userGlobalRoleChanged"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "PLATFORM_GLOBAL_ROLE_CHANGE", "userID": user_id, "roleName": role}),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({
+                        "user": self.user_payload(&user, &name),
+                        "type": if *added { "added" } else { "removed" },
+                        "role": role,
+                    })),
+                    values: values(&[
+                        ("user", name),
+                        ("role", role.clone()),
+                        ("change", if *added { "assigned" } else { "removed" }.to_owned()),
+                        ("actor", trigger_name.clone()),
+                        ("link", url),
+                        ("action", "See the profile".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
+            DomainEvent::SpaceCreated { space_id } => {
+                let Some((_, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                let sender = match record.triggered_by {
+                    Some(t) => self.actor_named(t).await?.map(|(_, n)| n),
+                    None => None,
+                };
+                notices.push(Notice {
+                    event: E::PlatformAdminSpaceCreated,
+                    category: Cat::Platform,
+                    who: Self::admins_of_platform(platform_policy().await?),
+                    setting: &["platform", "admin", "spaceCreated"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "SPACE", "spaceID": space_id}),
+                        space_id: Some(*space_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({
+                        "sender": {
+                            "name": sender.as_ref().map(|s| s.display_name.clone()).unwrap_or_default(),
+                            "url": sender.as_ref().map(|s| s.url.clone()).unwrap_or_default(),
+                        },
+                        "created": record.occurred_at.timestamp_millis(),
+                        "space": space_payload,
+                    })),
+                    values: values(&[
+                        ("space", space.display_name),
+                        ("actor", trigger_name.clone()),
+                        ("link", space.url),
+                        ("action", "Go to the space".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
+            DomainEvent::ApplicationCreated {
+                application_id,
+                space_id,
+                applicant_id,
+            } => {
+                let Some((space_row, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                let Some((kind, applicant)) = self.actor_named(*applicant_id).await? else {
+                    return Ok(notices);
+                };
+                let admin_url = format!("{}/settings/community", space.url);
+                notices.push(Notice {
+                    event: E::SpaceAdminCommunityApplication,
+                    category: Cat::SpaceAdmin,
+                    who: Self::admins_of_space(&space_row),
+                    setting: &["space", "admin", "communityApplicationReceived"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "SPACE_COMMUNITY_APPLICATION", "spaceID": space_id, "applicationID": application_id}),
+                        space_id: Some(*space_id),
+                        application_id: Some(*application_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({
+                        "applicant": Self::contributor_payload(*applicant_id, kind, &applicant),
+                        "space": space_payload,
+                    })),
+                    values: values(&[
+                        ("applicant", applicant.display_name),
+                        ("space", space.display_name),
+                        ("link", admin_url),
+                        ("action", "Review the application".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
+            DomainEvent::ApplicationDeclined {
+                space_id,
+                applicant_id,
+                ..
+            } => {
+                let Some((_, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                let Some((kind, applicant)) = self.actor_named(*applicant_id).await? else {
+                    return Ok(notices);
+                };
+                notices.push(Notice {
+                    event: E::UserSpaceCommunityApplicationDeclined,
+                    category: Cat::SpaceMember,
+                    who: Who::User(*applicant_id),
+                    // The reference has no key of its own for this one.
+                    setting: &["user", "membership", "spaceCommunityJoined"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "SPACE", "spaceID": space_id}),
+                        space_id: Some(*space_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({
+                        "applicant": Self::contributor_payload(*applicant_id, kind, &applicant),
+                        "space": space_payload,
+                    })),
+                    values: values(&[
+                        ("space", space.display_name),
+                        ("decliner", trigger_name.clone()),
+                        ("link", format!("{cluster}/spaces")),
+                        ("action", "Explore spaces".to_owned()),
+                    ]),
+                    email_needs_recipients: true,
+                });
+            }
+            DomainEvent::InvitationCreated {
+                invitation_id,
+                space_id,
+                invitee_id,
+                welcome_message,
+            } => {
+                let Some((_, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                // Organizations get no notification; virtual contributors have their own.
+                let Some((ActorType::User, invitee)) = self.actor_named(*invitee_id).await? else {
+                    return Ok(notices);
+                };
+                let mut data = obj(json!({
+                    "invitee": Self::contributor_payload(*invitee_id, ActorType::User, &invitee),
+                    "space": space_payload,
+                }));
+                if let Some(m) = welcome_message {
+                    data.insert("welcomeMessage".to_owned(), json!(m));
+                }
+                notices.push(Notice {
+                    event: E::UserSpaceCommunityInvitation,
+                    category: Cat::SpaceMember,
+                    who: Who::User(*invitee_id),
+                    setting: &["user", "membership", "spaceCommunityInvitationReceived"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "SPACE_COMMUNITY_INVITATION", "invitationID": invitation_id, "spaceID": space_id}),
+                        space_id: Some(*space_id),
+                        invitation_id: Some(*invitation_id),
+                        ..InApp::default()
+                    }),
+                    email_data: data,
+                    values: values(&[
+                        ("space", space.display_name),
+                        ("inviter", trigger_name.clone()),
+                        ("welcomeMessage", welcome_message.clone().unwrap_or_default()),
+                        ("link", invitations_url),
+                        ("action", "Accept or decline".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
+            DomainEvent::PlatformInvitationCreated {
+                space_id,
+                email,
+                welcome_message,
+                ..
+            } => {
+                let Some((_, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                notices.push(Notice {
+                    event: E::SpaceCommunityInvitationUserPlatform,
+                    category: Cat::SpaceMember,
+                    who: Who::Address(email.clone()),
+                    setting: &[],
+                    in_app: None,
+                    email_data: obj(json!({
+                        "welcomeMessage": welcome_message.clone().unwrap_or_default(),
+                        "space": space_payload,
+                    })),
+                    values: values(&[
+                        ("space", space.display_name),
+                        ("inviter", trigger_name.clone()),
+                        ("welcomeMessage", welcome_message.clone().unwrap_or_default()),
+                        ("link", invitations_url),
+                        ("action", "Join Alkemio".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
+            DomainEvent::MemberJoined { space_id, actor_id } => {
+                let Some((space_row, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                let Some((kind, member)) = self.actor_named(*actor_id).await? else {
+                    return Ok(notices);
+                };
+                let payload = json!({"type": "SPACE_COMMUNITY_ACTOR", "spaceID": space_id, "actorID": actor_id, "actorType": kind.as_str()});
+                let data = obj(json!({
+                    "contributor": Self::contributor_payload(*actor_id, kind, &member),
+                    "space": space_payload,
+                }));
+                if kind == ActorType::User {
+                    notices.push(Notice {
+                        event: E::UserSpaceCommunityJoined,
+                        category: Cat::SpaceMember,
+                        who: Who::User(*actor_id),
+                        setting: &["user", "membership", "spaceCommunityJoined"],
+                        in_app: Some(InApp {
+                            payload: payload.clone(),
+                            space_id: Some(*space_id),
+                            user_id: Some(*actor_id),
+                            ..InApp::default()
+                        }),
+                        email_data: data.clone(),
+                        values: values(&[
+                            ("space", space.display_name.clone()),
+                            ("link", space.url.clone()),
+                            ("action", "Go to the space".to_owned()),
+                        ]),
+                        email_needs_recipients: false,
+                    });
+                }
+                notices.push(Notice {
+                    event: E::SpaceAdminCommunityNewMember,
+                    category: Cat::SpaceAdmin,
+                    who: Self::admins_of_space(&space_row),
+                    setting: &["space", "admin", "communityNewMember"],
+                    in_app: Some(InApp {
+                        payload,
+                        space_id: Some(*space_id),
+                        contributor_actor_id: Some(*actor_id),
+                        ..InApp::default()
+                    }),
+                    email_data: data,
+                    values: values(&[
+                        ("member", member.display_name),
+                        ("space", space.display_name),
+                        ("link", member.url),
+                        ("action", "See their profile".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
+        }
+        Ok(notices)
+    }
+
+    /// Users picked by `who`, as (user, display name, email wanted, in-app wanted).
+    async fn recipients(&self, notice: &Notice) -> AppResult<Vec<(User, String, bool, bool)>> {
+        let inner = &self.inner;
+        let (ids, privilege) = match &notice.who {
+            Who::Address(_) => return Ok(Vec::new()),
+            Who::User(id) => (vec![UserId(*id)], None),
+            Who::Holders {
+                credentials,
+                privilege,
+            } => {
+                let mut ids = BTreeSet::new();
+                for credential in credentials {
+                    for actor in inner
+                        .users
+                        .actors()
+                        .actors_with(inner.db.conn(), credential)
+                        .await?
+                    {
+                        ids.insert(actor.0);
+                    }
+                }
+                (ids.into_iter().map(UserId).collect(), privilege.as_ref())
+            }
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let users = inner.users.users(&ids).await?;
+        let settings: HashMap<Uuid, Value> = inner
+            .users
+            .settings_many(&users.iter().map(|u| u.id.0).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|s| (s.user_id.0, s.document))
+            .collect();
+        let policy = match privilege {
+            Some((Some(policy_id), privilege)) => {
+                let policy = alkemio_authorization::repo::load(inner.db.conn(), *policy_id)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::internal_msg(format_args!("policy {policy_id} is missing"))
+                    })?;
+                Some((policy, *privilege))
+            }
+            // An entity without a policy grants nothing.
+            Some((None, _)) => return Ok(Vec::new()),
+            None => None,
+        };
+        let profile_ids: Vec<Uuid> = users.iter().filter_map(|u| u.profile_id).collect();
+        let names = self.display_names(&profile_ids).await?;
+        let mut out = Vec::new();
+        for user in users {
+            let Some(doc) = settings.get(&user.id.0) else {
+                continue;
+            };
+            let mut channels = &doc["notification"];
+            for key in notice.setting {
+                channels = &channels[*key];
+            }
+            let email = channels["email"].as_bool().unwrap_or(false);
+            let in_app = channels["inApp"].as_bool().unwrap_or(false);
+            if !email && !in_app {
+                continue;
+            }
+            if let Some((policy, privilege)) = &policy {
+                let credentials = inner
+                    .users
+                    .actors()
+                    .credentials(ActorId(user.id.0))
+                    .await?
+                    .unwrap_or_default();
+                if !policy.policy.is_granted(&credentials, *privilege)? {
+                    continue;
+                }
+            }
+            let name = user
+                .profile_id
+                .and_then(|p| names.get(&p).cloned())
+                .unwrap_or_else(|| format!("{} {}", user.first_name, user.last_name));
+            out.push((user, name, email, in_app));
+        }
+        Ok(out)
+    }
+
+    async fn materialize(
+        &self,
+        record: &EventRecord,
+        notice: &Notice,
+        in_app_out: &mut Vec<InAppNotification>,
+        emails_out: &mut Vec<EmailDelivery>,
+    ) -> AppResult<()> {
+        let recipients = self.recipients(notice).await?;
+        let now = Utc::now().trunc_subsecs(6);
+        if let Some(spec) = &notice.in_app {
+            for (user, ..) in recipients.iter().filter(|r| r.3) {
+                in_app_out.push(InAppNotification {
+                    id: Uuid::now_v7(),
+                    row_id: 0,
+                    created_date: now,
+                    updated_date: now,
+                    event: notice.event,
+                    category: notice.category,
+                    state: NotificationEventInAppState::Unread,
+                    triggered_at: record.occurred_at,
+                    triggered_by: record.triggered_by,
+                    receiver_id: user.id.0,
+                    payload: spec.payload.clone(),
+                    space_id: spec.space_id,
+                    organization_id: spec.organization_id,
+                    user_id: spec.user_id,
+                    application_id: spec.application_id,
+                    invitation_id: spec.invitation_id,
+                    contributor_actor_id: spec.contributor_actor_id,
+                });
+            }
+        }
+        let (trigger, _) = self.trigger_payload(record).await?;
+        let mut addressed: Vec<(String, String, Value)> = recipients
+            .iter()
+            .filter(|r| r.2)
+            .map(|(user, name, ..)| {
+                (
+                    user.email.clone(),
+                    user.first_name.clone(),
+                    self.user_payload(user, name),
+                )
+            })
+            .collect();
+        if let Who::Address(email) = &notice.who {
+            addressed.push((
+                email.clone(),
+                String::new(),
+                json!({"email": email, "firstName": "", "lastName": "", "id": "", "type": "user", "profile": {"url": "", "displayName": ""}}),
+            ));
+        }
+        if addressed.is_empty() && notice.email_needs_recipients {
+            return Ok(());
+        }
+        for (email, first_name, payload) in addressed {
+            let mut values = notice.values.clone();
+            values.insert("recipient", first_name);
+            let Some(rendered) = render(notice.event, &values) else {
+                continue;
+            };
+            let mut data = Map::new();
+            data.insert("eventType".to_owned(), json!(notice.event.as_str()));
+            data.insert("triggeredBy".to_owned(), trigger.clone());
+            data.insert("recipients".to_owned(), json!([payload]));
+            data.insert("platform".to_owned(), json!({"url": self.inner.cluster}));
+            for (k, v) in &notice.email_data {
+                data.insert(k.clone(), v.clone());
+            }
+            emails_out.push(EmailDelivery {
+                id: Uuid::now_v7(),
+                event_id: record.id,
+                event: notice.event,
+                recipient: email,
+                subject: rendered.subject,
+                text_body: rendered.text,
+                html_body: rendered.html,
+                envelope: json!({"pattern": notice.event.as_str(), "data": Value::Object(data)}),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}

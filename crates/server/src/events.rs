@@ -1,0 +1,172 @@
+//! The background side of domain events: the outbox relay, and the notification consumer
+//! (in this process, or as its own process with `alkemio-server notifications`).
+
+use std::sync::Arc;
+
+use alkemio_configuration::{EmailTransport, Settings};
+use alkemio_events::rabbit::{self, Publisher};
+use alkemio_events::{Consumers, EventConsumer, Relay, RetryPolicy, Sink};
+use alkemio_notification::{CONSUMER, Mailer, NotificationConsumer, SmtpSecurity, SmtpSettings};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::startup::Core;
+
+/// The retry policy from the settings.
+pub fn retry_policy(settings: &Settings) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: settings.events.max_attempts,
+        base_delay: settings.events.retry_base,
+        max_delay: settings.events.retry_max,
+    }
+}
+
+/// The mailer the settings ask for.
+pub fn mailer(settings: &Settings) -> anyhow::Result<Mailer> {
+    let from = &settings.notifications.email_from;
+    let mailer = match &settings.notifications.email {
+        EmailTransport::Smtp {
+            host,
+            port,
+            security,
+            credentials,
+        } => Mailer::smtp(
+            &SmtpSettings {
+                host: host.clone(),
+                port: *port,
+                security: match security.as_str() {
+                    "tls" => SmtpSecurity::Tls,
+                    "none" => SmtpSecurity::None,
+                    _ => SmtpSecurity::StartTls,
+                },
+                credentials: credentials.clone(),
+            },
+            from,
+        ),
+        EmailTransport::Files(dir) => Mailer::files(dir.clone(), from),
+        EmailTransport::ReferenceQueue(queue) => {
+            let rabbit = settings
+                .events
+                .rabbitmq
+                .as_ref()
+                .ok_or_else(|| anyhow::anyhow!("the reference's queue needs RABBITMQ_HOST"))?;
+            Ok(Mailer::reference_queue(
+                Publisher::new(rabbit.uri.clone(), rabbit.namespace.clone(), Vec::new()),
+                queue.clone(),
+            ))
+        }
+    };
+    mailer.map_err(|e| anyhow::anyhow!("e-mail: {e}"))
+}
+
+/// The notification consumer over the core's services.
+pub fn notification_consumer(
+    core: &Core,
+    settings: &Settings,
+) -> anyhow::Result<NotificationConsumer> {
+    Ok(NotificationConsumer::new(
+        core.db.clone(),
+        core.services.users.clone(),
+        core.services.spaces.clone(),
+        core.services.platform.clone(),
+        mailer(settings)?,
+        core.services.notifications.clone(),
+        settings.http.endpoint_cluster.clone(),
+    ))
+}
+
+/// Running background tasks.
+pub struct Background {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Background {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Background({} tasks)", self.tasks.len())
+    }
+}
+
+impl Background {
+    /// Starts the relay and, when this process runs it, the notification consumer. The relay
+    /// polls on a connection pool of its own, so the statements it runs stay out of the
+    /// request-serving pool's statement count.
+    pub async fn start(core: &Core, settings: &Settings) -> anyhow::Result<Self> {
+        let mut relay_settings = settings.database.clone();
+        relay_settings.pool_max = 2;
+        let relay_db = alkemio_persistence::Database::connect(&relay_settings)
+            .await
+            .map_err(crate::startup::to_anyhow)?;
+        let (stop, stop_rx) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let retry = retry_policy(settings);
+        let consumer: Option<Arc<dyn EventConsumer>> = if settings.notifications.worker_in_process {
+            Some(Arc::new(notification_consumer(core, settings)?))
+        } else {
+            None
+        };
+        let sink = match &settings.events.rabbitmq {
+            Some(rabbit) => {
+                if let Some(consumer) = consumer {
+                    tasks.push(tokio::spawn(rabbit::run_consumer(
+                        rabbit.uri.clone(),
+                        rabbit.namespace.clone(),
+                        consumer,
+                        retry.clone(),
+                        stop_rx.clone(),
+                    )));
+                }
+                Sink::Broker(Box::new(Publisher::new(
+                    rabbit.uri.clone(),
+                    rabbit.namespace.clone(),
+                    vec![CONSUMER],
+                )))
+            }
+            None => {
+                let mut consumers = Consumers::new();
+                if let Some(consumer) = consumer {
+                    consumers.add(consumer);
+                }
+                Sink::InProcess(Arc::new(consumers))
+            }
+        };
+        let relay = Relay::new(relay_db, &core.outbox, sink, retry);
+        tasks.push(tokio::spawn(relay.run(stop_rx)));
+        Ok(Self { stop, tasks })
+    }
+
+    /// Runs only the notification consumer on the broker (`alkemio-server notifications`).
+    pub fn consumer_only(core: &Core, settings: &Settings) -> anyhow::Result<Self> {
+        let rabbit = settings.events.rabbitmq.as_ref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "the notification service runs on its own only with a broker: set RABBITMQ_HOST"
+            )
+        })?;
+        let (stop, stop_rx) = watch::channel(false);
+        let consumer: Arc<dyn EventConsumer> = Arc::new(notification_consumer(core, settings)?);
+        let task = tokio::spawn(rabbit::run_consumer(
+            rabbit.uri.clone(),
+            rabbit.namespace.clone(),
+            consumer,
+            retry_policy(settings),
+            stop_rx,
+        ));
+        Ok(Self {
+            stop,
+            tasks: vec![task],
+        })
+    }
+
+    /// Stops the tasks, waiting up to 10 s for them to finish what they are doing.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            if tokio::time::timeout(std::time::Duration::from_secs(10), task)
+                .await
+                .is_err()
+            {
+                tracing::warn!("a background task did not stop in time");
+            }
+        }
+    }
+}
