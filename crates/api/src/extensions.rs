@@ -156,3 +156,50 @@ impl Extension for OperationLogExtension {
         response
     }
 }
+
+/// Set by [`MutationWatch`] when a request's document holds a mutation; the HTTP layer reads it
+/// after execution to invalidate cached answers.
+#[derive(Debug, Clone, Default)]
+pub struct MutationFlag(Arc<std::sync::atomic::AtomicBool>);
+
+impl MutationFlag {
+    /// Whether the request carried a mutation.
+    pub fn mutated(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+/// Marks the request's [`MutationFlag`] (when one is attached) as soon as its document is
+/// parsed and found to hold a mutation.
+#[derive(Debug, Clone, Copy)]
+pub struct MutationWatch;
+
+impl ExtensionFactory for MutationWatch {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(MutationWatchExtension)
+    }
+}
+
+struct MutationWatchExtension;
+
+#[async_trait::async_trait]
+impl Extension for MutationWatchExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        if document
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
+            && let Some(flag) = ctx.data_opt::<MutationFlag>()
+        {
+            flag.0.store(true, Ordering::Release);
+        }
+        Ok(document)
+    }
+}

@@ -62,7 +62,7 @@ use alkemio_task::TaskService;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
-pub use extensions::{ErrorCodes, OperationLog};
+pub use extensions::{ErrorCodes, MutationFlag, MutationWatch, OperationLog};
 
 /// Root query: every module's query fields.
 #[derive(Debug, Default, MergedObject)]
@@ -176,6 +176,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
         .extension(ErrorCodes)
         .extension(OperationLog)
         .extension(crate::audit::Audit)
+        .extension(MutationWatch)
         .finish()
 }
 

@@ -44,6 +44,8 @@ pub struct AppState {
     pub storage: alkemio_storage::StorageService,
     /// The settings.
     pub settings: Arc<Settings>,
+    /// Answers to anonymous reads.
+    pub responses: crate::response_cache::ResponseCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -195,7 +197,14 @@ fn unauthenticated(failure: &AuthFailure) -> Response {
         .into_response()
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, request: BatchRequest) -> Response {
+/// Executes a GraphQL request. `cache_key` is the exact request (a JSON body or a query
+/// string) when its answer may be cached for anonymous callers.
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: BatchRequest,
+    cache_key: Option<Bytes>,
+) -> Response {
     let actor = match state.authenticator.authenticate(headers).await {
         Ok(actor) => actor,
         Err(failure) => return unauthenticated(&failure),
@@ -209,17 +218,67 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: BatchRequest) -
                 &state.settings.http.innovation_hub_whitelisted_subdomains,
             )
         });
+    let cacheable = match cache_key {
+        Some(key)
+            if state.responses.enabled()
+                && actor.kind == alkemio_authorization::ActorKind::Anonymous =>
+        {
+            state.responses.epoch().await.map(|epoch| (epoch, key))
+        }
+        _ => None,
+    };
+    if let Some((epoch, key)) = &cacheable
+        && let Some(hit) = state.responses.get(*epoch, hub.as_deref(), key).await
+    {
+        return cached_response(&hit);
+    }
+    let mutation = alkemio_api::MutationFlag::default();
     let request = request
         .data(actor)
-        .data(alkemio_api::innovation_hub::RequestHub(hub));
+        .data(alkemio_api::innovation_hub::RequestHub(hub.clone()))
+        .data(mutation.clone());
     let response: BatchResponse = state.schema.execute_batch(request).await;
-    let mut res = axum::Json(&response).into_response();
-    if let Some(v) = response
+    if mutation.mutated() {
+        state.responses.invalidate().await;
+    }
+    let body = match serde_json::to_vec(&response) {
+        Ok(b) => Bytes::from(b),
+        Err(e) => {
+            tracing::error!(error = %e, "encoding a GraphQL response failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let cache_control = response
         .cache_control()
         .value()
-        .and_then(|cc| HeaderValue::from_str(&cc).ok())
+        .and_then(|cc| HeaderValue::from_str(&cc).ok());
+    let answer = crate::response_cache::Cached {
+        body,
+        cache_control,
+    };
+    if let Some((epoch, key)) = cacheable
+        && !mutation.mutated()
+        && response.is_ok()
     {
-        res.headers_mut().insert(header::CACHE_CONTROL, v);
+        state
+            .responses
+            .put(epoch, hub.as_deref(), key, answer.clone())
+            .await;
+    }
+    cached_response(&answer)
+}
+
+fn cached_response(answer: &crate::response_cache::Cached) -> Response {
+    let mut res = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        answer.body.clone(),
+    )
+        .into_response();
+    if let Some(cc) = &answer.cache_control {
+        res.headers_mut().insert(header::CACHE_CONTROL, cc.clone());
     }
     res
 }
@@ -266,6 +325,10 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF): send a non-empty 'apollo-require-preflight' header.",
         );
     }
+    let json_body = content_type
+        .as_deref()
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("application/json"));
+    let cache_key = json_body.then(|| bytes.clone());
     let options =
         MultipartOptions::default().max_file_size(usize::try_from(limit).unwrap_or(usize::MAX));
     let request = match async_graphql::http::receive_batch_body(
@@ -278,7 +341,7 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         Ok(r) => r,
         Err(e) => return parse_error_response(e, limit),
     };
-    execute(&state, &headers, request).await
+    execute(&state, &headers, request, cache_key).await
 }
 
 /// `GET` on a GraphQL path: a WebSocket upgrade for subscriptions (graphql-ws and the legacy
@@ -315,8 +378,18 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
                     .serve()
             });
     }
-    match async_graphql::http::parse_query_string(parts.uri.query().unwrap_or_default()) {
-        Ok(request) => execute(&state, &parts.headers, BatchRequest::Single(request)).await,
+    let query = parts.uri.query().unwrap_or_default();
+    let cache_key = Some(Bytes::from(format!("GET {query}")));
+    match async_graphql::http::parse_query_string(query) {
+        Ok(request) => {
+            execute(
+                &state,
+                &parts.headers,
+                BatchRequest::Single(request),
+                cache_key,
+            )
+            .await
+        }
         Err(e) => parse_error_response(e, state.settings.http.max_body_bytes),
     }
 }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod events;
 pub mod health;
 pub mod http;
+pub mod response_cache;
 pub mod seed;
 pub mod shutdown;
 pub mod startup;

@@ -221,7 +221,13 @@ impl Application {
             .await
             .with_context(|| format!("binding {addr}"))?;
         let port = listener.local_addr()?.port();
+        let responses = crate::response_cache::ResponseCache::new(
+            settings.http.response_cache_ttl,
+            settings.http.response_cache_max_bytes,
+            &core.cache,
+        );
         let state = AppState {
+            responses,
             schema,
             db: core.db,
             cache: core.cache,

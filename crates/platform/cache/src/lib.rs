@@ -150,6 +150,41 @@ impl Cache {
         }
     }
 
+    /// The integer counter at `key` (0 when absent). In process it is read from the entry.
+    pub async fn counter(&self, key: &str) -> AppResult<u64> {
+        match &self.inner {
+            Inner::Memory(_) => Ok(self.get::<u64>(key).await.unwrap_or(0)),
+            Inner::Redis(conn) => {
+                let mut conn = conn.clone();
+                redis::cmd("GET")
+                    .arg(key)
+                    .query_async::<Option<u64>>(&mut conn)
+                    .await
+                    .map(|v| v.unwrap_or(0))
+                    .map_err(|e| AppError::internal_msg(format_args!("reading {key}: {e}")))
+            }
+        }
+    }
+
+    /// Adds one to the integer counter at `key` (kept without expiry); returns the new value.
+    pub async fn increment(&self, key: &str) -> AppResult<u64> {
+        match &self.inner {
+            Inner::Memory(_) => {
+                let next = self.get::<u64>(key).await.unwrap_or(0) + 1;
+                self.set(key, &next, MEMORY_MAX_TTL).await;
+                Ok(next)
+            }
+            Inner::Redis(conn) => {
+                let mut conn = conn.clone();
+                redis::cmd("INCR")
+                    .arg(key)
+                    .query_async::<u64>(&mut conn)
+                    .await
+                    .map_err(|e| AppError::internal_msg(format_args!("incrementing {key}: {e}")))
+            }
+        }
+    }
+
     /// Checks that the cache answers (Redis `PING`); always true in process.
     pub async fn ping(&self) -> AppResult<()> {
         match &self.inner {

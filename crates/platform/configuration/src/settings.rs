@@ -332,6 +332,11 @@ pub struct HttpSettings {
     /// Subdomains of the platform itself, never hubs
     /// (`INNOVATION_HUB_WHITELISTED_SUBDOMAINS`, default `identity`).
     pub innovation_hub_whitelisted_subdomains: Vec<String>,
+    /// How long answers to anonymous reads are cached (`RESPONSE_CACHE_TTL_S`, default 60;
+    /// 0 turns the cache off).
+    pub response_cache_ttl: Duration,
+    /// Memory the cached answers may take (`RESPONSE_CACHE_MAX_BYTES`, default 16mb).
+    pub response_cache_max_bytes: u64,
 }
 
 /// CORS as the reference configures it.
@@ -537,6 +542,9 @@ impl Settings {
                 .to_ascii_lowercase(),
             innovation_hub_whitelisted_subdomains: env
                 .list("INNOVATION_HUB_WHITELISTED_SUBDOMAINS", "identity"),
+            response_cache_ttl: Duration::from_secs(env.parse("RESPONSE_CACHE_TTL_S", 60)?),
+            response_cache_max_bytes: env
+                .byte_size("RESPONSE_CACHE_MAX_BYTES", 16 * 1024 * 1024)?,
         };
 
         let database = DatabaseSettings {

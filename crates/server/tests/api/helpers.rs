@@ -125,6 +125,8 @@ pub fn test_env(db: &TestDatabase) -> Env {
     .with("DATABASE_URL", db.url())
     .with("ALKEMIO_DATA_DIR", db.dir().display().to_string())
     .with("DATABASE_POOL_MAX", "5")
+    // Tests measure what a request costs; the response cache is on where a test turns it on.
+    .with("RESPONSE_CACHE_TTL_S", "0")
 }
 
 /// A running server and a client for it.

@@ -21,6 +21,7 @@ mod organizations;
 mod persistence;
 mod platform;
 mod process;
+mod response_cache;
 mod roles;
 mod spaces;
 mod stand_ins;
