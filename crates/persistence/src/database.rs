@@ -21,6 +21,17 @@ pub enum Backend {
     Sqlite,
 }
 
+tokio::task_local! {
+    /// Set around background work (the outbox relay, event consumers), whose statements are not
+    /// counted: the counter tells what requests cost.
+    static UNCOUNTED: ();
+}
+
+/// Runs `work` without counting its statements (background work beside the requests).
+pub async fn uncounted<F: std::future::Future>(work: F) -> F::Output {
+    UNCOUNTED.scope((), work).await
+}
+
 /// Counts executed SQL statements, so tests and benchmarks can see how many a request costs.
 #[derive(Debug, Clone, Default)]
 pub struct StatementCounter(Arc<AtomicU64>);
@@ -82,7 +93,9 @@ impl Database {
         let statements = StatementCounter::default();
         let counter = statements.0.clone();
         conn.set_metric_callback(move |_info| {
-            counter.fetch_add(1, Ordering::Relaxed);
+            if UNCOUNTED.try_with(|_| ()).is_err() {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
         });
         Ok(Self {
             conn,

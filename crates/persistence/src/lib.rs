@@ -9,4 +9,4 @@ mod database;
 pub mod migrations;
 pub mod paging;
 
-pub use database::{Backend, Database, StatementCounter};
+pub use database::{Backend, Database, StatementCounter, uncounted};

@@ -7,6 +7,7 @@ use alkemio_configuration::{EmailTransport, Settings};
 use alkemio_events::rabbit::{self, Publisher};
 use alkemio_events::{Consumers, EventConsumer, Relay, RetryPolicy, Sink};
 use alkemio_notification::{CONSUMER, Mailer, NotificationConsumer, SmtpSecurity, SmtpSettings};
+use alkemio_persistence::uncounted;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -88,15 +89,9 @@ impl std::fmt::Debug for Background {
 }
 
 impl Background {
-    /// Starts the relay and, when this process runs it, the notification consumer. The relay
-    /// polls on a connection pool of its own, so the statements it runs stay out of the
-    /// request-serving pool's statement count.
+    /// Starts the relay and, when this process runs it, the notification consumer. Both run
+    /// `uncounted`: the statement counter tells what requests cost.
     pub async fn start(core: &Core, settings: &Settings) -> anyhow::Result<Self> {
-        let mut relay_settings = settings.database.clone();
-        relay_settings.pool_max = 2;
-        let relay_db = alkemio_persistence::Database::connect(&relay_settings)
-            .await
-            .map_err(crate::startup::to_anyhow)?;
         let (stop, stop_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let retry = retry_policy(settings);
@@ -107,14 +102,26 @@ impl Background {
         };
         let sink = match &settings.events.rabbitmq {
             Some(rabbit) => {
+                let notifications = core.services.notifications.clone();
+                tasks.push(tokio::spawn(rabbit::run_live_listener(
+                    rabbit.uri.clone(),
+                    rabbit.namespace.clone(),
+                    Arc::new(move |body: &[u8]| {
+                        match serde_json::from_slice::<alkemio_notification::Live>(body) {
+                            Ok(live) => notifications.deliver_live(live),
+                            Err(e) => tracing::warn!(error = %e, "undecodable live update"),
+                        }
+                    }),
+                    stop_rx.clone(),
+                )));
                 if let Some(consumer) = consumer {
-                    tasks.push(tokio::spawn(rabbit::run_consumer(
+                    tasks.push(tokio::spawn(uncounted(rabbit::run_consumer(
                         rabbit.uri.clone(),
                         rabbit.namespace.clone(),
                         consumer,
                         retry.clone(),
                         stop_rx.clone(),
-                    )));
+                    ))));
                 }
                 Sink::Broker(Box::new(Publisher::new(
                     rabbit.uri.clone(),
@@ -130,8 +137,8 @@ impl Background {
                 Sink::InProcess(Arc::new(consumers))
             }
         };
-        let relay = Relay::new(relay_db, &core.outbox, sink, retry);
-        tasks.push(tokio::spawn(relay.run(stop_rx)));
+        let relay = Relay::new(core.db.clone(), &core.outbox, sink, retry);
+        tasks.push(tokio::spawn(uncounted(relay.run(stop_rx))));
         Ok(Self { stop, tasks })
     }
 

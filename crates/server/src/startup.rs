@@ -172,6 +172,21 @@ impl Core {
         let authenticator = build_authenticator(settings, &http_client, actors.clone())?;
         let kratos = KratosClient::new(settings.identity.kratos.clone(), http_client);
         let resolver = IdentityResolver::new(kratos.clone(), users.clone());
+        let mut notifications = alkemio_notification::NotificationService::new(
+            db.clone(),
+            alkemio_notification::Retention {
+                max_per_user: settings.notifications.in_app_max_per_user,
+                max_days: settings.notifications.in_app_max_days,
+            },
+        );
+        if let Some(rabbit) = &settings.events.rabbitmq {
+            // live updates go through the broker, so every instance's subscribers hear them
+            notifications = notifications.with_fanout(alkemio_events::rabbit::Publisher::new(
+                rabbit.uri.clone(),
+                rabbit.namespace.clone(),
+                Vec::new(),
+            ));
+        }
         let services = SchemaServices {
             profiles,
             storage,
@@ -186,13 +201,7 @@ impl Core {
             entry,
             licenses,
             hubs,
-            notifications: alkemio_notification::NotificationService::new(
-                db.clone(),
-                alkemio_notification::Retention {
-                    max_per_user: settings.notifications.in_app_max_per_user,
-                    max_days: settings.notifications.in_app_max_days,
-                },
-            ),
+            notifications,
             audit: alkemio_api::audit::AuditLog::new(db.clone()),
             tasks,
             kratos,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::values::{NotificationEvent, NotificationEventCategory, NotificationEventInAppState};
 
 /// A notification shown in a user's in-app list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InAppNotification {
     /// Its id.
     pub id: Uuid,

@@ -1,12 +1,15 @@
 //! The in-app notification use cases behind `me.notifications`, the notification mutations,
 //! pruning, and the live updates the GraphQL subscriptions follow.
 
+use std::sync::Arc;
+
 use alkemio_authorization::{ActorContext, ActorKind};
+use alkemio_events::rabbit::Publisher;
 use alkemio_kernel::pagination::{Direction, Page, PaginationArgs};
 use alkemio_kernel::{AppError, AppResult};
 use alkemio_persistence::Database;
 use chrono::Utc;
-use tokio::sync::broadcast;
+use tokio::sync::{Mutex, broadcast};
 use uuid::Uuid;
 
 use crate::model::InAppNotification;
@@ -14,7 +17,7 @@ use crate::repo;
 use crate::values::{NotificationEvent, NotificationEventInAppState};
 
 /// A change a subscriber may care about.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Live {
     /// A notification was stored for its receiver.
     Received(Box<InAppNotification>),
@@ -59,6 +62,7 @@ pub struct Pruned {
 pub struct NotificationService {
     db: Database,
     live: broadcast::Sender<Live>,
+    fanout: Option<Arc<Mutex<Publisher>>>,
     retention: Retention,
 }
 
@@ -77,7 +81,40 @@ impl NotificationService {
         Self {
             db,
             live: broadcast::channel(1024).0,
+            fanout: None,
             retention,
+        }
+    }
+
+    /// Sends live updates through the broker's fan-out exchange instead of straight to this
+    /// process's subscribers, so that every server instance hears them (each runs a listener
+    /// that hands them to [`Self::deliver_live`]).
+    pub fn with_fanout(mut self, publisher: Publisher) -> Self {
+        self.fanout = Some(Arc::new(Mutex::new(publisher)));
+        self
+    }
+
+    /// Hands a live update received from the fan-out exchange to this process's subscribers.
+    pub fn deliver_live(&self, live: Live) {
+        let _ = self.live.send(live);
+    }
+
+    async fn emit(&self, live: Live) {
+        match &self.fanout {
+            None => {
+                let _ = self.live.send(live);
+            }
+            Some(publisher) => {
+                let sent = match serde_json::to_vec(&live) {
+                    Ok(body) => publisher.lock().await.send_live(&body).await,
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(error) = sent {
+                    // Subscribers of this process at least hear it.
+                    tracing::warn!(%error, "live update not fanned out");
+                    let _ = self.live.send(live);
+                }
+            }
         }
     }
 
@@ -90,7 +127,7 @@ impl NotificationService {
     pub async fn announce(&self, stored: &[InAppNotification]) {
         let mut receivers = Vec::new();
         for n in stored {
-            let _ = self.live.send(Live::Received(Box::new(n.clone())));
+            self.emit(Live::Received(Box::new(n.clone()))).await;
             if !receivers.contains(&n.receiver_id) {
                 receivers.push(n.receiver_id);
             }
@@ -102,9 +139,7 @@ impl NotificationService {
 
     async fn publish_count(&self, receiver: Uuid) {
         match repo::unread_count(self.db.conn(), receiver).await {
-            Ok(count) => {
-                let _ = self.live.send(Live::UnreadCount { receiver, count });
-            }
+            Ok(count) => self.emit(Live::UnreadCount { receiver, count }).await,
             Err(e) => {
                 tracing::warn!(error_id = %e.error_id(), "counting unread notifications failed")
             }

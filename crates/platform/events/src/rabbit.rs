@@ -190,6 +190,16 @@ pub struct Publisher {
     failures: u32,
 }
 
+impl std::fmt::Debug for Publisher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URI carries the password.
+        f.debug_struct("Publisher")
+            .field("namespace", &self.ns)
+            .field("connected", &self.link.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Publisher {
     /// A publisher for the broker at `uri` (`amqp://user:pass@host:port/vhost`); declares the
     /// queues of `consumers` so events wait for them even before they first run.
@@ -288,6 +298,29 @@ impl Publisher {
                 &channel,
                 "",
                 queue,
+                body,
+                BasicProperties::default().with_content_type(short("application/json")),
+            )
+            .await
+        }
+        .await;
+        if result.is_err() {
+            self.link = None;
+        }
+        result
+    }
+
+    /// Sends a live update (not persistent, confirmed) to the fan-out exchange `<ns>.live`
+    /// that every server instance listens to.
+    pub async fn send_live(&mut self, body: &[u8]) -> Result<(), Failure> {
+        let channel = self.channel().await?;
+        let exchange = live_exchange_name(&self.ns);
+        let result = async {
+            declare_live_exchange(&channel, &exchange).await?;
+            publish_confirmed(
+                &channel,
+                &exchange,
+                "",
                 body,
                 BasicProperties::default().with_content_type(short("application/json")),
             )
@@ -469,6 +502,119 @@ pub struct DeadLetter {
     pub body: Vec<u8>,
 }
 
+/// The fan-out exchange of live updates (in-app notifications and unread counts).
+pub fn live_exchange_name(ns: &str) -> String {
+    format!("{ns}.live")
+}
+
+async fn declare_live_exchange(channel: &Channel, exchange: &str) -> Result<(), Failure> {
+    channel
+        .exchange_declare(
+            short(exchange),
+            ExchangeKind::Fanout,
+            ExchangeDeclareOptions {
+                durable: true,
+                ..ExchangeDeclareOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .map_err(|e| fail("declaring the live exchange", e))
+}
+
+/// What a live listener does with each message body.
+pub type LiveHandler = Arc<dyn Fn(&[u8]) + Send + Sync>;
+
+/// Listens to the fan-out exchange of live updates on a queue of this process's own (exclusive,
+/// deleted with the connection), handing each message to `deliver`, until `stop` turns true;
+/// reconnects when the broker goes away. Updates sent while disconnected are missed, as live
+/// updates are (the notifications themselves are stored).
+pub async fn run_live_listener(
+    uri: String,
+    ns: String,
+    deliver: LiveHandler,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut failures = 0u32;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let deliver = deliver.clone();
+        let session = async {
+            let (conn, channel) = connect(&uri).await?;
+            let exchange = live_exchange_name(&ns);
+            declare_live_exchange(&channel, &exchange).await?;
+            let queue = channel
+                .queue_declare(
+                    short(""),
+                    QueueDeclareOptions {
+                        exclusive: true,
+                        auto_delete: true,
+                        ..QueueDeclareOptions::default()
+                    },
+                    FieldTable::default(),
+                )
+                .await
+                .map_err(|e| fail("declaring the live queue", e))?;
+            let name = queue.name().clone();
+            channel
+                .queue_bind(
+                    name.clone(),
+                    short(&exchange),
+                    short(""),
+                    QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
+                .await
+                .map_err(|e| fail("binding the live queue", e))?;
+            let mut deliveries = channel
+                .basic_consume(
+                    name,
+                    short("live"),
+                    BasicConsumeOptions {
+                        no_ack: true,
+                        ..BasicConsumeOptions::default()
+                    },
+                    FieldTable::default(),
+                )
+                .await
+                .map_err(|e| fail("listening for live updates", e))?;
+            Ok::<_, Failure>((conn, async move {
+                while let Some(d) = deliveries.next().await {
+                    match d {
+                        Ok(d) => deliver(&d.data),
+                        Err(e) => return fail("receiving live updates", e),
+                    }
+                }
+                "the broker ended the live listener".to_owned()
+            }))
+        };
+        match session.await {
+            Ok((conn, listening)) => {
+                failures = 0;
+                tokio::select! {
+                    error = listening => {
+                        tracing::warn!(%error, "live listener lost the broker; reconnecting");
+                    }
+                    _ = stop.changed() => {
+                        let _ = conn.close(200, short("shutting down")).await;
+                        return;
+                    }
+                }
+            }
+            Err(error) => {
+                failures += 1;
+                tracing::warn!(%error, "live listener cannot reach the broker; retrying");
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(reconnect_delay(failures.max(1))) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
 /// Lists the dead-letter queue of `consumer` without removing anything.
 pub async fn dead_letters(uri: &str, ns: &str, consumer: &str) -> Result<Vec<DeadLetter>, Failure> {
     let (conn, channel) = connect(uri).await?;
@@ -545,7 +691,7 @@ pub async fn replay_dead_letters(
     Ok(replayed)
 }
 
-/// Deletes the exchange and the queues of `consumers` in namespace `ns` (test clean-up and
+/// Deletes the exchanges and the queues of `consumers` in namespace `ns` (test clean-up and
 /// decommissioning).
 pub async fn delete_topology(uri: &str, ns: &str, consumers: &[&str]) -> Result<(), Failure> {
     let (conn, channel) = connect(uri).await?;
@@ -561,13 +707,15 @@ pub async fn delete_topology(uri: &str, ns: &str, consumers: &[&str]) -> Result<
                 .map_err(|e| fail("deleting a queue", e))?;
         }
     }
-    channel
-        .exchange_delete(
-            short(&exchange_name(ns)),
-            lapin::options::ExchangeDeleteOptions::default(),
-        )
-        .await
-        .map_err(|e| fail("deleting the exchange", e))?;
+    for exchange in [exchange_name(ns), live_exchange_name(ns)] {
+        channel
+            .exchange_delete(
+                short(&exchange),
+                lapin::options::ExchangeDeleteOptions::default(),
+            )
+            .await
+            .map_err(|e| fail("deleting an exchange", e))?;
+    }
     let _ = conn.close(200, short("deleted")).await;
     Ok(())
 }

@@ -109,7 +109,7 @@ pub struct Relay {
 const BATCH: u64 = 200;
 
 impl Relay {
-    /// A relay over `db` (which it closes when it stops) woken by `outbox`, sending to `sink`.
+    /// A relay over `db` woken by `outbox`, sending to `sink`.
     pub fn new(db: Database, outbox: &Outbox, sink: Sink, retry: RetryPolicy) -> Self {
         Self {
             db,
@@ -152,7 +152,6 @@ impl Relay {
         if let Sink::Broker(publisher) = &mut self.sink {
             publisher.close().await;
         }
-        self.db.close().await;
     }
 
     /// How long to sleep when nothing is due: until the next retry, at most one poll.

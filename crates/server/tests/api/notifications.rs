@@ -818,7 +818,8 @@ async fn delete_queue(queue: &str) {
 
 /// `alkemio-server notifications` is the notification service as a process of its own: with the
 /// API server's in-process worker off, the separate process consumes the events from the broker,
-/// and stops cleanly on SIGTERM.
+/// its live updates reach the API process's subscribers through the fan-out exchange, and it
+/// stops cleanly on SIGTERM.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_notification_service_runs_as_its_own_process() {
     require_rabbit().await;
@@ -840,6 +841,8 @@ async fn the_notification_service_runs_as_its_own_process() {
     )
     .await;
     let types = ["SPACE_ADMIN_COMMUNITY_APPLICATION"];
+    // the API process's subscriber hears what the separate process stores (fan-out exchange)
+    let mut counter = subscribe(&app, &admin, "subscription { notificationsUnreadCount }").await;
     // nothing consumes yet: the event waits in its queue
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
@@ -864,6 +867,7 @@ async fn the_notification_service_runs_as_its_own_process() {
         notifications(&app, &admin, &types).await["notifications"]["total"] == json!(1.0)
     })
     .await;
+    let live = next_message(&mut counter).await;
     let term = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -877,6 +881,10 @@ async fn the_notification_service_runs_as_its_own_process() {
     assert!(
         status.success(),
         "the service did not stop cleanly: {status:?}"
+    );
+    assert_eq!(
+        live["payload"]["data"]["notificationsUnreadCount"], 1,
+        "the unread count reached the API process's subscriber: {live}"
     );
     cleanup(&ns).await;
 }
