@@ -169,18 +169,41 @@ impl MutationFlag {
     }
 }
 
-/// Marks the request's [`MutationFlag`] (when one is attached) as soon as its document is
-/// parsed and found to hold a mutation.
-#[derive(Debug, Clone, Copy)]
-pub struct MutationWatch;
+/// What runs once a request carrying a mutation has executed (its changes committed), over any
+/// transport (HTTP, WebSocket): the response cache moves its epoch on.
+#[async_trait::async_trait]
+pub trait OnMutation: Send + Sync {
+    /// A mutation has executed.
+    async fn mutated(&self);
+}
 
-impl ExtensionFactory for MutationWatch {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(MutationWatchExtension)
+/// Marks the request's [`MutationFlag`] (when one is attached) as soon as its document is
+/// parsed and found to hold a mutation, and calls the [`OnMutation`] hook after it executed.
+#[derive(Clone, Default)]
+pub struct MutationWatch {
+    on_mutation: Option<Arc<dyn OnMutation>>,
+}
+
+impl MutationWatch {
+    /// A watch calling `on_mutation` after each executed mutation.
+    pub fn new(on_mutation: Option<Arc<dyn OnMutation>>) -> Self {
+        Self { on_mutation }
     }
 }
 
-struct MutationWatchExtension;
+impl ExtensionFactory for MutationWatch {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(MutationWatchExtension {
+            on_mutation: self.on_mutation.clone(),
+            mutated: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+}
+
+struct MutationWatchExtension {
+    on_mutation: Option<Arc<dyn OnMutation>>,
+    mutated: std::sync::atomic::AtomicBool,
+}
 
 #[async_trait::async_trait]
 impl Extension for MutationWatchExtension {
@@ -196,10 +219,27 @@ impl Extension for MutationWatchExtension {
             .operations
             .iter()
             .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
-            && let Some(flag) = ctx.data_opt::<MutationFlag>()
         {
-            flag.0.store(true, Ordering::Release);
+            self.mutated.store(true, Ordering::Release);
+            if let Some(flag) = ctx.data_opt::<MutationFlag>() {
+                flag.0.store(true, Ordering::Release);
+            }
         }
         Ok(document)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let response = next.run(ctx, operation_name).await;
+        if self.mutated.load(Ordering::Acquire)
+            && let Some(hook) = &self.on_mutation
+        {
+            hook.mutated().await;
+        }
+        response
     }
 }

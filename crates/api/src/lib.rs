@@ -62,7 +62,7 @@ use alkemio_task::TaskService;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
-pub use extensions::{ErrorCodes, MutationFlag, MutationWatch, OperationLog};
+pub use extensions::{ErrorCodes, MutationFlag, MutationWatch, OnMutation, OperationLog};
 
 /// Root query: every module's query fields.
 #[derive(Debug, Default, MergedObject)]
@@ -150,7 +150,11 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
 }
 
 /// Builds the executable schema.
-pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> AlkemioSchema {
+pub fn build_schema(
+    services: SchemaServices,
+    limits: &GraphqlSettings,
+    on_mutation: Option<Arc<dyn OnMutation>>,
+) -> AlkemioSchema {
     let policies: Policies =
         DataLoader::new(PolicyLoader::new(services.db.conn().clone()), tokio::spawn);
     builder()
@@ -176,7 +180,7 @@ pub fn build_schema(services: SchemaServices, limits: &GraphqlSettings) -> Alkem
         .extension(ErrorCodes)
         .extension(OperationLog)
         .extension(crate::audit::Audit)
-        .extension(MutationWatch)
+        .extension(MutationWatch::new(on_mutation))
         .finish()
 }
 

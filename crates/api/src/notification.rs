@@ -125,12 +125,15 @@ async fn load_actor(ctx: &Context<'_>, id: Uuid) -> Result<Option<Actor>> {
         .map(Actor))
 }
 
+/// The space a payload names, only where the caller may read its about (a receiver who has
+/// lost access since does not read the space through an old notification).
 async fn load_space(ctx: &Context<'_>, id: Uuid) -> Result<Space> {
-    data::<alkemio_space::SpaceService>(ctx)?
+    let space = data::<alkemio_space::SpaceService>(ctx)?
         .get(ActorId(id))
         .await?
-        .map(Space)
-        .ok_or_else(|| AppError::not_found(format!("Space {id} not found")).into())
+        .ok_or_else(|| AppError::not_found(format!("Space {id} not found")))?;
+    crate::space::require_read_about(ctx, &space).await?;
+    Ok(Space(space))
 }
 
 #[Object(name = "InAppNotification")]

@@ -237,10 +237,17 @@ async fn execute(
         .data(actor)
         .data(alkemio_api::innovation_hub::RequestHub(hub.clone()))
         .data(mutation.clone());
-    let response: BatchResponse = state.schema.execute_batch(request).await;
-    if mutation.mutated() {
-        state.responses.invalidate().await;
-    }
+    // Executed on a task of its own: a client that goes away mid-request does not cut the
+    // work short after a commit (the audit record, the cache's epoch are written after it).
+    let schema = state.schema.clone();
+    let response: BatchResponse =
+        match tokio::spawn(async move { schema.execute_batch(request).await }).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "a GraphQL request's task failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
     let body = match serde_json::to_vec(&response) {
         Ok(b) => Bytes::from(b),
         Err(e) => {

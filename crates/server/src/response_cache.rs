@@ -26,6 +26,7 @@ const EPOCH_KEY: &str = "alkemio:response-cache:epoch";
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     epoch: u64,
+    local_epoch: u64,
     hub: Option<String>,
     request: Bytes,
 }
@@ -45,6 +46,10 @@ pub struct ResponseCache {
     entries: Option<moka::future::Cache<Key, Arc<Cached>>>,
     local_epoch: Arc<AtomicU64>,
     shared: Option<Cache>,
+    /// Until when (Unix seconds) nothing is cached or served: set when the shared epoch could
+    /// not be moved on, for one time-to-live, so no instance serves what the change made stale.
+    bypass_until: Arc<AtomicU64>,
+    ttl: Duration,
 }
 
 impl std::fmt::Debug for ResponseCache {
@@ -73,6 +78,8 @@ impl ResponseCache {
             entries,
             local_epoch: Arc::new(AtomicU64::new(0)),
             shared: cache.is_shared().then(|| cache.clone()),
+            bypass_until: Arc::new(AtomicU64::new(0)),
+            ttl,
         }
     }
 
@@ -81,20 +88,41 @@ impl ResponseCache {
         self.entries.is_some()
     }
 
-    /// The current epoch; `None` when it cannot be read (then nothing is cached or served).
-    pub async fn epoch(&self) -> Option<u64> {
+    /// The current epoch; `None` when it cannot be read, or while the cache is bypassed (then
+    /// nothing is cached or served). The epoch combines the shared one (Redis) with this
+    /// process's own.
+    pub async fn epoch(&self) -> Option<(u64, u64)> {
+        if unix_now() < self.bypass_until.load(Ordering::Acquire) {
+            return None;
+        }
+        let local = self.local_epoch.load(Ordering::Acquire);
         match &self.shared {
-            None => Some(self.local_epoch.load(Ordering::Acquire)),
-            Some(cache) => cache.counter(EPOCH_KEY).await.ok(),
+            None => Some((0, local)),
+            Some(cache) => match cache.counter(EPOCH_KEY).await {
+                // A missing key (Redis restarted or evicted it) would bring back old epochs:
+                // start it again from a random value, and cache nothing this time.
+                Ok(None) => {
+                    let _ = cache.init_counter(EPOCH_KEY, random_start()).await;
+                    None
+                }
+                Ok(Some(shared)) => Some((shared, local)),
+                Err(_) => None,
+            },
         }
     }
 
     /// The answer kept for this request at this epoch.
-    pub async fn get(&self, epoch: u64, hub: Option<&str>, request: &Bytes) -> Option<Arc<Cached>> {
+    pub async fn get(
+        &self,
+        epoch: (u64, u64),
+        hub: Option<&str>,
+        request: &Bytes,
+    ) -> Option<Arc<Cached>> {
         let entries = self.entries.as_ref()?;
         entries
             .get(&Key {
-                epoch,
+                epoch: epoch.0,
+                local_epoch: epoch.1,
                 hub: hub.map(str::to_owned),
                 request: request.clone(),
             })
@@ -102,12 +130,13 @@ impl ResponseCache {
     }
 
     /// Keeps an answer.
-    pub async fn put(&self, epoch: u64, hub: Option<&str>, request: Bytes, answer: Cached) {
+    pub async fn put(&self, epoch: (u64, u64), hub: Option<&str>, request: Bytes, answer: Cached) {
         if let Some(entries) = &self.entries {
             entries
                 .insert(
                     Key {
-                        epoch,
+                        epoch: epoch.0,
+                        local_epoch: epoch.1,
                         hub: hub.map(str::to_owned),
                         request,
                     },
@@ -123,9 +152,30 @@ impl ResponseCache {
         if let Some(cache) = &self.shared
             && let Err(e) = cache.increment(EPOCH_KEY).await
         {
-            // Without the shared epoch no instance serves cached answers (`epoch()` fails),
-            // so a failed increment cannot leave a stale answer behind.
-            tracing::warn!(error_id = %e.error_id(), "moving the response cache epoch failed");
+            // Other instances may hold answers the change made stale: this one stops caching
+            // for a time-to-live (after which theirs have expired too).
+            self.bypass_until
+                .store(unix_now() + self.ttl.as_secs() + 1, Ordering::Release);
+            tracing::warn!(error_id = %e.error_id(), "moving the response cache epoch failed; caching paused for one time-to-live");
         }
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn random_start() -> u64 {
+    // a large random start, so a restarted counter does not meet old epochs again
+    u64::from(uuid::Uuid::new_v4().as_u128() as u32) << 20
+}
+
+#[async_trait::async_trait]
+impl alkemio_api::OnMutation for ResponseCache {
+    async fn mutated(&self) {
+        self.invalidate().await;
     }
 }

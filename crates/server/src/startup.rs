@@ -224,17 +224,21 @@ impl Application {
         let background = crate::events::Background::start(&core, &settings).await?;
         let services = core.services.clone();
         let storage = core.services.storage.clone();
-        let schema = alkemio_api::build_schema(core.services, &settings.graphql);
-        let addr = SocketAddr::new(settings.http.bind_address, settings.http.port);
-        let listener = TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("binding {addr}"))?;
-        let port = listener.local_addr()?.port();
         let responses = crate::response_cache::ResponseCache::new(
             settings.http.response_cache_ttl,
             settings.http.response_cache_max_bytes,
             &core.cache,
         );
+        let schema = alkemio_api::build_schema(
+            core.services,
+            &settings.graphql,
+            Some(Arc::new(responses.clone())),
+        );
+        let addr = SocketAddr::new(settings.http.bind_address, settings.http.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        let port = listener.local_addr()?.port();
         let state = AppState {
             responses,
             schema,

@@ -142,6 +142,9 @@ impl NotificationConsumer {
             }
             let txn = inner.db.begin().await?;
             if claim(&txn, CONSUMER, record.id).await? {
+                // What a notification points to may have been deleted since the event (an
+                // application withdrawn, a space deleted): those notices go, the rest stay.
+                let in_app = keep_existing(&txn, in_app).await?;
                 repo::insert_notifications(&txn, &in_app, record.id).await?;
                 repo::insert_emails(&txn, &emails).await?;
                 txn.commit().await?;
@@ -153,6 +156,21 @@ impl NotificationConsumer {
         // Send what is still unsent for this event (all of it, or what failed last time).
         let mut failure = None;
         for email in repo::unsent_emails(inner.db.conn(), record.id).await? {
+            // Another worker handling a copy of this event may be sending it right now.
+            let leased = repo::lease_email(
+                inner.db.conn(),
+                email.id,
+                Utc::now().trunc_subsecs(6),
+                chrono::Duration::seconds(120),
+            )
+            .await?;
+            if !leased {
+                // Not ours to send now; try again later (it is sent by then, or its lease has
+                // run out because that worker died), so the e-mail is never lost.
+                failure
+                    .get_or_insert_with(|| "an e-mail is being sent by another worker".to_owned());
+                continue;
+            }
             match inner.mailer.send(&email).await {
                 Ok(()) => repo::mark_email_sent(inner.db.conn(), email.id).await?,
                 Err(e) => {
@@ -788,6 +806,37 @@ impl NotificationConsumer {
         }
         Ok(())
     }
+}
+
+async fn keep_existing(
+    conn: &impl sea_orm::ConnectionTrait,
+    items: Vec<InAppNotification>,
+) -> AppResult<Vec<InAppNotification>> {
+    type Pick = fn(&InAppNotification) -> Option<Uuid>;
+    let references: [(&str, Pick); 7] = [
+        ("user", |n| Some(n.receiver_id)),
+        ("space", |n| n.space_id),
+        ("organization", |n| n.organization_id),
+        ("user", |n| n.user_id),
+        ("application", |n| n.application_id),
+        ("invitation", |n| n.invitation_id),
+        ("actor", |n| n.contributor_actor_id),
+    ];
+    let mut missing = std::collections::HashSet::new();
+    for (table, pick) in references {
+        let ids: BTreeSet<Uuid> = items.iter().filter_map(pick).collect();
+        let ids: Vec<Uuid> = ids.into_iter().collect();
+        let found = repo::existing(conn, table, &ids).await?;
+        missing.extend(ids.into_iter().filter(|id| !found.contains(id)));
+    }
+    Ok(items
+        .into_iter()
+        .filter(|n| {
+            references
+                .iter()
+                .all(|(_, pick)| pick(n).is_none_or(|id| !missing.contains(&id)))
+        })
+        .collect())
 }
 
 fn obj(v: Value) -> Map<String, Value> {

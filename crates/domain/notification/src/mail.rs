@@ -270,7 +270,10 @@ pub fn render(event: NotificationEvent, values: &HashMap<&str, String>) -> Optio
             .cloned()
             .unwrap_or_else(|| "Open Alkemio".to_owned()),
     );
-    let html = substitute(LAYOUT, &layout_values, true).replace("{{{body}}}", &paragraphs);
+    // The body is HTML already: it goes in after the layout's own placeholders are filled.
+    const BODY: &str = "\u{0}body\u{0}";
+    let html = substitute(&LAYOUT.replace("{{{body}}}", BODY), &layout_values, true)
+        .replace(BODY, &paragraphs);
     Some(Rendered {
         subject,
         text,
@@ -298,6 +301,18 @@ mod tests {
         assert!(r.subject.contains("Green & Co"));
         assert!(r.text.contains("https://alkem.io/green/community"));
         assert!(r.html.contains("Bob &lt;b&gt;"));
+        // the body's paragraphs are in the HTML part, escaped, with no placeholder left
+        assert!(r.html.contains("<p>Hello Ann,</p>"), "{}", r.html);
+        assert!(
+            r.html.contains("has asked to join Green &amp; Co"),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains('\u{0}') && !r.html.contains('}'),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("Green &amp; Co"));
         assert!(!r.html.contains("{{"));
         assert!(r.html.contains("href=\"https://alkem.io/green/community\""));

@@ -67,6 +67,7 @@ pub(crate) mod email_delivery {
         pub sent_date: Option<DateTimeUtc>,
         pub attempts: i32,
         pub last_error: Option<String>,
+        pub lease_until: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -283,27 +284,64 @@ pub async fn receivers_over(conn: &impl ConnectionTrait, max: u64) -> AppResult<
         .collect())
 }
 
-/// Deletes all but the newest `keep` notifications of `receiver`; returns how many.
+/// Deletes all but the newest `keep` notifications of `receiver`; returns how many. Only rows
+/// older than the `keep`-th newest go, so one stored meanwhile stays.
 pub async fn trim_receiver(
     conn: &impl ConnectionTrait,
     receiver: Uuid,
     keep: u64,
 ) -> AppResult<u64> {
-    let keep_rows: Vec<Uuid> = n::Entity::find()
+    let boundary: Option<Option<i64>> = n::Entity::find()
         .select_only()
-        .column(n::Column::Id)
+        .column(n::Column::RowId)
         .filter(n::Column::ReceiverId.eq(receiver))
         .order_by_desc(n::Column::RowId)
-        .limit(keep)
+        .offset(keep.saturating_sub(1))
+        .limit(1)
         .into_tuple()
-        .all(conn)
+        .one(conn)
         .await?;
+    let Some(Some(boundary)) = boundary else {
+        return Ok(0);
+    };
     Ok(n::Entity::delete_many()
         .filter(n::Column::ReceiverId.eq(receiver))
-        .filter(n::Column::Id.is_not_in(keep_rows))
+        .filter(n::Column::RowId.lt(boundary))
         .exec(conn)
         .await?
         .rows_affected)
+}
+
+/// Of `ids` in `table`, those that exist (for references that may have been deleted since).
+pub async fn existing(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    ids: &[Uuid],
+) -> AppResult<std::collections::HashSet<Uuid>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    let backend = conn.get_database_backend();
+    let placeholders: Vec<String> = (1..=ids.len())
+        .map(|i| match backend {
+            sea_orm::DbBackend::Postgres => format!("${i}"),
+            _ => "?".to_owned(),
+        })
+        .collect();
+    let sql = format!(
+        r#"SELECT id FROM "{table}" WHERE id IN ({})"#,
+        placeholders.join(", ")
+    );
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            ids.iter().map(|id| (*id).into()),
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get_by_index::<Uuid>(0).map_err(AppError::from))
+        .collect()
 }
 
 /// Stores e-mails to send; one already stored for the same event, type and recipient is kept.
@@ -327,6 +365,7 @@ pub async fn insert_emails(conn: &impl ConnectionTrait, items: &[EmailDelivery])
         sent_date: Set(None),
         attempts: Set(0),
         last_error: Set(None),
+        lease_until: Set(None),
     }))
     .on_conflict(
         OnConflict::columns([
@@ -371,6 +410,31 @@ pub async fn unsent_emails(
         .collect()
 }
 
+/// Takes the lease on sending an unsent e-mail for `lease`; false when it is sent, or another
+/// worker holds an unexpired lease on it.
+pub async fn lease_email(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+) -> AppResult<bool> {
+    let res = email_delivery::Entity::update_many()
+        .col_expr(
+            email_delivery::Column::LeaseUntil,
+            Expr::value(Some(now + lease)),
+        )
+        .filter(email_delivery::Column::Id.eq(id))
+        .filter(email_delivery::Column::SentDate.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(email_delivery::Column::LeaseUntil.is_null())
+                .add(email_delivery::Column::LeaseUntil.lt(now)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
 /// Marks an e-mail sent.
 pub async fn mark_email_sent(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
     email_delivery::Entity::update_many()
@@ -398,6 +462,11 @@ pub async fn mark_email_failed(
         .col_expr(
             email_delivery::Column::LastError,
             Expr::value(error.to_owned()),
+        )
+        // the next attempt may take it at once
+        .col_expr(
+            email_delivery::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(email_delivery::Column::Id.eq(id))
         .exec(conn)

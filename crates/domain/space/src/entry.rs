@@ -508,6 +508,14 @@ impl EntryService {
         let (event, next) = application
             .state
             .apply(application.lifecycle_id, event_name)?;
+        // read before the transaction: on SQLite it holds the write lock, and a read on another
+        // pooled connection inside it could wait for a connection the waiting writers hold
+        let declined_space = if event == ApplicationEvent::Reject {
+            let set = self.role_sets.get(application.role_set_id).await?;
+            Some(self.spaces.space_of_role_set(&set).await?)
+        } else {
+            None
+        };
         let txn = self.db.begin().await?;
         let mut granted = false;
         if event == ApplicationEvent::Approve {
@@ -526,9 +534,7 @@ impl EntryService {
                 )
                 .await?;
         }
-        if event == ApplicationEvent::Reject {
-            let set = self.role_sets.get_in(&txn, application.role_set_id).await?;
-            let space = self.spaces.space_of_role_set(&set).await?;
+        if let Some(space) = &declined_space {
             self.users
                 .outbox()
                 .record(

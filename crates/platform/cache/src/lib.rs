@@ -150,18 +150,40 @@ impl Cache {
         }
     }
 
-    /// The integer counter at `key` (0 when absent). In process it is read from the entry.
-    pub async fn counter(&self, key: &str) -> AppResult<u64> {
+    /// The integer counter at `key`, `None` when absent.
+    pub async fn counter(&self, key: &str) -> AppResult<Option<u64>> {
         match &self.inner {
-            Inner::Memory(_) => Ok(self.get::<u64>(key).await.unwrap_or(0)),
+            Inner::Memory(_) => Ok(self.get::<u64>(key).await),
             Inner::Redis(conn) => {
                 let mut conn = conn.clone();
                 redis::cmd("GET")
                     .arg(key)
                     .query_async::<Option<u64>>(&mut conn)
                     .await
-                    .map(|v| v.unwrap_or(0))
                     .map_err(|e| AppError::internal_msg(format_args!("reading {key}: {e}")))
+            }
+        }
+    }
+
+    /// Sets the counter at `key` to `value` unless it exists (`SET NX`).
+    pub async fn init_counter(&self, key: &str, value: u64) -> AppResult<()> {
+        match &self.inner {
+            Inner::Memory(_) => {
+                if self.get::<u64>(key).await.is_none() {
+                    self.set(key, &value, MEMORY_MAX_TTL).await;
+                }
+                Ok(())
+            }
+            Inner::Redis(conn) => {
+                let mut conn = conn.clone();
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(value)
+                    .arg("NX")
+                    .query_async::<Option<String>>(&mut conn)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| AppError::internal_msg(format_args!("initialising {key}: {e}")))
             }
         }
     }

@@ -687,6 +687,14 @@ fn notification_settings(
             ));
         }
     };
+    if !worker_in_process && !broker {
+        // Without a broker only this process can consume the events: with its worker off,
+        // every event would be dropped.
+        return Err(ConfigError::new(
+            "NOTIFICATIONS_WORKER",
+            "off needs RABBITMQ_HOST (the notification service then runs on its own)",
+        ));
+    }
     let email = match env.string("NOTIFICATIONS_EMAIL_VIA", "server").as_str() {
         "reference-service" if broker => EmailTransport::ReferenceQueue(
             env.string("NOTIFICATIONS_REFERENCE_QUEUE", "alkemio-notifications"),

@@ -146,7 +146,12 @@ impl Relay {
             tokio::select! {
                 () = self.wake.notified() => {}
                 () = tokio::time::sleep(wait) => {}
-                _ = stop.changed() => {}
+                changed = stop.changed() => {
+                    // the sender is gone: nobody can stop us any more, so stop now
+                    if changed.is_err() {
+                        break;
+                    }
+                }
             }
         }
         if let Sink::Broker(publisher) = &mut self.sink {
