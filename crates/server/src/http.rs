@@ -237,17 +237,23 @@ async fn execute(
         .data(actor)
         .data(alkemio_api::innovation_hub::RequestHub(hub.clone()))
         .data(mutation.clone());
-    // Executed on a task of its own: a client that goes away mid-request does not cut the
-    // work short after a commit (the audit record, the cache's epoch are written after it).
-    let schema = state.schema.clone();
-    let response: BatchResponse =
+    // A request that may carry a mutation runs on a task of its own: a client that goes away
+    // mid-request does not cut short the work after a commit (the audit record, the cache's
+    // epoch). Reads stay on the connection's task, so an abandoned read stops with its client
+    // instead of running on (and piling up under overload).
+    let may_write = request.iter().any(|r| r.query.contains("mutation"));
+    let response: BatchResponse = if may_write {
+        let schema = state.schema.clone();
         match tokio::spawn(async move { schema.execute_batch(request).await }).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(error = %e, "a GraphQL request's task failed");
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             }
-        };
+        }
+    } else {
+        state.schema.execute_batch(request).await
+    };
     let body = match serde_json::to_vec(&response) {
         Ok(b) => Bytes::from(b),
         Err(e) => {
