@@ -515,29 +515,8 @@ impl PlatformService {
             .role_sets
             .assign_in(&txn, &set, role, actor, &[])
             .await?;
-        if granted {
-            self.users
-                .outbox()
-                .record(
-                    &txn,
-                    alkemio_events::DomainEvent::GlobalRoleChanged {
-                        user_id: actor.0,
-                        role: role.as_str().to_owned(),
-                        added: true,
-                    },
-                    caller.authenticated_id(),
-                )
-                .await?;
-        }
-        txn.commit().await?;
-        if granted {
-            self.users.outbox().wake();
-            self.users.actors().invalidate(actor).await?;
-        }
-        self.users
-            .user(UserId(actor.0))
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("User {actor} not found")))
+        self.finish_role_change(txn, caller, actor, role, true, granted)
+            .await
     }
 
     /// Takes a platform role from a user (`removePlatformRoleFromUser`). A user may give up
@@ -572,7 +551,22 @@ impl PlatformService {
             .role_sets
             .remove_in(&txn, &set, role, actor, None, &[])
             .await?;
-        if revoked {
+        self.finish_role_change(txn, caller, actor, role, false, revoked)
+            .await
+    }
+
+    /// Records a platform role change (when there was one) in the change's transaction, commits,
+    /// and returns the user.
+    async fn finish_role_change(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        caller: &ActorContext,
+        actor: ActorId,
+        role: RoleName,
+        added: bool,
+        changed: bool,
+    ) -> AppResult<User> {
+        if changed {
             self.users
                 .outbox()
                 .record(
@@ -580,14 +574,14 @@ impl PlatformService {
                     alkemio_events::DomainEvent::GlobalRoleChanged {
                         user_id: actor.0,
                         role: role.as_str().to_owned(),
-                        added: false,
+                        added,
                     },
                     caller.authenticated_id(),
                 )
                 .await?;
         }
         txn.commit().await?;
-        if revoked {
+        if changed {
             self.users.outbox().wake();
             self.users.actors().invalidate(actor).await?;
         }
