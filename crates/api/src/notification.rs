@@ -496,17 +496,9 @@ impl NotificationLiveEvents {
         ctx: &Context<'_>,
     ) -> Result<impl futures_util::Stream<Item = InAppNotification> + use<>> {
         let me = signed_in(ctx)?;
-        let rx = service(ctx)?.subscribe();
-        Ok(futures_util::stream::unfold(rx, move |mut rx| async move {
-            loop {
-                match rx.recv().await {
-                    Ok(Live::Received(n)) if n.receiver_id == me => {
-                        return Some((InAppNotification(*n), rx));
-                    }
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
-            }
+        Ok(live_stream(service(ctx)?, move |live| match live {
+            Live::Received(n) if n.receiver_id == me => Some(InAppNotification(*n)),
+            _ => None,
         }))
     }
 
@@ -516,17 +508,36 @@ impl NotificationLiveEvents {
         ctx: &Context<'_>,
     ) -> Result<impl futures_util::Stream<Item = i32> + use<>> {
         let me = signed_in(ctx)?;
-        let rx = service(ctx)?.subscribe();
-        Ok(futures_util::stream::unfold(rx, move |mut rx| async move {
-            loop {
-                match rx.recv().await {
-                    Ok(Live::UnreadCount { receiver, count }) if receiver == me => {
-                        return Some((i32::try_from(count).unwrap_or(i32::MAX), rx));
-                    }
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
+        Ok(live_stream(service(ctx)?, move |live| match live {
+            Live::UnreadCount { receiver, count } if receiver == me => {
+                Some(i32::try_from(count).unwrap_or(i32::MAX))
             }
+            _ => None,
         }))
     }
+}
+
+/// The live updates `pick` keeps, from now on (updates missed by a lagging subscriber are
+/// skipped; the stream ends when the service goes away).
+fn live_stream<T, F>(
+    service: &NotificationService,
+    pick: F,
+) -> impl futures_util::Stream<Item = T> + use<T, F>
+where
+    T: Send + 'static,
+    F: Fn(Live) -> Option<T> + Send + Sync + Copy + 'static,
+{
+    futures_util::stream::unfold(service.subscribe(), move |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(live) => {
+                    if let Some(item) = pick(live) {
+                        return Some((item, rx));
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
 }
