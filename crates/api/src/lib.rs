@@ -155,10 +155,11 @@ pub fn build_schema(
     limits: &GraphqlSettings,
     on_mutation: Option<Arc<dyn OnMutation>>,
 ) -> AlkemioSchema {
+    let window = limits.batch_window;
     let policies: Policies =
-        DataLoader::new(PolicyLoader::new(services.db.conn().clone()), tokio::spawn);
+        DataLoader::new(PolicyLoader::new(services.db.conn().clone()), tokio::spawn).delay(window);
     builder()
-        .data(Loaders::new(&services))
+        .data(Loaders::new(&services, window))
         .data(services.clone())
         .data(services.profiles)
         .data(services.storage)

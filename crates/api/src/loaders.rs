@@ -250,8 +250,9 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// Loaders over the services (no caching across requests: they batch only).
-    pub fn new(services: &crate::SchemaServices) -> Self {
+    /// Loaders over the services (no caching across requests: they batch only). Each collects
+    /// keys for `window` before it reads them.
+    pub fn new(services: &crate::SchemaServices, window: std::time::Duration) -> Self {
         let profiles = &services.profiles;
         let storage = &services.storage;
         let actors = &services.actors;
@@ -262,28 +263,35 @@ impl Loaders {
         let entry = &services.entry;
         let spawn = tokio::spawn;
         Self {
-            profiles: DataLoader::new(ProfileLoader(profiles.clone()), spawn),
-            locations: DataLoader::new(LocationLoader(profiles.clone()), spawn),
-            tagsets: DataLoader::new(TagsetsLoader(profiles.clone()), spawn),
-            references: DataLoader::new(ReferencesLoader(profiles.clone()), spawn),
-            visuals: DataLoader::new(VisualsLoader(profiles.clone()), spawn),
-            buckets: DataLoader::new(BucketLoader(storage.clone()), spawn),
-            profile_owners: DataLoader::new(ProfileOwnerLoader(actors.clone()), spawn),
-            user_settings: DataLoader::new(UserSettingsLoader(users.clone()), spawn),
-            verifications: DataLoader::new(VerificationLoader(organizations.clone()), spawn),
-            accounts: DataLoader::new(AccountLoader(users.clone()), spawn),
-            role_sets: DataLoader::new(RoleSetLoader(role_sets.clone()), spawn),
-            credential_holders: DataLoader::new(CredentialHoldersLoader(actors.clone()), spawn),
-            users: DataLoader::new(UserLoader(users.clone()), spawn),
-            organizations: DataLoader::new(OrganizationLoader(organizations.clone()), spawn),
-            communities: DataLoader::new(CommunityLoader(spaces.clone()), spawn),
-            spaces: DataLoader::new(SpaceLoader(spaces.clone()), spawn),
-            space_abouts: DataLoader::new(SpaceAboutLoader(spaces.clone()), spawn),
-            space_paths: DataLoader::new(SpacePathLoader(spaces.clone()), spawn),
-            guidelines_spaces: DataLoader::new(GuidelinesSpaceLoader(spaces.clone()), spawn),
-            subspace_ids: DataLoader::new(SubspaceIdsLoader(spaces.clone()), spawn),
-            account_spaces: DataLoader::new(AccountSpaceIdsLoader(spaces.clone()), spawn),
-            pending_entries: DataLoader::new(PendingEntryLoader(entry.clone()), spawn),
+            profiles: DataLoader::new(ProfileLoader(profiles.clone()), spawn).delay(window),
+            locations: DataLoader::new(LocationLoader(profiles.clone()), spawn).delay(window),
+            tagsets: DataLoader::new(TagsetsLoader(profiles.clone()), spawn).delay(window),
+            references: DataLoader::new(ReferencesLoader(profiles.clone()), spawn).delay(window),
+            visuals: DataLoader::new(VisualsLoader(profiles.clone()), spawn).delay(window),
+            buckets: DataLoader::new(BucketLoader(storage.clone()), spawn).delay(window),
+            profile_owners: DataLoader::new(ProfileOwnerLoader(actors.clone()), spawn)
+                .delay(window),
+            user_settings: DataLoader::new(UserSettingsLoader(users.clone()), spawn).delay(window),
+            verifications: DataLoader::new(VerificationLoader(organizations.clone()), spawn)
+                .delay(window),
+            accounts: DataLoader::new(AccountLoader(users.clone()), spawn).delay(window),
+            role_sets: DataLoader::new(RoleSetLoader(role_sets.clone()), spawn).delay(window),
+            credential_holders: DataLoader::new(CredentialHoldersLoader(actors.clone()), spawn)
+                .delay(window),
+            users: DataLoader::new(UserLoader(users.clone()), spawn).delay(window),
+            organizations: DataLoader::new(OrganizationLoader(organizations.clone()), spawn)
+                .delay(window),
+            communities: DataLoader::new(CommunityLoader(spaces.clone()), spawn).delay(window),
+            spaces: DataLoader::new(SpaceLoader(spaces.clone()), spawn).delay(window),
+            space_abouts: DataLoader::new(SpaceAboutLoader(spaces.clone()), spawn).delay(window),
+            space_paths: DataLoader::new(SpacePathLoader(spaces.clone()), spawn).delay(window),
+            guidelines_spaces: DataLoader::new(GuidelinesSpaceLoader(spaces.clone()), spawn)
+                .delay(window),
+            subspace_ids: DataLoader::new(SubspaceIdsLoader(spaces.clone()), spawn).delay(window),
+            account_spaces: DataLoader::new(AccountSpaceIdsLoader(spaces.clone()), spawn)
+                .delay(window),
+            pending_entries: DataLoader::new(PendingEntryLoader(entry.clone()), spawn)
+                .delay(window),
         }
     }
 }

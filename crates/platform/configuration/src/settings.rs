@@ -395,6 +395,9 @@ pub struct GraphqlSettings {
     pub max_depth: usize,
     /// Largest accepted complexity, one per field (`ALKEMIO_GRAPHQL_MAX_COMPLEXITY`, default 5000).
     pub max_complexity: usize,
+    /// How long a batch loader collects keys before it reads them
+    /// (`ALKEMIO_GRAPHQL_BATCH_WINDOW_MS`, default 1).
+    pub batch_window: std::time::Duration,
 }
 
 /// What the first start creates.
@@ -564,6 +567,9 @@ impl Settings {
         let graphql = GraphqlSettings {
             max_depth: env.parse("ALKEMIO_GRAPHQL_MAX_DEPTH", 25)?,
             max_complexity: env.parse("ALKEMIO_GRAPHQL_MAX_COMPLEXITY", 5000)?,
+            batch_window: std::time::Duration::from_millis(
+                env.parse("ALKEMIO_GRAPHQL_BATCH_WINDOW_MS", 1)?,
+            ),
         };
 
         let client = client_config(env, &domain, &environment)?;

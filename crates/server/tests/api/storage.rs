@@ -487,7 +487,7 @@ async fn profile_mutations_check_privileges(backend: Backend) {
 }
 
 async fn the_user_page_costs_a_bounded_number_of_statements(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = crate::helpers::spawn_measured(backend).await;
     let page = "query($id: UUID!) { lookup { user(ID: $id) { id nameID firstName email authorization { myPrivileges } \
         profile { id displayName url location { city } tagsets { name tags } references { name uri } visuals { name uri } \
         storageBucket { id } authorization { myPrivileges } } } } }";
@@ -530,6 +530,7 @@ async fn the_user_page_costs_a_bounded_number_of_statements(backend: Backend) {
     // runs them close enough to share one batch, which saves a statement. The most is the page's
     // cost when nothing is shared, the same for both pages, and taking turns exposes both to the
     // same load on the machine.
+    app.settle().await;
     let mut costs = [0u64; 2];
     for round in 0..10 {
         for k in [round % 2, 1 - round % 2] {
