@@ -4,9 +4,9 @@
 //! service function and map the result.
 //!
 //! [`build_schema`] merges the root fields of every module, attaches the services resolvers
-//! need, sets depth and complexity limits and installs the extensions that give every error
-//! the reference's `extensions` and log one line per operation. [`sdl`] prints the schema that
-//! `schema.graphql` at the repository root must equal.
+//! need and sets depth and complexity limits. The [`Api`] it returns runs each request, gives
+//! every error the reference's `extensions` and logs one line per operation. [`sdl`] prints
+//! the schema that `schema.graphql` at the repository root must equal.
 
 pub mod account;
 pub mod audit;
@@ -16,6 +16,7 @@ pub mod configuration;
 pub mod context;
 pub mod contributor;
 pub mod entry;
+mod executor;
 mod extensions;
 pub mod innovation_hub;
 pub mod licensing;
@@ -62,7 +63,8 @@ use alkemio_task::TaskService;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
-pub use extensions::{ErrorCodes, MutationFlag, MutationWatch, OnMutation, OperationLog};
+pub use executor::Api;
+pub use extensions::{MutationFlag, MutationWatch, OnMutation};
 
 /// Root query: every module's query fields.
 #[derive(Debug, Default, MergedObject)]
@@ -149,12 +151,27 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     )
 }
 
-/// Builds the executable schema.
+/// Builds the executable API: one schema for requests that may carry a mutation, with the
+/// extensions that audit mutations and tell the response cache about them, and one without
+/// any extension for everything else (see [`Api`]).
 pub fn build_schema(
     services: SchemaServices,
     limits: &GraphqlSettings,
     on_mutation: Option<Arc<dyn OnMutation>>,
-) -> AlkemioSchema {
+) -> Api {
+    let lean = schema_with(&services, limits).finish();
+    let full = schema_with(&services, limits)
+        .extension(crate::audit::Audit)
+        .extension(MutationWatch::new(on_mutation))
+        .finish();
+    Api::new(lean, full)
+}
+
+fn schema_with(
+    services: &SchemaServices,
+    limits: &GraphqlSettings,
+) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    let services = services.clone();
     let window = limits.batch_window;
     let policies: Policies =
         DataLoader::new(PolicyLoader::new(services.db.conn().clone()), tokio::spawn).delay(window);
@@ -178,11 +195,6 @@ pub fn build_schema(
         .data(policies)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .extension(ErrorCodes)
-        .extension(OperationLog)
-        .extension(crate::audit::Audit)
-        .extension(MutationWatch::new(on_mutation))
-        .finish()
 }
 
 /// The schema in SDL, types and fields sorted as in the reference schema file.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use alkemio_api::AlkemioSchema;
+use alkemio_api::Api;
 use alkemio_authentication::resolve::IdentityResolver;
 use alkemio_authentication::{AuthFailure, Authenticator};
 use alkemio_cache::Cache;
@@ -31,7 +31,7 @@ use crate::health;
 #[derive(Clone)]
 pub struct AppState {
     /// The executable schema.
-    pub schema: AlkemioSchema,
+    pub schema: Api,
     /// The database (health checks).
     pub db: Database,
     /// The cache (health checks).
