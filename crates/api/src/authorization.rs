@@ -11,7 +11,7 @@ use crate::context::actor;
 
 /// An entity's authorization policy, as seen by the caller.
 #[derive(Debug, Clone)]
-pub struct Authorization(pub StoredPolicy);
+pub struct Authorization(pub std::sync::Arc<StoredPolicy>);
 
 impl Authorization {
     fn my_privileges_of(&self, ctx: &Context<'_>) -> Result<Vec<AuthorizationPrivilege>> {
@@ -139,30 +139,36 @@ pub struct AuthorizationPolicyRulePrivilege {
     pub source_privilege: AuthorizationPrivilege,
 }
 
-/// Batches policy reads: every policy a request needs is loaded in as few queries as possible.
+/// Batches policy reads: every policy the requests in flight need is loaded in as few queries
+/// as possible, and decoded only when it changed since it was last decoded.
 #[derive(Debug, Clone)]
 pub struct PolicyLoader {
     conn: sea_orm::DatabaseConnection,
+    decoded: std::sync::Arc<alkemio_authorization::PolicyCache>,
 }
 
 impl PolicyLoader {
-    /// A loader over a connection pool.
-    pub fn new(conn: sea_orm::DatabaseConnection) -> Self {
-        Self { conn }
+    /// A loader over a connection pool, keeping decoded policies in `decoded`.
+    pub fn new(
+        conn: sea_orm::DatabaseConnection,
+        decoded: std::sync::Arc<alkemio_authorization::PolicyCache>,
+    ) -> Self {
+        Self { conn, decoded }
     }
 }
 
 impl async_graphql::dataloader::Loader<uuid::Uuid> for PolicyLoader {
-    type Value = StoredPolicy;
+    type Value = std::sync::Arc<StoredPolicy>;
     type Error = std::sync::Arc<alkemio_kernel::AppError>;
 
     async fn load(
         &self,
         keys: &[uuid::Uuid],
-    ) -> std::result::Result<std::collections::HashMap<uuid::Uuid, StoredPolicy>, Self::Error> {
-        alkemio_authorization::repo::load_many(&self.conn, keys)
+    ) -> std::result::Result<std::collections::HashMap<uuid::Uuid, Self::Value>, Self::Error> {
+        let rows = alkemio_authorization::repo::load_many_text(&self.conn, keys)
             .await
-            .map_err(std::sync::Arc::new)
+            .map_err(std::sync::Arc::new)?;
+        self.decoded.decode_all(rows).map_err(std::sync::Arc::new)
     }
 }
 
@@ -173,7 +179,7 @@ pub type Policies = async_graphql::dataloader::DataLoader<PolicyLoader>;
 pub async fn load_policy(
     ctx: &Context<'_>,
     id: uuid::Uuid,
-) -> std::result::Result<Option<StoredPolicy>, alkemio_kernel::AppError> {
+) -> std::result::Result<Option<std::sync::Arc<StoredPolicy>>, alkemio_kernel::AppError> {
     let loader = ctx.data::<Policies>().map_err(|e| {
         alkemio_kernel::AppError::internal_msg(format_args!("schema data missing: {}", e.message))
     })?;

@@ -159,22 +159,33 @@ pub fn build_schema(
     limits: &GraphqlSettings,
     on_mutation: Option<Arc<dyn OnMutation>>,
 ) -> Api {
-    let lean = schema_with(&services, limits).finish();
-    let full = schema_with(&services, limits)
+    // Decoded policies are shared by both schemas (see `alkemio_authorization::PolicyCache`).
+    let decoded = Arc::new(alkemio_authorization::PolicyCache::new(
+        POLICY_CACHE_CAPACITY,
+    ));
+    let lean = schema_with(&services, limits, &decoded).finish();
+    let full = schema_with(&services, limits, &decoded)
         .extension(crate::audit::Audit)
         .extension(MutationWatch::new(on_mutation))
         .finish();
     Api::new(lean, full)
 }
 
+/// Decoded policies kept between requests: a few hundred per large read, a few KiB each.
+const POLICY_CACHE_CAPACITY: usize = 4096;
+
 fn schema_with(
     services: &SchemaServices,
     limits: &GraphqlSettings,
+    decoded: &Arc<alkemio_authorization::PolicyCache>,
 ) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     let services = services.clone();
     let window = limits.batch_window;
-    let policies: Policies =
-        DataLoader::new(PolicyLoader::new(services.db.conn().clone()), tokio::spawn).delay(window);
+    let policies: Policies = DataLoader::new(
+        PolicyLoader::new(services.db.conn().clone(), decoded.clone()),
+        tokio::spawn,
+    )
+    .delay(window);
     builder()
         .data(Loaders::new(&services, window))
         .data(services.clone())

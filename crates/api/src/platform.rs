@@ -89,7 +89,9 @@ impl Platform {
 
     /// The platform's authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        Ok(Some(Authorization(service(ctx)?.authorization().await?)))
+        Ok(Some(Authorization(std::sync::Arc::new(
+            service(ctx)?.authorization().await?,
+        ))))
     }
 
     /// The platform's role set: the global roles and who holds them.

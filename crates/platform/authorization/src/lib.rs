@@ -10,11 +10,13 @@
 //! the engine is tested on its own.
 
 pub mod actor;
+mod decoded;
 pub mod enums;
 pub mod policy;
 pub mod repo;
 
 pub use actor::{ActorContext, ActorKind};
+pub use decoded::PolicyCache;
 pub use enums::{
     AuthorizationCredential, AuthorizationPolicyType, AuthorizationPrivilege, CredentialType,
 };

@@ -53,10 +53,11 @@ fn decode(row: entity::Model) -> AppResult<StoredPolicy> {
             row.id
         ))
     };
-    let credential_rules = serde_json::from_value(row.credential_rules.clone())
-        .map_err(|e| bad("credential rules", &e))?;
-    let privilege_rules = serde_json::from_value(row.privilege_rules.clone())
-        .map_err(|e| bad("privilege rules", &e))?;
+    use serde::Deserialize as _;
+    let credential_rules =
+        Vec::deserialize(&row.credential_rules).map_err(|e| bad("credential rules", &e))?;
+    let privilege_rules =
+        Vec::deserialize(&row.privilege_rules).map_err(|e| bad("privilege rules", &e))?;
     let policy_type: AuthorizationPolicyType =
         row.policy_type.parse().map_err(|e| bad("type", &e))?;
     Ok(StoredPolicy {
@@ -96,6 +97,77 @@ pub async fn load_many(
     rows.into_iter()
         .map(|r| decode(r).map(|p| (p.policy.id, p)))
         .collect()
+}
+
+/// A policy row with its rules as the stored JSON text, for [`crate::PolicyCache`]: the text
+/// tells whether an already decoded policy is still the stored one.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct PolicyText {
+    /// Its id.
+    pub id: Uuid,
+    /// When it was created.
+    pub created_date: chrono::DateTime<Utc>,
+    /// When it was last computed.
+    pub updated_date: chrono::DateTime<Utc>,
+    /// The credential rules, as JSON text.
+    pub credential_rules: String,
+    /// The privilege rules, as JSON text.
+    pub privilege_rules: String,
+    /// The policy type's name.
+    pub policy_type: String,
+    /// The parent policy.
+    pub parent_authorization_policy_id: Option<Uuid>,
+}
+
+impl PolicyText {
+    /// Decodes the rules straight from their text (no `serde_json::Value` in between).
+    pub fn decode(&self) -> AppResult<StoredPolicy> {
+        let bad = |what: &str, e: &dyn std::fmt::Display| {
+            AppError::internal_msg(format_args!(
+                "authorization policy {}: bad {what}: {e}",
+                self.id
+            ))
+        };
+        Ok(StoredPolicy {
+            policy: AuthorizationPolicy {
+                id: self.id,
+                policy_type: self.policy_type.parse().map_err(|e| bad("type", &e))?,
+                credential_rules: serde_json::from_str(&self.credential_rules)
+                    .map_err(|e| bad("credential rules", &e))?,
+                privilege_rules: serde_json::from_str(&self.privilege_rules)
+                    .map_err(|e| bad("privilege rules", &e))?,
+                parent: self.parent_authorization_policy_id,
+            },
+            created_date: self.created_date,
+            updated_date: self.updated_date,
+        })
+    }
+}
+
+/// Many policies by id with their rules as text, in one query.
+pub async fn load_many_text(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<Vec<PolicyText>> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait as _};
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let as_text = |column: &str| Expr::col(Alias::new(column)).cast_as(Alias::new("TEXT"));
+    Ok(entity::Entity::find()
+        .select_only()
+        .column(entity::Column::Id)
+        .column(entity::Column::CreatedDate)
+        .column(entity::Column::UpdatedDate)
+        .column_as(as_text("credential_rules"), "credential_rules")
+        .column_as(as_text("privilege_rules"), "privilege_rules")
+        .column_as(entity::Column::PolicyType, "policy_type")
+        .column(entity::Column::ParentAuthorizationPolicyId)
+        .filter(entity::Column::Id.is_in(ids.iter().copied()))
+        .into_model::<PolicyText>()
+        .all(conn)
+        .await?)
 }
 
 /// Inserts or overwrites policies, many per statement.
