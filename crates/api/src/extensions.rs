@@ -1,16 +1,12 @@
-//! The extension that watches for mutations (the response cache moves its epoch on after one),
-//! and the filling of reference error extensions the [`crate::Api`] applies to every error.
+//! What [`crate::Api`] does around the schema: the reference's error extensions on every error,
+//! and telling the HTTP layer and the response cache about mutations.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use alkemio_kernel::ErrorStatus;
 use alkemio_kernel::error::extensions_for;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Response, ServerError, ServerResult, Variables};
+use async_graphql::ServerError;
 use uuid::Uuid;
 
 /// Adds the reference's extensions to one error unless it has a `code` already.
@@ -35,8 +31,8 @@ pub fn fill_error_extensions(error: &mut ServerError, status: ErrorStatus) {
     tracing::debug!(error.id = %error_id, error.code = status.code(), error.message = %error.message, "request error");
 }
 
-/// Set by [`MutationWatch`] when a request's document holds a mutation; the HTTP layer reads it
-/// after execution to invalidate cached answers.
+/// Marked by [`crate::Api`] when the operation a request runs is a mutation; the HTTP layer
+/// reads it after execution, so the answer is not cached.
 #[derive(Debug, Clone, Default)]
 pub struct MutationFlag(Arc<std::sync::atomic::AtomicBool>);
 
@@ -44,6 +40,10 @@ impl MutationFlag {
     /// Whether the request carried a mutation.
     pub fn mutated(&self) -> bool {
         self.0.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn mark(&self) {
+        self.0.store(true, Ordering::Release);
     }
 }
 
@@ -53,71 +53,4 @@ impl MutationFlag {
 pub trait OnMutation: Send + Sync {
     /// A mutation has executed.
     async fn mutated(&self);
-}
-
-/// Marks the request's [`MutationFlag`] (when one is attached) as soon as its document is
-/// parsed and found to hold a mutation, and calls the [`OnMutation`] hook after it executed.
-#[derive(Clone, Default)]
-pub struct MutationWatch {
-    on_mutation: Option<Arc<dyn OnMutation>>,
-}
-
-impl MutationWatch {
-    /// A watch calling `on_mutation` after each executed mutation.
-    pub fn new(on_mutation: Option<Arc<dyn OnMutation>>) -> Self {
-        Self { on_mutation }
-    }
-}
-
-impl ExtensionFactory for MutationWatch {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(MutationWatchExtension {
-            on_mutation: self.on_mutation.clone(),
-            mutated: std::sync::atomic::AtomicBool::new(false),
-        })
-    }
-}
-
-struct MutationWatchExtension {
-    on_mutation: Option<Arc<dyn OnMutation>>,
-    mutated: std::sync::atomic::AtomicBool,
-}
-
-#[async_trait::async_trait]
-impl Extension for MutationWatchExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if document
-            .operations
-            .iter()
-            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
-        {
-            self.mutated.store(true, Ordering::Release);
-            if let Some(flag) = ctx.data_opt::<MutationFlag>() {
-                flag.0.store(true, Ordering::Release);
-            }
-        }
-        Ok(document)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let response = next.run(ctx, operation_name).await;
-        if self.mutated.load(Ordering::Acquire)
-            && let Some(hook) = &self.on_mutation
-        {
-            hook.mutated().await;
-        }
-        response
-    }
 }

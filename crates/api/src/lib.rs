@@ -64,7 +64,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 pub use executor::Api;
-pub use extensions::{MutationFlag, MutationWatch, OnMutation};
+pub use extensions::{MutationFlag, OnMutation};
 
 /// Root query: every module's query fields.
 #[derive(Debug, Default, MergedObject)]
@@ -151,24 +151,21 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     )
 }
 
-/// Builds the executable API: one schema for requests that may carry a mutation, with the
-/// extensions that audit mutations and tell the response cache about them, and one without
-/// any extension for everything else (see [`Api`]).
+/// Builds the executable API over the schema (see [`Api`]).
 pub fn build_schema(
     services: SchemaServices,
     limits: &GraphqlSettings,
     on_mutation: Option<Arc<dyn OnMutation>>,
 ) -> Api {
-    // Decoded policies are shared by both schemas (see `alkemio_authorization::PolicyCache`).
     let decoded = Arc::new(alkemio_authorization::PolicyCache::new(
         POLICY_CACHE_CAPACITY,
     ));
-    let lean = schema_with(&services, limits, &decoded).finish();
-    let full = schema_with(&services, limits, &decoded)
-        .extension(crate::audit::Audit)
-        .extension(MutationWatch::new(on_mutation))
-        .finish();
-    Api::new(lean, full)
+    let audit = services.audit.clone();
+    Api::new(
+        schema_with(&services, limits, &decoded).finish(),
+        audit,
+        on_mutation,
+    )
 }
 
 /// Decoded policies kept between requests: a few hundred per large read, a few KiB each.

@@ -49,3 +49,72 @@ async fn critical_mutations_are_audited(backend: Backend) {
     assert_eq!(refusal.error_code.as_deref(), Some("FORBIDDEN_POLICY"));
     assert!(refusal.occurred_date >= grant.occurred_date);
 }
+
+on_both_backends!(several_root_mutations_are_audited_as_they_ran);
+
+/// Root mutation fields run one after the other, and one that fails does not stop the next
+/// (async-graphql leaves the failed field out of `data` and goes on). Each field that ran is
+/// recorded with its own outcome; a field left out by `@skip` never ran and is not recorded.
+async fn several_root_mutations_are_audited_as_they_ran(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (admin_user, admin) = app.user_with_token("admin@alkem.io").await;
+    let (someone, someone_token) = app.user_with_token("someone@example.org").await;
+    let nobody = uuid::Uuid::new_v4();
+    let (_, answer) = app
+        .graphql_as(
+            &admin,
+            "mutation($u: UUID!, $x: UUID!, $no: Boolean!) {
+                first: assignPlatformRoleToUser(roleData: { actorID: $u, role: GLOBAL_SUPPORT }) { id }
+                skipped: assignPlatformRoleToUser(roleData: { actorID: $u, role: GLOBAL_ADMIN }) @skip(if: $no) { id }
+                failing: assignPlatformRoleToUser(roleData: { actorID: $x, role: GLOBAL_SUPPORT }) { id }
+                last: assignPlatformRoleToUser(roleData: { actorID: $u, role: GLOBAL_LICENSE_MANAGER }) { id }
+            }",
+            json!({"u": someone.id, "x": nobody, "no": true}),
+        )
+        .await;
+    assert_eq!(answer["errors"][0]["path"], json!(["failing"]), "{answer}");
+    assert_eq!(answer["errors"].as_array().unwrap().len(), 1, "{answer}");
+    assert!(answer["data"]["skipped"].is_null(), "{answer}");
+
+    let entries = app.services.audit.recent(10).await.unwrap();
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    let role = |e: &alkemio_api::audit::AuditEntry| e.target["roleData"]["role"].clone();
+    let by_role = |r: &str| {
+        entries.iter().find(|e| {
+            role(e) == json!(r) && e.target["roleData"]["actorID"] != json!(nobody.to_string())
+        })
+    };
+    assert_eq!(by_role("GLOBAL_SUPPORT").unwrap().outcome, "success");
+    assert_eq!(
+        by_role("GLOBAL_LICENSE_MANAGER").unwrap().outcome,
+        "success"
+    );
+    assert!(
+        by_role("GLOBAL_ADMIN").is_none(),
+        "skipped fields are not recorded"
+    );
+    let failing = entries
+        .iter()
+        .find(|e| e.target["roleData"]["actorID"] == json!(nobody.to_string()))
+        .expect("the failing field is recorded");
+    assert_eq!(failing.outcome, "failure");
+    assert_eq!(failing.error_code.as_deref(), Some("ENTITY_NOT_FOUND"));
+    assert!(entries.iter().all(|e| e.actor_id == Some(admin_user.id.0)));
+
+    // what the records say is what happened: the two roles are held, the skipped one is not
+    let (_, roles) = app
+        .graphql_as(
+            &someone_token,
+            "{ platform { roleSet { myRoles } } }",
+            json!({}),
+        )
+        .await;
+    let mut held: Vec<String> =
+        serde_json::from_value(roles["data"]["platform"]["roleSet"]["myRoles"].clone())
+            .unwrap_or_else(|_| panic!("{roles}"));
+    held.sort();
+    assert_eq!(
+        held,
+        ["GLOBAL_LICENSE_MANAGER", "GLOBAL_SUPPORT", "REGISTERED"]
+    );
+}
