@@ -24,6 +24,7 @@ mod m20261126_000016_events_outbox;
 mod m20261126_000017_notification_create;
 mod m20261126_000018_audit_log;
 mod m20261126_000019_notification_email_lease;
+mod m20261126_000020_scale_indexes;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000017_notification_create::Migration),
             Box::new(m20261126_000018_audit_log::Migration),
             Box::new(m20261126_000019_notification_email_lease::Migration),
+            Box::new(m20261126_000020_scale_indexes::Migration),
         ]
     }
 }
