@@ -346,6 +346,10 @@ impl Publisher {
     }
 }
 
+/// The longest a consumer waits for one broker step (setting up, acknowledging) before it
+/// reconnects.
+const BROKER_STEP_TIMEOUT: Duration = Duration::from_secs(30);
+
 fn reconnect_delay(failures: u32) -> Duration {
     let exp = failures.saturating_sub(1).min(6);
     Duration::from_millis(200)
@@ -415,26 +419,35 @@ async fn consume(
     retry: &RetryPolicy,
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), Failure> {
-    let (conn, channel) = connect(uri).await?;
-    declare_topology(&channel, ns, &[consumer.name()]).await?;
-    let reader = conn
-        .create_channel()
-        .await
-        .map_err(|e| fail("opening a channel", e))?;
-    reader
-        .basic_qos(16, BasicQosOptions::default())
-        .await
-        .map_err(|e| fail("setting the prefetch", e))?;
-    let queue = queue_name(ns, consumer.name());
-    let mut deliveries = reader
-        .basic_consume(
-            short(&queue),
-            short(&format!("{}-{}", consumer.name(), Uuid::new_v4().simple())),
-            BasicConsumeOptions::default(),
-            FieldTable::default(),
-        )
-        .await
-        .map_err(|e| fail("starting to consume", e))?;
+    // Every step of setting up must answer in time: a broker (or a link to it) that accepts a
+    // connection and then says nothing must not hold the consumer forever; it reconnects.
+    let setup = async {
+        let (conn, channel) = connect(uri).await?;
+        declare_topology(&channel, ns, &[consumer.name()]).await?;
+        let reader = conn
+            .create_channel()
+            .await
+            .map_err(|e| fail("opening a channel", e))?;
+        reader
+            .basic_qos(16, BasicQosOptions::default())
+            .await
+            .map_err(|e| fail("setting the prefetch", e))?;
+        let queue = queue_name(ns, consumer.name());
+        let deliveries = reader
+            .basic_consume(
+                short(&queue),
+                short(&format!("{}-{}", consumer.name(), Uuid::new_v4().simple())),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .map_err(|e| fail("starting to consume", e))?;
+        Ok::<_, Failure>((conn, channel, deliveries))
+    };
+    let (conn, channel, mut deliveries) =
+        tokio::time::timeout(BROKER_STEP_TIMEOUT, setup)
+            .await
+            .map_err(|_| "setting up the consumer timed out".to_owned())??;
     tracing::info!(consumer = consumer.name(), "consuming from the broker");
     loop {
         let delivery = tokio::select! {
@@ -480,10 +493,13 @@ async fn consume(
             };
             publish_confirmed(&channel, "", &target, &delivery.data, props).await?;
         }
-        delivery
-            .ack(BasicAckOptions::default())
-            .await
-            .map_err(|e| fail("acknowledging", e))?;
+        tokio::time::timeout(
+            BROKER_STEP_TIMEOUT,
+            delivery.ack(BasicAckOptions::default()),
+        )
+        .await
+        .map_err(|_| "acknowledging timed out".to_owned())?
+        .map_err(|e| fail("acknowledging", e))?;
     }
 }
 
