@@ -211,6 +211,24 @@ impl TestApp {
         }
     }
 
+    /// What `query` costs as `token`, in SQL statements: the fewest over five runs, after the
+    /// outbox has settled, with the last answer's data (which must have no errors). Two loader
+    /// waves that usually share a batch may now and then be read apart when the scheduler
+    /// delays one of them; that is noise, not a cost per item.
+    pub async fn fewest_statements(&self, token: &str, query: &str) -> (u64, Value) {
+        self.settle().await;
+        let mut cost = u64::MAX;
+        let mut data = Value::Null;
+        for _ in 0..5 {
+            let before = self.services.db.statements().get();
+            let (_, body) = self.graphql_as(token, query, json!({})).await;
+            cost = cost.min(self.services.db.statements().get() - before);
+            assert!(body["errors"].is_null(), "{body}");
+            data = body["data"].clone();
+        }
+        (cost, data)
+    }
+
     /// POSTs a GraphQL query to `/graphql` and returns the JSON answer.
     pub async fn graphql(&self, query: &str) -> Value {
         self.graphql_at("/graphql", query, json!({})).await

@@ -917,16 +917,7 @@ async fn a_space_list_costs_a_bounded_number_of_statements(backend: Backend) {
             }
             created += 1;
         }
-        // The fewest of five runs: two loader waves that usually share a batch may be read
-        // apart when the scheduler delays one of them, which is noise, not a cost per space.
-        app.settle().await;
-        let mut cost = u64::MAX;
-        let mut data = Value::Null;
-        for _ in 0..5 {
-            let before = app.services.db.statements().get();
-            data = ok(&app, &admin, list, json!({})).await;
-            cost = cost.min(app.services.db.statements().get() - before);
-        }
+        let (cost, data) = app.fewest_statements(&admin, list).await;
         let spaces = data["spacesPaginated"]["spaces"].as_array().unwrap();
         assert_eq!(spaces.len(), target);
         assert!(
