@@ -291,36 +291,35 @@ impl Publisher {
     /// Sends one message to a queue through the default exchange (declaring the queue durable
     /// and argument-free, as the reference does), waiting for the broker's confirm.
     pub async fn send_to_queue(&mut self, queue: &str, body: &[u8]) -> Result<(), Failure> {
-        let channel = self.channel().await?;
-        let result = async {
-            declare_queue(&channel, queue, FieldTable::default()).await?;
-            publish_confirmed(
-                &channel,
-                "",
-                queue,
-                body,
-                BasicProperties::default().with_content_type(short("application/json")),
-            )
-            .await
-        }
-        .await;
-        if result.is_err() {
-            self.link = None;
-        }
-        result
+        self.send_json(Target::Queue(queue), body).await
     }
 
     /// Sends a live update (not persistent, confirmed) to the fan-out exchange `<ns>.live`
     /// that every server instance listens to.
     pub async fn send_live(&mut self, body: &[u8]) -> Result<(), Failure> {
-        let channel = self.channel().await?;
         let exchange = live_exchange_name(&self.ns);
+        self.send_json(Target::Live(&exchange), body).await
+    }
+
+    /// Declares the target, sends a JSON message to it and waits for the confirm; a failure
+    /// drops the link, so the next send reconnects.
+    async fn send_json(&mut self, target: Target<'_>, body: &[u8]) -> Result<(), Failure> {
+        let channel = self.channel().await?;
         let result = async {
-            declare_live_exchange(&channel, &exchange).await?;
+            let (exchange, routing_key) = match target {
+                Target::Queue(queue) => {
+                    declare_queue(&channel, queue, FieldTable::default()).await?;
+                    ("", queue)
+                }
+                Target::Live(exchange) => {
+                    declare_live_exchange(&channel, exchange).await?;
+                    (exchange, "")
+                }
+            };
             publish_confirmed(
                 &channel,
-                &exchange,
-                "",
+                exchange,
+                routing_key,
                 body,
                 BasicProperties::default().with_content_type(short("application/json")),
             )
@@ -344,6 +343,13 @@ impl Publisher {
             let _ = conn.close(200, short("shutting down")).await;
         }
     }
+}
+
+/// Where [`Publisher::send_json`] sends: a queue (through the default exchange) or the live
+/// fan-out exchange.
+enum Target<'a> {
+    Queue(&'a str),
+    Live(&'a str),
 }
 
 /// The longest a consumer waits for one broker step (setting up, acknowledging) before it
