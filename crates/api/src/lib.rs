@@ -60,7 +60,6 @@ use alkemio_persistence::Database;
 use alkemio_platform::PlatformService;
 use alkemio_storage::StorageService;
 use alkemio_task::TaskService;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 pub use executor::Api;
@@ -178,11 +177,10 @@ fn schema_with(
 ) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     let services = services.clone();
     let window = limits.batch_window;
-    let policies: Policies = DataLoader::new(
+    let policies: Policies = crate::loaders::batched(
         PolicyLoader::new(services.db.conn().clone(), decoded.clone()),
-        tokio::spawn,
-    )
-    .delay(window);
+        window,
+    );
     builder()
         .data(Loaders::new(&services, window))
         .data(services.clone())

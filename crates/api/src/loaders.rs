@@ -261,39 +261,37 @@ impl Loaders {
         let role_sets = &services.role_sets;
         let spaces = &services.spaces;
         let entry = &services.entry;
-        let spawn = tokio::spawn;
         Self {
-            profiles: DataLoader::new(ProfileLoader(profiles.clone()), spawn).delay(window),
-            locations: DataLoader::new(LocationLoader(profiles.clone()), spawn).delay(window),
-            tagsets: DataLoader::new(TagsetsLoader(profiles.clone()), spawn).delay(window),
-            references: DataLoader::new(ReferencesLoader(profiles.clone()), spawn).delay(window),
-            visuals: DataLoader::new(VisualsLoader(profiles.clone()), spawn).delay(window),
-            buckets: DataLoader::new(BucketLoader(storage.clone()), spawn).delay(window),
-            profile_owners: DataLoader::new(ProfileOwnerLoader(actors.clone()), spawn)
-                .delay(window),
-            user_settings: DataLoader::new(UserSettingsLoader(users.clone()), spawn).delay(window),
-            verifications: DataLoader::new(VerificationLoader(organizations.clone()), spawn)
-                .delay(window),
-            accounts: DataLoader::new(AccountLoader(users.clone()), spawn).delay(window),
-            role_sets: DataLoader::new(RoleSetLoader(role_sets.clone()), spawn).delay(window),
-            credential_holders: DataLoader::new(CredentialHoldersLoader(actors.clone()), spawn)
-                .delay(window),
-            users: DataLoader::new(UserLoader(users.clone()), spawn).delay(window),
-            organizations: DataLoader::new(OrganizationLoader(organizations.clone()), spawn)
-                .delay(window),
-            communities: DataLoader::new(CommunityLoader(spaces.clone()), spawn).delay(window),
-            spaces: DataLoader::new(SpaceLoader(spaces.clone()), spawn).delay(window),
-            space_abouts: DataLoader::new(SpaceAboutLoader(spaces.clone()), spawn).delay(window),
-            space_paths: DataLoader::new(SpacePathLoader(spaces.clone()), spawn).delay(window),
-            guidelines_spaces: DataLoader::new(GuidelinesSpaceLoader(spaces.clone()), spawn)
-                .delay(window),
-            subspace_ids: DataLoader::new(SubspaceIdsLoader(spaces.clone()), spawn).delay(window),
-            account_spaces: DataLoader::new(AccountSpaceIdsLoader(spaces.clone()), spawn)
-                .delay(window),
-            pending_entries: DataLoader::new(PendingEntryLoader(entry.clone()), spawn)
-                .delay(window),
+            profiles: batched(ProfileLoader(profiles.clone()), window),
+            locations: batched(LocationLoader(profiles.clone()), window),
+            tagsets: batched(TagsetsLoader(profiles.clone()), window),
+            references: batched(ReferencesLoader(profiles.clone()), window),
+            visuals: batched(VisualsLoader(profiles.clone()), window),
+            buckets: batched(BucketLoader(storage.clone()), window),
+            profile_owners: batched(ProfileOwnerLoader(actors.clone()), window),
+            user_settings: batched(UserSettingsLoader(users.clone()), window),
+            verifications: batched(VerificationLoader(organizations.clone()), window),
+            accounts: batched(AccountLoader(users.clone()), window),
+            role_sets: batched(RoleSetLoader(role_sets.clone()), window),
+            credential_holders: batched(CredentialHoldersLoader(actors.clone()), window),
+            users: batched(UserLoader(users.clone()), window),
+            organizations: batched(OrganizationLoader(organizations.clone()), window),
+            communities: batched(CommunityLoader(spaces.clone()), window),
+            spaces: batched(SpaceLoader(spaces.clone()), window),
+            space_abouts: batched(SpaceAboutLoader(spaces.clone()), window),
+            space_paths: batched(SpacePathLoader(spaces.clone()), window),
+            guidelines_spaces: batched(GuidelinesSpaceLoader(spaces.clone()), window),
+            subspace_ids: batched(SubspaceIdsLoader(spaces.clone()), window),
+            account_spaces: batched(AccountSpaceIdsLoader(spaces.clone()), window),
+            pending_entries: batched(PendingEntryLoader(entry.clone()), window),
         }
     }
+}
+
+/// A loader that collects keys for `window` and reads them in one batch (no caching: the
+/// loaders are shared by the requests in flight).
+pub fn batched<T: Send + Sync + 'static>(loader: T, window: std::time::Duration) -> DataLoader<T> {
+    DataLoader::new(loader, tokio::spawn).delay(window)
 }
 
 /// Turns a loader error into the server's error.
