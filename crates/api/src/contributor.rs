@@ -356,6 +356,60 @@ pub enum ActorFull {
     Account(Account),
 }
 
+/// Actors as their concrete types, in the given order, read in one batch per kind; an actor
+/// whose row is gone is left out.
+pub(crate) async fn actors_full(
+    ctx: &Context<'_>,
+    actors: &[(alkemio_kernel::ids::ActorId, ActorType)],
+) -> Result<Vec<ActorFull>> {
+    let loaders = data::<Loaders>(ctx)?;
+    let of = |kind: ActorType| -> Vec<uuid::Uuid> {
+        actors
+            .iter()
+            .filter(|(_, t)| *t == kind)
+            .map(|(id, _)| id.0)
+            .collect()
+    };
+    let users = loaded(loaders.users.load_many(of(ActorType::User)).await)?;
+    let organizations = loaded(
+        loaders
+            .organizations
+            .load_many(of(ActorType::Organization))
+            .await,
+    )?;
+    let spaces = loaded(loaders.spaces.load_many(of(ActorType::Space)).await)?;
+    let accounts = loaded(loaders.accounts.load_many(of(ActorType::Account)).await)?;
+    Ok(actors
+        .iter()
+        .filter_map(|(id, kind)| match kind {
+            ActorType::User => users.get(&id.0).cloned().map(|u| ActorFull::User(User(u))),
+            ActorType::Organization => organizations
+                .get(&id.0)
+                .cloned()
+                .map(|o| ActorFull::Organization(crate::organization::Organization(o))),
+            ActorType::Space => spaces
+                .get(&id.0)
+                .cloned()
+                .map(|s| ActorFull::Space(crate::space::Space(s))),
+            ActorType::Account => accounts
+                .get(&id.0)
+                .cloned()
+                .map(|a| ActorFull::Account(Account(a))),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Narrows a list of contributors by name.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct ContributorFilterInput {
+    /// Part of the display name (any case).
+    pub display_name: Option<String>,
+    /// Part of the NameID (any case).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<String>,
+}
+
 #[Object]
 impl ContributorQuery {
     /// The caller: its id and, for a user, the user.
@@ -523,6 +577,16 @@ impl MeQueryResults {
         states: Option<Vec<String>>,
     ) -> Result<Vec<crate::entry::CommunityInvitationResult>> {
         crate::entry::my_invitations(ctx, states).await
+    }
+
+    /// The spaces where the caller holds a role and was last active, newest activity first,
+    /// each with that activity (at most `limit`, default 20).
+    async fn my_spaces(
+        &self,
+        ctx: &Context<'_>,
+        limit: Option<f64>,
+    ) -> Result<Vec<crate::activity::MySpaceResults>> {
+        crate::activity::my_spaces(ctx, limit).await
     }
 
     /// Every space the caller belongs to, at every level (archived ones left out).

@@ -9,6 +9,7 @@
 //! the schema that `schema.graphql` at the repository root must equal.
 
 pub mod account;
+pub mod activity;
 pub mod audit;
 pub mod authorization;
 pub mod community;
@@ -35,6 +36,7 @@ pub mod user_settings_types;
 
 use std::sync::Arc;
 
+use crate::activity::ActivityQuery;
 use crate::authorization::{Policies, PolicyLoader};
 use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::entry::EntryMutation;
@@ -77,6 +79,7 @@ pub struct QueryRoot(
     UrlResolverQuery,
     SpaceQuery,
     RolesQuery,
+    ActivityQuery,
 );
 
 /// Root mutation: every module's mutations.

@@ -19,6 +19,7 @@ use alkemio_kernel::ids::{ActorId, RoleSetId, UserId};
 use alkemio_kernel::pagination::{PageInfo, PaginationArgs, limit_and_shuffle};
 use alkemio_kernel::scalars::{DateTime, Markdown, NameId, UuidScalar};
 use alkemio_kernel::{AppError, AppResult};
+use alkemio_organization::groups::GroupParent;
 use alkemio_organization::model::OrganizationFilter;
 use alkemio_organization::{
     NewOrganization, OrganizationService, OrganizationUpdate, VerificationStatus, model,
@@ -268,15 +269,29 @@ impl UserGroup {
         Ok(Some(users.into_iter().map(User).collect()))
     }
 
-    /// What the group belongs to.
+    /// What the group belongs to: its organization or its community (needs READ on the group).
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Groupable>> {
-        let Some(id) = self.0.organization_id else {
-            return Ok(None);
-        };
-        Ok(service(ctx)?
-            .get(id)
-            .await?
-            .map(|o| Groupable::Organization(Organization(o))))
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a group's parent",
+        )
+        .await?;
+        Ok(match self.0.parent() {
+            Some(GroupParent::Organization(id)) => service(ctx)?
+                .get(id)
+                .await?
+                .map(|o| Groupable::Organization(Organization(o))),
+            Some(GroupParent::Community(id)) => {
+                Some(Groupable::Community(crate::space::Community(
+                    data::<alkemio_space::SpaceService>(ctx)?
+                        .community_or_fail(id)
+                        .await?,
+                )))
+            }
+            None => None,
+        })
     }
 
     /// Its authorization policy.
@@ -302,6 +317,8 @@ impl UserGroup {
 #[derive(async_graphql::Interface)]
 #[graphql(field(name = "groups", ty = "Option<Vec<UserGroup>>"))]
 pub enum Groupable {
+    /// A space's community.
+    Community(crate::space::Community),
     /// An organization.
     Organization(Organization),
 }
@@ -309,7 +326,7 @@ pub enum Groupable {
 /// A new user group.
 #[derive(Debug, InputObject)]
 pub struct CreateUserGroupInput {
-    /// The organization it belongs to.
+    /// The organization or community it belongs to.
     #[graphql(name = "parentID")]
     pub parent_id: UuidScalar,
     /// Its profile.

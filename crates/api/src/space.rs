@@ -6,9 +6,9 @@ use crate::account::{Account, License};
 use crate::authorization::{Authorization, load_policy, require_on};
 use crate::community::RoleSet;
 use crate::context::{actor, data};
-use crate::contributor::{Actor, Credential, User};
+use crate::contributor::{Actor, ActorFull, ContributorFilterInput, Credential, User, actors_full};
 use crate::loaders::{Loaders, loaded};
-use crate::organization::{CreateProfileInput, Nvp, Organization};
+use crate::organization::{CreateProfileInput, CreateUserGroupInput, Nvp, Organization, UserGroup};
 use crate::profile::{Profile, UpdateProfileInput};
 use crate::storage::StorageAggregator;
 use alkemio_authorization::AuthorizationPrivilege as P;
@@ -199,6 +199,38 @@ impl Space {
         let community = loaded(data::<Loaders>(ctx)?.communities.load_one(id).await)?
             .ok_or_else(|| AppError::internal_msg(format_args!("community {id} missing")))?;
         Ok(Community(community))
+    }
+
+    /// Who may be @mentioned here, by display name (needs READ): users (and virtual
+    /// contributors) unless `types` says otherwise; at most `limit` (default 25, 1 to 50).
+    /// A private space, or a public one below a private ancestor, offers the members up to that
+    /// ancestor; a chain of public spaces up to its L0 offers everyone on the platform.
+    async fn mentionable_contributors(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ContributorFilterInput>,
+        limit: Option<i32>,
+        types: Option<Vec<ActorType>>,
+    ) -> Result<Vec<ActorFull>> {
+        self.require(ctx, P::Read, "read who may be mentioned in a space")
+            .await?;
+        let types = match types {
+            Some(t) if !t.is_empty() => t,
+            _ => vec![ActorType::User, ActorType::VirtualContributor],
+        };
+        let filter = filter.unwrap_or_default();
+        let query = alkemio_contributor::listing::MentionQuery {
+            types,
+            scope: service(ctx)?.mention_scope(&self.0).await?,
+            display_name: filter.display_name.filter(|v| !v.trim().is_empty()),
+            name_id: filter.name_id.filter(|v| !v.trim().is_empty()),
+            limit: u64::try_from(limit.unwrap_or(25).clamp(1, 50)).unwrap_or(25),
+        };
+        let found = data::<UserService>(ctx)?
+            .actors()
+            .mentionable(&query)
+            .await?;
+        actors_full(ctx, &found).await
     }
 
     /// Its settings (needs READ).
@@ -631,6 +663,51 @@ impl Community {
             AppError::internal_msg(format_args!("community {} has no role set", self.0.id))
         })?;
         Ok(RoleSet(data::<RoleSetService>(ctx)?.get(id).await?))
+    }
+
+    /// Its user groups, oldest first (needs READ on the community).
+    pub(crate) async fn groups(&self, ctx: &Context<'_>) -> Result<Vec<UserGroup>> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a community's groups",
+        )
+        .await?;
+        Ok(service(ctx)?
+            .community_groups(&[self.0.id])
+            .await?
+            .into_iter()
+            .map(UserGroup)
+            .collect())
+    }
+
+    /// One of its user groups (needs READ on the community).
+    async fn group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<UserGroup> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a community's group",
+        )
+        .await?;
+        service(ctx)?
+            .community_groups(&[self.0.id])
+            .await?
+            .into_iter()
+            .find(|g| g.id == id.0)
+            .map(UserGroup)
+            .ok_or_else(|| {
+                AppError::not_found(format!(
+                    "User group {id} not found in community {}",
+                    self.0.id
+                ))
+                .into()
+            })
     }
 
     /// Its authorization policy.
@@ -1394,6 +1471,20 @@ impl SpaceMutation {
             .into_iter()
             .map(Space)
             .collect())
+    }
+
+    /// Creates a user group in a space's community (needs CREATE on the community).
+    async fn create_group_on_community(
+        &self,
+        ctx: &Context<'_>,
+        group_data: CreateUserGroupInput,
+    ) -> Result<UserGroup> {
+        let (profile, _) = group_data.profile.into_new_profile()?;
+        Ok(UserGroup(
+            service(ctx)?
+                .create_community_group(&actor(ctx), group_data.parent_id.0, profile)
+                .await?,
+        ))
     }
 
     /// Changes community guidelines (needs UPDATE on them).

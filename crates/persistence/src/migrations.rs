@@ -25,6 +25,8 @@ mod m20261126_000017_notification_create;
 mod m20261126_000018_audit_log;
 mod m20261126_000019_notification_email_lease;
 mod m20261126_000020_scale_indexes;
+mod m20261126_000021_community_user_group;
+mod m20261126_000022_activity_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -54,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000018_audit_log::Migration),
             Box::new(m20261126_000019_notification_email_lease::Migration),
             Box::new(m20261126_000020_scale_indexes::Migration),
+            Box::new(m20261126_000021_community_user_group::Migration),
+            Box::new(m20261126_000022_activity_create::Migration),
         ]
     }
 }

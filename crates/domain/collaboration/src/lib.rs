@@ -1,6 +1,9 @@
-//! Collaboration: every space has one collaboration holding a callouts set. For now they carry
-//! their ids (the URL resolver hands them to the client); callouts, contributions, the
-//! innovation flow and the policies of these entities arrive with the collaboration issue.
+//! Collaboration: every space has one collaboration holding a callouts set, and an activity
+//! log ([`activity`]). For now the collaboration and its set carry their ids (the URL resolver
+//! hands them to the client); callouts, contributions, the innovation flow and the policies of
+//! these entities arrive with the collaboration issue.
+
+pub mod activity;
 
 use alkemio_kernel::AppResult;
 use chrono::{DateTime, Utc};

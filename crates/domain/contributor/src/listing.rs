@@ -178,3 +178,79 @@ pub async fn user_id_by_name_id(
         .await?;
     Ok(id.map(UserId))
 }
+
+/// What `mentionableContributors` asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MentionQuery {
+    /// The kinds of actor wanted.
+    pub types: Vec<crate::model::ActorType>,
+    /// `None`: every actor on the platform; `Some`: only holders of one of these credentials.
+    pub scope: Option<Vec<alkemio_authorization::Credential>>,
+    /// Substring of the profile's display name (any case).
+    pub display_name: Option<String>,
+    /// Substring of the NameID (any case).
+    pub name_id: Option<String>,
+    /// Most actors returned.
+    pub limit: u64,
+}
+
+/// The actors matching a mention query, by profile display name (one statement).
+pub async fn mentionable_actors(
+    conn: &impl ConnectionTrait,
+    q: &MentionQuery,
+) -> AppResult<Vec<(alkemio_kernel::ids::ActorId, crate::model::ActorType)>> {
+    if q.types.is_empty() || q.scope.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
+    let mut select = Query::select();
+    select
+        .column((Alias::new("actor"), Alias::new("id")))
+        .column((Alias::new("actor"), Alias::new("type")))
+        .from(Alias::new("actor"))
+        .inner_join(
+            Alias::new("profile"),
+            col("profile", "id").eq(col("actor", "profile_id")),
+        )
+        .and_where(col("actor", "type").is_in(q.types.iter().map(|t| t.as_str())));
+    if let Some(scope) = &q.scope {
+        let mut any = Condition::any();
+        for c in scope {
+            any = any.add(
+                Condition::all()
+                    .add(credential::Column::CredentialType.eq(c.credential_type.as_str()))
+                    .add(credential::Column::ResourceId.eq(c.resource_id.as_str())),
+            );
+        }
+        let holders = Query::select()
+            .column(credential::Column::ActorId)
+            .from(credential::Entity)
+            .cond_where(any)
+            .to_owned();
+        select.and_where(col("actor", "id").in_subquery(holders));
+    }
+    if let Some(v) = q.display_name.as_deref() {
+        select.and_where(lower_like(col("profile", "display_name"), v));
+    }
+    if let Some(v) = q.name_id.as_deref() {
+        select.and_where(lower_like(col("actor", "name_id"), v));
+    }
+    select
+        .order_by(
+            (Alias::new("profile"), Alias::new("display_name")),
+            sea_orm::Order::Asc,
+        )
+        .order_by((Alias::new("actor"), Alias::new("id")), sea_orm::Order::Asc)
+        .limit(q.limit);
+    let rows = conn
+        .query_all_raw(conn.get_database_backend().build(&select))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: uuid::Uuid = row.try_get_by_index(0)?;
+        let ty: String = row.try_get_by_index(1)?;
+        if let Some(ty) = crate::model::ActorType::parse(&ty) {
+            out.push((alkemio_kernel::ids::ActorId(id), ty));
+        }
+    }
+    Ok(out)
+}

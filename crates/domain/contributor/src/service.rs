@@ -1,6 +1,7 @@
 //! Contributor use cases: an actor's credentials (cached, invalidated on every change) and user
 //! registration.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use alkemio_authorization::repo::{self as auth_repo, StoredPolicy};
@@ -86,6 +87,11 @@ impl ActorService {
         repo::find_actor(self.db.conn(), id).await
     }
 
+    /// Actors by id (one statement).
+    pub async fn many(&self, ids: &[uuid::Uuid]) -> AppResult<HashMap<uuid::Uuid, Actor>> {
+        repo::find_actors(self.db.conn(), ids).await
+    }
+
     /// Grants a credential inside the caller's transaction; returns whether it is new. Call
     /// [`ActorService::invalidate`] after the transaction commits.
     pub async fn grant_in(
@@ -111,6 +117,14 @@ impl ActorService {
     /// Drops the cached credentials of an actor, so its next request sees the change.
     pub async fn invalidate(&self, actor: ActorId) -> AppResult<()> {
         self.cache.delete(&credentials_cache_key(actor)).await
+    }
+
+    /// The actors a mention query matches, by display name.
+    pub async fn mentionable(
+        &self,
+        q: &crate::listing::MentionQuery,
+    ) -> AppResult<Vec<(ActorId, crate::model::ActorType)>> {
+        crate::listing::mentionable_actors(self.db.conn(), q).await
     }
 
     /// The actors that hold a credential.
@@ -499,6 +513,7 @@ impl UserService {
             deleted.merge(from_account);
         }
         deleted.policies.extend(user.authorization_id);
+        alkemio_collaboration::activity::delete_involving(&txn, id.0).await?;
         repo::delete_actor(&txn, id.into()).await?;
         auth_repo::delete(&txn, &deleted.policies).await?;
         txn.commit().await?;

@@ -1,5 +1,7 @@
-//! User groups of an organization: a profile and members (holders of `user-group-member[group]`).
-//! A group's policy inherits its organization's and lets its members read it.
+//! User groups of an organization or of a space's community: a profile and members (holders of
+//! `user-group-member[group]`). A group's policy inherits its parent's and lets its members read
+//! it. The space module creates community groups through the free functions here; every other
+//! operation on a group is the same whatever its parent.
 
 use alkemio_authorization::repo::{self as auth_repo};
 use alkemio_authorization::{
@@ -29,6 +31,7 @@ pub(crate) mod row {
         pub updated_date: DateTimeUtc,
         pub version: i32,
         pub organization_id: Option<Uuid>,
+        pub community_id: Option<Uuid>,
         pub profile_id: Option<Uuid>,
         pub authorization_id: Option<Uuid>,
     }
@@ -46,6 +49,8 @@ pub struct UserGroup {
     pub id: uuid::Uuid,
     /// The organization it belongs to.
     pub organization_id: Option<ActorId>,
+    /// The community it belongs to.
+    pub community_id: Option<uuid::Uuid>,
     /// Its profile.
     pub profile_id: Option<uuid::Uuid>,
     /// Its policy.
@@ -60,6 +65,7 @@ fn to_group(r: row::Model) -> UserGroup {
     UserGroup {
         id: r.id,
         organization_id: r.organization_id.map(ActorId),
+        community_id: r.community_id,
         profile_id: r.profile_id,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
@@ -67,13 +73,33 @@ fn to_group(r: row::Model) -> UserGroup {
     }
 }
 
-/// Recomputes a group's policy from its organization's.
+/// What a group belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupParent {
+    /// An organization.
+    Organization(ActorId),
+    /// A space's community.
+    Community(uuid::Uuid),
+}
+
+impl UserGroup {
+    /// What it belongs to.
+    pub fn parent(&self) -> Option<GroupParent> {
+        match (self.organization_id, self.community_id) {
+            (Some(o), _) => Some(GroupParent::Organization(o)),
+            (None, Some(c)) => Some(GroupParent::Community(c)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Recomputes a group's policy from its parent's.
 pub fn apply_group_policy(
     policy: &mut AuthorizationPolicy,
-    organization: &AuthorizationPolicy,
+    parent: &AuthorizationPolicy,
     group: uuid::Uuid,
 ) {
-    policy.inherit_from(organization);
+    policy.inherit_from(parent);
     policy.add_credential_rules([CredentialRule::new(
         "credentialRule-userGroupRead",
         vec![Credential::new(CredentialType::UserGroupMember, group)],
@@ -86,11 +112,27 @@ pub(crate) async fn groups_of(
     conn: &impl ConnectionTrait,
     organizations: &[uuid::Uuid],
 ) -> AppResult<Vec<UserGroup>> {
-    if organizations.is_empty() {
+    groups_where(conn, row::Column::OrganizationId, organizations).await
+}
+
+/// The groups of some communities, oldest first (one query).
+pub async fn groups_of_communities(
+    conn: &impl ConnectionTrait,
+    communities: &[uuid::Uuid],
+) -> AppResult<Vec<UserGroup>> {
+    groups_where(conn, row::Column::CommunityId, communities).await
+}
+
+async fn groups_where(
+    conn: &impl ConnectionTrait,
+    column: row::Column,
+    parents: &[uuid::Uuid],
+) -> AppResult<Vec<UserGroup>> {
+    if parents.is_empty() {
         return Ok(Vec::new());
     }
     Ok(row::Entity::find()
-        .filter(row::Column::OrganizationId.is_in(organizations.iter().copied()))
+        .filter(column.is_in(parents.iter().copied()))
         .order_by_asc(row::Column::CreatedDate)
         .order_by_asc(row::Column::Id)
         .all(conn)
@@ -98,6 +140,123 @@ pub(crate) async fn groups_of(
         .into_iter()
         .map(to_group)
         .collect())
+}
+
+async fn groups_under(
+    conn: &impl ConnectionTrait,
+    parent: GroupParent,
+) -> AppResult<Vec<UserGroup>> {
+    match parent {
+        GroupParent::Organization(o) => groups_of(conn, &[o.0]).await,
+        GroupParent::Community(c) => groups_of_communities(conn, &[c]).await,
+    }
+}
+
+/// Creates a group under a parent whose privilege the caller has already been checked for:
+/// group names (profile display names) are unique within the parent. The profile's files go
+/// to `aggregator`.
+pub async fn create_group_under(
+    db: &alkemio_persistence::Database,
+    users: &alkemio_contributor::UserService,
+    parent: GroupParent,
+    parent_policy: &AuthorizationPolicy,
+    aggregator: Option<uuid::Uuid>,
+    profile: NewProfile,
+) -> AppResult<UserGroup> {
+    let name = profile.display_name.trim().to_owned();
+    for existing in groups_under(db.conn(), parent).await? {
+        if let Some(pid) = existing.profile_id
+            && users.profiles().profile(pid).await?.display_name == name
+        {
+            return Err(AppError::new(
+                ErrorStatus::NotSupported,
+                format!("A group named '{name}' already exists there"),
+            ));
+        }
+    }
+    let id = uuid::Uuid::now_v7();
+    let mut policy = auth_repo::new_policy(AuthorizationPolicyType::UserGroup);
+    apply_group_policy(&mut policy, parent_policy, id);
+    let bundle = users
+        .profiles()
+        .build(profile, ProfileType::UserGroup, &policy, aggregator)?;
+    let now = Utc::now().trunc_subsecs(6);
+    let (organization_id, community_id) = match parent {
+        GroupParent::Organization(o) => (Some(o), None),
+        GroupParent::Community(c) => (None, Some(c)),
+    };
+    let group = UserGroup {
+        id,
+        organization_id,
+        community_id,
+        profile_id: Some(bundle.profile.id),
+        authorization_id: Some(policy.id),
+        created_date: now,
+        updated_date: now,
+    };
+    let txn = db.begin().await?;
+    users.profiles().insert_in(&txn, &bundle).await?;
+    row::Entity::insert(row::ActiveModel {
+        id: Set(group.id),
+        created_date: Set(now),
+        updated_date: Set(now),
+        version: Set(1),
+        organization_id: Set(organization_id.map(|o| o.0)),
+        community_id: Set(community_id),
+        profile_id: Set(group.profile_id),
+        authorization_id: Set(group.authorization_id),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    auth_repo::save_all(&txn, &[policy]).await?;
+    txn.commit().await?;
+    Ok(group)
+}
+
+/// The policies of a parent's groups (and their profiles) recomputed from the parent's.
+pub async fn group_policies_under(
+    conn: &impl ConnectionTrait,
+    profiles: &alkemio_common::profile::ProfileService,
+    parent_policy: &AuthorizationPolicy,
+    parent: GroupParent,
+) -> AppResult<Vec<AuthorizationPolicy>> {
+    let mut out = Vec::new();
+    for group in groups_under(conn, parent).await? {
+        let mut policy = match group.authorization_id {
+            Some(id) => auth_repo::load(conn, id).await?.map(|s| s.policy),
+            None => None,
+        }
+        .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::UserGroup));
+        apply_group_policy(&mut policy, parent_policy, group.id);
+        if let Some(profile) = group.profile_id {
+            out.extend(profiles.recompute_policies(conn, profile, &policy).await?);
+        }
+        out.push(policy);
+    }
+    Ok(out)
+}
+
+/// Deletes groups inside the caller's transaction: members lose the membership credential;
+/// the profiles go. Policy ids and changed actors are added to `deleted`.
+pub async fn delete_groups_in(
+    conn: &impl ConnectionTrait,
+    profiles: &alkemio_common::profile::ProfileService,
+    groups: &[UserGroup],
+    deleted: &mut alkemio_contributor::service::Deleted,
+) -> AppResult<()> {
+    for group in groups {
+        deleted
+            .actors
+            .extend(alkemio_contributor::repo::revoke_from_all(conn, &member(group.id)).await?);
+        if let Some(profile) = group.profile_id {
+            deleted
+                .policies
+                .extend(profiles.delete_in(conn, &[profile]).await?);
+        }
+        deleted.policies.extend(group.authorization_id);
+        row::Entity::delete_by_id(group.id).exec(conn).await?;
+    }
+    Ok(())
 }
 
 fn member(group: uuid::Uuid) -> Credential {
@@ -160,17 +319,6 @@ impl OrganizationService {
         let organization = self.get_or_fail(organization).await?;
         self.require(caller, &organization, P::Create, "create a user group")
             .await?;
-        let name = profile.display_name.trim().to_owned();
-        for existing in self.groups_of(&[organization.id.0]).await? {
-            if let Some(pid) = existing.profile_id
-                && self.profiles().profile(pid).await?.display_name == name
-            {
-                return Err(AppError::new(
-                    ErrorStatus::NotSupported,
-                    format!("The organization already has a group named '{name}'"),
-                ));
-            }
-        }
         let org_policy = match organization.authorization_id {
             Some(id) => auth_repo::load(self.db().conn(), id)
                 .await?
@@ -183,40 +331,15 @@ impl OrganizationService {
                 organization.id
             ))
         })?;
-        let id = uuid::Uuid::now_v7();
-        let mut policy = auth_repo::new_policy(AuthorizationPolicyType::UserGroup);
-        apply_group_policy(&mut policy, &org_policy, id);
-        let bundle = self.profiles().build(
-            profile,
-            ProfileType::UserGroup,
-            &policy,
+        create_group_under(
+            self.db(),
+            self.users(),
+            GroupParent::Organization(organization.id),
+            &org_policy,
             organization.storage_aggregator_id,
-        )?;
-        let now = Utc::now().trunc_subsecs(6);
-        let group = UserGroup {
-            id,
-            organization_id: Some(organization.id),
-            profile_id: Some(bundle.profile.id),
-            authorization_id: Some(policy.id),
-            created_date: now,
-            updated_date: now,
-        };
-        let txn = self.db().begin().await?;
-        self.profiles().insert_in(&txn, &bundle).await?;
-        row::Entity::insert(row::ActiveModel {
-            id: Set(group.id),
-            created_date: Set(now),
-            updated_date: Set(now),
-            version: Set(1),
-            organization_id: Set(Some(organization.id.0)),
-            profile_id: Set(group.profile_id),
-            authorization_id: Set(group.authorization_id),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        auth_repo::save_all(&txn, &[policy]).await?;
-        txn.commit().await?;
-        Ok(group)
+            profile,
+        )
+        .await
     }
 
     /// `updateUserGroup`: needs UPDATE on the group; `name` renames its profile.
@@ -298,29 +421,6 @@ impl OrganizationService {
         Ok(group)
     }
 
-    /// Deletes groups inside the caller's transaction: members lose the membership credential;
-    /// the profiles go. Policy ids and changed actors are added to `deleted`.
-    pub(crate) async fn delete_groups_in(
-        &self,
-        conn: &impl ConnectionTrait,
-        groups: &[UserGroup],
-        deleted: &mut alkemio_contributor::service::Deleted,
-    ) -> AppResult<()> {
-        for group in groups {
-            deleted
-                .actors
-                .extend(alkemio_contributor::repo::revoke_from_all(conn, &member(group.id)).await?);
-            if let Some(profile) = group.profile_id {
-                deleted
-                    .policies
-                    .extend(self.profiles().delete_in(conn, &[profile]).await?);
-            }
-            deleted.policies.extend(group.authorization_id);
-            row::Entity::delete_by_id(group.id).exec(conn).await?;
-        }
-        Ok(())
-    }
-
     /// `deleteUserGroup`: needs DELETE on the group.
     pub async fn delete_group(
         &self,
@@ -332,39 +432,16 @@ impl OrganizationService {
             .await?;
         let txn = self.db().begin().await?;
         let mut deleted = alkemio_contributor::service::Deleted::default();
-        self.delete_groups_in(&txn, std::slice::from_ref(&group), &mut deleted)
-            .await?;
+        delete_groups_in(
+            &txn,
+            self.profiles(),
+            std::slice::from_ref(&group),
+            &mut deleted,
+        )
+        .await?;
         auth_repo::delete(&txn, &deleted.policies).await?;
         txn.commit().await?;
         self.users().finish_deletion(&deleted).await?;
         Ok(group)
-    }
-
-    /// The policies of an organization's groups (and their profiles) recomputed from the
-    /// organization's.
-    pub(crate) async fn group_policies_in(
-        &self,
-        conn: &impl ConnectionTrait,
-        organization: &alkemio_authorization::AuthorizationPolicy,
-        organization_id: ActorId,
-    ) -> AppResult<Vec<AuthorizationPolicy>> {
-        let mut out = Vec::new();
-        for group in groups_of(conn, &[organization_id.0]).await? {
-            let mut policy = match group.authorization_id {
-                Some(id) => auth_repo::load(conn, id).await?.map(|s| s.policy),
-                None => None,
-            }
-            .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::UserGroup));
-            apply_group_policy(&mut policy, organization, group.id);
-            if let Some(profile) = group.profile_id {
-                out.extend(
-                    self.profiles()
-                        .recompute_policies(conn, profile, &policy)
-                        .await?,
-                );
-            }
-            out.push(policy);
-        }
-        Ok(out)
     }
 }

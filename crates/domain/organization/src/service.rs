@@ -520,7 +520,7 @@ impl OrganizationService {
             deleted.policies.extend(policy);
         }
         let groups = crate::groups::groups_of(&txn, &[id.0]).await?;
-        self.delete_groups_in(&txn, &groups, &mut deleted).await?;
+        crate::groups::delete_groups_in(&txn, self.profiles(), &groups, &mut deleted).await?;
         self.users
             .delete_profile_and_storage_in(
                 &txn,
@@ -537,6 +537,7 @@ impl OrganizationService {
             deleted.policies.extend(v.authorization_id);
         }
         deleted.policies.extend(organization.authorization_id);
+        alkemio_collaboration::activity::delete_involving(&txn, id.0).await?;
         // the organization row and its verification go with the actor row
         alkemio_contributor::repo::delete_actor(&txn, id).await?;
         if let Some(v) = &verification {
@@ -598,7 +599,15 @@ impl OrganizationService {
             }
             policies.push(set_policy);
         }
-        policies.extend(self.group_policies_in(&txn, &policy, id).await?);
+        policies.extend(
+            crate::groups::group_policies_under(
+                &txn,
+                self.profiles(),
+                &policy,
+                crate::groups::GroupParent::Organization(id),
+            )
+            .await?,
+        );
         for v in repo::verifications_of(&txn, &[id.0]).await? {
             if let Some(pid) = v.authorization_id
                 && let Some(stored) = auth_repo::load(&txn, pid).await?

@@ -464,6 +464,44 @@ fn l0_condition(visibilities: &[SpaceVisibility], restrict: Option<&[Uuid]>) -> 
     c
 }
 
+/// The active L0 spaces with the most activity in their own collaboration since `since`, most
+/// first (ties: the latest activity first), at most `limit` (one statement).
+pub async fn most_active_l0_ids(
+    conn: &impl ConnectionTrait,
+    since: chrono::DateTime<Utc>,
+    limit: u64,
+) -> AppResult<Vec<Uuid>> {
+    use sea_orm::sea_query::{Alias, ExprTrait, Query};
+    let activity = |c: &str| Expr::col((Alias::new("activity"), Alias::new(c)));
+    let mut select = Query::select();
+    select
+        .column((space::Entity, space::Column::Id))
+        .from(space::Entity)
+        .inner_join(
+            Alias::new("activity"),
+            activity("collaboration_id").equals((space::Entity, space::Column::CollaborationId)),
+        )
+        .and_where(Expr::col((space::Entity, space::Column::Level)).eq(0))
+        .and_where(
+            Expr::col((space::Entity, space::Column::Visibility))
+                .eq(SpaceVisibility::Active.as_str()),
+        )
+        .and_where(activity("created_date").gte(since))
+        .group_by_col((space::Entity, space::Column::Id))
+        .order_by_expr(activity("id").count(), sea_orm::Order::Desc)
+        .order_by_expr(activity("created_date").max(), sea_orm::Order::Desc)
+        .order_by((space::Entity, space::Column::Id), sea_orm::Order::Asc)
+        .limit(limit);
+    let rows = conn
+        .query_all_raw(conn.get_database_backend().build(&select))
+        .await?;
+    let mut ids = Vec::with_capacity(rows.len());
+    for row in rows {
+        ids.push(row.try_get_by_index::<Uuid>(0)?);
+    }
+    Ok(ids)
+}
+
 /// L0 spaces with these visibilities (optionally among `restrict`), in creation order.
 pub async fn l0_ids(
     conn: &impl ConnectionTrait,
@@ -606,6 +644,28 @@ pub async fn ids_by_role_sets(
     Ok(spaces
         .into_iter()
         .filter_map(|(s, c)| c.and_then(|c| by_community.get(&c)).map(|r| (*r, s)))
+        .collect())
+}
+
+/// Space ids by collaboration id.
+pub async fn ids_by_collaborations(
+    conn: &impl ConnectionTrait,
+    collaborations: &[Uuid],
+) -> AppResult<HashMap<Uuid, Uuid>> {
+    if collaborations.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, Option<Uuid>)> = space::Entity::find()
+        .select_only()
+        .column(space::Column::Id)
+        .column(space::Column::CollaborationId)
+        .filter(space::Column::CollaborationId.is_in(collaborations.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s, c)| c.map(|c| (c, s)))
         .collect())
 }
 

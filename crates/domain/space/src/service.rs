@@ -10,6 +10,7 @@ use alkemio_authorization::{
     AuthorizationPrivilege as P, Credential, CredentialRule, CredentialType as C,
     grant_access_or_fail,
 };
+use alkemio_collaboration::activity::{self, ActivityEventType, NewActivity};
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType};
 use alkemio_common::visual::VisualType;
 use alkemio_community::{RoleName, RoleSet, RoleSetService, RoleSetType};
@@ -18,6 +19,7 @@ use alkemio_kernel::ids::{ActorId, RoleSetId, UserId};
 use alkemio_kernel::pagination::{Page, PaginationArgs};
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_licensing::LicenseEntitlementType;
+use alkemio_organization::groups::{self, GroupParent, UserGroup};
 use alkemio_persistence::Database;
 use alkemio_storage::StorageAggregatorType;
 use sea_orm::ConnectionTrait;
@@ -117,6 +119,41 @@ fn check_name_id(name_id: &str) -> AppResult<String> {
     alkemio_kernel::scalars::NameId::parse(name_id.trim())
         .map(|n| n.into_inner())
         .map_err(AppError::bad_input)
+}
+
+/// Who a new space comes from: the creator, who takes its roles (none when the caller does
+/// not qualify), and the caller the creation is logged for.
+#[derive(Debug, Clone, Copy)]
+struct CreatedBy {
+    creator: Option<ActorId>,
+    trigger: Option<Uuid>,
+}
+
+/// Logs that `actor` became a member of `space`, caused by `trigger` (the reference logs every
+/// member grant someone makes in a space, including the creator's own).
+async fn record_member_joined(
+    conn: &impl ConnectionTrait,
+    space: &Space,
+    actor: ActorId,
+    trigger: Uuid,
+) -> AppResult<()> {
+    let (Some(collaboration_id), Some(community)) = (space.collaboration_id, space.community_id)
+    else {
+        return Ok(());
+    };
+    activity::record(
+        conn,
+        NewActivity {
+            triggered_by: trigger,
+            resource_id: actor.0,
+            parent_id: Some(community),
+            collaboration_id,
+            description: actor.0.to_string(),
+            event_type: ActivityEventType::MemberJoined,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn member_of(set: &RoleSet) -> Option<Credential> {
@@ -304,6 +341,87 @@ impl SpaceService {
             .collect())
     }
 
+    /// Spaces by the id of their collaboration.
+    pub async fn by_collaborations(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Space>> {
+        let map = repo::ids_by_collaborations(self.db.conn(), ids).await?;
+        let space_ids: Vec<Uuid> = map.values().copied().collect();
+        let spaces: HashMap<Uuid, Space> = self
+            .many(&space_ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.0, s))
+            .collect();
+        Ok(map
+            .into_iter()
+            .filter_map(|(c, s)| spaces.get(&s).cloned().map(|s| (c, s)))
+            .collect())
+    }
+
+    /// `exploreSpaces`: the active L0 spaces with the most activity in the last `days_old` days,
+    /// most active first (as the reference, private spaces are included: what a visitor may
+    /// see of them is decided field by field).
+    pub async fn explore(&self, days_old: f64, limit: u64) -> AppResult<Vec<Space>> {
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "clamped to a day count first"
+        )]
+        let minutes = (days_old.clamp(0.0, 36_500.0) * 24.0 * 60.0).round() as i64;
+        let since = chrono::Utc::now() - chrono::Duration::minutes(minutes);
+        let ids = repo::most_active_l0_ids(self.db.conn(), since, limit).await?;
+        let mut found: HashMap<Uuid, Space> = self
+            .many(&ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.0, s))
+            .collect();
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// `me.mySpaces`: the spaces where the caller was last active, by that activity (newest
+    /// first), each with the caller's own latest entry there; only spaces where the caller holds
+    /// a role; at most `limit`.
+    pub async fn my_spaces(
+        &self,
+        caller: &ActorContext,
+        limit: usize,
+    ) -> AppResult<Vec<(Space, alkemio_collaboration::activity::Activity)>> {
+        let Some(actor) = caller.authenticated_id() else {
+            return Ok(Vec::new());
+        };
+        let entries = activity::latest_per_collaboration_by(self.db.conn(), actor).await?;
+        let collaborations: Vec<Uuid> = entries.iter().map(|a| a.collaboration_id).collect();
+        let mut spaces = self.by_collaborations(&collaborations).await?;
+        let mine: HashSet<String> = caller
+            .credentials
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.credential_type,
+                    C::SpaceMember | C::SpaceLead | C::SpaceAdmin | C::SpaceSubspaceAdmin
+                )
+            })
+            .map(|c| c.resource_id.clone())
+            .collect();
+        Ok(entries
+            .into_iter()
+            .filter_map(|a| {
+                let space = spaces.remove(&a.collaboration_id)?;
+                mine.contains(&space.id.0.to_string()).then_some((space, a))
+            })
+            .take(limit)
+            .collect())
+    }
+
+    /// The activity log of collaborations, newest first.
+    pub async fn activity_of(
+        &self,
+        collaborations: &[Uuid],
+        types: &[ActivityEventType],
+        limit: Option<u64>,
+    ) -> AppResult<Vec<alkemio_collaboration::activity::Activity>> {
+        activity::of_collaborations(self.db.conn(), collaborations, types, limit).await
+    }
+
     /// The client URL paths of these spaces (`l0`, `l0/challenges/l1`,
     /// `l0/challenges/l1/opportunities/l2`), by space id.
     pub async fn paths(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
@@ -380,6 +498,80 @@ impl SpaceService {
             Some(id) => Ok(auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy)),
             None => Ok(None),
         }
+    }
+
+    /// Who may be mentioned in a space: `None` for everyone on the platform (a public L0 and
+    /// a chain of public subspaces), otherwise the member credentials from the space up to and
+    /// including its first private ancestor. (The reference's code keeps only that ancestor's
+    /// members; its documentation, which this follows, includes the levels below it.)
+    pub async fn mention_scope(&self, space: &Space) -> AppResult<Option<Vec<Credential>>> {
+        let mut scope = Vec::new();
+        let mut current = space.clone();
+        loop {
+            let set = self.role_set_of(&current).await?;
+            scope.extend(member_of(&set));
+            if !current.settings.is_public() {
+                return Ok(Some(scope));
+            }
+            match current.parent_space_id {
+                Some(parent) => current = self.get_or_fail(parent).await?,
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// A community, or ENTITY_NOT_FOUND.
+    pub async fn community_or_fail(&self, id: Uuid) -> AppResult<Community> {
+        self.communities(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("Community {id} not found")))
+    }
+
+    /// The user groups of communities, oldest first (one query).
+    pub async fn community_groups(&self, communities: &[Uuid]) -> AppResult<Vec<UserGroup>> {
+        groups::groups_of_communities(self.db.conn(), communities).await
+    }
+
+    /// `createGroupOnCommunity`: needs CREATE on the community; names are unique within it. The
+    /// group's profile is kept whole (the reference keeps only its display name) and its files
+    /// go to the space's storage.
+    pub async fn create_community_group(
+        &self,
+        caller: &ActorContext,
+        community: Uuid,
+        profile: NewProfile,
+    ) -> AppResult<UserGroup> {
+        let community = self.community_or_fail(community).await?;
+        let policy = self
+            .policy_of(community.authorization_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::internal_msg(format_args!("community {} has no policy", community.id))
+            })?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            Some(&policy),
+            P::Create,
+            "create a user group in a community",
+        )?;
+        let aggregator = match community.parent_id {
+            Some(space) => self
+                .get(ActorId(space))
+                .await?
+                .and_then(|s| s.storage_aggregator_id),
+            None => None,
+        };
+        groups::create_group_under(
+            &self.db,
+            &self.users,
+            GroupParent::Community(community.id),
+            &policy,
+            aggregator,
+            profile,
+        )
+        .await
     }
 
     /// Fails unless the caller holds `privilege` on the space.
@@ -550,7 +742,10 @@ impl SpaceService {
                 SpaceLevel::L0,
                 Some(account_id),
                 None,
-                creator,
+                CreatedBy {
+                    creator,
+                    trigger: caller.authenticated_id(),
+                },
                 parent_aggregator,
             )
             .await?;
@@ -590,7 +785,10 @@ impl SpaceService {
                 level,
                 parent.account_id,
                 Some(parent.clone()),
-                creator,
+                CreatedBy {
+                    creator,
+                    trigger: caller.authenticated_id(),
+                },
                 parent.storage_aggregator_id,
             )
             .await?;
@@ -610,9 +808,10 @@ impl SpaceService {
         level: SpaceLevel,
         account_id: Option<ActorId>,
         parent: Option<Space>,
-        creator: Option<ActorId>,
+        by: CreatedBy,
         parent_aggregator: Option<Uuid>,
     ) -> AppResult<Space> {
+        let CreatedBy { creator, trigger } = by;
         let display_name = new.profile.display_name.trim().to_owned();
         let tree = parent.as_ref().map(|p| p.level_zero_space_id);
         let name_id = self
@@ -859,6 +1058,25 @@ impl SpaceService {
                     )
                     .await?;
             }
+            if role_set.role(RoleName::Member).is_some() {
+                record_member_joined(&txn, &space, creator, creator.0).await?;
+            }
+        }
+        if let (Some(parent), Some(trigger)) = (&parent, trigger)
+            && let Some(collaboration_id) = parent.collaboration_id
+        {
+            activity::record(
+                &txn,
+                NewActivity {
+                    triggered_by: trigger,
+                    resource_id: id.0,
+                    parent_id: Some(parent.id.0),
+                    collaboration_id,
+                    description: display_name.clone(),
+                    event_type: ActivityEventType::SubspaceCreated,
+                },
+            )
+            .await?;
         }
         if level == SpaceLevel::L0 && account_id.is_some() {
             self.users
@@ -1024,6 +1242,15 @@ impl SpaceService {
             );
             apply_space_role_set_policy(&mut rp, &cp, ctx);
             out.extend(entry_policies(conn, ctx.role_set.id, &rp).await?);
+            out.extend(
+                groups::group_policies_under(
+                    conn,
+                    self.profiles(),
+                    &cp,
+                    GroupParent::Community(c.id),
+                )
+                .await?,
+            );
             out.push(cp);
             out.push(rp);
         }
@@ -1331,6 +1558,11 @@ impl SpaceService {
             holders.extend(h);
             policies.extend(policy);
         }
+        let groups = groups::groups_of_communities(&txn, &community_ids).await?;
+        let mut deleted_groups = alkemio_contributor::service::Deleted::default();
+        groups::delete_groups_in(&txn, self.profiles(), &groups, &mut deleted_groups).await?;
+        holders.extend(deleted_groups.actors);
+        policies.extend(deleted_groups.policies);
         for s in &spaces {
             holders.extend(
                 alkemio_contributor::repo::revoke_from_all(
@@ -1356,6 +1588,7 @@ impl SpaceService {
         policies.extend(alkemio_licensing::delete_licenses(&txn, &licenses).await?);
         let collaborations: Vec<Uuid> = spaces.iter().filter_map(|s| s.collaboration_id).collect();
         alkemio_collaboration::delete(&txn, &collaborations).await?;
+        activity::delete_for(&txn, &collaborations, &ids).await?;
         repo::delete_rows(&txn, &ids, &about_ids, &guideline_ids, &community_ids).await?;
         for s in &spaces {
             alkemio_contributor::repo::delete_actor(&txn, s.id).await?;
@@ -1477,6 +1710,12 @@ impl SpaceService {
             .await?;
         // A new member is announced (to the member and the space's admins), as the reference
         // does for every member grant made by someone, except to organizations.
+        if let Announce::By(Some(trigger)) = announce
+            && granted
+            && role == RoleName::Member
+        {
+            record_member_joined(conn, space, actor, trigger).await?;
+        }
         if let Announce::By(trigger) = announce
             && granted
             && role == set.entry_role_name

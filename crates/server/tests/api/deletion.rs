@@ -47,6 +47,7 @@ const TABLES: &[&str] = &[
     "innovation_hub",
     "collaboration",
     "callouts_set",
+    "activity",
 ];
 
 pub(crate) async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {

@@ -5,8 +5,10 @@
 
 mod helpers;
 
+mod activity;
 mod audit;
 mod authorization;
+mod communities;
 mod deletion;
 mod entry;
 mod errors;

@@ -1,0 +1,414 @@
+//! GraphQL: the activity log (`ActivityLogEntry` and its kinds), `activityLogOnCollaboration`,
+//! `exploreSpaces` and `me.mySpaces`. Entries are resolved in batches when they are read; an
+//! entry whose author is not a user, or whose subject is gone, is left out.
+
+use std::collections::HashMap;
+
+use crate::authorization::{require_on, require_on_platform};
+use crate::context::{actor, data};
+use crate::contributor::{Actor, User};
+use crate::loaders::{Loaders, loaded};
+use crate::space::{Community, Space};
+use alkemio_authorization::AuthorizationPrivilege as P;
+use alkemio_collaboration::activity::{Activity, ActivityEventType};
+use alkemio_contributor::{ActorType, UserService};
+use alkemio_kernel::scalars::{DateTime, UuidScalar};
+use alkemio_kernel::{AppError, AppResult};
+use alkemio_space::SpaceService;
+use async_graphql::{Context, InputObject, Interface, Object, Result, SimpleObject};
+use uuid::Uuid;
+
+/// What every entry says, resolved.
+#[derive(Debug, Clone)]
+struct Common {
+    entry: Activity,
+    child: bool,
+    space: Option<alkemio_space::Space>,
+    parent_display_name: String,
+    triggered_by: alkemio_contributor::User,
+}
+
+/// Someone became a member of a space.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntryMemberJoined {
+    common: Common,
+    actor: alkemio_contributor::Actor,
+    community: alkemio_space::model::Community,
+}
+
+/// A subspace was created.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntrySubspaceCreated {
+    common: Common,
+    subspace: alkemio_space::Space,
+}
+
+macro_rules! common_fields {
+    ($ty:ident, $name:literal, { $($extra:tt)* }) => {
+        #[Object(name = $name)]
+        impl $ty {
+            /// The entry's id.
+            async fn id(&self) -> UuidScalar {
+                UuidScalar(self.common.entry.id)
+            }
+
+            /// When it happened.
+            async fn created_date(&self) -> DateTime {
+                DateTime(self.common.entry.created_date)
+            }
+
+            /// The collaboration whose log holds it.
+            #[graphql(name = "collaborationID")]
+            async fn collaboration_id(&self) -> UuidScalar {
+                UuidScalar(self.common.entry.collaboration_id)
+            }
+
+            /// A short text about it.
+            async fn description(&self) -> &str {
+                &self.common.entry.description
+            }
+
+            /// What happened.
+            async fn r#type(&self) -> ActivityEventType {
+                self.common.entry.event_type
+            }
+
+            /// Whether it comes from a subspace of the collaboration asked for.
+            async fn child(&self) -> bool {
+                self.common.child
+            }
+
+            /// The space whose collaboration holds it.
+            async fn space(&self) -> Option<Space> {
+                self.common.space.clone().map(Space)
+            }
+
+            /// That space's display name.
+            async fn parent_display_name(&self) -> &str {
+                &self.common.parent_display_name
+            }
+
+            /// The user who caused it.
+            async fn triggered_by(&self) -> User {
+                User(self.common.triggered_by.clone())
+            }
+
+            $($extra)*
+        }
+    };
+}
+
+common_fields!(
+    ActivityLogEntryMemberJoined,
+    "ActivityLogEntryMemberJoined",
+    {
+        /// The actor who joined.
+        async fn actor(&self) -> Actor {
+            Actor(self.actor.clone())
+        }
+
+        /// Its kind.
+        async fn actor_type(&self) -> ActorType {
+            self.actor.actor_type
+        }
+
+        /// The community joined.
+        async fn community(&self) -> Community {
+            Community(self.community.clone())
+        }
+    }
+);
+
+common_fields!(
+    ActivityLogEntrySubspaceCreated,
+    "ActivityLogEntrySubspaceCreated",
+    {
+        /// The new subspace.
+        async fn subspace(&self) -> Space {
+            Space(self.subspace.clone())
+        }
+    }
+);
+
+/// An entry of the activity log of a collaboration.
+#[allow(
+    clippy::duplicated_attributes,
+    reason = "each `field(...)` of the interface repeats `ty` by design"
+)]
+#[derive(Interface)]
+#[graphql(
+    name = "ActivityLogEntry",
+    field(name = "child", ty = "bool"),
+    field(
+        name = "collaborationID",
+        method = "collaboration_id",
+        ty = "UuidScalar"
+    ),
+    field(name = "createdDate", method = "created_date", ty = "DateTime"),
+    field(name = "description", ty = "&str"),
+    field(name = "id", ty = "UuidScalar"),
+    field(
+        name = "parentDisplayName",
+        method = "parent_display_name",
+        ty = "&str"
+    ),
+    field(name = "space", ty = "Option<Space>"),
+    field(name = "triggeredBy", method = "triggered_by", ty = "User"),
+    field(name = "type", ty = "ActivityEventType")
+)]
+pub enum ActivityLogEntry {
+    /// A member joined.
+    MemberJoined(ActivityLogEntryMemberJoined),
+    /// A subspace was created.
+    SubspaceCreated(ActivityLogEntrySubspaceCreated),
+}
+
+/// Resolves entries in order, reading each kind of subject in one batch. `child_of`: the
+/// collaboration asked for, so entries of other collaborations are marked as children.
+pub(crate) async fn resolve(
+    ctx: &Context<'_>,
+    entries: Vec<Activity>,
+    child_of: Option<Uuid>,
+) -> AppResult<Vec<ActivityLogEntry>> {
+    let loaders = data::<Loaders>(ctx)?;
+    let spaces = data::<SpaceService>(ctx)?;
+    let ids = |f: &dyn Fn(&Activity) -> Option<Uuid>| -> Vec<Uuid> {
+        let mut v: Vec<Uuid> = entries.iter().filter_map(f).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let users = loaded(
+        loaders
+            .users
+            .load_many(ids(&|a| Some(a.triggered_by)))
+            .await,
+    )?;
+    let by_collaboration = spaces
+        .by_collaborations(&ids(&|a| Some(a.collaboration_id)))
+        .await?;
+    let profiles = loaded(
+        loaders
+            .profiles
+            .load_many(by_collaboration.values().filter_map(|s| s.profile_id))
+            .await,
+    )?;
+    let joined = |a: &Activity| a.event_type == ActivityEventType::MemberJoined;
+    let communities = loaded(
+        loaders
+            .communities
+            .load_many(ids(&|a| if joined(a) { a.parent_id } else { None }))
+            .await,
+    )?;
+    let actors = data::<UserService>(ctx)?
+        .actors()
+        .many(&ids(&|a| joined(a).then_some(a.resource_id)))
+        .await?;
+    let subspaces: HashMap<Uuid, alkemio_space::Space> = loaded(
+        loaders
+            .spaces
+            .load_many(ids(&|a| {
+                (a.event_type == ActivityEventType::SubspaceCreated).then_some(a.resource_id)
+            }))
+            .await,
+    )?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|entry| {
+            let triggered_by = users.get(&entry.triggered_by)?.clone();
+            let space = by_collaboration.get(&entry.collaboration_id).cloned();
+            let parent_display_name = space
+                .as_ref()
+                .and_then(|s| s.profile_id)
+                .and_then(|p| profiles.get(&p))
+                .map(|p| p.display_name.clone())
+                .unwrap_or_default();
+            let child = child_of.is_some_and(|c| c != entry.collaboration_id);
+            let kind = entry.event_type;
+            let (resource, parent) = (entry.resource_id, entry.parent_id);
+            let common = Common {
+                entry,
+                child,
+                space,
+                parent_display_name,
+                triggered_by,
+            };
+            match kind {
+                ActivityEventType::MemberJoined => Some(ActivityLogEntry::MemberJoined(
+                    ActivityLogEntryMemberJoined {
+                        actor: actors.get(&resource)?.clone(),
+                        community: communities.get(&parent?)?.clone(),
+                        common,
+                    },
+                )),
+                ActivityEventType::SubspaceCreated => Some(ActivityLogEntry::SubspaceCreated(
+                    ActivityLogEntrySubspaceCreated {
+                        subspace: subspaces.get(&resource)?.clone(),
+                        common,
+                    },
+                )),
+                _ => None,
+            }
+        })
+        .collect())
+}
+
+/// A space the caller was active in, with that activity.
+#[derive(SimpleObject)]
+#[graphql(name = "MySpaceResults")]
+pub struct MySpaceResults {
+    /// The space.
+    pub space: Space,
+    /// The caller's own latest activity there.
+    pub latest_activity: Option<ActivityLogEntry>,
+}
+
+/// `me.mySpaces`: the spaces where the caller holds a role and was last active, newest
+/// activity first (default 20).
+pub(crate) async fn my_spaces(
+    ctx: &Context<'_>,
+    limit: Option<f64>,
+) -> Result<Vec<MySpaceResults>> {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped first"
+    )]
+    let limit = limit.unwrap_or(20.0).clamp(0.0, 1000.0) as usize;
+    let found = data::<SpaceService>(ctx)?
+        .my_spaces(&actor(ctx), limit)
+        .await?;
+    let (spaces, entries): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+    let mut resolved: HashMap<Uuid, ActivityLogEntry> = resolve(ctx, entries, None)
+        .await?
+        .into_iter()
+        .map(|e| (entry_collaboration(&e), e))
+        .collect();
+    Ok(spaces
+        .into_iter()
+        .map(|s| MySpaceResults {
+            latest_activity: s.collaboration_id.and_then(|c| resolved.remove(&c)),
+            space: Space(s),
+        })
+        .collect())
+}
+
+fn entry_collaboration(e: &ActivityLogEntry) -> Uuid {
+    match e {
+        ActivityLogEntry::MemberJoined(m) => m.common.entry.collaboration_id,
+        ActivityLogEntry::SubspaceCreated(s) => s.common.entry.collaboration_id,
+    }
+}
+
+/// Which collaboration's log to read.
+#[derive(Debug, InputObject)]
+pub struct ActivityLogInput {
+    /// The collaboration.
+    #[graphql(name = "collaborationID")]
+    pub collaboration_id: UuidScalar,
+    /// Also the logs of the space's subspaces (those the caller may read).
+    pub include_child: Option<bool>,
+    /// Most entries returned.
+    pub limit: Option<f64>,
+    /// Only entries of these kinds.
+    pub types: Option<Vec<ActivityEventType>>,
+}
+
+/// Which spaces `exploreSpaces` ranks.
+#[derive(Debug, InputObject)]
+pub struct ExploreSpacesInput {
+    /// How many days of activity count.
+    #[graphql(default = 30.0)]
+    pub days_old: Option<f64>,
+    /// Most spaces returned.
+    #[graphql(default = 30.0)]
+    pub limit: Option<f64>,
+}
+
+/// Activity queries.
+#[derive(Debug, Default)]
+pub struct ActivityQuery;
+
+#[Object]
+impl ActivityQuery {
+    /// The activity log of a space's collaboration, newest first (needs READ_USERS on the
+    /// platform and READ on the space). With `includeChild`, the logs of its subspaces that
+    /// the caller may read come too, marked as children.
+    async fn activity_log_on_collaboration(
+        &self,
+        ctx: &Context<'_>,
+        query_data: ActivityLogInput,
+    ) -> Result<Vec<ActivityLogEntry>> {
+        require_on_platform(ctx, P::ReadUsers, "read an activity log").await?;
+        let spaces = data::<SpaceService>(ctx)?;
+        let collaboration = query_data.collaboration_id.0;
+        let space = spaces
+            .by_collaborations(&[collaboration])
+            .await?
+            .remove(&collaboration)
+            .ok_or_else(|| {
+                AppError::not_found(format!("Collaboration {collaboration} not found"))
+            })?;
+        require_on(ctx, space.authorization_id, P::Read, "read an activity log").await?;
+        let mut collaborations = vec![collaboration];
+        if query_data.include_child.unwrap_or(false) {
+            let mut level = vec![space.id.0];
+            while !level.is_empty() {
+                let children: Vec<Uuid> = spaces
+                    .subspace_ids_of(&level)
+                    .await?
+                    .into_iter()
+                    .map(|(_, child)| child)
+                    .collect();
+                level = Vec::new();
+                for child in spaces.many(&children).await? {
+                    if require_on(ctx, child.authorization_id, P::Read, "read an activity log")
+                        .await
+                        .is_ok()
+                    {
+                        collaborations.extend(child.collaboration_id);
+                        level.push(child.id.0);
+                    }
+                }
+            }
+        }
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped first"
+        )]
+        let limit = query_data.limit.map(|l| l.clamp(0.0, 10_000.0) as usize);
+        let entries = spaces
+            .activity_of(&collaborations, &query_data.types.unwrap_or_default(), None)
+            .await?;
+        let mut resolved = resolve(ctx, entries, Some(collaboration)).await?;
+        if let Some(limit) = limit {
+            resolved.truncate(limit);
+        }
+        Ok(resolved)
+    }
+
+    /// The active L0 spaces with the most activity in the last `daysOld` days, most active
+    /// first.
+    async fn explore_spaces(
+        &self,
+        ctx: &Context<'_>,
+        options: Option<ExploreSpacesInput>,
+    ) -> Result<Vec<Space>> {
+        let (days_old, limit) = options
+            .map(|o| (o.days_old.unwrap_or(30.0), o.limit.unwrap_or(30.0)))
+            .unwrap_or((30.0, 30.0));
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped first"
+        )]
+        let limit = limit.clamp(0.0, 1000.0) as u64;
+        Ok(data::<SpaceService>(ctx)?
+            .explore(days_old, limit)
+            .await?
+            .into_iter()
+            .map(Space)
+            .collect())
+    }
+}
