@@ -12,6 +12,7 @@ pub mod account;
 pub mod activity;
 pub mod audit;
 pub mod authorization;
+pub mod communication;
 pub mod community;
 pub mod configuration;
 pub mod context;
@@ -38,6 +39,7 @@ use std::sync::Arc;
 
 use crate::activity::ActivityQuery;
 use crate::authorization::{Policies, PolicyLoader};
+use crate::communication::{CommunicationLiveEvents, CommunicationMutation};
 use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::entry::EntryMutation;
 use crate::innovation_hub::InnovationHubMutation;
@@ -96,12 +98,17 @@ pub struct MutationRoot(
     LicensingMutation,
     InnovationHubMutation,
     NotificationMutation,
+    CommunicationMutation,
 );
 
 /// Root subscription: every module's live events.
 #[derive(Debug, Default, MergedSubscription)]
 #[graphql(name = "Subscription")]
-pub struct SubscriptionRoot(SpaceLiveEvents, NotificationLiveEvents);
+pub struct SubscriptionRoot(
+    SpaceLiveEvents,
+    NotificationLiveEvents,
+    CommunicationLiveEvents,
+);
 
 /// The server's schema type.
 pub type AlkemioSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
@@ -131,6 +138,8 @@ pub struct SchemaServices {
     pub hubs: alkemio_innovation_hub::InnovationHubService,
     /// In-app notifications.
     pub notifications: alkemio_notification::NotificationService,
+    /// Rooms and messages.
+    pub communication: alkemio_communication::CommunicationService,
     /// The audit log of critical mutations.
     pub audit: crate::audit::AuditLog,
     /// Background tasks.
@@ -199,6 +208,7 @@ fn schema_with(
         .data(services.licenses)
         .data(services.hubs)
         .data(services.notifications)
+        .data(services.communication)
         .data(services.audit)
         .data(services.tasks)
         .data(policies)

@@ -172,6 +172,54 @@ loader!(
     })
 );
 
+loader!(
+    /// Actors by id.
+    ActorLoader(ActorService) -> alkemio_contributor::Actor,
+    |s, keys| s.many(keys).await
+);
+
+loader!(
+    /// Rooms by id.
+    RoomLoader(alkemio_communication::CommunicationService) -> alkemio_communication::Room,
+    |s, keys| s.rooms(keys).await
+);
+
+loader!(
+    /// The messages of rooms (with reactions), oldest first, by room id.
+    RoomMessagesLoader(alkemio_communication::CommunicationService) -> Vec<alkemio_communication::Message>,
+    |s, keys| s.messages(keys).await
+);
+
+loader!(
+    /// The newest message of rooms, by room id.
+    LastMessageLoader(alkemio_communication::CommunicationService) -> alkemio_communication::Message,
+    |s, keys| s.last_messages(keys).await
+);
+
+/// For (reader, room) pairs: the reader's unread messages by thread key (batched per reader).
+pub struct UnreadCountsLoader(pub alkemio_communication::CommunicationService);
+
+impl Loader<(Uuid, Uuid)> for UnreadCountsLoader {
+    type Value = HashMap<String, i64>;
+    type Error = Arc<AppError>;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, Uuid)],
+    ) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let mut by_reader: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (reader, room) in keys {
+            by_reader.entry(*reader).or_default().push(*room);
+        }
+        let mut out = HashMap::new();
+        for (reader, rooms) in by_reader {
+            let found = self.0.unread(reader, &rooms).await.map_err(Arc::new)?;
+            out.extend(found.into_iter().map(|(room, c)| ((reader, room), c)));
+        }
+        Ok(out)
+    }
+}
+
 /// For (actor, role set) pairs: whether the actor, not a member there, has an open application
 /// or a waiting invitation (batched per actor).
 pub struct PendingEntryLoader(pub alkemio_space::EntryService);
@@ -247,6 +295,16 @@ pub struct Loaders {
     pub account_spaces: DataLoader<AccountSpaceIdsLoader>,
     /// Pending applications and invitations by (actor, role set).
     pub pending_entries: DataLoader<PendingEntryLoader>,
+    /// Actors by id.
+    pub actors: DataLoader<ActorLoader>,
+    /// Rooms by id.
+    pub rooms: DataLoader<RoomLoader>,
+    /// Messages by room id.
+    pub room_messages: DataLoader<RoomMessagesLoader>,
+    /// The newest message by room id.
+    pub last_messages: DataLoader<LastMessageLoader>,
+    /// Unread messages by (reader, room).
+    pub unread_counts: DataLoader<UnreadCountsLoader>,
 }
 
 impl Loaders {
@@ -284,6 +342,11 @@ impl Loaders {
             subspace_ids: batched(SubspaceIdsLoader(spaces.clone()), window),
             account_spaces: batched(AccountSpaceIdsLoader(spaces.clone()), window),
             pending_entries: batched(PendingEntryLoader(entry.clone()), window),
+            actors: batched(ActorLoader(actors.clone()), window),
+            rooms: batched(RoomLoader(services.communication.clone()), window),
+            room_messages: batched(RoomMessagesLoader(services.communication.clone()), window),
+            last_messages: batched(LastMessageLoader(services.communication.clone()), window),
+            unread_counts: batched(UnreadCountsLoader(services.communication.clone()), window),
         }
     }
 }

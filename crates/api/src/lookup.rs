@@ -239,6 +239,25 @@ impl LookupQueryResults {
         crate::innovation_hub::lookup_hub(ctx, id).await
     }
 
+    /// A room (needs READ on it).
+    async fn room(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::communication::Room>> {
+        let room = data::<alkemio_communication::CommunicationService>(ctx)?
+            .room_or_fail(id.0)
+            .await?;
+        crate::authorization::require_on(
+            ctx,
+            room.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a room",
+        )
+        .await?;
+        Ok(Some(crate::communication::Room(room)))
+    }
+
     /// A space's community (needs READ on it).
     async fn community(
         &self,

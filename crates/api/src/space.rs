@@ -665,6 +665,29 @@ impl Community {
         Ok(RoleSet(data::<RoleSetService>(ctx)?.get(id).await?))
     }
 
+    /// Its communication: the updates room (needs READ on the community).
+    async fn communication(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::communication::Communication> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a community's communication",
+        )
+        .await?;
+        let id = self.0.communication_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("community {} has no communication", self.0.id))
+        })?;
+        let found = data::<alkemio_communication::CommunicationService>(ctx)?
+            .communications(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::internal_msg(format_args!("communication {id} missing")))?;
+        Ok(crate::communication::Communication(found))
+    }
+
     /// Its user groups, oldest first (needs READ on the community).
     pub(crate) async fn groups(&self, ctx: &Context<'_>) -> Result<Vec<UserGroup>> {
         require_on(

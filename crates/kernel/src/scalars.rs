@@ -1,4 +1,5 @@
-//! The reference's custom GraphQL scalars: `UUID`, `NameID`, `DateTime`, `Markdown` and `Emoji`.
+//! The reference's custom GraphQL scalars: `UUID`, `NameID`, `DateTime`, `Markdown`, `Emoji`
+//! and `MessageID`.
 //!
 //! Input is validated here, at the edge, so that nothing past a resolver argument ever holds
 //! a malformed id or slug. The rules (lengths, characters, lower-casing) are the reference's.
@@ -206,6 +207,39 @@ impl ScalarType for Emoji {
     fn parse(value: Value) -> InputValueResult<Self> {
         let s = expect_string(value, "Emoji")?;
         Emoji::parse(&s).map_err(InputValueError::custom)
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}
+
+/// Length of every `MessageID` value.
+pub const MESSAGE_ID_LENGTH: usize = 44;
+
+/// The `MessageID` scalar: the 44-character id of a message, reply or reaction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MessageId(pub String);
+
+impl MessageId {
+    /// Validates a `MessageID` as the scalar does: exactly 44 characters.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        if input.chars().count() == MESSAGE_ID_LENGTH {
+            Ok(Self(input.to_owned()))
+        } else {
+            Err(format!(
+                "MessageID must be {MESSAGE_ID_LENGTH} characters long: {input}"
+            ))
+        }
+    }
+}
+
+#[Scalar(name = "MessageID")]
+/// The id of a message, reply or reaction in a room.
+impl ScalarType for MessageId {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        let s = expect_string(value, "MessageID")?;
+        MessageId::parse(&s).map_err(InputValueError::custom)
     }
 
     fn to_value(&self) -> Value {

@@ -164,6 +164,8 @@ impl Core {
             tasks.clone(),
         );
         platform.bootstrap().await.map_err(to_anyhow)?;
+        spaces.ensure_communications().await.map_err(to_anyhow)?;
+        let communication = alkemio_communication::CommunicationService::new(db.clone());
 
         let http_client = reqwest::Client::builder()
             .user_agent(concat!("alkemio-server/", env!("CARGO_PKG_VERSION")))
@@ -202,6 +204,7 @@ impl Core {
             licenses,
             hubs,
             notifications,
+            communication,
             audit: alkemio_api::audit::AuditLog::new(db.clone()),
             tasks,
             kratos,

@@ -375,6 +375,8 @@ pub struct Community {
     pub parent_id: Option<Uuid>,
     /// Its role set.
     pub role_set_id: Option<RoleSetId>,
+    /// Its communication (the updates room).
+    pub communication_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.

@@ -111,6 +111,7 @@ pub(crate) mod community {
         pub parent_id: Option<Uuid>,
         pub role_set_id: Option<Uuid>,
         pub authorization_id: Option<Uuid>,
+        pub communication_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -200,6 +201,7 @@ pub async fn insert_community(conn: &impl ConnectionTrait, c: &Community) -> App
         parent_id: Set(c.parent_id),
         role_set_id: Set(c.role_set_id.map(|r| r.0)),
         authorization_id: Set(c.authorization_id),
+        communication_id: Set(c.communication_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -859,6 +861,7 @@ pub async fn communities(
                     id: r.id,
                     parent_id: r.parent_id,
                     role_set_id: r.role_set_id.map(RoleSetId),
+                    communication_id: r.communication_id,
                     authorization_id: r.authorization_id,
                     created_date: r.created_date,
                     updated_date: r.updated_date,
@@ -866,6 +869,36 @@ pub async fn communities(
             )
         })
         .collect())
+}
+
+/// Communities that have no communication yet (made before communications existed).
+pub async fn communities_without_communication(
+    conn: &impl ConnectionTrait,
+) -> AppResult<Vec<Uuid>> {
+    Ok(community::Entity::find()
+        .select_only()
+        .column(community::Column::Id)
+        .filter(community::Column::CommunicationId.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Points a community at its communication.
+pub async fn set_communication(
+    conn: &impl ConnectionTrait,
+    community: Uuid,
+    communication: Uuid,
+) -> AppResult<()> {
+    community::Entity::update_many()
+        .col_expr(
+            community::Column::CommunicationId,
+            Expr::value(communication),
+        )
+        .filter(community::Column::Id.eq(community))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Deletes spaces and what only they point at (about, guidelines, community rows).

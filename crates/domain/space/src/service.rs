@@ -13,6 +13,7 @@ use alkemio_authorization::{
 use alkemio_collaboration::activity::{self, ActivityEventType, NewActivity};
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType};
 use alkemio_common::visual::VisualType;
+use alkemio_communication::CommunicationService;
 use alkemio_community::{RoleName, RoleSet, RoleSetService, RoleSetType};
 use alkemio_contributor::{Actor, ActorType, UserService, name_id};
 use alkemio_kernel::ids::{ActorId, RoleSetId, UserId};
@@ -520,6 +521,39 @@ impl SpaceService {
         }
     }
 
+    /// Gives every community made before communications existed its communication and updates
+    /// room (at start-up; idempotent). Returns how many were added.
+    pub async fn ensure_communications(&self) -> AppResult<usize> {
+        let missing = repo::communities_without_communication(self.db.conn()).await?;
+        for id in &missing {
+            let community = self.community_or_fail(*id).await?;
+            let Some(policy) = self.policy_of(community.authorization_id).await? else {
+                continue;
+            };
+            let space = match community.parent_id {
+                Some(s) => self.get(ActorId(s)).await?,
+                None => None,
+            };
+            let name = match space.as_ref().and_then(|s| s.profile_id) {
+                Some(p) => self.profiles().profile(p).await?.display_name,
+                None => String::new(),
+            };
+            let new = CommunicationService::build(&name, &policy, repo::now());
+            let txn = self.db.begin().await?;
+            CommunicationService::insert_in(&txn, &new).await?;
+            repo::set_communication(&txn, community.id, new.communication.id).await?;
+            auth_repo::save_all(&txn, &new.policies).await?;
+            txn.commit().await?;
+        }
+        if !missing.is_empty() {
+            tracing::info!(
+                communities = missing.len(),
+                "communications added to existing communities"
+            );
+        }
+        Ok(missing.len())
+    }
+
     /// A community, or ENTITY_NOT_FOUND.
     pub async fn community_or_fail(&self, id: Uuid) -> AppResult<Community> {
         self.communities(&[id])
@@ -886,6 +920,7 @@ impl SpaceService {
         apply_inherited_policy(&mut guidelines_policy, &about_policy);
         let mut community_policy = auth_repo::new_policy(AuthorizationPolicyType::Community);
         apply_community_policy(&mut community_policy, &policy, &ctx);
+        let communication = CommunicationService::build(&display_name, &community_policy, now);
         let mut role_set_policy = auth_repo::new_policy(AuthorizationPolicyType::RoleSet);
         apply_space_role_set_policy(&mut role_set_policy, &community_policy, &ctx);
         role_set.authorization_id = Some(role_set_policy.id);
@@ -975,6 +1010,7 @@ impl SpaceService {
             id: community_id,
             parent_id: Some(id.0),
             role_set_id: Some(role_set.id),
+            communication_id: Some(communication.communication.id),
             authorization_id: Some(community_policy.id),
             created_date: now,
             updated_date: now,
@@ -1012,6 +1048,8 @@ impl SpaceService {
         repo::insert_about(&txn, &about).await?;
         self.role_sets.create_in(&txn, &role_set).await?;
         repo::insert_community(&txn, &community).await?;
+        CommunicationService::insert_in(&txn, &communication).await?;
+        policies.extend(communication.policies.iter().cloned());
         alkemio_licensing::insert_license(&txn, &license).await?;
         alkemio_collaboration::insert(&txn, &collaboration).await?;
         policies.extend(about_profile.policies.iter().cloned());
@@ -1236,6 +1274,11 @@ impl SpaceService {
         if let Some(c) = &community {
             let mut cp = load(c.authorization_id, AuthorizationPolicyType::Community);
             apply_community_policy(&mut cp, &policy, ctx);
+            if let Some(communication) = c.communication_id {
+                out.extend(
+                    CommunicationService::recompute_policies(conn, communication, &cp).await?,
+                );
+            }
             let mut rp = load(
                 ctx.role_set.authorization_id,
                 AuthorizationPolicyType::RoleSet,
@@ -1558,6 +1601,11 @@ impl SpaceService {
             holders.extend(h);
             policies.extend(policy);
         }
+        let communications: Vec<Uuid> = communities
+            .values()
+            .filter_map(|c| c.communication_id)
+            .collect();
+        policies.extend(CommunicationService::delete_in(&txn, &communications).await?);
         let groups = groups::groups_of_communities(&txn, &community_ids).await?;
         let mut deleted_groups = alkemio_contributor::service::Deleted::default();
         groups::delete_groups_in(&txn, self.profiles(), &groups, &mut deleted_groups).await?;

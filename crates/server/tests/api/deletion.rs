@@ -48,6 +48,11 @@ const TABLES: &[&str] = &[
     "collaboration",
     "callouts_set",
     "activity",
+    "communication",
+    "room",
+    "message",
+    "message_reaction",
+    "room_read_receipt",
 ];
 
 pub(crate) async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {

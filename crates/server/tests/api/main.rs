@@ -8,6 +8,7 @@ mod helpers;
 mod activity;
 mod audit;
 mod authorization;
+mod communication;
 mod communities;
 mod deletion;
 mod entry;

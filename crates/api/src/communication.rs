@@ -1,0 +1,595 @@
+//! GraphQL: a community's `Communication`, `Room` with its messages, reactions and unread
+//! counts, the room mutations (send, reply, react, remove, mark read) and the `roomEvents`
+//! subscription.
+
+use std::collections::HashMap;
+
+use crate::authorization::{Authorization, load_policy, require_on};
+use crate::context::{actor, data};
+use crate::contributor::{Actor, User};
+use crate::loaders::{Loaders, loaded};
+use alkemio_authorization::AuthorizationPrivilege as P;
+use alkemio_communication::model::MutationType;
+use alkemio_communication::{CommunicationService, RoomEventKind, RoomType, model};
+use alkemio_kernel::AppResult;
+use alkemio_kernel::scalars::{DateTime, Emoji, Markdown, MessageId, UuidScalar};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use uuid::Uuid;
+
+fn service<'a>(ctx: &Context<'a>) -> AppResult<&'a CommunicationService> {
+    data::<CommunicationService>(ctx)
+}
+
+/// A space community's communication.
+#[derive(Debug, Clone)]
+pub struct Communication(pub model::Communication);
+
+#[Object(name = "Communication")]
+impl Communication {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// The room the space's admins post updates to.
+    async fn updates(&self, ctx: &Context<'_>) -> Result<Room> {
+        let id = self.0.updates_room_id;
+        let room = loaded(data::<Loaders>(ctx)?.rooms.load_one(id).await)?.ok_or_else(|| {
+            alkemio_kernel::AppError::internal_msg(format_args!("room {id} missing"))
+        })?;
+        Ok(Room(room))
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A room: a place where messages are sent, in threads, with reactions.
+#[derive(Debug, Clone)]
+pub struct Room(pub model::Room);
+
+impl Room {
+    async fn require_read(&self, ctx: &Context<'_>, action: &str) -> AppResult<()> {
+        require_on(ctx, self.0.authorization_id, P::Read, action).await
+    }
+}
+
+/// Unread messages of a room and of some of its threads.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "RoomUnreadCounts")]
+pub struct RoomUnreadCounts {
+    /// Unread messages in the whole room.
+    pub room_unread_count: i32,
+    /// Unread replies per asked-for thread (null when no threads were asked for).
+    pub thread_unread_counts: Option<Vec<RoomThreadUnreadCount>>,
+}
+
+/// Unread replies in one thread.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "RoomThreadUnreadCount")]
+pub struct RoomThreadUnreadCount {
+    /// The thread.
+    pub thread_id: MessageId,
+    /// How many of its replies are unread.
+    pub count: i32,
+}
+
+fn total(counts: Option<&HashMap<String, i64>>) -> i32 {
+    i32::try_from(counts.map_or(0, |c| c.values().sum::<i64>())).unwrap_or(i32::MAX)
+}
+
+#[Object(name = "Room")]
+impl Room {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its name.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// Its picture, if any.
+    async fn avatar_url(&self) -> Option<&str> {
+        self.0.avatar_url.as_deref()
+    }
+
+    /// What it is for.
+    async fn r#type(&self) -> RoomType {
+        self.0.room_type
+    }
+
+    /// How many messages (replies included) it holds.
+    async fn messages_count(&self) -> i32 {
+        self.0.messages_count
+    }
+
+    /// Its messages, oldest first, with their reactions (needs READ).
+    async fn messages(&self, ctx: &Context<'_>) -> Result<Vec<Message>> {
+        self.require_read(ctx, "read a room's messages").await?;
+        let found = loaded(
+            data::<Loaders>(ctx)?
+                .room_messages
+                .load_one(self.0.id)
+                .await,
+        )?;
+        Ok(found.unwrap_or_default().into_iter().map(Message).collect())
+    }
+
+    /// Its newest message (needs READ).
+    async fn last_message(&self, ctx: &Context<'_>) -> Result<Option<Message>> {
+        self.require_read(ctx, "read a room's messages").await?;
+        Ok(loaded(
+            data::<Loaders>(ctx)?
+                .last_messages
+                .load_one(self.0.id)
+                .await,
+        )?
+        .map(Message))
+    }
+
+    /// How many messages by others the caller has not read (needs READ; 0 for anonymous
+    /// callers).
+    async fn unread_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        self.require_read(ctx, "read a room's unread count").await?;
+        let Some(reader) = actor(ctx).authenticated_id() else {
+            return Ok(0);
+        };
+        let counts = loaded(
+            data::<Loaders>(ctx)?
+                .unread_counts
+                .load_one((reader, self.0.id))
+                .await,
+        )?;
+        Ok(total(counts.as_ref()))
+    }
+
+    /// The caller's unread messages in the room and in the given threads (needs READ).
+    async fn unread_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "threadIds")] thread_ids: Option<Vec<MessageId>>,
+    ) -> Result<RoomUnreadCounts> {
+        self.require_read(ctx, "read a room's unread counts")
+            .await?;
+        let counts = match actor(ctx).authenticated_id() {
+            Some(reader) => service(ctx)?
+                .unread(reader, &[self.0.id])
+                .await?
+                .remove(&self.0.id),
+            None => None,
+        };
+        let thread_unread_counts = thread_ids.map(|ids| {
+            ids.into_iter()
+                .map(|id| RoomThreadUnreadCount {
+                    count: i32::try_from(
+                        counts
+                            .as_ref()
+                            .and_then(|c| c.get(&id.0))
+                            .copied()
+                            .unwrap_or(0),
+                    )
+                    .unwrap_or(i32::MAX),
+                    thread_id: id,
+                })
+                .collect()
+        });
+        Ok(RoomUnreadCounts {
+            room_unread_count: total(counts.as_ref()),
+            thread_unread_counts,
+        })
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A message in a room.
+#[derive(Debug, Clone)]
+pub struct Message(pub model::Message);
+
+#[Object(name = "Message")]
+impl Message {
+    /// Its id.
+    async fn id(&self) -> MessageId {
+        MessageId(self.0.id.clone())
+    }
+
+    /// Its text.
+    async fn message(&self) -> Markdown {
+        Markdown(self.0.body.clone())
+    }
+
+    /// The thread it replies in; null for a message that starts a thread.
+    #[graphql(name = "threadID")]
+    async fn thread_id(&self) -> Option<MessageId> {
+        self.0.thread_id.clone().map(MessageId)
+    }
+
+    /// When it was sent (milliseconds since the epoch).
+    async fn timestamp(&self) -> f64 {
+        self.0.timestamp_ms()
+    }
+
+    /// Who sent it (null when that actor is gone).
+    async fn sender(&self, ctx: &Context<'_>) -> Result<Option<Actor>> {
+        Ok(loaded(
+            data::<Loaders>(ctx)?
+                .actors
+                .load_one(self.0.sender_id)
+                .await,
+        )?
+        .map(Actor))
+    }
+
+    /// Its reactions, oldest first.
+    async fn reactions(&self) -> Vec<Reaction> {
+        self.0.reactions.iter().cloned().map(Reaction).collect()
+    }
+}
+
+/// A reaction to a message.
+#[derive(Debug, Clone)]
+pub struct Reaction(pub model::Reaction);
+
+#[Object(name = "Reaction")]
+impl Reaction {
+    /// Its id.
+    async fn id(&self) -> MessageId {
+        MessageId(self.0.id.clone())
+    }
+
+    /// The emoji.
+    async fn emoji(&self) -> Emoji {
+        Emoji(self.0.emoji.clone())
+    }
+
+    /// When it was added (milliseconds since the epoch).
+    async fn timestamp(&self) -> f64 {
+        self.0.timestamp_ms()
+    }
+
+    /// The user who reacted (null when gone).
+    async fn sender(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        Ok(loaded(data::<Loaders>(ctx)?.users.load_one(self.0.sender_id).await)?.map(User))
+    }
+}
+
+/// A new message.
+#[derive(Debug, InputObject)]
+pub struct RoomSendMessageInput {
+    /// The room.
+    #[graphql(name = "roomID")]
+    pub room_id: UuidScalar,
+    /// The text.
+    pub message: String,
+}
+
+/// A reply in a thread.
+#[derive(Debug, InputObject)]
+pub struct RoomSendMessageReplyInput {
+    /// The room.
+    #[graphql(name = "roomID")]
+    pub room_id: UuidScalar,
+    /// The text.
+    pub message: String,
+    /// The message that starts the thread.
+    #[graphql(name = "threadID")]
+    pub thread_id: MessageId,
+}
+
+/// A reaction to add.
+#[derive(Debug, InputObject)]
+pub struct RoomAddReactionToMessageInput {
+    /// The room.
+    #[graphql(name = "roomID")]
+    pub room_id: UuidScalar,
+    /// The message.
+    #[graphql(name = "messageID")]
+    pub message_id: MessageId,
+    /// The emoji.
+    pub emoji: Emoji,
+}
+
+/// A reaction to remove.
+#[derive(Debug, InputObject)]
+pub struct RoomRemoveReactionToMessageInput {
+    /// The room.
+    #[graphql(name = "roomID")]
+    pub room_id: UuidScalar,
+    /// The reaction.
+    #[graphql(name = "reactionID")]
+    pub reaction_id: MessageId,
+}
+
+/// A message to remove.
+#[derive(Debug, InputObject)]
+pub struct RoomRemoveMessageInput {
+    /// The room.
+    #[graphql(name = "roomID")]
+    pub room_id: UuidScalar,
+    /// The message.
+    #[graphql(name = "messageID")]
+    pub message_id: MessageId,
+}
+
+/// Where the caller has read up to.
+#[derive(Debug, InputObject)]
+pub struct RoomMarkMessageReadInput {
+    /// The room.
+    #[graphql(name = "roomID")]
+    pub room_id: UuidScalar,
+    /// The last message read.
+    #[graphql(name = "messageID")]
+    pub message_id: MessageId,
+    /// The thread read in; the whole room when absent.
+    #[graphql(name = "threadID")]
+    pub thread_id: Option<MessageId>,
+}
+
+/// Room mutations.
+#[derive(Debug, Default)]
+pub struct CommunicationMutation;
+
+#[Object]
+impl CommunicationMutation {
+    /// Sends a message that starts a thread (needs CREATE_MESSAGE on the room).
+    async fn send_message_to_room(
+        &self,
+        ctx: &Context<'_>,
+        message_data: RoomSendMessageInput,
+    ) -> Result<Message> {
+        Ok(Message(
+            service(ctx)?
+                .send(
+                    &actor(ctx),
+                    message_data.room_id.0,
+                    message_data.message,
+                    None,
+                )
+                .await?,
+        ))
+    }
+
+    /// Replies in a thread (needs CREATE_MESSAGE_REPLY on the room).
+    async fn send_message_reply_to_room(
+        &self,
+        ctx: &Context<'_>,
+        message_data: RoomSendMessageReplyInput,
+    ) -> Result<Message> {
+        Ok(Message(
+            service(ctx)?
+                .send(
+                    &actor(ctx),
+                    message_data.room_id.0,
+                    message_data.message,
+                    Some(message_data.thread_id.0),
+                )
+                .await?,
+        ))
+    }
+
+    /// Reacts to a message (needs CREATE_MESSAGE_REACTION on the room).
+    async fn add_reaction_to_message_in_room(
+        &self,
+        ctx: &Context<'_>,
+        reaction_data: RoomAddReactionToMessageInput,
+    ) -> Result<Reaction> {
+        Ok(Reaction(
+            service(ctx)?
+                .react(
+                    &actor(ctx),
+                    reaction_data.room_id.0,
+                    &reaction_data.message_id.0,
+                    reaction_data.emoji.0,
+                )
+                .await?,
+        ))
+    }
+
+    /// Takes a reaction back (its sender, or DELETE on the room).
+    async fn remove_reaction_to_message_in_room(
+        &self,
+        ctx: &Context<'_>,
+        reaction_data: RoomRemoveReactionToMessageInput,
+    ) -> Result<bool> {
+        Ok(service(ctx)?
+            .unreact(
+                &actor(ctx),
+                reaction_data.room_id.0,
+                &reaction_data.reaction_id.0,
+            )
+            .await?)
+    }
+
+    /// Removes a message (its sender, or DELETE on the room); replies to it stay.
+    async fn remove_message_on_room(
+        &self,
+        ctx: &Context<'_>,
+        message_data: RoomRemoveMessageInput,
+    ) -> Result<MessageId> {
+        Ok(MessageId(
+            service(ctx)?
+                .remove_message(
+                    &actor(ctx),
+                    message_data.room_id.0,
+                    &message_data.message_id.0,
+                )
+                .await?,
+        ))
+    }
+
+    /// Marks everything up to a message as read, in the room or in one thread (needs READ).
+    async fn mark_message_as_read_in_room(
+        &self,
+        ctx: &Context<'_>,
+        message_data: RoomMarkMessageReadInput,
+    ) -> Result<bool> {
+        Ok(service(ctx)?
+            .mark_read(
+                &actor(ctx),
+                message_data.room_id.0,
+                &message_data.message_id.0,
+                message_data.thread_id.map(|t| t.0),
+            )
+            .await?)
+    }
+}
+
+/// A message event in a room.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "RoomMessageEventSubscriptionResult")]
+pub struct RoomMessageEventSubscriptionResult {
+    /// What happened.
+    pub r#type: MutationType,
+    /// The message (for a removal, only its id is meaningful).
+    pub data: Message,
+}
+
+/// A reaction event in a room.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "RoomMessageReactionEventSubscriptionResult")]
+pub struct RoomMessageReactionEventSubscriptionResult {
+    /// What happened.
+    pub r#type: MutationType,
+    /// The message reacted to.
+    #[graphql(name = "messageID")]
+    pub message_id: Option<String>,
+    /// The reaction.
+    pub data: Reaction,
+}
+
+/// Something that happened in a room.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "RoomEventSubscriptionResult")]
+pub struct RoomEventSubscriptionResult {
+    /// The room's id.
+    #[graphql(name = "roomID")]
+    pub room_id: String,
+    /// The room, as it is after the event.
+    pub room: Room,
+    /// A message event.
+    pub message: Option<RoomMessageEventSubscriptionResult>,
+    /// A reaction event.
+    pub reaction: Option<RoomMessageReactionEventSubscriptionResult>,
+}
+
+fn removed_message(room_id: Uuid, id: String, thread_id: Option<String>) -> model::Message {
+    model::Message {
+        id,
+        room_id,
+        sender_id: Uuid::nil(),
+        body: String::new(),
+        thread_id,
+        created_us: 0,
+        reactions: Vec::new(),
+    }
+}
+
+/// Room subscriptions.
+#[derive(Debug, Default)]
+pub struct CommunicationLiveEvents;
+
+#[async_graphql::Subscription]
+impl CommunicationLiveEvents {
+    /// What happens in a room from now on: messages sent and removed, reactions added and
+    /// removed (needs READ on the room).
+    async fn room_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "roomID")] room_id: UuidScalar,
+    ) -> Result<impl futures_util::Stream<Item = RoomEventSubscriptionResult> + use<>> {
+        let rooms = service(ctx)?.clone();
+        let room = rooms.room_or_fail(room_id.0).await?;
+        require_on(ctx, room.authorization_id, P::Read, "follow a room").await?;
+        let rx = rooms.room_events();
+        let id = room.id;
+        let stream = futures_util::stream::unfold((rx, rooms), move |(mut rx, rooms)| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(event) if event.room_id == id => {
+                        let Ok(room) = rooms.room_or_fail(id).await else {
+                            return None;
+                        };
+                        let (message, reaction) = match event.kind {
+                            RoomEventKind::MessageCreated(m) => (
+                                Some(RoomMessageEventSubscriptionResult {
+                                    r#type: MutationType::Create,
+                                    data: Message(m),
+                                }),
+                                None,
+                            ),
+                            RoomEventKind::MessageDeleted {
+                                message_id,
+                                thread_id,
+                            } => (
+                                Some(RoomMessageEventSubscriptionResult {
+                                    r#type: MutationType::Delete,
+                                    data: Message(removed_message(id, message_id, thread_id)),
+                                }),
+                                None,
+                            ),
+                            RoomEventKind::ReactionAdded(r) => (
+                                None,
+                                Some(RoomMessageReactionEventSubscriptionResult {
+                                    r#type: MutationType::Create,
+                                    message_id: Some(r.message_id.clone()),
+                                    data: Reaction(r),
+                                }),
+                            ),
+                            RoomEventKind::ReactionRemoved(r) => (
+                                None,
+                                Some(RoomMessageReactionEventSubscriptionResult {
+                                    r#type: MutationType::Delete,
+                                    message_id: Some(r.message_id.clone()),
+                                    data: Reaction(r),
+                                }),
+                            ),
+                        };
+                        let item = RoomEventSubscriptionResult {
+                            room_id: id.to_string(),
+                            room: Room(room),
+                            message,
+                            reaction,
+                        };
+                        return Some((item, (rx, rooms)));
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+        Ok(stream)
+    }
+}

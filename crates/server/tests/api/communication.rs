@@ -1,0 +1,374 @@
+//! A space community's communication over GraphQL: the updates room its admins post to and its
+//! members read, threads, reactions, read receipts, removal, the `roomEvents` subscription, and
+//! deletion with the space.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::helpers::{Backend, TestApp, assert_reference_error, spawn_app};
+use crate::on_both_backends;
+use crate::spaces::{account_of, assign, err, ok, public, space};
+
+on_both_backends!(updates_room_of_a_space);
+
+const ROOM: &str = "query($s: UUID!) { lookup { space(ID: $s) { community { communication { id
+    updates { id displayName type messagesCount unreadCount
+        lastMessage { id } authorization { myPrivileges }
+        messages { id message threadID timestamp sender { id } reactions { id emoji sender { id } } } } } } } } }";
+const SEND: &str = "mutation($r: UUID!, $m: String!) { sendMessageToRoom(messageData: { roomID: $r, message: $m }) {
+    id message threadID timestamp sender { id } reactions { id } } }";
+const REPLY: &str = "mutation($r: UUID!, $m: String!, $t: MessageID!) { sendMessageReplyToRoom(messageData: { roomID: $r, message: $m, threadID: $t }) {
+    id threadID } }";
+const REACT: &str = "mutation($r: UUID!, $m: MessageID!, $e: Emoji!) { addReactionToMessageInRoom(reactionData: { roomID: $r, messageID: $m, emoji: $e }) {
+    id emoji sender { id } } }";
+const UNREAD: &str = "query($s: UUID!, $t: [MessageID!]) { lookup { space(ID: $s) { community { communication { updates {
+    unreadCount unreadCounts(threadIds: $t) { roomUnreadCount threadUnreadCounts { threadId count } } } } } } } }";
+const MARK: &str = "mutation($r: UUID!, $m: MessageID!, $t: MessageID) { markMessageAsReadInRoom(messageData: { roomID: $r, messageID: $m, threadID: $t }) }";
+const REMOVE: &str = "mutation($r: UUID!, $m: MessageID!) { removeMessageOnRoom(messageData: { roomID: $r, messageID: $m }) }";
+const UNREACT: &str = "mutation($r: UUID!, $m: MessageID!) { removeReactionToMessageInRoom(reactionData: { roomID: $r, reactionID: $m }) }";
+
+async fn room(app: &TestApp, token: &str, s: &str) -> Value {
+    let data = ok(app, token, ROOM, json!({"s": s})).await;
+    data["lookup"]["space"]["community"]["communication"]["updates"].clone()
+}
+
+async fn unread(app: &TestApp, token: &str, s: &str, threads: Value) -> Value {
+    let data = ok(app, token, UNREAD, json!({"s": s, "t": threads})).await;
+    data["lookup"]["space"]["community"]["communication"]["updates"].clone()
+}
+
+async fn updates_room_of_a_space(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (admin_user, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice_user, alice) = app.user_with_token("alice@example.org").await;
+    let (_, bob) = app.user_with_token("bob@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let baseline = crate::deletion::row_counts(&app).await;
+    let (s, set) = space(&app, &admin, &account, "Garden", public()).await;
+    assign(&app, &admin, &set, "MEMBER", alice_user.id).await;
+
+    // each community has an updates room named after its space
+    let r = room(&app, &alice, &s).await;
+    let room_id = r["id"].as_str().unwrap().to_owned();
+    assert_eq!(r["displayName"], "Garden-Updates");
+    assert_eq!(r["type"], "UPDATES");
+    assert_eq!(r["messagesCount"], 0);
+    assert_eq!(r["messages"], json!([]));
+    assert_eq!(r["lastMessage"], Value::Null);
+
+    // members read updates; only admins post, reply and react
+    let denied = err(&app, &alice, SEND, json!({"r": room_id, "m": "hi"})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let sent = ok(
+        &app,
+        &admin,
+        SEND,
+        json!({"r": room_id, "m": "Hello **all**"}),
+    )
+    .await;
+    let first = sent["sendMessageToRoom"].clone();
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    assert_eq!(first_id.len(), 44);
+    assert_eq!(first["threadID"], Value::Null);
+    assert_eq!(first["sender"]["id"], admin_user.id.to_string());
+    assert!(
+        first["timestamp"].as_f64().unwrap() > 1.7e12,
+        "milliseconds"
+    );
+    let denied = err(
+        &app,
+        &alice,
+        REPLY,
+        json!({"r": room_id, "m": "me too", "t": first_id}),
+    )
+    .await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let reply = ok(
+        &app,
+        &admin,
+        REPLY,
+        json!({"r": room_id, "m": "More soon", "t": first_id}),
+    )
+    .await;
+    let reply_id = reply["sendMessageReplyToRoom"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(reply["sendMessageReplyToRoom"]["threadID"], first_id);
+    // a reply goes to the message that starts the thread, which must exist in this room
+    let nested = err(
+        &app,
+        &admin,
+        REPLY,
+        json!({"r": room_id, "m": "x", "t": reply_id}),
+    )
+    .await;
+    assert_reference_error(&nested, "BAD_USER_INPUT", 12101);
+    let unknown = format!("${}", "A".repeat(43));
+    let missing = err(
+        &app,
+        &admin,
+        REPLY,
+        json!({"r": room_id, "m": "x", "t": unknown}),
+    )
+    .await;
+    assert_reference_error(&missing, "ENTITY_NOT_FOUND", 10101);
+    let malformed = err(
+        &app,
+        &admin,
+        REPLY,
+        json!({"r": room_id, "m": "x", "t": "short"}),
+    )
+    .await;
+    assert_eq!(malformed["extensions"]["code"], "BAD_USER_INPUT");
+    let empty = err(&app, &admin, SEND, json!({"r": room_id, "m": "  "})).await;
+    assert_reference_error(&empty, "BAD_USER_INPUT", 12101);
+    let reaction = ok(
+        &app,
+        &admin,
+        REACT,
+        json!({"r": room_id, "m": first_id, "e": "👍"}),
+    )
+    .await;
+    let reaction = reaction["addReactionToMessageInRoom"].clone();
+    assert_eq!(reaction["emoji"], "👍");
+    assert_eq!(reaction["sender"]["id"], admin_user.id.to_string());
+    let reaction_id = reaction["id"].as_str().unwrap().to_owned();
+
+    // what a member reads
+    let r = room(&app, &alice, &s).await;
+    assert_eq!(r["messagesCount"], 2);
+    assert_eq!(r["lastMessage"]["id"], reply_id);
+    let messages = r["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0]["id"], first_id);
+    assert_eq!(messages[0]["message"], "Hello **all**");
+    assert_eq!(messages[0]["reactions"][0]["id"], reaction_id);
+    assert_eq!(messages[1]["threadID"], first_id);
+    let privileges = r["authorization"]["myPrivileges"].as_array().unwrap();
+    assert!(privileges.iter().any(|p| p == "READ"));
+    assert!(!privileges.iter().any(|p| p == "CREATE_MESSAGE"));
+    // a registered non-member reads a public space's updates too
+    assert_eq!(room(&app, &bob, &s).await["messagesCount"], 2);
+
+    // unread counts: the sender has read their own; a receipt covers what came before it
+    let counts = unread(&app, &alice, &s, json!([first_id])).await;
+    assert_eq!(counts["unreadCount"], 2);
+    assert_eq!(
+        counts["unreadCounts"],
+        json!({"roomUnreadCount": 2, "threadUnreadCounts": [{"threadId": first_id, "count": 1}]})
+    );
+    assert_eq!(
+        unread(&app, &admin, &s, Value::Null).await["unreadCount"],
+        0
+    );
+    assert_eq!(
+        unread(&app, &alice, &s, Value::Null).await["unreadCounts"]["threadUnreadCounts"],
+        Value::Null
+    );
+    ok(&app, &alice, MARK, json!({"r": room_id, "m": first_id})).await;
+    assert_eq!(
+        unread(&app, &alice, &s, Value::Null).await["unreadCount"],
+        1
+    );
+    ok(
+        &app,
+        &alice,
+        MARK,
+        json!({"r": room_id, "m": reply_id, "t": first_id}),
+    )
+    .await;
+    let counts = unread(&app, &alice, &s, json!([first_id])).await;
+    assert_eq!(counts["unreadCount"], 0);
+    assert_eq!(counts["unreadCounts"]["threadUnreadCounts"][0]["count"], 0);
+
+    // removal: the sender or whoever may DELETE in the room; replies stay
+    let denied = err(
+        &app,
+        &alice,
+        UNREACT,
+        json!({"r": room_id, "m": reaction_id}),
+    )
+    .await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let denied = err(&app, &alice, REMOVE, json!({"r": room_id, "m": first_id})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    ok(
+        &app,
+        &admin,
+        UNREACT,
+        json!({"r": room_id, "m": reaction_id}),
+    )
+    .await;
+    let removed = ok(&app, &admin, REMOVE, json!({"r": room_id, "m": first_id})).await;
+    assert_eq!(removed["removeMessageOnRoom"], first_id);
+    let r = room(&app, &alice, &s).await;
+    assert_eq!(r["messagesCount"], 1);
+    assert_eq!(r["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(r["messages"][0]["id"], reply_id);
+
+    // a private space's updates are closed to outsiders
+    let (closed, _) = space(&app, &admin, &account, "Closed", Value::Null).await;
+    let denied = err(&app, &bob, ROOM, json!({"s": closed})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+
+    // the communication, its room and everything said there go with the spaces
+    for id in [&s, &closed] {
+        ok(
+            &app,
+            &admin,
+            "mutation($id: UUID!) { deleteSpace(deleteData: { ID: $id }) { id } }",
+            json!({"id": id}),
+        )
+        .await;
+    }
+    assert_eq!(crate::deletion::row_counts(&app).await, baseline);
+}
+
+/// `roomEvents` over graphql-transport-ws: a reader of the room hears each message and
+/// reaction, sent and removed; a caller who may not read the room gets an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn room_events_reach_readers() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let account = account_of(&app, &admin).await;
+    let (s, _) = space(&app, &admin, &account, "Loud", Value::Null).await;
+    let room_id = room(&app, &admin, &s).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let connect = |token: Option<String>| {
+        let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
+        async move {
+            let mut request = url.into_client_request().unwrap();
+            request.headers_mut().insert(
+                "Sec-WebSocket-Protocol",
+                "graphql-transport-ws".parse().unwrap(),
+            );
+            if let Some(t) = token {
+                request
+                    .headers_mut()
+                    .insert("Authorization", format!("Bearer {t}").parse().unwrap());
+            }
+            let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+            ws.send(WsMessage::text(
+                json!({"type": "connection_init", "payload": {}}).to_string(),
+            ))
+            .await
+            .unwrap();
+            ws
+        }
+    };
+    async fn next_non_ka(
+        ws: &mut tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    ) -> Value {
+        loop {
+            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+                .await
+                .expect("a message in time")
+                .expect("a message")
+                .unwrap();
+            if let WsMessage::Text(text) = msg {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                if v["type"] != "ka" && v["type"] != "ping" && v["type"] != "pong" {
+                    return v;
+                }
+            }
+        }
+    }
+    let subscribe = json!({"id": "1", "type": "subscribe", "payload": {
+        "query": "subscription($r: UUID!) { roomEvents(roomID: $r) { roomID room { messagesCount }
+            message { type data { id message threadID } }
+            reaction { type messageID data { id emoji } } } }",
+        "variables": {"r": room_id}}})
+    .to_string();
+
+    let mut anon = connect(None).await;
+    assert_eq!(next_non_ka(&mut anon).await["type"], "connection_ack");
+    anon.send(WsMessage::text(subscribe.clone())).await.unwrap();
+    let refused = next_non_ka(&mut anon).await;
+    assert!(
+        refused["type"] == "error"
+            || refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN_POLICY",
+        "{refused}"
+    );
+
+    let mut ws = connect(Some(admin.clone())).await;
+    assert_eq!(next_non_ka(&mut ws).await["type"], "connection_ack");
+    ws.send(WsMessage::text(subscribe)).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let sent = ok(&app, &admin, SEND, json!({"r": room_id, "m": "Live"})).await;
+    let id = sent["sendMessageToRoom"]["id"].as_str().unwrap().to_owned();
+    let event = next_non_ka(&mut ws).await;
+    let payload = &event["payload"]["data"]["roomEvents"];
+    assert_eq!(payload["roomID"], room_id.as_str(), "{event}");
+    assert_eq!(payload["room"]["messagesCount"], 1);
+    assert_eq!(
+        payload["message"],
+        json!({"type": "CREATE", "data": {"id": id, "message": "Live", "threadID": null}})
+    );
+    assert_eq!(payload["reaction"], Value::Null);
+    let reaction = ok(
+        &app,
+        &admin,
+        REACT,
+        json!({"r": room_id, "m": id, "e": "🎉"}),
+    )
+    .await;
+    let event = next_non_ka(&mut ws).await;
+    let payload = &event["payload"]["data"]["roomEvents"];
+    assert_eq!(payload["reaction"]["type"], "CREATE");
+    assert_eq!(payload["reaction"]["messageID"], id.as_str());
+    assert_eq!(
+        payload["reaction"]["data"]["id"],
+        reaction["addReactionToMessageInRoom"]["id"]
+    );
+    ok(&app, &admin, REMOVE, json!({"r": room_id, "m": id})).await;
+    let event = next_non_ka(&mut ws).await;
+    let payload = &event["payload"]["data"]["roomEvents"];
+    assert_eq!(payload["message"]["type"], "DELETE");
+    assert_eq!(payload["message"]["data"]["id"], id.as_str());
+    assert_eq!(payload["room"]["messagesCount"], 0);
+}
+
+/// Communities stored before communications existed get theirs at start-up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn older_communities_get_a_communication() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app(Backend::Postgres).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let account = account_of(&app, &admin).await;
+    let (s, _) = space(&app, &admin, &account, "Elder", public()).await;
+    let conn = app.services.db.conn();
+    conn.execute_raw(Statement::from_string(
+        conn.get_database_backend(),
+        "UPDATE community SET communication_id = NULL",
+    ))
+    .await
+    .unwrap();
+    let denied = err(&app, &admin, ROOM, json!({"s": s})).await;
+    assert_eq!(
+        denied["extensions"]["code"], "UNSPECIFIED",
+        "no communication yet"
+    );
+    assert_eq!(
+        app.services.spaces.ensure_communications().await.unwrap(),
+        1
+    );
+    assert_eq!(
+        app.services.spaces.ensure_communications().await.unwrap(),
+        0
+    );
+    let r = room(&app, &admin, &s).await;
+    assert_eq!(r["displayName"], "Elder-Updates");
+    let privileges = r["authorization"]["myPrivileges"].as_array().unwrap();
+    assert!(
+        privileges.iter().any(|p| p == "CREATE_MESSAGE"),
+        "{privileges:?}"
+    );
+}
