@@ -371,7 +371,7 @@ impl CommunicationMutation {
         message_data: RoomSendMessageInput,
     ) -> Result<Message> {
         Ok(Message(
-            service(ctx)?
+            conversations(ctx)?
                 .send(
                     &actor(ctx),
                     message_data.room_id.0,
@@ -389,7 +389,7 @@ impl CommunicationMutation {
         message_data: RoomSendMessageReplyInput,
     ) -> Result<Message> {
         Ok(Message(
-            service(ctx)?
+            conversations(ctx)?
                 .send(
                     &actor(ctx),
                     message_data.room_id.0,
@@ -591,5 +591,278 @@ impl CommunicationLiveEvents {
             }
         });
         Ok(stream)
+    }
+}
+
+/// The platform's messaging: where conversations live.
+#[derive(Debug, Clone)]
+pub struct Messaging(pub alkemio_communication::conversation::Messaging);
+
+#[Object(name = "Messaging")]
+impl Messaging {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+fn conversations<'a>(
+    ctx: &Context<'a>,
+) -> AppResult<&'a alkemio_communication::conversation::ConversationService> {
+    data::<alkemio_communication::conversation::ConversationService>(ctx)
+}
+
+/// A conversation between users: direct or in a group.
+#[derive(Debug, Clone)]
+pub struct Conversation(pub alkemio_communication::conversation::Conversation);
+
+#[Object(name = "Conversation")]
+impl Conversation {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its members.
+    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Actor>> {
+        let ids = conversations(ctx)?
+            .members(&[self.0.id])
+            .await?
+            .remove(&self.0.id)
+            .unwrap_or_default();
+        let found = loaded(
+            data::<Loaders>(ctx)?
+                .actors
+                .load_many(ids.iter().copied())
+                .await,
+        )?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
+            .map(Actor)
+            .collect())
+    }
+
+    /// The messaging holding it.
+    async fn messaging(&self, ctx: &Context<'_>) -> Result<Messaging> {
+        conversations(ctx)?
+            .messaging()
+            .await?
+            .map(Messaging)
+            .ok_or_else(|| {
+                alkemio_kernel::AppError::internal_msg("the platform has no messaging").into()
+            })
+    }
+
+    /// Its room.
+    async fn room(&self, ctx: &Context<'_>) -> Result<Room> {
+        let id = self.0.room_id;
+        let room = loaded(data::<Loaders>(ctx)?.rooms.load_one(id).await)?.ok_or_else(|| {
+            alkemio_kernel::AppError::internal_msg(format_args!("room {id} missing"))
+        })?;
+        Ok(Room(room))
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        let Some(id) = self.0.authorization_id else {
+            return Ok(None);
+        };
+        Ok(load_policy(ctx, id).await?.map(Authorization))
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// The caller's conversations.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "MeConversationsResult")]
+pub struct MeConversationsResult {
+    /// Every conversation the caller takes part in, newest first.
+    pub conversations: Vec<Conversation>,
+}
+
+/// `me.conversations`.
+pub(crate) async fn my_conversations(ctx: &Context<'_>) -> Result<MeConversationsResult> {
+    let Some(me) = actor(ctx).authenticated_id() else {
+        return Ok(MeConversationsResult {
+            conversations: Vec::new(),
+        });
+    };
+    Ok(MeConversationsResult {
+        conversations: conversations(ctx)?
+            .conversations_of(me)
+            .await?
+            .into_iter()
+            .map(Conversation)
+            .collect(),
+    })
+}
+
+/// A new conversation.
+#[derive(Debug, InputObject)]
+pub struct CreateConversationInput {
+    /// Direct (one other user) or group.
+    pub r#type: alkemio_communication::conversation::ConversationKind,
+    /// The other members.
+    #[graphql(name = "memberIDs")]
+    pub member_ids: Vec<UuidScalar>,
+    /// A group's name.
+    pub display_name: Option<String>,
+    /// A group's picture (`mxc://` or `https://`).
+    pub avatar_url: Option<String>,
+}
+
+/// Changes to a group conversation.
+#[derive(Debug, InputObject)]
+pub struct UpdateConversationInput {
+    /// The conversation.
+    #[graphql(name = "conversationID")]
+    pub conversation_id: UuidScalar,
+    /// Its new name.
+    pub display_name: Option<String>,
+    /// Its new picture.
+    pub avatar_url: Option<String>,
+}
+
+/// A member to add to a group conversation.
+#[derive(Debug, InputObject)]
+pub struct AssignConversationMemberInput {
+    /// The conversation.
+    #[graphql(name = "conversationID")]
+    pub conversation_id: UuidScalar,
+    /// The user.
+    #[graphql(name = "memberID")]
+    pub member_id: UuidScalar,
+}
+
+/// A member to take out of a group conversation.
+#[derive(Debug, InputObject)]
+pub struct RemoveConversationMemberInput {
+    /// The conversation.
+    #[graphql(name = "conversationID")]
+    pub conversation_id: UuidScalar,
+    /// The user.
+    #[graphql(name = "memberID")]
+    pub member_id: UuidScalar,
+}
+
+/// The conversation to leave.
+#[derive(Debug, InputObject)]
+pub struct LeaveConversationInput {
+    /// The conversation.
+    #[graphql(name = "conversationID")]
+    pub conversation_id: UuidScalar,
+}
+
+/// Conversation mutations.
+#[derive(Debug, Default)]
+pub struct ConversationMutation;
+
+#[Object]
+impl ConversationMutation {
+    /// Starts a conversation (any registered user): a direct one with a user who accepts
+    /// messages (the existing one when there is one), or a group.
+    async fn create_conversation(
+        &self,
+        ctx: &Context<'_>,
+        conversation_data: CreateConversationInput,
+    ) -> Result<Conversation> {
+        let new = alkemio_communication::conversation::NewConversation {
+            kind: conversation_data.r#type,
+            member_ids: conversation_data
+                .member_ids
+                .into_iter()
+                .map(|m| m.0)
+                .collect(),
+            display_name: conversation_data.display_name,
+            avatar_url: conversation_data.avatar_url,
+        };
+        Ok(Conversation(
+            conversations(ctx)?.create(&actor(ctx), new).await?,
+        ))
+    }
+
+    /// Renames a group conversation or changes its picture (a member).
+    async fn update_conversation(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateConversationInput,
+    ) -> Result<bool> {
+        Ok(conversations(ctx)?
+            .update(
+                &actor(ctx),
+                update_data.conversation_id.0,
+                update_data.display_name,
+                update_data.avatar_url,
+            )
+            .await?)
+    }
+
+    /// Adds a user to a group conversation (a member).
+    async fn assign_conversation_member(
+        &self,
+        ctx: &Context<'_>,
+        member_data: AssignConversationMemberInput,
+    ) -> Result<bool> {
+        Ok(conversations(ctx)?
+            .add_member(
+                &actor(ctx),
+                member_data.conversation_id.0,
+                member_data.member_id.0,
+            )
+            .await?)
+    }
+
+    /// Takes a user out of a group conversation (a member).
+    async fn remove_conversation_member(
+        &self,
+        ctx: &Context<'_>,
+        member_data: RemoveConversationMemberInput,
+    ) -> Result<bool> {
+        Ok(conversations(ctx)?
+            .remove_member(
+                &actor(ctx),
+                member_data.conversation_id.0,
+                member_data.member_id.0,
+            )
+            .await?)
+    }
+
+    /// Leaves a conversation; the last member to leave ends it.
+    async fn leave_conversation(
+        &self,
+        ctx: &Context<'_>,
+        leave_data: LeaveConversationInput,
+    ) -> Result<bool> {
+        Ok(conversations(ctx)?
+            .leave(&actor(ctx), leave_data.conversation_id.0)
+            .await?)
     }
 }

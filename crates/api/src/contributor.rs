@@ -579,6 +579,14 @@ impl MeQueryResults {
         crate::entry::my_invitations(ctx, states).await
     }
 
+    /// The caller's conversations.
+    async fn conversations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::communication::MeConversationsResult> {
+        crate::communication::my_conversations(ctx).await
+    }
+
     /// The spaces where the caller holds a role and was last active, newest activity first,
     /// each with that activity (at most `limit`, default 20).
     async fn my_spaces(
@@ -813,6 +821,9 @@ impl ContributorMutation {
             .delete_user(&actor(ctx), UserId(delete_data.id.0))
             .await?;
         entry.delete_policies(&left).await?;
+        data::<alkemio_communication::conversation::ConversationService>(ctx)?
+            .forget_actor(deleted.id.into())
+            .await?;
         if let Some(account) = deleted.account_id {
             data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
                 .delete_of_account(account)

@@ -39,7 +39,7 @@ use std::sync::Arc;
 
 use crate::activity::ActivityQuery;
 use crate::authorization::{Policies, PolicyLoader};
-use crate::communication::{CommunicationLiveEvents, CommunicationMutation};
+use crate::communication::{CommunicationLiveEvents, CommunicationMutation, ConversationMutation};
 use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::entry::EntryMutation;
 use crate::innovation_hub::InnovationHubMutation;
@@ -99,6 +99,7 @@ pub struct MutationRoot(
     InnovationHubMutation,
     NotificationMutation,
     CommunicationMutation,
+    ConversationMutation,
 );
 
 /// Root subscription: every module's live events.
@@ -140,6 +141,8 @@ pub struct SchemaServices {
     pub notifications: alkemio_notification::NotificationService,
     /// Rooms and messages.
     pub communication: alkemio_communication::CommunicationService,
+    /// User conversations.
+    pub conversations: alkemio_communication::conversation::ConversationService,
     /// The audit log of critical mutations.
     pub audit: crate::audit::AuditLog,
     /// Background tasks.
@@ -209,6 +212,7 @@ fn schema_with(
         .data(services.hubs)
         .data(services.notifications)
         .data(services.communication)
+        .data(services.conversations)
         .data(services.audit)
         .data(services.tasks)
         .data(policies)

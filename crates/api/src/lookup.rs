@@ -239,6 +239,25 @@ impl LookupQueryResults {
         crate::innovation_hub::lookup_hub(ctx, id).await
     }
 
+    /// A conversation (needs READ on it: its members).
+    async fn conversation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::communication::Conversation>> {
+        let conversation = data::<alkemio_communication::conversation::ConversationService>(ctx)?
+            .conversation_or_fail(id.0)
+            .await?;
+        crate::authorization::require_on(
+            ctx,
+            conversation.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a conversation",
+        )
+        .await?;
+        Ok(Some(crate::communication::Conversation(conversation)))
+    }
+
     /// A room (needs READ on it).
     async fn room(
         &self,

@@ -72,6 +72,19 @@ impl Platform {
         crate::licensing::framework(ctx).await
     }
 
+    /// The messaging that holds every user conversation.
+    async fn messaging(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::communication::Messaging>> {
+        Ok(
+            data::<alkemio_communication::conversation::ConversationService>(ctx)?
+                .messaging()
+                .await?
+                .map(crate::communication::Messaging),
+        )
+    }
+
     /// The platform's id.
     async fn id(&self) -> UuidScalar {
         self.id

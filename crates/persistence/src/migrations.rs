@@ -28,6 +28,7 @@ mod m20261126_000020_scale_indexes;
 mod m20261126_000021_community_user_group;
 mod m20261126_000022_activity_create;
 mod m20261126_000023_communication_create;
+mod m20261126_000024_conversation_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000021_community_user_group::Migration),
             Box::new(m20261126_000022_activity_create::Migration),
             Box::new(m20261126_000023_communication_create::Migration),
+            Box::new(m20261126_000024_conversation_create::Migration),
         ]
     }
 }

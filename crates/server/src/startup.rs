@@ -166,6 +166,15 @@ impl Core {
         platform.bootstrap().await.map_err(to_anyhow)?;
         spaces.ensure_communications().await.map_err(to_anyhow)?;
         let communication = alkemio_communication::CommunicationService::new(db.clone());
+        let conversations = alkemio_communication::conversation::ConversationService::new(
+            db.clone(),
+            users.clone(),
+            communication.clone(),
+        );
+        conversations
+            .ensure_messaging(&platform.authorization().await.map_err(to_anyhow)?.policy)
+            .await
+            .map_err(to_anyhow)?;
 
         let http_client = reqwest::Client::builder()
             .user_agent(concat!("alkemio-server/", env!("CARGO_PKG_VERSION")))
@@ -205,6 +214,7 @@ impl Core {
             hubs,
             notifications,
             communication,
+            conversations,
             audit: alkemio_api::audit::AuditLog::new(db.clone()),
             tasks,
             kratos,

@@ -192,6 +192,29 @@ pub async fn insert_communication(conn: &impl ConnectionTrait, c: &Communication
     Ok(())
 }
 
+/// Renames a room or changes its picture (absent values stay).
+pub async fn update_room(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    display_name: Option<String>,
+    avatar_url: Option<String>,
+) -> AppResult<()> {
+    let mut update = room::Entity::update_many()
+        .col_expr(
+            room::Column::UpdatedDate,
+            Expr::value(Utc::now().trunc_subsecs(6)),
+        )
+        .filter(room::Column::Id.eq(id));
+    if let Some(name) = display_name {
+        update = update.col_expr(room::Column::DisplayName, Expr::value(name));
+    }
+    if let Some(avatar) = avatar_url {
+        update = update.col_expr(room::Column::AvatarUrl, Expr::value(avatar));
+    }
+    update.exec(conn).await?;
+    Ok(())
+}
+
 /// Rooms by id.
 pub async fn rooms(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Room>> {
     if ids.is_empty() {

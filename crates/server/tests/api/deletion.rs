@@ -53,6 +53,8 @@ const TABLES: &[&str] = &[
     "message",
     "message_reaction",
     "room_read_receipt",
+    "conversation",
+    "conversation_membership",
 ];
 
 pub(crate) async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {

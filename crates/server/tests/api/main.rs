@@ -10,6 +10,7 @@ mod audit;
 mod authorization;
 mod communication;
 mod communities;
+mod conversations;
 mod deletion;
 mod entry;
 mod errors;
