@@ -412,3 +412,185 @@ impl ActivityQuery {
             .collect())
     }
 }
+
+/// A page of the caller's activity feed.
+#[derive(SimpleObject)]
+#[graphql(name = "ActivityFeed")]
+pub struct ActivityFeed {
+    /// The entries, newest first.
+    pub activity_feed: Vec<ActivityLogEntry>,
+    /// Where the page sits.
+    pub page_info: alkemio_kernel::pagination::PageInfo,
+    /// How many entries the feed holds.
+    pub total: f64,
+}
+
+/// The roles whose spaces a feed covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[graphql(name = "ActivityFeedRoles")]
+pub enum ActivityFeedRoles {
+    /// Spaces the caller administers.
+    Admin,
+    /// Spaces the caller leads.
+    Lead,
+    /// Spaces the caller is a member of.
+    Member,
+}
+
+impl ActivityFeedRoles {
+    fn role(self) -> alkemio_community::RoleName {
+        match self {
+            ActivityFeedRoles::Admin => alkemio_community::RoleName::Admin,
+            ActivityFeedRoles::Lead => alkemio_community::RoleName::Lead,
+            ActivityFeedRoles::Member => alkemio_community::RoleName::Member,
+        }
+    }
+}
+
+/// What an activity feed covers.
+#[derive(Debug, Default, InputObject)]
+pub struct ActivityFeedQueryArgs {
+    /// Only these kinds.
+    pub types: Option<Vec<ActivityEventType>>,
+    /// Not these kinds.
+    pub exclude_types: Option<Vec<ActivityEventType>>,
+    /// Only what the caller did.
+    pub my_activity: Option<bool>,
+    /// Only these spaces (among the caller's).
+    #[graphql(name = "spaceIds")]
+    pub space_ids: Option<Vec<UuidScalar>>,
+    /// Only spaces where the caller holds one of these roles.
+    pub roles: Option<Vec<ActivityFeedRoles>>,
+}
+
+/// What a grouped activity feed covers.
+#[derive(Debug, Default, InputObject)]
+pub struct ActivityFeedGroupedQueryArgs {
+    /// Only these kinds.
+    pub types: Option<Vec<ActivityEventType>>,
+    /// Not these kinds.
+    pub exclude_types: Option<Vec<ActivityEventType>>,
+    /// Only what the caller did.
+    pub my_activity: Option<bool>,
+    /// Only these spaces (among the caller's).
+    #[graphql(name = "spaceIds")]
+    pub space_ids: Option<Vec<UuidScalar>>,
+    /// Only spaces where the caller holds one of these roles.
+    pub roles: Option<Vec<ActivityFeedRoles>>,
+    /// Most entries (default 10).
+    pub limit: Option<f64>,
+}
+
+async fn feed_filter(
+    ctx: &Context<'_>,
+    types: Option<Vec<ActivityEventType>>,
+    exclude: Option<Vec<ActivityEventType>>,
+    my_activity: Option<bool>,
+    space_ids: Option<Vec<UuidScalar>>,
+    roles: Option<Vec<ActivityFeedRoles>>,
+) -> Result<alkemio_collaboration::activity::FeedFilter> {
+    require_on_platform(ctx, P::ReadUsers, "read an activity feed").await?;
+    let caller = actor(ctx);
+    let only: Option<Vec<Uuid>> = space_ids.map(|v| v.into_iter().map(|s| s.0).collect());
+    let roles: Vec<alkemio_community::RoleName> = roles
+        .unwrap_or_default()
+        .into_iter()
+        .map(ActivityFeedRoles::role)
+        .collect();
+    let collaborations = data::<SpaceService>(ctx)?
+        .feed_collaborations(&caller, only.as_deref(), &roles)
+        .await?;
+    let exclude = exclude.unwrap_or_default();
+    let mut types: Vec<ActivityEventType> = match types {
+        Some(t) if !t.is_empty() => t,
+        _ => ActivityEventType::ALL.to_vec(),
+    };
+    types.retain(|t| !exclude.contains(t));
+    Ok(alkemio_collaboration::activity::FeedFilter {
+        collaborations,
+        triggered_by: my_activity
+            .unwrap_or(false)
+            .then(|| caller.authenticated_id())
+            .flatten(),
+        types,
+    })
+}
+
+/// Activity feed queries.
+#[derive(Debug, Default)]
+pub struct ActivityFeedQuery;
+
+#[Object]
+impl ActivityFeedQuery {
+    /// The activity in the caller's spaces and the spaces below them, newest first, a page at a
+    /// time (needs READ_USERS on the platform; READ on each space).
+    async fn activity_feed(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<UuidScalar>,
+        last: Option<i32>,
+        before: Option<UuidScalar>,
+        args: Option<ActivityFeedQueryArgs>,
+    ) -> Result<ActivityFeed> {
+        let page = alkemio_kernel::pagination::PaginationArgs {
+            first,
+            after,
+            last,
+            before,
+        }
+        .validate()?;
+        let args = args.unwrap_or_default();
+        let filter = feed_filter(
+            ctx,
+            args.types,
+            args.exclude_types,
+            args.my_activity,
+            args.space_ids,
+            args.roles,
+        )
+        .await?;
+        let (fetched, total) = data::<SpaceService>(ctx)?
+            .activity_page(&filter, &page)
+            .await?;
+        let page = page.into_page(fetched, |a| a.id);
+        #[allow(clippy::cast_precision_loss)]
+        let total = total as f64;
+        Ok(ActivityFeed {
+            activity_feed: resolve(ctx, page.items, None).await?,
+            page_info: page.page_info,
+            total,
+        })
+    }
+
+    /// The latest entry per subject, actor and kind in the caller's spaces and those below
+    /// them, newest first (needs READ_USERS on the platform; at most `limit`, default 10). A
+    /// caller with no spaces gets nothing (the reference then returned the whole platform's
+    /// activity).
+    async fn activity_feed_grouped(
+        &self,
+        ctx: &Context<'_>,
+        args: Option<ActivityFeedGroupedQueryArgs>,
+    ) -> Result<Vec<ActivityLogEntry>> {
+        let args = args.unwrap_or_default();
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped first"
+        )]
+        let limit = args.limit.unwrap_or(10.0).clamp(0.0, 100.0) as usize;
+        let filter = feed_filter(
+            ctx,
+            args.types,
+            args.exclude_types,
+            args.my_activity,
+            args.space_ids,
+            args.roles,
+        )
+        .await?;
+        let entries = data::<SpaceService>(ctx)?
+            .activity_grouped(&filter, limit)
+            .await?;
+        Ok(resolve(ctx, entries, None).await?)
+    }
+}

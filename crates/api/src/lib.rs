@@ -37,7 +37,7 @@ pub mod user_settings_types;
 
 use std::sync::Arc;
 
-use crate::activity::ActivityQuery;
+use crate::activity::{ActivityFeedQuery, ActivityQuery};
 use crate::authorization::{Policies, PolicyLoader};
 use crate::communication::{CommunicationLiveEvents, CommunicationMutation, ConversationMutation};
 use crate::contributor::{ContributorMutation, ContributorQuery};
@@ -82,6 +82,7 @@ pub struct QueryRoot(
     SpaceQuery,
     RolesQuery,
     ActivityQuery,
+    ActivityFeedQuery,
 );
 
 /// Root mutation: every module's mutations.

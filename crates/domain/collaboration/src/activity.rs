@@ -211,6 +211,87 @@ pub async fn of_collaborations(
         .collect())
 }
 
+/// What a feed reads: the visible entries of some collaborations, optionally caused by one actor
+/// and of some kinds only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedFilter {
+    /// The collaborations.
+    pub collaborations: Vec<Uuid>,
+    /// Only entries this actor caused.
+    pub triggered_by: Option<Uuid>,
+    /// Only these kinds (all when empty).
+    pub types: Vec<ActivityEventType>,
+}
+
+fn feed_condition(filter: &FeedFilter) -> sea_orm::Condition {
+    let mut c = sea_orm::Condition::all()
+        .add(row::Column::CollaborationId.is_in(filter.collaborations.iter().copied()))
+        .add(row::Column::Visibility.eq(true));
+    if let Some(actor) = filter.triggered_by {
+        c = c.add(row::Column::TriggeredBy.eq(actor));
+    }
+    if !filter.types.is_empty() {
+        c = c.add(row::Column::EventType.is_in(filter.types.iter().map(|t| t.as_str())));
+    }
+    c
+}
+
+/// One page of a feed, newest first (ids are time-ordered): at most `limit + 1` entries read
+/// next to the cursor (descending forward, ascending backward), and how many entries match.
+pub async fn feed_page(
+    conn: &impl ConnectionTrait,
+    filter: &FeedFilter,
+    page: &alkemio_kernel::pagination::PageRequest,
+) -> AppResult<(Vec<Activity>, u64)> {
+    use alkemio_kernel::pagination::Direction;
+    use sea_orm::PaginatorTrait;
+    if filter.collaborations.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let total = row::Entity::find()
+        .filter(feed_condition(filter))
+        .count(conn)
+        .await?;
+    let mut query = row::Entity::find().filter(feed_condition(filter));
+    query = match (page.direction, page.cursor) {
+        (Direction::Forward, Some(c)) => query.filter(row::Column::Id.lt(c)),
+        (Direction::Backward, Some(c)) => query.filter(row::Column::Id.gt(c)),
+        (_, None) => query,
+    };
+    query = match page.direction {
+        Direction::Forward => query.order_by_desc(row::Column::Id),
+        Direction::Backward => query.order_by_asc(row::Column::Id),
+    };
+    let rows = query.limit(page.limit.saturating_add(1)).all(conn).await?;
+    Ok((rows.into_iter().filter_map(to_activity).collect(), total))
+}
+
+/// The newest entry of each (subject, actor, kind) in a feed, newest first, at most `limit`;
+/// reads at most `scan` entries.
+pub async fn feed_grouped(
+    conn: &impl ConnectionTrait,
+    filter: &FeedFilter,
+    limit: usize,
+    scan: u64,
+) -> AppResult<Vec<Activity>> {
+    if filter.collaborations.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let rows = row::Entity::find()
+        .filter(feed_condition(filter))
+        .order_by_desc(row::Column::Id)
+        .limit(scan)
+        .all(conn)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .filter_map(to_activity)
+        .filter(|a| seen.insert((a.resource_id, a.triggered_by, a.event_type)))
+        .take(limit)
+        .collect())
+}
+
 /// Deletes, inside the caller's transaction, the entries of these collaborations and those
 /// about these resources (a deleted subspace's entry in its parent's log).
 pub async fn delete_for(

@@ -17,7 +17,7 @@ use alkemio_communication::CommunicationService;
 use alkemio_community::{RoleName, RoleSet, RoleSetService, RoleSetType};
 use alkemio_contributor::{Actor, ActorType, UserService, name_id};
 use alkemio_kernel::ids::{ActorId, RoleSetId, UserId};
-use alkemio_kernel::pagination::{Page, PaginationArgs};
+use alkemio_kernel::pagination::{Page, PageRequest, PaginationArgs};
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
 use alkemio_licensing::LicenseEntitlementType;
 use alkemio_organization::groups::{self, GroupParent, UserGroup};
@@ -411,6 +411,89 @@ impl SpaceService {
             })
             .take(limit)
             .collect())
+    }
+
+    /// The collaborations an activity feed reads for the caller: those of the spaces where the
+    /// caller holds a role (narrowed to `space_ids` and to `roles` when given) and of every space
+    /// below them, each only when the caller may READ the space.
+    pub async fn feed_collaborations(
+        &self,
+        caller: &ActorContext,
+        space_ids: Option<&[Uuid]>,
+        roles: &[RoleName],
+    ) -> AppResult<Vec<Uuid>> {
+        let wanted: Vec<C> = if roles.is_empty() {
+            vec![
+                C::SpaceAdmin,
+                C::SpaceLead,
+                C::SpaceMember,
+                C::SpaceSubspaceAdmin,
+            ]
+        } else {
+            roles
+                .iter()
+                .filter_map(|r| match r {
+                    RoleName::Admin => Some(C::SpaceAdmin),
+                    RoleName::Lead => Some(C::SpaceLead),
+                    RoleName::Member => Some(C::SpaceMember),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut roots: Vec<Uuid> = caller
+            .credentials
+            .iter()
+            .filter(|c| wanted.contains(&c.credential_type))
+            .filter_map(|c| Uuid::parse_str(&c.resource_id).ok())
+            .filter(|id| space_ids.is_none_or(|only| only.contains(id)))
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        let mut ids: HashSet<Uuid> = roots.iter().copied().collect();
+        let mut level = roots;
+        while !level.is_empty() {
+            let children: Vec<Uuid> = self
+                .subspace_ids_of(&level)
+                .await?
+                .into_iter()
+                .map(|(_, child)| child)
+                .filter(|c| ids.insert(*c))
+                .collect();
+            level = children;
+        }
+        let spaces = self.many(&ids.into_iter().collect::<Vec<_>>()).await?;
+        let policy_ids: Vec<Uuid> = spaces.iter().filter_map(|s| s.authorization_id).collect();
+        let policies = auth_repo::load_many(self.db.conn(), &policy_ids).await?;
+        let mut out = Vec::new();
+        for s in spaces {
+            let readable = match s.authorization_id.and_then(|id| policies.get(&id)) {
+                Some(p) => p.policy.is_granted(&caller.credentials, P::Read)?,
+                None => false,
+            };
+            if readable {
+                out.extend(s.collaboration_id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A page of the activity of some collaborations, newest first, with the total.
+    pub async fn activity_page(
+        &self,
+        filter: &activity::FeedFilter,
+        page: &PageRequest,
+    ) -> AppResult<(Vec<alkemio_collaboration::activity::Activity>, u64)> {
+        activity::feed_page(self.db.conn(), filter, page).await
+    }
+
+    /// The newest entry per subject, actor and kind in some collaborations.
+    pub async fn activity_grouped(
+        &self,
+        filter: &activity::FeedFilter,
+        limit: usize,
+    ) -> AppResult<Vec<alkemio_collaboration::activity::Activity>> {
+        let scan = u64::try_from(limit.saturating_mul(20).clamp(100, 2000)).unwrap_or(2000);
+        activity::feed_grouped(self.db.conn(), filter, limit, scan).await
     }
 
     /// The activity log of collaborations, newest first.
