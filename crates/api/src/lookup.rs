@@ -258,6 +258,82 @@ impl LookupQueryResults {
         Ok(Some(crate::communication::Conversation(conversation)))
     }
 
+    /// A profile (needs READ on it).
+    async fn profile(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::profile::Profile>> {
+        let found = data::<alkemio_common::profile::ProfileService>(ctx)?
+            .profile(id.0)
+            .await?;
+        crate::authorization::require_on(
+            ctx,
+            found.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a profile",
+        )
+        .await?;
+        Ok(Some(crate::profile::Profile(found)))
+    }
+
+    /// A storage aggregator (needs READ on it).
+    async fn storage_aggregator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::storage::StorageAggregator>> {
+        let found = data::<alkemio_storage::StorageService>(ctx)?
+            .aggregator(id.0)
+            .await?;
+        crate::authorization::require_on(
+            ctx,
+            found.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a storage aggregator",
+        )
+        .await?;
+        Ok(Some(crate::storage::StorageAggregator(found)))
+    }
+
+    /// A storage bucket (needs READ on it).
+    async fn storage_bucket(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::storage::StorageBucket>> {
+        let found = data::<alkemio_storage::StorageService>(ctx)?
+            .bucket(id.0)
+            .await?;
+        crate::authorization::require_on(
+            ctx,
+            found.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a storage bucket",
+        )
+        .await?;
+        Ok(Some(crate::storage::StorageBucket(found)))
+    }
+
+    /// A document (needs READ on it).
+    async fn document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::storage::Document>> {
+        let found = data::<alkemio_storage::StorageService>(ctx)?
+            .document(id.0)
+            .await?;
+        crate::authorization::require_on(
+            ctx,
+            found.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a document",
+        )
+        .await?;
+        Ok(Some(crate::storage::Document(found)))
+    }
+
     /// A room (needs READ on it).
     async fn room(
         &self,

@@ -372,3 +372,71 @@ async fn older_communities_get_a_communication() {
         "{privileges:?}"
     );
 }
+
+/// Reading a room costs the same number of SQL statements however many messages, senders and
+/// reactions it holds: messages, reactions, senders and unread counts are read in batches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_a_room_costs_a_bounded_number_of_statements() {
+    let app = crate::helpers::spawn_measured(Backend::Postgres).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice_user, alice) = app.user_with_token("alice@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, set) = space(&app, &admin, &account, "Busy", public()).await;
+    assign(&app, &admin, &set, "ADMIN", alice_user.id).await;
+    let room_id = room(&app, &admin, &s).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let query = format!(
+        "{{ lookup {{ space(ID: \"{s}\") {{ community {{ communication {{ updates {{
+        messagesCount unreadCount lastMessage {{ id sender {{ id }} }}
+        messages {{ id message threadID sender {{ id nameID }} reactions {{ emoji sender {{ id }} }} }} }} }} }} }} }} }}"
+    );
+    let post = |n: usize| {
+        let (app, admin, alice, room_id) = (&app, admin.clone(), alice.clone(), room_id.clone());
+        async move {
+            for i in 0..n {
+                let token = if i % 2 == 0 { &admin } else { &alice };
+                let sent = ok(
+                    app,
+                    token,
+                    SEND,
+                    json!({"r": room_id, "m": format!("note {i}")}),
+                )
+                .await;
+                let id = sent["sendMessageToRoom"]["id"].as_str().unwrap().to_owned();
+                ok(
+                    app,
+                    &admin,
+                    REACT,
+                    json!({"r": room_id, "m": id, "e": "👍"}),
+                )
+                .await;
+                ok(
+                    app,
+                    &alice,
+                    REPLY,
+                    json!({"r": room_id, "m": "ack", "t": id}),
+                )
+                .await;
+            }
+        }
+    };
+    post(2).await;
+    let (few, data) = app.fewest_statements(&admin, &query).await;
+    assert_eq!(
+        data["lookup"]["space"]["community"]["communication"]["updates"]["messagesCount"],
+        4
+    );
+    post(10).await;
+    let (many, data) = app.fewest_statements(&admin, &query).await;
+    assert_eq!(
+        data["lookup"]["space"]["community"]["communication"]["updates"]["messagesCount"],
+        24
+    );
+    assert_eq!(few, many, "statements for 4 and for 24 messages");
+    // the space and its policies, the community, the communication and the room, then one
+    // statement each for messages, reactions, the last message (three), the unread count (two),
+    // senders and reaction senders
+    assert!(many <= 20, "{many} statements");
+}

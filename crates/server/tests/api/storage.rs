@@ -948,4 +948,59 @@ async fn private_space_files_download_only_to_readers(backend: Backend) {
     )
     .await;
     assert_reference_error(&refused["errors"][0], "FORBIDDEN_POLICY", 11104);
+
+    // the lookups answer whoever may READ, and only them
+    let by_bucket = "query($b: UUID!) { lookup { storageBucket(ID: $b) { id documents { id } } } }";
+    let (_, read) = app
+        .graphql_as(&member_token, by_bucket, json!({"b": bucket}))
+        .await;
+    assert_eq!(
+        read["data"]["lookup"]["storageBucket"]["id"], bucket,
+        "{read}"
+    );
+    let document = read["data"]["lookup"]["storageBucket"]["documents"][0]["id"].clone();
+    let (_, denied) = app
+        .graphql_as(&stranger, by_bucket, json!({"b": bucket}))
+        .await;
+    assert_reference_error(&denied["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let by_document = "query($d: UUID!) { lookup { document(ID: $d) { id mimeType } } }";
+    let (_, read) = app
+        .graphql_as(&member_token, by_document, json!({"d": document}))
+        .await;
+    assert_eq!(
+        read["data"]["lookup"]["document"]["mimeType"], "PDF",
+        "{read}"
+    );
+    let (_, denied) = app
+        .graphql_as(&stranger, by_document, json!({"d": document}))
+        .await;
+    assert_reference_error(&denied["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, ids) = app
+        .graphql_as(
+            &member_token,
+            "query($s: UUID!) { lookup { space(ID: $s) { storageAggregator { id } about { profile { id displayName } } } } }",
+            json!({"s": space["id"]}),
+        )
+        .await;
+    let found = &ids["data"]["lookup"]["space"];
+    let (_, read) = app
+        .graphql_as(
+            &member_token,
+            "query($a: UUID!, $p: UUID!) { lookup { storageAggregator(ID: $a) { id } profile(ID: $p) { displayName } } }",
+            json!({"a": found["storageAggregator"]["id"], "p": found["about"]["profile"]["id"]}),
+        )
+        .await;
+    assert_eq!(
+        read["data"]["lookup"]["storageAggregator"]["id"], found["storageAggregator"]["id"],
+        "{read}"
+    );
+    assert_eq!(read["data"]["lookup"]["profile"]["displayName"], "Vault");
+    let (_, missing) = app
+        .graphql_as(
+            &member_token,
+            "query($p: UUID!) { lookup { profile(ID: $p) { id } } }",
+            json!({"p": uuid::Uuid::now_v7().to_string()}),
+        )
+        .await;
+    assert_reference_error(&missing["errors"][0], "ENTITY_NOT_FOUND", 10101);
 }
