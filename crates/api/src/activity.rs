@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use crate::authorization::{require_on, require_on_platform};
 use crate::context::{actor, data};
 use crate::contributor::{Actor, User};
-use crate::loaders::{Loaders, loaded};
 use crate::space::{Community, Space};
 use alkemio_authorization::AuthorizationPrivilege as P;
 use alkemio_collaboration::activity::{Activity, ActivityEventType};
@@ -163,94 +162,128 @@ pub enum ActivityLogEntry {
     SubspaceCreated(ActivityLogEntrySubspaceCreated),
 }
 
-/// Resolves entries in order, reading each kind of subject in one batch. `child_of`: the
-/// collaboration asked for, so entries of other collaborations are marked as children.
+/// What resolving activity entries reads through: services, so that a live subscription can
+/// resolve entries outside a request. Each kind of subject is read in one batch.
+#[derive(Clone)]
+pub(crate) struct ActivityResolver {
+    spaces: SpaceService,
+    users: UserService,
+    profiles: alkemio_common::profile::ProfileService,
+}
+
+impl ActivityResolver {
+    /// The resolver over the schema's services.
+    pub(crate) fn from_ctx(ctx: &Context<'_>) -> AppResult<Self> {
+        Ok(Self {
+            spaces: data::<SpaceService>(ctx)?.clone(),
+            users: data::<UserService>(ctx)?.clone(),
+            profiles: data::<alkemio_common::profile::ProfileService>(ctx)?.clone(),
+        })
+    }
+
+    /// Resolves entries in order. `child_of`: the collaboration asked for, so entries of
+    /// other collaborations are marked as children.
+    pub(crate) async fn resolve(
+        &self,
+        entries: Vec<Activity>,
+        child_of: Option<Uuid>,
+    ) -> AppResult<Vec<ActivityLogEntry>> {
+        let ids = |f: &dyn Fn(&Activity) -> Option<Uuid>| -> Vec<Uuid> {
+            let mut v: Vec<Uuid> = entries.iter().filter_map(f).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let user_ids: Vec<alkemio_kernel::ids::UserId> = ids(&|a| Some(a.triggered_by))
+            .into_iter()
+            .map(alkemio_kernel::ids::UserId)
+            .collect();
+        let users: HashMap<Uuid, alkemio_contributor::User> = self
+            .users
+            .users(&user_ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id.0, u))
+            .collect();
+        let by_collaboration = self
+            .spaces
+            .by_collaborations(&ids(&|a| Some(a.collaboration_id)))
+            .await?;
+        let profile_ids: Vec<Uuid> = by_collaboration
+            .values()
+            .filter_map(|s| s.profile_id)
+            .collect();
+        let profiles = self.profiles.profiles(&profile_ids).await?;
+        let joined = |a: &Activity| a.event_type == ActivityEventType::MemberJoined;
+        let communities = self
+            .spaces
+            .communities(&ids(&|a| if joined(a) { a.parent_id } else { None }))
+            .await?;
+        let actors = self
+            .users
+            .actors()
+            .many(&ids(&|a| joined(a).then_some(a.resource_id)))
+            .await?;
+        let subspaces: HashMap<Uuid, alkemio_space::Space> = self
+            .spaces
+            .many(&ids(&|a| {
+                (a.event_type == ActivityEventType::SubspaceCreated).then_some(a.resource_id)
+            }))
+            .await?
+            .into_iter()
+            .map(|s| (s.id.0, s))
+            .collect();
+        Ok(entries
+            .into_iter()
+            .filter_map(|entry| {
+                let triggered_by = users.get(&entry.triggered_by)?.clone();
+                let space = by_collaboration.get(&entry.collaboration_id).cloned();
+                let parent_display_name = space
+                    .as_ref()
+                    .and_then(|s| s.profile_id)
+                    .and_then(|p| profiles.get(&p))
+                    .map(|p| p.display_name.clone())
+                    .unwrap_or_default();
+                let child = child_of.is_some_and(|c| c != entry.collaboration_id);
+                let kind = entry.event_type;
+                let (resource, parent) = (entry.resource_id, entry.parent_id);
+                let common = Common {
+                    entry,
+                    child,
+                    space,
+                    parent_display_name,
+                    triggered_by,
+                };
+                match kind {
+                    ActivityEventType::MemberJoined => Some(ActivityLogEntry::MemberJoined(
+                        ActivityLogEntryMemberJoined {
+                            actor: actors.get(&resource)?.clone(),
+                            community: communities.get(&parent?)?.clone(),
+                            common,
+                        },
+                    )),
+                    ActivityEventType::SubspaceCreated => Some(ActivityLogEntry::SubspaceCreated(
+                        ActivityLogEntrySubspaceCreated {
+                            subspace: subspaces.get(&resource)?.clone(),
+                            common,
+                        },
+                    )),
+                    _ => None,
+                }
+            })
+            .collect())
+    }
+}
+
+/// Resolves entries in order (see [`ActivityResolver::resolve`]).
 pub(crate) async fn resolve(
     ctx: &Context<'_>,
     entries: Vec<Activity>,
     child_of: Option<Uuid>,
 ) -> AppResult<Vec<ActivityLogEntry>> {
-    let loaders = data::<Loaders>(ctx)?;
-    let spaces = data::<SpaceService>(ctx)?;
-    let ids = |f: &dyn Fn(&Activity) -> Option<Uuid>| -> Vec<Uuid> {
-        let mut v: Vec<Uuid> = entries.iter().filter_map(f).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let users = loaded(
-        loaders
-            .users
-            .load_many(ids(&|a| Some(a.triggered_by)))
-            .await,
-    )?;
-    let by_collaboration = spaces
-        .by_collaborations(&ids(&|a| Some(a.collaboration_id)))
-        .await?;
-    let profiles = loaded(
-        loaders
-            .profiles
-            .load_many(by_collaboration.values().filter_map(|s| s.profile_id))
-            .await,
-    )?;
-    let joined = |a: &Activity| a.event_type == ActivityEventType::MemberJoined;
-    let communities = loaded(
-        loaders
-            .communities
-            .load_many(ids(&|a| if joined(a) { a.parent_id } else { None }))
-            .await,
-    )?;
-    let actors = data::<UserService>(ctx)?
-        .actors()
-        .many(&ids(&|a| joined(a).then_some(a.resource_id)))
-        .await?;
-    let subspaces: HashMap<Uuid, alkemio_space::Space> = loaded(
-        loaders
-            .spaces
-            .load_many(ids(&|a| {
-                (a.event_type == ActivityEventType::SubspaceCreated).then_some(a.resource_id)
-            }))
-            .await,
-    )?;
-    Ok(entries
-        .into_iter()
-        .filter_map(|entry| {
-            let triggered_by = users.get(&entry.triggered_by)?.clone();
-            let space = by_collaboration.get(&entry.collaboration_id).cloned();
-            let parent_display_name = space
-                .as_ref()
-                .and_then(|s| s.profile_id)
-                .and_then(|p| profiles.get(&p))
-                .map(|p| p.display_name.clone())
-                .unwrap_or_default();
-            let child = child_of.is_some_and(|c| c != entry.collaboration_id);
-            let kind = entry.event_type;
-            let (resource, parent) = (entry.resource_id, entry.parent_id);
-            let common = Common {
-                entry,
-                child,
-                space,
-                parent_display_name,
-                triggered_by,
-            };
-            match kind {
-                ActivityEventType::MemberJoined => Some(ActivityLogEntry::MemberJoined(
-                    ActivityLogEntryMemberJoined {
-                        actor: actors.get(&resource)?.clone(),
-                        community: communities.get(&parent?)?.clone(),
-                        common,
-                    },
-                )),
-                ActivityEventType::SubspaceCreated => Some(ActivityLogEntry::SubspaceCreated(
-                    ActivityLogEntrySubspaceCreated {
-                        subspace: subspaces.get(&resource)?.clone(),
-                        common,
-                    },
-                )),
-                _ => None,
-            }
-        })
-        .collect())
+    ActivityResolver::from_ctx(ctx)?
+        .resolve(entries, child_of)
+        .await
 }
 
 /// A space the caller was active in, with that activity.
@@ -378,8 +411,19 @@ impl ActivityQuery {
             reason = "clamped first"
         )]
         let limit = query_data.limit.map(|l| l.clamp(0.0, 10_000.0) as usize);
+        // a few more than asked for, since entries whose subject is gone are left out
+        let fetch = limit.map(|l| {
+            u64::try_from(l)
+                .unwrap_or(u64::MAX)
+                .saturating_mul(2)
+                .saturating_add(20)
+        });
         let entries = spaces
-            .activity_of(&collaborations, &query_data.types.unwrap_or_default(), None)
+            .activity_of(
+                &collaborations,
+                &query_data.types.unwrap_or_default(),
+                fetch,
+            )
             .await?;
         let mut resolved = resolve(ctx, entries, Some(collaboration)).await?;
         if let Some(limit) = limit {
@@ -507,7 +551,12 @@ async fn feed_filter(
     };
     types.retain(|t| !exclude.contains(t));
     Ok(alkemio_collaboration::activity::FeedFilter {
-        collaborations,
+        // every kind asked for is excluded: nothing matches
+        collaborations: if types.is_empty() {
+            Vec::new()
+        } else {
+            collaborations
+        },
         triggered_by: my_activity
             .unwrap_or(false)
             .then(|| caller.authenticated_id())
@@ -592,5 +641,195 @@ impl ActivityFeedQuery {
             .activity_grouped(&filter, limit)
             .await?;
         Ok(resolve(ctx, entries, None).await?)
+    }
+}
+
+/// Which log `activityCreated` follows.
+#[derive(Debug, InputObject)]
+pub struct ActivityCreatedSubscriptionInput {
+    /// The collaboration.
+    #[graphql(name = "collaborationID")]
+    pub collaboration_id: UuidScalar,
+    /// Also the logs of the space's subspaces (those the caller may read when subscribing).
+    pub include_child: Option<bool>,
+    /// Only entries of these kinds.
+    pub types: Option<Vec<ActivityEventType>>,
+}
+
+/// A new entry of a followed log.
+#[derive(SimpleObject)]
+#[graphql(name = "ActivityCreatedSubscriptionResult")]
+pub struct ActivityCreatedSubscriptionResult {
+    /// The entry.
+    pub activity: ActivityLogEntry,
+}
+
+/// How often a followed activity log is read for new entries. Reading the committed log (not
+/// an in-process signal) means every instance's subscribers hear every instance's entries.
+const ACTIVITY_POLL: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// The collaborations a log read covers: the one asked for and, with `include_child`, those
+/// of the readable spaces below its space. Fails unless the caller may READ its space.
+async fn followed_collaborations(
+    ctx: &Context<'_>,
+    collaboration: Uuid,
+    include_child: bool,
+) -> AppResult<Vec<Uuid>> {
+    let spaces = data::<SpaceService>(ctx)?;
+    let space = spaces
+        .by_collaborations(&[collaboration])
+        .await?
+        .remove(&collaboration)
+        .ok_or_else(|| AppError::not_found(format!("Collaboration {collaboration} not found")))?;
+    require_on(ctx, space.authorization_id, P::Read, "read an activity log").await?;
+    let mut collaborations = vec![collaboration];
+    if include_child {
+        let mut level = vec![space.id.0];
+        while !level.is_empty() {
+            let children: Vec<Uuid> = spaces
+                .subspace_ids_of(&level)
+                .await?
+                .into_iter()
+                .map(|(_, child)| child)
+                .collect();
+            level = Vec::new();
+            for child in spaces.many(&children).await? {
+                if require_on(ctx, child.authorization_id, P::Read, "read an activity log")
+                    .await
+                    .is_ok()
+                {
+                    collaborations.extend(child.collaboration_id);
+                    level.push(child.id.0);
+                }
+            }
+        }
+    }
+    Ok(collaborations)
+}
+
+/// How far behind the newest entry seen a followed log is read again: an entry is numbered
+/// when it is written and becomes visible when its transaction commits, which can be later
+/// than a newer entry's.
+const ACTIVITY_LAG_MS: u128 = 5_000;
+
+/// What a followed log has delivered.
+struct Follow {
+    start: Uuid,
+    newest: Option<Uuid>,
+    delivered: std::collections::HashSet<Uuid>,
+    ready: std::collections::VecDeque<ActivityLogEntry>,
+}
+
+impl Follow {
+    /// Entries above this id are read: a few seconds below the newest seen, never below the
+    /// subscription's start.
+    fn floor(&self) -> Uuid {
+        let Some(newest) = self.newest else {
+            return self.start;
+        };
+        let ms = newest.as_u128() >> 80;
+        let lagged = Uuid::from_u128(ms.saturating_sub(ACTIVITY_LAG_MS) << 80);
+        lagged.max(self.start)
+    }
+
+    /// Notes entries as delivered, forgetting those below the read floor.
+    fn seen(&mut self, fresh: &[Activity], floor: Uuid) {
+        for a in fresh {
+            self.delivered.insert(a.id);
+            if self.newest.is_none_or(|n| a.id > n) {
+                self.newest = Some(a.id);
+            }
+        }
+        self.delivered.retain(|id| *id > floor);
+    }
+}
+
+fn entry_space(e: &ActivityLogEntry) -> Option<&alkemio_space::Space> {
+    match e {
+        ActivityLogEntry::MemberJoined(m) => m.common.space.as_ref(),
+        ActivityLogEntry::SubspaceCreated(s) => s.common.space.as_ref(),
+    }
+}
+
+/// Activity subscriptions.
+#[derive(Debug, Default)]
+pub struct ActivityLiveEvents;
+
+#[async_graphql::Subscription]
+impl ActivityLiveEvents {
+    /// Each entry added from now on to a space's activity log (and, with `includeChild`, to
+    /// those of its readable subspaces), oldest first (needs READ_USERS on the platform and
+    /// READ on the space).
+    async fn activity_created(
+        &self,
+        ctx: &Context<'_>,
+        input: ActivityCreatedSubscriptionInput,
+    ) -> Result<impl futures_util::Stream<Item = ActivityCreatedSubscriptionResult> + use<>> {
+        use futures_util::StreamExt;
+        require_on_platform(ctx, P::ReadUsers, "follow an activity log").await?;
+        let root = input.collaboration_id.0;
+        let collaborations =
+            followed_collaborations(ctx, root, input.include_child.unwrap_or(false)).await?;
+        let types = input.types.unwrap_or_default();
+        let spaces = data::<SpaceService>(ctx)?.clone();
+        let resolver = ActivityResolver::from_ctx(ctx)?;
+        let access = crate::authorization::LiveAccess::from_ctx(ctx)?;
+        let follow = Follow {
+            start: Uuid::now_v7(),
+            newest: None,
+            delivered: std::collections::HashSet::new(),
+            ready: std::collections::VecDeque::new(),
+        };
+        let stream = futures_util::stream::unfold(follow, move |mut follow| {
+            let (spaces, collaborations, types, resolver, access) = (
+                spaces.clone(),
+                collaborations.clone(),
+                types.clone(),
+                resolver.clone(),
+                access.clone(),
+            );
+            async move {
+                loop {
+                    if let Some(entry) = follow.ready.pop_front() {
+                        return Some((entry, follow));
+                    }
+                    tokio::time::sleep(ACTIVITY_POLL).await;
+                    let floor = follow.floor();
+                    let Ok(found) = spaces
+                        .activity_newer_than(&collaborations, &types, floor, 200)
+                        .await
+                    else {
+                        continue;
+                    };
+                    let fresh: Vec<Activity> = found
+                        .into_iter()
+                        .filter(|a| !follow.delivered.contains(&a.id))
+                        .collect();
+                    follow.seen(&fresh, floor);
+                    let Ok(resolved) = resolver.resolve(fresh, Some(root)).await else {
+                        continue;
+                    };
+                    // the subscriber hears only what it may still read
+                    let mut readable: HashMap<Uuid, bool> = HashMap::new();
+                    for entry in resolved {
+                        let Some(space) = entry_space(&entry) else {
+                            continue;
+                        };
+                        let ok = match readable.get(&space.id.0) {
+                            Some(ok) => *ok,
+                            None => {
+                                let ok = access.may(space.authorization_id, P::Read).await;
+                                readable.insert(space.id.0, ok);
+                                ok
+                            }
+                        };
+                        if ok {
+                            follow.ready.push_back(entry);
+                        }
+                    }
+                }
+            }
+        });
+        Ok(stream.map(|activity| ActivityCreatedSubscriptionResult { activity }))
     }
 }

@@ -240,3 +240,56 @@ pub(crate) async fn require_on_platform(
         action,
     )
 }
+
+/// A subscriber's access checked again while its subscription runs: the caller's credentials
+/// as they are now (an authenticated caller's are read again, through the credentials cache)
+/// against a policy as it is now. A subscriber who lost access stops hearing events.
+#[derive(Clone)]
+pub(crate) struct LiveAccess {
+    db: sea_orm::DatabaseConnection,
+    actors: alkemio_contributor::ActorService,
+    caller: alkemio_authorization::ActorContext,
+}
+
+impl LiveAccess {
+    /// The request's caller, to be checked again later.
+    pub(crate) fn from_ctx(ctx: &Context<'_>) -> alkemio_kernel::AppResult<Self> {
+        Ok(Self {
+            db: crate::context::data::<crate::SchemaServices>(ctx)?
+                .db
+                .conn()
+                .clone(),
+            actors: crate::context::data::<alkemio_contributor::ActorService>(ctx)?.clone(),
+            caller: actor(ctx).into_owned(),
+        })
+    }
+
+    /// Whether the caller holds `privilege` on the policy now.
+    pub(crate) async fn may(
+        &self,
+        policy: Option<uuid::Uuid>,
+        privilege: AuthorizationPrivilege,
+    ) -> bool {
+        let credentials = match self.caller.authenticated_id() {
+            Some(id) => match self
+                .actors
+                .credentials(alkemio_kernel::ids::ActorId(id))
+                .await
+            {
+                Ok(Some(c)) => c,
+                _ => return false,
+            },
+            None => self.caller.credentials.clone(),
+        };
+        let Some(id) = policy else {
+            return false;
+        };
+        match alkemio_authorization::repo::load(&self.db, id).await {
+            Ok(Some(stored)) => stored
+                .policy
+                .is_granted(&credentials, privilege)
+                .unwrap_or(false),
+            _ => false,
+        }
+    }
+}

@@ -169,10 +169,12 @@ impl Room {
         self.require_read(ctx, "read a room's unread counts")
             .await?;
         let counts = match actor(ctx).authenticated_id() {
-            Some(reader) => service(ctx)?
-                .unread(reader, &[self.0.id])
-                .await?
-                .remove(&self.0.id),
+            Some(reader) => loaded(
+                data::<Loaders>(ctx)?
+                    .unread_counts
+                    .load_one((reader, self.0.id))
+                    .await,
+            )?,
             None => None,
         };
         let thread_unread_counts = thread_ids.map(|ids| {
@@ -535,61 +537,71 @@ impl CommunicationLiveEvents {
         require_on(ctx, room.authorization_id, P::Read, "follow a room").await?;
         let rx = rooms.room_events();
         let id = room.id;
-        let stream = futures_util::stream::unfold((rx, rooms), move |(mut rx, rooms)| async move {
-            loop {
-                match rx.recv().await {
-                    Ok(event) if event.room_id == id => {
-                        let Ok(room) = rooms.room_or_fail(id).await else {
-                            return None;
-                        };
-                        let (message, reaction) = match event.kind {
-                            RoomEventKind::MessageCreated(m) => (
-                                Some(RoomMessageEventSubscriptionResult {
-                                    r#type: MutationType::Create,
-                                    data: Message(m),
-                                }),
-                                None,
-                            ),
-                            RoomEventKind::MessageDeleted {
-                                message_id,
-                                thread_id,
-                            } => (
-                                Some(RoomMessageEventSubscriptionResult {
-                                    r#type: MutationType::Delete,
-                                    data: Message(removed_message(id, message_id, thread_id)),
-                                }),
-                                None,
-                            ),
-                            RoomEventKind::ReactionAdded(r) => (
-                                None,
-                                Some(RoomMessageReactionEventSubscriptionResult {
-                                    r#type: MutationType::Create,
-                                    message_id: Some(r.message_id.clone()),
-                                    data: Reaction(r),
-                                }),
-                            ),
-                            RoomEventKind::ReactionRemoved(r) => (
-                                None,
-                                Some(RoomMessageReactionEventSubscriptionResult {
-                                    r#type: MutationType::Delete,
-                                    message_id: Some(r.message_id.clone()),
-                                    data: Reaction(r),
-                                }),
-                            ),
-                        };
-                        let item = RoomEventSubscriptionResult {
-                            room_id: id.to_string(),
-                            room: Room(room),
-                            message,
-                            reaction,
-                        };
-                        return Some((item, (rx, rooms)));
+        let access = crate::authorization::LiveAccess::from_ctx(ctx)?;
+        let stream = futures_util::stream::unfold(
+            (rx, rooms, access),
+            move |(mut rx, rooms, access)| async move {
+                loop {
+                    match rx.recv().await {
+                        Ok(event) if event.room_id == id => {
+                            let Ok(room) = rooms.room_or_fail(id).await else {
+                                return None;
+                            };
+                            // whoever lost READ (left the space, was taken out of the
+                            // conversation) hears nothing more
+                            if !access.may(room.authorization_id, P::Read).await {
+                                return None;
+                            }
+                            let (message, reaction) = match event.kind {
+                                RoomEventKind::MessageCreated(m) => (
+                                    Some(RoomMessageEventSubscriptionResult {
+                                        r#type: MutationType::Create,
+                                        data: Message(m),
+                                    }),
+                                    None,
+                                ),
+                                RoomEventKind::MessageDeleted {
+                                    message_id,
+                                    thread_id,
+                                } => (
+                                    Some(RoomMessageEventSubscriptionResult {
+                                        r#type: MutationType::Delete,
+                                        data: Message(removed_message(id, message_id, thread_id)),
+                                    }),
+                                    None,
+                                ),
+                                RoomEventKind::ReactionAdded(r) => (
+                                    None,
+                                    Some(RoomMessageReactionEventSubscriptionResult {
+                                        r#type: MutationType::Create,
+                                        message_id: Some(r.message_id.clone()),
+                                        data: Reaction(r),
+                                    }),
+                                ),
+                                RoomEventKind::ReceiptUpdated { .. } => continue,
+                                RoomEventKind::ReactionRemoved(r) => (
+                                    None,
+                                    Some(RoomMessageReactionEventSubscriptionResult {
+                                        r#type: MutationType::Delete,
+                                        message_id: Some(r.message_id.clone()),
+                                        data: Reaction(r),
+                                    }),
+                                ),
+                            };
+                            let item = RoomEventSubscriptionResult {
+                                room_id: id.to_string(),
+                                room: Room(room),
+                                message,
+                                reaction,
+                            };
+                            return Some((item, (rx, rooms, access)));
+                        }
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                     }
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 }
-            }
-        });
+            },
+        );
         Ok(stream)
     }
 }
@@ -643,17 +655,10 @@ impl Conversation {
 
     /// Its members.
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Actor>> {
-        let ids = conversations(ctx)?
-            .members(&[self.0.id])
-            .await?
-            .remove(&self.0.id)
-            .unwrap_or_default();
-        let found = loaded(
-            data::<Loaders>(ctx)?
-                .actors
-                .load_many(ids.iter().copied())
-                .await,
-        )?;
+        let loaders = data::<Loaders>(ctx)?;
+        let ids =
+            loaded(loaders.conversation_members.load_one(self.0.id).await)?.unwrap_or_default();
+        let found = loaded(loaders.actors.load_many(ids.iter().copied()).await)?;
         Ok(ids
             .iter()
             .filter_map(|id| found.get(id).cloned())
@@ -864,5 +869,330 @@ impl ConversationMutation {
         Ok(conversations(ctx)?
             .leave(&actor(ctx), leave_data.conversation_id.0)
             .await?)
+    }
+}
+
+/// The outcome of a direct message for one receiver.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "DirectMessageDeliveryResult")]
+pub struct DirectMessageDeliveryResult {
+    /// The receiver.
+    #[graphql(name = "receiverID")]
+    pub receiver_id: UuidScalar,
+    /// How it went.
+    pub status: alkemio_communication::conversation::DeliveryStatus,
+    /// The direct conversation it went to (when sent).
+    #[graphql(name = "conversationID")]
+    pub conversation_id: Option<UuidScalar>,
+}
+
+/// A message for several users, each in their direct conversation with the sender.
+#[derive(Debug, InputObject)]
+pub struct SendDirectMessageToUsersInput {
+    /// The text.
+    pub message: String,
+    /// The users.
+    #[graphql(name = "receiverIDs")]
+    pub receiver_ids: Vec<UuidScalar>,
+}
+
+/// Direct messages to several users.
+#[derive(Debug, Default)]
+pub struct DirectMessageMutation;
+
+#[Object]
+impl DirectMessageMutation {
+    /// Sends a message to each user in the direct conversation with them, started when needed
+    /// (needs READ_USERS on the platform); each receiver gets its own outcome.
+    async fn send_direct_message_to_users(
+        &self,
+        ctx: &Context<'_>,
+        message_data: SendDirectMessageToUsersInput,
+    ) -> Result<Vec<DirectMessageDeliveryResult>> {
+        crate::authorization::require_on_platform(ctx, P::ReadUsers, "send direct messages")
+            .await?;
+        let receivers: Vec<Uuid> = message_data.receiver_ids.iter().map(|r| r.0).collect();
+        Ok(conversations(ctx)?
+            .send_direct(&actor(ctx), &receivers, message_data.message)
+            .await?
+            .into_iter()
+            .map(|d| DirectMessageDeliveryResult {
+                receiver_id: UuidScalar(d.receiver),
+                status: d.status,
+                conversation_id: d.conversation.map(UuidScalar),
+            })
+            .collect())
+    }
+}
+
+/// What happened in or to one of the caller's conversations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, async_graphql::Enum)]
+#[graphql(name = "ConversationEventType")]
+pub enum ConversationEventType {
+    /// A conversation was started.
+    #[default]
+    ConversationCreated,
+    /// A conversation ended.
+    ConversationDeleted,
+    /// A conversation was renamed or got a new picture.
+    ConversationUpdated,
+    /// A member joined.
+    MemberAdded,
+    /// A member left.
+    MemberRemoved,
+    /// A message arrived.
+    MessageReceived,
+    /// A message was removed.
+    MessageRemoved,
+    /// The caller's read receipt moved.
+    ReadReceiptUpdated,
+}
+
+/// A conversation was started.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ConversationCreatedEvent")]
+pub struct ConversationCreatedEvent {
+    /// The conversation.
+    pub conversation: Conversation,
+    /// Its first message, when it came with it.
+    pub message: Option<Message>,
+}
+
+/// A conversation changed.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ConversationUpdatedEvent")]
+pub struct ConversationUpdatedEvent {
+    /// The conversation.
+    pub conversation: Conversation,
+}
+
+/// A conversation ended.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ConversationDeletedEvent")]
+pub struct ConversationDeletedEvent {
+    /// Its id.
+    #[graphql(name = "conversationID")]
+    pub conversation_id: UuidScalar,
+}
+
+/// A member joined a conversation.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ConversationMemberAddedEvent")]
+pub struct ConversationMemberAddedEvent {
+    /// The conversation.
+    pub conversation: Conversation,
+    /// The new member.
+    pub added_member: Actor,
+}
+
+/// A member left a conversation.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ConversationMemberRemovedEvent")]
+pub struct ConversationMemberRemovedEvent {
+    /// The conversation.
+    pub conversation: Conversation,
+    /// Who left.
+    #[graphql(name = "removedMemberID")]
+    pub removed_member_id: UuidScalar,
+}
+
+/// A message arrived in a conversation.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ConversationMessageReceivedEvent")]
+pub struct ConversationMessageReceivedEvent {
+    /// The message.
+    pub message: Message,
+    /// The conversation's room.
+    pub room_id: UuidScalar,
+}
+
+/// A message was removed from a conversation.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ConversationMessageRemovedEvent")]
+pub struct ConversationMessageRemovedEvent {
+    /// The message.
+    pub message_id: MessageId,
+    /// The conversation's room.
+    pub room_id: UuidScalar,
+}
+
+/// The caller read up to a message.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "ConversationReadReceiptUpdatedEvent")]
+pub struct ConversationReadReceiptUpdatedEvent {
+    /// The last message read.
+    pub last_read_event_id: MessageId,
+    /// The conversation's room.
+    pub room_id: UuidScalar,
+}
+
+/// One conversation event: its type and the matching payload.
+#[derive(Debug, Clone, Default, SimpleObject)]
+#[graphql(name = "ConversationEventSubscriptionResult")]
+pub struct ConversationEventSubscriptionResult {
+    /// What happened.
+    pub event_type: ConversationEventType,
+    /// A conversation was started.
+    pub conversation_created: Option<ConversationCreatedEvent>,
+    /// A conversation changed.
+    pub conversation_updated: Option<ConversationUpdatedEvent>,
+    /// A conversation ended.
+    pub conversation_deleted: Option<ConversationDeletedEvent>,
+    /// A member joined.
+    pub member_added: Option<ConversationMemberAddedEvent>,
+    /// A member left.
+    pub member_removed: Option<ConversationMemberRemovedEvent>,
+    /// A message arrived.
+    pub message_received: Option<ConversationMessageReceivedEvent>,
+    /// A message was removed.
+    pub message_removed: Option<ConversationMessageRemovedEvent>,
+    /// The caller's read receipt moved.
+    pub read_receipt_updated: Option<ConversationReadReceiptUpdatedEvent>,
+}
+
+enum Heard {
+    Lifecycle(alkemio_communication::conversation::ConversationEventKind),
+    Room(alkemio_communication::RoomEvent),
+}
+
+async fn to_event(
+    heard: Heard,
+    actors: &alkemio_contributor::ActorService,
+) -> Option<ConversationEventSubscriptionResult> {
+    use alkemio_communication::conversation::ConversationEventKind as K;
+    let mut out = ConversationEventSubscriptionResult::default();
+    match heard {
+        Heard::Lifecycle(K::Created(c, m)) => {
+            out.event_type = ConversationEventType::ConversationCreated;
+            out.conversation_created = Some(ConversationCreatedEvent {
+                conversation: Conversation(c),
+                message: m.map(Message),
+            });
+        }
+        Heard::Lifecycle(K::Updated(c)) => {
+            out.event_type = ConversationEventType::ConversationUpdated;
+            out.conversation_updated = Some(ConversationUpdatedEvent {
+                conversation: Conversation(c),
+            });
+        }
+        Heard::Lifecycle(K::Deleted(id)) => {
+            out.event_type = ConversationEventType::ConversationDeleted;
+            out.conversation_deleted = Some(ConversationDeletedEvent {
+                conversation_id: UuidScalar(id),
+            });
+        }
+        Heard::Lifecycle(K::MemberAdded(c, member)) => {
+            let added = actors
+                .actor(alkemio_kernel::ids::ActorId(member))
+                .await
+                .ok()
+                .flatten()?;
+            out.event_type = ConversationEventType::MemberAdded;
+            out.member_added = Some(ConversationMemberAddedEvent {
+                conversation: Conversation(c),
+                added_member: Actor(added),
+            });
+        }
+        Heard::Lifecycle(K::MemberRemoved(c, member)) => {
+            out.event_type = ConversationEventType::MemberRemoved;
+            out.member_removed = Some(ConversationMemberRemovedEvent {
+                conversation: Conversation(c),
+                removed_member_id: UuidScalar(member),
+            });
+        }
+        Heard::Room(e) => match e.kind {
+            RoomEventKind::MessageCreated(m) => {
+                out.event_type = ConversationEventType::MessageReceived;
+                out.message_received = Some(ConversationMessageReceivedEvent {
+                    message: Message(m),
+                    room_id: UuidScalar(e.room_id),
+                });
+            }
+            RoomEventKind::MessageDeleted { message_id, .. } => {
+                out.event_type = ConversationEventType::MessageRemoved;
+                out.message_removed = Some(ConversationMessageRemovedEvent {
+                    message_id: MessageId(message_id),
+                    room_id: UuidScalar(e.room_id),
+                });
+            }
+            RoomEventKind::ReceiptUpdated { message_id, .. } => {
+                out.event_type = ConversationEventType::ReadReceiptUpdated;
+                out.read_receipt_updated = Some(ConversationReadReceiptUpdatedEvent {
+                    last_read_event_id: MessageId(message_id),
+                    room_id: UuidScalar(e.room_id),
+                });
+            }
+            RoomEventKind::ReactionAdded(_) | RoomEventKind::ReactionRemoved(_) => return None,
+        },
+    }
+    Some(out)
+}
+
+/// Conversation subscriptions.
+#[derive(Debug, Default)]
+pub struct ConversationLiveEvents;
+
+#[async_graphql::Subscription]
+impl ConversationLiveEvents {
+    /// What happens from now on in the caller's conversations: started, changed, ended,
+    /// members joining and leaving, messages arriving and removed, and the caller's own read
+    /// receipts (registered users only).
+    async fn conversation_events(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl futures_util::Stream<Item = ConversationEventSubscriptionResult> + use<>> {
+        use futures_util::StreamExt;
+        let me = actor(ctx).authenticated_id().ok_or_else(|| {
+            alkemio_kernel::AppError::new(
+                alkemio_kernel::ErrorStatus::ForbiddenPolicy,
+                "Only registered users have conversations",
+            )
+        })?;
+        let service = conversations(ctx)?.clone();
+        let actors = data::<alkemio_contributor::ActorService>(ctx)?.clone();
+        let lifecycle = futures_util::stream::unfold(service.events(), move |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) if e.recipients.contains(&me) => {
+                        return Some((Heard::Lifecycle(e.kind), rx));
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+        let rooms = futures_util::stream::unfold(
+            (service.room_events(), service),
+            move |(mut rx, service)| async move {
+                loop {
+                    match rx.recv().await {
+                        Ok(e) => {
+                            let wanted = match &e.kind {
+                                RoomEventKind::ReactionAdded(_)
+                                | RoomEventKind::ReactionRemoved(_) => false,
+                                RoomEventKind::ReceiptUpdated { actor, .. } => *actor == me,
+                                _ => true,
+                            };
+                            if wanted
+                                && let Ok(Some((_, members))) = service.of_room(e.room_id).await
+                                && members.contains(&me)
+                            {
+                                return Some((Heard::Room(e), (rx, service)));
+                            }
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            },
+        );
+        Ok(
+            futures_util::stream::select(lifecycle.boxed(), rooms.boxed()).filter_map(
+                move |heard| {
+                    let actors = actors.clone();
+                    async move { to_event(heard, &actors).await }
+                },
+            ),
+        )
     }
 }

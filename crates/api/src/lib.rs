@@ -37,9 +37,12 @@ pub mod user_settings_types;
 
 use std::sync::Arc;
 
-use crate::activity::{ActivityFeedQuery, ActivityQuery};
+use crate::activity::{ActivityFeedQuery, ActivityLiveEvents, ActivityQuery};
 use crate::authorization::{Policies, PolicyLoader};
-use crate::communication::{CommunicationLiveEvents, CommunicationMutation, ConversationMutation};
+use crate::communication::{
+    CommunicationLiveEvents, CommunicationMutation, ConversationLiveEvents, ConversationMutation,
+    DirectMessageMutation,
+};
 use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::entry::EntryMutation;
 use crate::innovation_hub::InnovationHubMutation;
@@ -101,6 +104,7 @@ pub struct MutationRoot(
     NotificationMutation,
     CommunicationMutation,
     ConversationMutation,
+    DirectMessageMutation,
 );
 
 /// Root subscription: every module's live events.
@@ -110,6 +114,8 @@ pub struct SubscriptionRoot(
     SpaceLiveEvents,
     NotificationLiveEvents,
     CommunicationLiveEvents,
+    ConversationLiveEvents,
+    ActivityLiveEvents,
 );
 
 /// The server's schema type.

@@ -196,6 +196,12 @@ loader!(
     |s, keys| s.last_messages(keys).await
 );
 
+loader!(
+    /// The members of conversations, by conversation id.
+    ConversationMembersLoader(alkemio_communication::conversation::ConversationService) -> Vec<Uuid>,
+    |s, keys| s.members(keys).await
+);
+
 /// For (reader, room) pairs: the reader's unread messages by thread key (batched per reader).
 pub struct UnreadCountsLoader(pub alkemio_communication::CommunicationService);
 
@@ -305,6 +311,8 @@ pub struct Loaders {
     pub last_messages: DataLoader<LastMessageLoader>,
     /// Unread messages by (reader, room).
     pub unread_counts: DataLoader<UnreadCountsLoader>,
+    /// Conversation members by conversation id.
+    pub conversation_members: DataLoader<ConversationMembersLoader>,
 }
 
 impl Loaders {
@@ -347,6 +355,10 @@ impl Loaders {
             room_messages: batched(RoomMessagesLoader(services.communication.clone()), window),
             last_messages: batched(LastMessageLoader(services.communication.clone()), window),
             unread_counts: batched(UnreadCountsLoader(services.communication.clone()), window),
+            conversation_members: batched(
+                ConversationMembersLoader(services.conversations.clone()),
+                window,
+            ),
         }
     }
 }

@@ -29,6 +29,7 @@ mod m20261126_000021_community_user_group;
 mod m20261126_000022_activity_create;
 mod m20261126_000023_communication_create;
 mod m20261126_000024_conversation_create;
+mod m20261126_000025_communication_indexes;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000022_activity_create::Migration),
             Box::new(m20261126_000023_communication_create::Migration),
             Box::new(m20261126_000024_conversation_create::Migration),
+            Box::new(m20261126_000025_communication_indexes::Migration),
         ]
     }
 }

@@ -174,12 +174,20 @@ fn parse_error_response(err: ParseRequestError, limit: u64) -> Response {
     }
 }
 
+/// 413, closing the connection: the rest of the body is never read, so the connection cannot
+/// carry another request (without `Connection: close` a client could pick it from its pool for
+/// the next request and have that one cut off).
 fn payload_too_large(limit: u64) -> Response {
-    error_response(
+    let mut response = error_response(
         StatusCode::PAYLOAD_TOO_LARGE,
         ErrorStatus::BadUserInput,
         format!("The request body is larger than the limit of {limit} bytes."),
-    )
+    );
+    response.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// 401 with one `UNAUTHENTICATED` GraphQL error naming why the token was refused.

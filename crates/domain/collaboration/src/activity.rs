@@ -292,6 +292,35 @@ pub async fn feed_grouped(
         .collect())
 }
 
+/// The visible entries of some collaborations newer than `after` (an entry id, or any
+/// time-ordered id), oldest first, at most `limit`.
+pub async fn newer_than(
+    conn: &impl ConnectionTrait,
+    collaborations: &[Uuid],
+    types: &[ActivityEventType],
+    after: Uuid,
+    limit: u64,
+) -> AppResult<Vec<Activity>> {
+    if collaborations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = row::Entity::find()
+        .filter(row::Column::CollaborationId.is_in(collaborations.iter().copied()))
+        .filter(row::Column::Visibility.eq(true))
+        .filter(row::Column::Id.gt(after));
+    if !types.is_empty() {
+        query = query.filter(row::Column::EventType.is_in(types.iter().map(|t| t.as_str())));
+    }
+    Ok(query
+        .order_by_asc(row::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(to_activity)
+        .collect())
+}
+
 /// Deletes, inside the caller's transaction, the entries of these collaborations and those
 /// about these resources (a deleted subspace's entry in its parent's log).
 pub async fn delete_for(

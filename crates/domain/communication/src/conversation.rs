@@ -78,6 +78,53 @@ pub struct Conversation {
     pub updated_date: DateTime<Utc>,
 }
 
+/// How a direct message to one user went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[graphql(name = "DirectMessageDeliveryStatus")]
+pub enum DeliveryStatus {
+    /// Sent, in the direct conversation with the user.
+    Sent,
+    /// The user does not accept messages.
+    BlockedNoConsent,
+    /// Something else went wrong for this user (the others are still served).
+    Failed,
+}
+
+/// The outcome of a direct message for one receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// The receiver.
+    pub receiver: Uuid,
+    /// How it went.
+    pub status: DeliveryStatus,
+    /// The conversation it went to.
+    pub conversation: Option<Uuid>,
+}
+
+/// Something that happened to a conversation, for its members' live subscriptions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationEvent {
+    /// Who hears it.
+    pub recipients: Vec<Uuid>,
+    /// What happened.
+    pub kind: ConversationEventKind,
+}
+
+/// What happened to a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConversationEventKind {
+    /// It was started (with its first message, when sent with it).
+    Created(Conversation, Option<Message>),
+    /// It was renamed or got a new picture.
+    Updated(Conversation),
+    /// Its last member left.
+    Deleted(Uuid),
+    /// A member joined.
+    MemberAdded(Conversation, Uuid),
+    /// A member left or was taken out.
+    MemberRemoved(Conversation, Uuid),
+}
+
 /// A new conversation, as asked for.
 #[derive(Debug, Clone)]
 pub struct NewConversation {
@@ -164,12 +211,119 @@ pub struct ConversationService {
     db: Database,
     users: UserService,
     rooms: CommunicationService,
+    events: tokio::sync::broadcast::Sender<ConversationEvent>,
+    /// The messaging, once known (it never changes but for its policy).
+    messaging: std::sync::Arc<std::sync::OnceLock<Messaging>>,
 }
 
 impl ConversationService {
     /// A service over the database, users and rooms.
     pub fn new(db: Database, users: UserService, rooms: CommunicationService) -> Self {
-        Self { db, users, rooms }
+        Self {
+            db,
+            users,
+            rooms,
+            events: tokio::sync::broadcast::channel(1024).0,
+            messaging: std::sync::Arc::default(),
+        }
+    }
+
+    /// Conversation events from now on (a slow receiver misses the oldest when 1,024 wait).
+    pub fn events(&self) -> tokio::sync::broadcast::Receiver<ConversationEvent> {
+        self.events.subscribe()
+    }
+
+    /// Room events from now on (messages and receipts in conversation rooms among them).
+    pub fn room_events(&self) -> tokio::sync::broadcast::Receiver<crate::model::RoomEvent> {
+        self.rooms.room_events()
+    }
+
+    /// The conversation owning a room and its members, if the room is a conversation's.
+    pub async fn of_room(&self, room: Uuid) -> AppResult<Option<(Conversation, Vec<Uuid>)>> {
+        let Some(c) = repo::by_room(self.db.conn(), room).await? else {
+            return Ok(None);
+        };
+        let members = self
+            .members(&[c.id])
+            .await?
+            .remove(&c.id)
+            .unwrap_or_default();
+        Ok(Some((c, members)))
+    }
+
+    fn announce(&self, recipients: Vec<Uuid>, kind: ConversationEventKind) {
+        // Nobody listening is not an error.
+        let _ = self.events.send(ConversationEvent { recipients, kind });
+    }
+
+    /// `sendDirectMessageToUsers`: sends the message to each receiver in the direct
+    /// conversation with them (started when there is none). Each receiver gets an outcome; one
+    /// failing does not stop the others.
+    pub async fn send_direct(
+        &self,
+        caller: &ActorContext,
+        receivers: &[Uuid],
+        body: String,
+    ) -> AppResult<Vec<Delivery>> {
+        let me = Self::caller_id(caller)?;
+        if body.trim().is_empty() {
+            return Err(AppError::bad_input("A message needs some text"));
+        }
+        if body.chars().count() > crate::service::MESSAGE_MAX_LENGTH {
+            return Err(AppError::bad_input(format!(
+                "A message has at most {} characters",
+                crate::service::MESSAGE_MAX_LENGTH
+            )));
+        }
+        let mut out: Vec<Delivery> = Vec::new();
+        for receiver in receivers {
+            if out.iter().any(|d| d.receiver == *receiver) {
+                continue;
+            }
+            let outcome = if *receiver == me {
+                Err(AppError::bad_input("A direct message goes to someone else"))
+            } else {
+                match self
+                    .create(
+                        caller,
+                        NewConversation {
+                            kind: ConversationKind::Direct,
+                            member_ids: vec![*receiver],
+                            display_name: None,
+                            avatar_url: None,
+                        },
+                    )
+                    .await
+                {
+                    Ok(c) => self
+                        .send(caller, c.room_id, body.clone(), None)
+                        .await
+                        .map(|_| c.id),
+                    Err(e) => Err(e),
+                }
+            };
+            out.push(match outcome {
+                Ok(conversation) => Delivery {
+                    receiver: *receiver,
+                    status: DeliveryStatus::Sent,
+                    conversation: Some(conversation),
+                },
+                Err(e) => {
+                    let status = if e.status() == ErrorStatus::MessagingNotEnabled {
+                        DeliveryStatus::BlockedNoConsent
+                    } else {
+                        tracing::info!(receiver = %receiver, error = %e.message(), "direct message not delivered");
+                        DeliveryStatus::Failed
+                    };
+                    Delivery {
+                        receiver: *receiver,
+                        status,
+                        conversation: None,
+                    }
+                }
+            });
+        }
+        Ok(out)
     }
 
     /// Creates the platform's messaging if it is missing and recomputes its policy from the
@@ -196,12 +350,20 @@ impl ConversationService {
         apply_messaging_policy(&mut policy, platform);
         auth_repo::save_all(&txn, &[policy]).await?;
         txn.commit().await?;
+        let _ = self.messaging.set(messaging);
         Ok(messaging)
     }
 
-    /// The platform's messaging.
+    /// The platform's messaging (read once, then kept).
     pub async fn messaging(&self) -> AppResult<Option<Messaging>> {
-        repo::messaging(self.db.conn()).await
+        if let Some(m) = self.messaging.get() {
+            return Ok(Some(*m));
+        }
+        let found = repo::messaging(self.db.conn()).await?;
+        if let Some(m) = found {
+            let _ = self.messaging.set(m);
+        }
+        Ok(found)
     }
 
     /// Conversations by id.
@@ -264,6 +426,26 @@ impl ConversationService {
                 .as_bool()
                 .unwrap_or(true),
         )
+    }
+
+    /// Fails unless the caller may read the user and the user accepts messages
+    /// (MESSAGING_NOT_ENABLED): nobody is put into a conversation against their settings.
+    /// (The reference checked this for direct conversations only.)
+    async fn require_reachable(&self, caller: &ActorContext, user: Uuid) -> AppResult<()> {
+        let found = self
+            .users
+            .user(UserId(user))
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("User {user} not found")))?;
+        self.require(caller, found.authorization_id, P::Read, "message a user")
+            .await?;
+        if !self.accepts_messages(user).await? {
+            return Err(AppError::new(
+                ErrorStatus::MessagingNotEnabled,
+                format!("User {user} does not accept messages"),
+            ));
+        }
+        Ok(())
     }
 
     async fn users_or_fail(&self, ids: &[Uuid]) -> AppResult<()> {
@@ -362,6 +544,9 @@ impl ConversationService {
                     ));
                 }
                 check_group_fields(new.display_name.as_deref(), new.avatar_url.as_deref())?;
+                for other in &others {
+                    self.require_reachable(caller, *other).await?;
+                }
                 new.display_name
                     .filter(|d| !d.trim().is_empty())
                     .unwrap_or_else(|| format!("group-conversation-{}-members", others.len() + 1))
@@ -401,6 +586,7 @@ impl ConversationService {
         repo::insert_conversation(&txn, &conversation, &members).await?;
         auth_repo::save_all(&txn, &policies).await?;
         txn.commit().await?;
+        self.announce(members, ConversationEventKind::Created(conversation, None));
         Ok(conversation)
     }
 
@@ -454,10 +640,15 @@ impl ConversationService {
         .await?;
         Self::group_only(&conversation, "take new members")?;
         self.users_or_fail(&[member]).await?;
+        self.require_reachable(caller, member).await?;
         let txn = self.db.begin().await?;
         repo::add_member(&txn, id, member).await?;
-        self.set_members_in(&txn, &conversation).await?;
+        let members = self.set_members_in(&txn, &conversation).await?;
         txn.commit().await?;
+        self.announce(
+            members,
+            ConversationEventKind::MemberAdded(conversation, member),
+        );
         Ok(true)
     }
 
@@ -511,6 +702,15 @@ impl ConversationService {
             auth_repo::delete(&txn, &policies).await?;
         }
         txn.commit().await?;
+        let mut told = left.clone();
+        told.push(member);
+        self.announce(
+            told.clone(),
+            ConversationEventKind::MemberRemoved(*conversation, member),
+        );
+        if left.is_empty() {
+            self.announce(told, ConversationEventKind::Deleted(conversation.id));
+        }
         Ok(true)
     }
 
@@ -542,6 +742,9 @@ impl ConversationService {
         .await?;
         repo::touch(&txn, id).await?;
         txn.commit().await?;
+        let members = self.members(&[id]).await?.remove(&id).unwrap_or_default();
+        let updated = self.conversation_or_fail(id).await?;
+        self.announce(members, ConversationEventKind::Updated(updated));
         Ok(true)
     }
 
@@ -593,6 +796,7 @@ impl ConversationService {
         conn: &impl ConnectionTrait,
         actor: ActorId,
     ) -> AppResult<Vec<Uuid>> {
+        crate::repo::delete_receipts_of(conn, actor.0).await?;
         let mut deleted = Vec::new();
         for conversation in repo::conversations_of(conn, actor.0).await? {
             repo::remove_member(conn, conversation.id, actor.0).await?;

@@ -147,4 +147,11 @@ pub enum RoomEventKind {
     ReactionAdded(Reaction),
     /// A reaction was removed.
     ReactionRemoved(Reaction),
+    /// A reader's read receipt moved.
+    ReceiptUpdated {
+        /// The reader.
+        actor: Uuid,
+        /// The last message read.
+        message_id: String,
+    },
 }

@@ -526,6 +526,15 @@ pub async fn mark_read(
     Ok(())
 }
 
+/// Deletes every read receipt of an actor (when it is deleted).
+pub async fn delete_receipts_of(conn: &impl ConnectionTrait, actor: Uuid) -> AppResult<()> {
+    receipt::Entity::delete_many()
+        .filter(receipt::Column::ActorId.eq(actor))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// An actor's receipts in some rooms: by room, the room-wide one (key "") and per thread.
 pub async fn receipts(
     conn: &impl ConnectionTrait,

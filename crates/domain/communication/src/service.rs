@@ -450,6 +450,13 @@ impl CommunicationService {
         )
         .await?;
         txn.commit().await?;
+        self.announce(
+            room_id,
+            RoomEventKind::ReceiptUpdated {
+                actor: reader,
+                message_id: message.id,
+            },
+        );
         Ok(true)
     }
 }

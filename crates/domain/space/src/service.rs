@@ -496,6 +496,17 @@ impl SpaceService {
         activity::feed_grouped(self.db.conn(), filter, limit, scan).await
     }
 
+    /// The visible entries of collaborations newer than `after`, oldest first.
+    pub async fn activity_newer_than(
+        &self,
+        collaborations: &[Uuid],
+        types: &[ActivityEventType],
+        after: Uuid,
+        limit: u64,
+    ) -> AppResult<Vec<alkemio_collaboration::activity::Activity>> {
+        activity::newer_than(self.db.conn(), collaborations, types, after, limit).await
+    }
+
     /// The activity log of collaborations, newest first.
     pub async fn activity_of(
         &self,

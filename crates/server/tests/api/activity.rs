@@ -396,6 +396,17 @@ async fn activity_feeds(backend: Backend) {
         own.iter()
             .all(|e| e["triggeredBy"]["id"] == alice_user.id.to_string())
     );
+    let nothing = ok(
+        &app,
+        &alice,
+        FEED,
+        json!({"args": {"types": ["MEMBER_JOINED"], "excludeTypes": ["MEMBER_JOINED"]}}),
+    )
+    .await;
+    assert_eq!(
+        nothing["activityFeed"]["total"], 0.0,
+        "every kind asked for is excluded"
+    );
     let as_admin = ok(&app, &alice, FEED, json!({"args": {"roles": ["ADMIN"]}})).await;
     assert_eq!(as_admin["activityFeed"]["total"], 0.0);
 
@@ -417,4 +428,108 @@ async fn activity_feeds(backend: Backend) {
     assert_eq!(none["activityFeedGrouped"], json!([]));
     let anonymous = app.graphql_at("/graphql", GROUPED, json!({})).await;
     assert_reference_error(&anonymous["errors"][0], "FORBIDDEN_POLICY", 11104);
+}
+
+/// `activityCreated` over graphql-transport-ws: a reader of a space hears each new entry of its
+/// log, and with `includeChild` of its subspaces' logs, of the kinds asked for; anonymous
+/// callers may not follow a log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_activity_reaches_followers() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let app = spawn_app(Backend::Sqlite).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice_user, alice) = app.user_with_token("alice@example.org").await;
+    let (_, bob) = app.user_with_token("bob@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (a, a_set) = space(&app, &admin, &account, "Alpha", open_public()).await;
+    let (a1, a1_set) = subspace(&app, &admin, &a, "Alpha One", open_public()).await;
+    let admins = ok(&app, &admin, MY_SPACES, json!({"limit": 10})).await;
+    let collaboration = admins["me"]["mySpaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["space"]["id"] == a.as_str())
+        .map(|m| m["latestActivity"]["collaborationID"].clone())
+        .unwrap();
+
+    let connect = |token: Option<String>| {
+        let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
+        async move {
+            let mut request = url.into_client_request().unwrap();
+            request.headers_mut().insert(
+                "Sec-WebSocket-Protocol",
+                "graphql-transport-ws".parse().unwrap(),
+            );
+            if let Some(t) = token {
+                request
+                    .headers_mut()
+                    .insert("Authorization", format!("Bearer {t}").parse().unwrap());
+            }
+            let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+            ws.send(WsMessage::text(
+                json!({"type": "connection_init", "payload": {}}).to_string(),
+            ))
+            .await
+            .unwrap();
+            ws
+        }
+    };
+    async fn next_non_ka(
+        ws: &mut tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    ) -> Value {
+        loop {
+            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+                .await
+                .expect("a message in time")
+                .expect("a message")
+                .unwrap();
+            if let WsMessage::Text(text) = msg {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                if v["type"] != "ka" && v["type"] != "ping" && v["type"] != "pong" {
+                    return v;
+                }
+            }
+        }
+    }
+    let subscribe = json!({"id": "1", "type": "subscribe", "payload": {
+        "query": "subscription($c: UUID!) { activityCreated(input: { collaborationID: $c, includeChild: true, types: [MEMBER_JOINED] }) {
+            activity { type child space { id } triggeredBy { id } } } }",
+        "variables": {"c": collaboration}}})
+    .to_string();
+
+    let mut anon = connect(None).await;
+    assert_eq!(next_non_ka(&mut anon).await["type"], "connection_ack");
+    anon.send(WsMessage::text(subscribe.clone())).await.unwrap();
+    let refused = next_non_ka(&mut anon).await;
+    assert!(
+        refused["type"] == "error"
+            || refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN_POLICY",
+        "{refused}"
+    );
+
+    let mut ws = connect(Some(bob.clone())).await;
+    assert_eq!(next_non_ka(&mut ws).await["type"], "connection_ack");
+    ws.send(WsMessage::text(subscribe)).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    ok(&app, &alice, JOIN, json!({"id": a_set})).await;
+    // a subspace's creation is of another kind: not heard
+    subspace(&app, &admin, &a, "Alpha Two", open_public()).await;
+    ok(&app, &alice, JOIN, json!({"id": a1_set})).await;
+    let alice_id = alice_user.id.to_string();
+    let first = next_non_ka(&mut ws).await;
+    let entry = &first["payload"]["data"]["activityCreated"]["activity"];
+    assert_eq!(entry["type"], "MEMBER_JOINED", "{first}");
+    assert_eq!(entry["space"]["id"], a.as_str());
+    assert_eq!(entry["child"], false);
+    assert_eq!(entry["triggeredBy"]["id"], alice_id.as_str());
+    let second = next_non_ka(&mut ws).await;
+    let entry = &second["payload"]["data"]["activityCreated"]["activity"];
+    assert_eq!(entry["type"], "MEMBER_JOINED", "{second}");
+    assert_eq!(entry["space"]["id"], a1.as_str());
+    assert_eq!(entry["child"], true);
 }

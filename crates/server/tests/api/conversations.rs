@@ -96,6 +96,58 @@ async fn direct_and_group_conversations(backend: Backend) {
     let refused = err(&app, &carol, CREATE, json!({"t": "DIRECT", "m": [bob_id]})).await;
     assert_reference_error(&refused, "MESSAGING_NOT_ENABLED", 13103);
 
+    // direct messages to several users: each gets an outcome
+    let nobody = uuid::Uuid::now_v7().to_string();
+    let sent = ok(
+        &app,
+        &alice,
+        "mutation($m: String!, $r: [UUID!]!) { sendDirectMessageToUsers(messageData: { message: $m, receiverIDs: $r }) {
+            receiverID status conversationID } }",
+        json!({"m": "News for you", "r": [bob_id, carol_id, nobody, alice_id]}),
+    )
+    .await;
+    let outcomes = sent["sendDirectMessageToUsers"].as_array().unwrap().clone();
+    let statuses: Vec<&str> = outcomes
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        vec!["BLOCKED_NO_CONSENT", "SENT", "FAILED", "FAILED"]
+    );
+    let too_long = err(
+        &app,
+        &alice,
+        "mutation($m: String!, $r: [UUID!]!) { sendDirectMessageToUsers(messageData: { message: $m, receiverIDs: $r }) { status } }",
+        json!({"m": "x".repeat(40_000), "r": [carol_id]}),
+    )
+    .await;
+    assert_reference_error(&too_long, "BAD_USER_INPUT", 12101);
+    assert_eq!(outcomes[1]["receiverID"], carol_id);
+    let with_carol = outcomes[1]["conversationID"].as_str().unwrap().to_owned();
+    assert_eq!(outcomes[0]["conversationID"], Value::Null);
+    let carols = mine(&app, &carol).await;
+    assert_eq!(carols.len(), 1);
+    assert_eq!(carols[0]["id"], with_carol);
+    assert_eq!(carols[0]["room"]["messages"][0]["message"], "News for you");
+
+    // nobody is put into a group against their settings either
+    let refused = err(
+        &app,
+        &alice,
+        CREATE,
+        json!({"t": "GROUP", "m": [bob_id, carol_id]}),
+    )
+    .await;
+    assert_reference_error(&refused, "MESSAGING_NOT_ENABLED", 13103);
+    ok(
+        &app,
+        &bob,
+        "mutation($d: UpdateUserSettingsInput!) { updateUserSettings(settingsData: $d) { id } }",
+        json!({"d": {"userID": bob_id, "settings": {"communication": {"allowOtherUsersToSendMessages": true}}}}),
+    )
+    .await;
+
     // a group: named by its size unless given a name; pictures are mxc:// or https://
     let bad = err(
         &app,
@@ -153,7 +205,16 @@ async fn direct_and_group_conversations(backend: Backend) {
         json!({"c": group_id, "m": carol_id}),
     )
     .await;
-    assert_eq!(mine(&app, &carol).await, Vec::<Value>::new());
+    let left: Vec<Value> = mine(&app, &carol)
+        .await
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    assert_eq!(
+        left,
+        vec![json!(with_carol)],
+        "only the direct one with Alice is left"
+    );
 
     // a deleted user leaves every conversation
     let (dave_user, dave) = app.user_with_token("dave@example.org").await;
@@ -188,8 +249,260 @@ async fn direct_and_group_conversations(backend: Backend) {
         (&bob, &group_id),
         (&alice, &direct_id),
         (&bob, &direct_id),
+        (&alice, &with_carol),
+        (&carol, &with_carol),
     ] {
         ok(&app, token, leave, json!({"c": c})).await;
     }
     assert_eq!(crate::deletion::row_counts(&app).await, baseline);
+}
+
+/// `conversationEvents` over graphql-transport-ws: each user hears what happens in their own
+/// conversations (started, messages in and out, their own read receipts, members leaving) and
+/// nothing of anyone else's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conversation_events_reach_members_only() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let app = spawn_app(Backend::Sqlite).await;
+    let (alice_user, alice) = app.user_with_token("alice@example.org").await;
+    let (bob_user, bob) = app.user_with_token("bob@example.org").await;
+    let (carol_user, carol) = app.user_with_token("carol@example.org").await;
+    let connect = |token: String| {
+        let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
+        async move {
+            let mut request = url.into_client_request().unwrap();
+            request.headers_mut().insert(
+                "Sec-WebSocket-Protocol",
+                "graphql-transport-ws".parse().unwrap(),
+            );
+            request
+                .headers_mut()
+                .insert("Authorization", format!("Bearer {token}").parse().unwrap());
+            let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+            ws.send(WsMessage::text(
+                json!({"type": "connection_init", "payload": {}}).to_string(),
+            ))
+            .await
+            .unwrap();
+            ws
+        }
+    };
+    async fn next_non_ka(
+        ws: &mut tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    ) -> Value {
+        loop {
+            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+                .await
+                .expect("a message in time")
+                .expect("a message")
+                .unwrap();
+            if let WsMessage::Text(text) = msg {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                if v["type"] != "ka" && v["type"] != "ping" && v["type"] != "pong" {
+                    return v;
+                }
+            }
+        }
+    }
+    let subscribe = json!({"id": "1", "type": "subscribe", "payload": {
+        "query": "subscription { conversationEvents { eventType
+            conversationCreated { conversation { id } message { id } }
+            messageReceived { roomId message { message sender { id } } }
+            messageRemoved { roomId messageId }
+            readReceiptUpdated { roomId lastReadEventId }
+            memberRemoved { conversation { id } removedMemberID } } }"}})
+    .to_string();
+    let mut alice_ws = connect(alice.clone()).await;
+    assert_eq!(next_non_ka(&mut alice_ws).await["type"], "connection_ack");
+    alice_ws
+        .send(WsMessage::text(subscribe.clone()))
+        .await
+        .unwrap();
+    let mut carol_ws = connect(carol.clone()).await;
+    assert_eq!(next_non_ka(&mut carol_ws).await["type"], "connection_ack");
+    carol_ws.send(WsMessage::text(subscribe)).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let created = ok(
+        &app,
+        &bob,
+        CREATE,
+        json!({"t": "DIRECT", "m": [alice_user.id.to_string()]}),
+    )
+    .await;
+    let conversation = created["createConversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let room = created["createConversation"]["room"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let event = next_non_ka(&mut alice_ws).await;
+    let payload = &event["payload"]["data"]["conversationEvents"];
+    assert_eq!(payload["eventType"], "CONVERSATION_CREATED", "{event}");
+    assert_eq!(
+        payload["conversationCreated"]["conversation"]["id"],
+        conversation.as_str()
+    );
+
+    let sent = ok(&app, &bob, SEND, json!({"r": room, "m": "Psst"})).await;
+    let message = sent["sendMessageToRoom"]["id"].as_str().unwrap().to_owned();
+    let event = next_non_ka(&mut alice_ws).await;
+    let payload = &event["payload"]["data"]["conversationEvents"];
+    assert_eq!(payload["eventType"], "MESSAGE_RECEIVED", "{event}");
+    assert_eq!(payload["messageReceived"]["roomId"], room.as_str());
+    assert_eq!(payload["messageReceived"]["message"]["message"], "Psst");
+    assert_eq!(
+        payload["messageReceived"]["message"]["sender"]["id"],
+        bob_user.id.to_string()
+    );
+
+    ok(
+        &app,
+        &alice,
+        "mutation($r: UUID!, $m: MessageID!) { markMessageAsReadInRoom(messageData: { roomID: $r, messageID: $m }) }",
+        json!({"r": room, "m": message}),
+    )
+    .await;
+    let event = next_non_ka(&mut alice_ws).await;
+    let payload = &event["payload"]["data"]["conversationEvents"];
+    assert_eq!(payload["eventType"], "READ_RECEIPT_UPDATED", "{event}");
+    assert_eq!(
+        payload["readReceiptUpdated"]["lastReadEventId"],
+        message.as_str()
+    );
+
+    ok(
+        &app,
+        &bob,
+        "mutation($r: UUID!, $m: MessageID!) { removeMessageOnRoom(messageData: { roomID: $r, messageID: $m }) }",
+        json!({"r": room, "m": message}),
+    )
+    .await;
+    let event = next_non_ka(&mut alice_ws).await;
+    let payload = &event["payload"]["data"]["conversationEvents"];
+    assert_eq!(payload["eventType"], "MESSAGE_REMOVED", "{event}");
+    assert_eq!(payload["messageRemoved"]["messageId"], message.as_str());
+
+    // Carol heard none of that: her first event is her own group
+    let group = ok(
+        &app,
+        &bob,
+        CREATE,
+        json!({"t": "GROUP", "m": [carol_user.id.to_string()]}),
+    )
+    .await;
+    let group = group["createConversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let event = next_non_ka(&mut carol_ws).await;
+    let payload = &event["payload"]["data"]["conversationEvents"];
+    assert_eq!(payload["eventType"], "CONVERSATION_CREATED", "{event}");
+    assert_eq!(
+        payload["conversationCreated"]["conversation"]["id"],
+        group.as_str()
+    );
+    ok(&app, &carol, leave_query(), json!({"c": group})).await;
+    let event = next_non_ka(&mut carol_ws).await;
+    let payload = &event["payload"]["data"]["conversationEvents"];
+    assert_eq!(payload["eventType"], "MEMBER_REMOVED", "{event}");
+    assert_eq!(
+        payload["memberRemoved"]["removedMemberID"],
+        carol_user.id.to_string()
+    );
+
+    // roomEvents ends for whoever is taken out of the conversation
+    let group2 = ok(
+        &app,
+        &bob,
+        CREATE,
+        json!({"t": "GROUP", "m": [carol_user.id.to_string()]}),
+    )
+    .await;
+    let group2_id = group2["createConversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let group2_room = group2["createConversation"]["room"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut room_ws = connect(carol.clone()).await;
+    assert_eq!(next_non_ka(&mut room_ws).await["type"], "connection_ack");
+    room_ws
+        .send(WsMessage::text(
+            json!({"id": "r", "type": "subscribe", "payload": {
+                "query": "subscription($r: UUID!) { roomEvents(roomID: $r) { message { data { message } } } }",
+                "variables": {"r": group2_room}}})
+            .to_string(),
+        ))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    ok(&app, &bob, SEND, json!({"r": group2_room, "m": "one"})).await;
+    let heard = next_non_ka(&mut room_ws).await;
+    assert_eq!(heard["type"], "next", "{heard}");
+    assert_eq!(
+        heard["payload"]["data"]["roomEvents"]["message"]["data"]["message"],
+        "one"
+    );
+    ok(
+        &app,
+        &bob,
+        "mutation($c: UUID!, $m: UUID!) { removeConversationMember(memberData: { conversationID: $c, memberID: $m }) }",
+        json!({"c": group2_id, "m": carol_user.id.to_string()}),
+    )
+    .await;
+    ok(&app, &bob, SEND, json!({"r": group2_room, "m": "two"})).await;
+    let ended = next_non_ka(&mut room_ws).await;
+    assert_eq!(ended["type"], "complete", "no more for Carol: {ended}");
+}
+
+/// Listing one's conversations costs the same number of SQL statements however many there
+/// are: members, messaging, rooms, last messages and unread counts are read in batches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_conversations_costs_a_bounded_number_of_statements() {
+    let app = crate::helpers::spawn_measured(Backend::Postgres).await;
+    let (_, alice) = app.user_with_token("alice@example.org").await;
+    let mut others = Vec::new();
+    for i in 0..6 {
+        let (user, token) = app.user_with_token(&format!("friend{i}@example.org")).await;
+        others.push((user.id.to_string(), token));
+    }
+    let query = "{ me { conversations { conversations { id members { id } messaging { id }
+        room { unreadCount unreadCounts { roomUnreadCount } lastMessage { id sender { id } } } } } } }";
+    let talk = |from: usize, to: usize| {
+        let (app, alice, others) = (&app, alice.clone(), others.clone());
+        async move {
+            for (id, token) in &others[from..to] {
+                let created = ok(app, &alice, CREATE, json!({"t": "DIRECT", "m": [id]})).await;
+                let room = created["createConversation"]["room"]["id"].clone();
+                ok(app, token, SEND, json!({"r": room, "m": "hello"})).await;
+            }
+        }
+    };
+    talk(0, 2).await;
+    let (few, data) = app.fewest_statements(&alice, query).await;
+    assert_eq!(
+        data["me"]["conversations"]["conversations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    talk(2, 6).await;
+    let (many, data) = app.fewest_statements(&alice, query).await;
+    let listed = data["me"]["conversations"]["conversations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(listed.len(), 6);
+    assert!(listed.iter().all(|c| c["room"]["unreadCount"] == 1));
+    assert_eq!(few, many, "statements for 2 and for 6 conversations");
 }

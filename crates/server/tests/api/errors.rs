@@ -82,6 +82,11 @@ async fn oversized_body_is_rejected(backend: Backend) {
         )
         .await;
     assert_eq!(res.status(), 413);
+    assert_eq!(
+        res.headers()["connection"],
+        "close",
+        "the unread rest of the body makes the connection unusable"
+    );
     let body: Value = res.json().await.unwrap();
     assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
     assert!(
