@@ -35,6 +35,15 @@ pub struct ActivityLogEntryMemberJoined {
     community: alkemio_space::model::Community,
 }
 
+/// A space's admins sent an update to its community.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntryUpdateSent {
+    common: Common,
+    updates: alkemio_communication::Room,
+    message: String,
+    journey_url: String,
+}
+
 /// A subspace was created.
 #[derive(Debug, Clone)]
 pub struct ActivityLogEntrySubspaceCreated {
@@ -118,6 +127,23 @@ common_fields!(
     }
 );
 
+common_fields!(ActivityLogEntryUpdateSent, "ActivityLogEntryUpdateSent", {
+    /// The updates room it was sent to.
+    async fn updates(&self) -> crate::communication::Room {
+        crate::communication::Room(self.updates.clone())
+    }
+
+    /// The update's text.
+    async fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The client URL of the space.
+    async fn journey_url(&self) -> &str {
+        &self.journey_url
+    }
+});
+
 common_fields!(
     ActivityLogEntrySubspaceCreated,
     "ActivityLogEntrySubspaceCreated",
@@ -160,6 +186,8 @@ pub enum ActivityLogEntry {
     MemberJoined(ActivityLogEntryMemberJoined),
     /// A subspace was created.
     SubspaceCreated(ActivityLogEntrySubspaceCreated),
+    /// An update was sent.
+    UpdateSent(ActivityLogEntryUpdateSent),
 }
 
 /// What resolving activity entries reads through: services, so that a live subscription can
@@ -169,6 +197,8 @@ pub(crate) struct ActivityResolver {
     spaces: SpaceService,
     users: UserService,
     profiles: alkemio_common::profile::ProfileService,
+    rooms: alkemio_communication::CommunicationService,
+    base: String,
 }
 
 impl ActivityResolver {
@@ -178,6 +208,8 @@ impl ActivityResolver {
             spaces: data::<SpaceService>(ctx)?.clone(),
             users: data::<UserService>(ctx)?.clone(),
             profiles: data::<alkemio_common::profile::ProfileService>(ctx)?.clone(),
+            rooms: data::<alkemio_communication::CommunicationService>(ctx)?.clone(),
+            base: data::<crate::SchemaServices>(ctx)?.endpoint_cluster.clone(),
         })
     }
 
@@ -233,6 +265,23 @@ impl ActivityResolver {
             .into_iter()
             .map(|s| (s.id.0, s))
             .collect();
+        let sent = |a: &Activity| a.event_type == ActivityEventType::UpdateSent;
+        let rooms = self
+            .rooms
+            .rooms(&ids(&|a| sent(a).then_some(a.resource_id)))
+            .await?;
+        let message_ids: Vec<String> = entries
+            .iter()
+            .filter(|a| sent(a))
+            .filter_map(|a| a.message_id.clone())
+            .collect();
+        let messages = self.rooms.messages_by_ids(&message_ids).await?;
+        let sent_spaces: Vec<Uuid> = entries
+            .iter()
+            .filter(|a| sent(a))
+            .filter_map(|a| by_collaboration.get(&a.collaboration_id).map(|s| s.id.0))
+            .collect();
+        let paths = self.spaces.paths(&sent_spaces).await?;
         Ok(entries
             .into_iter()
             .filter_map(|entry| {
@@ -268,6 +317,26 @@ impl ActivityResolver {
                             common,
                         },
                     )),
+                    ActivityEventType::UpdateSent => {
+                        let message = common
+                            .entry
+                            .message_id
+                            .as_ref()
+                            .and_then(|m| messages.get(m))
+                            .map_or_else(|| common.entry.description.clone(), |m| m.body.clone());
+                        let path = common
+                            .space
+                            .as_ref()
+                            .and_then(|s| paths.get(&s.id.0))
+                            .cloned()
+                            .unwrap_or_default();
+                        Some(ActivityLogEntry::UpdateSent(ActivityLogEntryUpdateSent {
+                            updates: rooms.get(&resource)?.clone(),
+                            message,
+                            journey_url: format!("{}/{path}", self.base),
+                            common,
+                        }))
+                    }
                     _ => None,
                 }
             })
@@ -330,6 +399,7 @@ fn entry_collaboration(e: &ActivityLogEntry) -> Uuid {
     match e {
         ActivityLogEntry::MemberJoined(m) => m.common.entry.collaboration_id,
         ActivityLogEntry::SubspaceCreated(s) => s.common.entry.collaboration_id,
+        ActivityLogEntry::UpdateSent(u) => u.common.entry.collaboration_id,
     }
 }
 
@@ -748,6 +818,7 @@ fn entry_space(e: &ActivityLogEntry) -> Option<&alkemio_space::Space> {
     match e {
         ActivityLogEntry::MemberJoined(m) => m.common.space.as_ref(),
         ActivityLogEntry::SubspaceCreated(s) => s.common.space.as_ref(),
+        ActivityLogEntry::UpdateSent(u) => u.common.space.as_ref(),
     }
 }
 

@@ -372,16 +372,18 @@ impl CommunicationMutation {
         ctx: &Context<'_>,
         message_data: RoomSendMessageInput,
     ) -> Result<Message> {
-        Ok(Message(
-            conversations(ctx)?
-                .send(
-                    &actor(ctx),
-                    message_data.room_id.0,
-                    message_data.message,
-                    None,
-                )
-                .await?,
-        ))
+        let message = conversations(ctx)?
+            .send(
+                &actor(ctx),
+                message_data.room_id.0,
+                message_data.message,
+                None,
+            )
+            .await?;
+        data::<alkemio_space::SpaceService>(ctx)?
+            .record_update_sent(&message)
+            .await?;
+        Ok(Message(message))
     }
 
     /// Replies in a thread (needs CREATE_MESSAGE_REPLY on the room).
@@ -441,15 +443,17 @@ impl CommunicationMutation {
         ctx: &Context<'_>,
         message_data: RoomRemoveMessageInput,
     ) -> Result<MessageId> {
-        Ok(MessageId(
-            service(ctx)?
-                .remove_message(
-                    &actor(ctx),
-                    message_data.room_id.0,
-                    &message_data.message_id.0,
-                )
-                .await?,
-        ))
+        let removed = service(ctx)?
+            .remove_message(
+                &actor(ctx),
+                message_data.room_id.0,
+                &message_data.message_id.0,
+            )
+            .await?;
+        data::<alkemio_space::SpaceService>(ctx)?
+            .hide_activity_of_message(&removed)
+            .await?;
+        Ok(MessageId(removed))
     }
 
     /// Marks everything up to a message as read, in the room or in one thread (needs READ).

@@ -77,6 +77,8 @@ pub struct Activity {
     pub collaboration_id: Uuid,
     /// Whether it is shown in the log.
     pub visibility: bool,
+    /// The message it is about, if any (an update sent).
+    pub message_id: Option<String>,
     /// A short text.
     pub description: String,
     /// What happened.
@@ -96,6 +98,8 @@ pub struct NewActivity {
     pub collaboration_id: Uuid,
     /// A short text (cut at [`DESCRIPTION_MAX`] characters).
     pub description: String,
+    /// The message it is about, if any.
+    pub message_id: Option<String>,
     /// What happened.
     pub event_type: ActivityEventType,
 }
@@ -118,6 +122,7 @@ fn to_activity(r: row::Model) -> Option<Activity> {
         parent_id: r.parent_id,
         collaboration_id: r.collaboration_id,
         visibility: r.visibility,
+        message_id: r.message_id,
         description: r.description.unwrap_or_default(),
     })
 }
@@ -135,7 +140,7 @@ pub async fn record(conn: &impl ConnectionTrait, new: NewActivity) -> AppResult<
         resource_id: Set(new.resource_id),
         parent_id: Set(new.parent_id),
         collaboration_id: Set(new.collaboration_id),
-        message_id: Set(None),
+        message_id: Set(new.message_id),
         visibility: Set(true),
         description: Set(Some(cut(&new.description))),
         event_type: Set(new.event_type.as_str().to_owned()),
@@ -319,6 +324,19 @@ pub async fn newer_than(
         .into_iter()
         .filter_map(to_activity)
         .collect())
+}
+
+/// Hides the entries about a message (when the message is removed).
+pub async fn hide_of_message(conn: &impl ConnectionTrait, message_id: &str) -> AppResult<()> {
+    row::Entity::update_many()
+        .col_expr(
+            row::Column::Visibility,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(row::Column::MessageId.eq(message_id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Deletes, inside the caller's transaction, the entries of these collaborations and those

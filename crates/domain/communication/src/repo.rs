@@ -257,6 +257,37 @@ pub async fn communications(
         .collect())
 }
 
+/// The communication whose updates room this is.
+pub async fn communication_of_updates_room(
+    conn: &impl ConnectionTrait,
+    room: Uuid,
+) -> AppResult<Option<Uuid>> {
+    Ok(communication::Entity::find()
+        .select_only()
+        .column(communication::Column::Id)
+        .filter(communication::Column::UpdatesRoomId.eq(room))
+        .into_tuple()
+        .one(conn)
+        .await?)
+}
+
+/// Messages by id (without reactions).
+pub async fn messages_by_ids(
+    conn: &impl ConnectionTrait,
+    ids: &[String],
+) -> AppResult<HashMap<String, Message>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(message::Entity::find()
+        .filter(message::Column::Id.is_in(ids.iter().cloned()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| (m.id.clone(), to_message(m)))
+        .collect())
+}
+
 /// Deletes communications with their rooms and everything said in them; returns the ids of
 /// the policies they held.
 pub async fn delete_communications(

@@ -163,6 +163,16 @@ impl CommunicationService {
         repo::communications(self.db.conn(), ids).await
     }
 
+    /// The communication whose updates room this is, if any.
+    pub async fn communication_of_updates_room(&self, room: Uuid) -> AppResult<Option<Uuid>> {
+        repo::communication_of_updates_room(self.db.conn(), room).await
+    }
+
+    /// Messages by id (without reactions).
+    pub async fn messages_by_ids(&self, ids: &[String]) -> AppResult<HashMap<String, Message>> {
+        repo::messages_by_ids(self.db.conn(), ids).await
+    }
+
     /// Rooms by id.
     pub async fn rooms(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Room>> {
         repo::rooms(self.db.conn(), ids).await

@@ -871,6 +871,20 @@ pub async fn communities(
         .collect())
 }
 
+/// The community holding a communication.
+pub async fn community_id_by_communication(
+    conn: &impl ConnectionTrait,
+    communication: Uuid,
+) -> AppResult<Option<Uuid>> {
+    Ok(community::Entity::find()
+        .select_only()
+        .column(community::Column::Id)
+        .filter(community::Column::CommunicationId.eq(communication))
+        .into_tuple()
+        .one(conn)
+        .await?)
+}
+
 /// Communities that have no communication yet (made before communications existed).
 pub async fn communities_without_communication(
     conn: &impl ConnectionTrait,

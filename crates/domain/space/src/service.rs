@@ -150,6 +150,7 @@ async fn record_member_joined(
             parent_id: Some(community),
             collaboration_id,
             description: actor.0.to_string(),
+            message_id: None,
             event_type: ActivityEventType::MemberJoined,
         },
     )
@@ -505,6 +506,59 @@ impl SpaceService {
         limit: u64,
     ) -> AppResult<Vec<alkemio_collaboration::activity::Activity>> {
         activity::newer_than(self.db.conn(), collaborations, types, after, limit).await
+    }
+
+    /// Logs an update a space's admins sent to its community's updates room (`UPDATE_SENT`, in
+    /// the space's log, right after the message is stored, as the reference does). Messages
+    /// in other rooms log nothing.
+    pub async fn record_update_sent(
+        &self,
+        message: &alkemio_communication::Message,
+    ) -> AppResult<()> {
+        let rooms = CommunicationService::new(self.db.clone());
+        let Some(communication) = rooms.communication_of_updates_room(message.room_id).await?
+        else {
+            return Ok(());
+        };
+        let Some(community) =
+            repo::community_id_by_communication(self.db.conn(), communication).await?
+        else {
+            return Ok(());
+        };
+        let Some(space) = self.community_or_fail(community).await?.parent_id else {
+            return Ok(());
+        };
+        let Some(collaboration) = self
+            .get(ActorId(space))
+            .await?
+            .and_then(|s| s.collaboration_id)
+        else {
+            return Ok(());
+        };
+        let txn = self.db.begin().await?;
+        activity::record(
+            &txn,
+            NewActivity {
+                triggered_by: message.sender_id,
+                resource_id: message.room_id,
+                parent_id: Some(community),
+                collaboration_id: collaboration,
+                description: message.body.clone(),
+                message_id: Some(message.id.clone()),
+                event_type: ActivityEventType::UpdateSent,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Hides the log entries about a removed message.
+    pub async fn hide_activity_of_message(&self, message_id: &str) -> AppResult<()> {
+        let txn = self.db.begin().await?;
+        activity::hide_of_message(&txn, message_id).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The activity log of collaborations, newest first.
@@ -1205,6 +1259,7 @@ impl SpaceService {
                     parent_id: Some(parent.id.0),
                     collaboration_id,
                     description: display_name.clone(),
+                    message_id: None,
                     event_type: ActivityEventType::SubspaceCreated,
                 },
             )

@@ -137,6 +137,41 @@ async fn updates_room_of_a_space(backend: Backend) {
     assert_eq!(reaction["sender"]["id"], admin_user.id.to_string());
     let reaction_id = reaction["id"].as_str().unwrap().to_owned();
 
+    // an update is logged in the space's activity, as the admin's latest there
+    let latest = ok(
+        &app,
+        &admin,
+        "{ me { mySpaces { space { id nameID } latestActivity { __typename type collaborationID
+            ... on ActivityLogEntryUpdateSent { message journeyUrl updates { id } } } } } }",
+        json!({}),
+    )
+    .await;
+    let mine = latest["me"]["mySpaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["space"]["id"] == s.as_str())
+        .unwrap()
+        .clone();
+    let update = &mine["latestActivity"];
+    assert_eq!(
+        update["__typename"], "ActivityLogEntryUpdateSent",
+        "{update}"
+    );
+    assert_eq!(update["type"], "UPDATE_SENT");
+    assert_eq!(update["message"], "Hello **all**");
+    assert_eq!(update["updates"]["id"], room_id.as_str());
+    let name_id = mine["space"]["nameID"].as_str().unwrap();
+    assert!(
+        update["journeyUrl"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/{name_id}")),
+        "{update}"
+    );
+    let collaboration = update["collaborationID"].clone();
+    let updates_log = "query($c: UUID!) { activityLogOnCollaboration(queryData: { collaborationID: $c, types: [UPDATE_SENT] }) { id } }";
+
     // what a member reads
     let r = room(&app, &alice, &s).await;
     assert_eq!(r["messagesCount"], 2);
@@ -202,8 +237,22 @@ async fn updates_room_of_a_space(backend: Backend) {
         json!({"r": room_id, "m": reaction_id}),
     )
     .await;
+    let logged = ok(&app, &alice, updates_log, json!({"c": collaboration})).await;
+    assert_eq!(
+        logged["activityLogOnCollaboration"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let removed = ok(&app, &admin, REMOVE, json!({"r": room_id, "m": first_id})).await;
     assert_eq!(removed["removeMessageOnRoom"], first_id);
+    let logged = ok(&app, &alice, updates_log, json!({"c": collaboration})).await;
+    assert_eq!(
+        logged["activityLogOnCollaboration"],
+        json!([]),
+        "a removed update leaves the log"
+    );
     let r = room(&app, &alice, &s).await;
     assert_eq!(r["messagesCount"], 1);
     assert_eq!(r["messages"].as_array().unwrap().len(), 1);
