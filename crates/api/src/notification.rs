@@ -219,6 +219,13 @@ impl InAppNotification {
                 space_id: uuid_at(p, "spaceID")?,
                 actor_id: uuid_at(p, "actorID")?,
             }),
+            T::SpaceCommunicationUpdate => {
+                InAppNotificationPayload::SpaceCommunicationUpdate(PayloadCommunicationUpdate {
+                    kind,
+                    space_id: uuid_at(p, "spaceID")?,
+                    update: string_at(p, "update"),
+                })
+            }
             T::SpaceCommunityInvitation => {
                 InAppNotificationPayload::SpaceCommunityInvitation(PayloadInvitation {
                     kind,
@@ -257,6 +264,31 @@ pub enum InAppNotificationPayload {
     SpaceCommunityActor(PayloadActor),
     /// An invitation to a space.
     SpaceCommunityInvitation(PayloadInvitation),
+    /// An update sent to a space's community.
+    SpaceCommunicationUpdate(PayloadCommunicationUpdate),
+}
+
+/// Payload of an update sent to a space's community.
+pub struct PayloadCommunicationUpdate {
+    kind: NotificationEventPayload,
+    space_id: Uuid,
+    update: String,
+}
+
+#[Object(name = "InAppNotificationPayloadSpaceCommunicationUpdate")]
+impl PayloadCommunicationUpdate {
+    /// The payload type.
+    async fn r#type(&self) -> NotificationEventPayload {
+        self.kind
+    }
+    /// The space.
+    async fn space(&self, ctx: &Context<'_>) -> Result<Space> {
+        load_space(ctx, self.space_id).await
+    }
+    /// The update's text.
+    async fn update(&self) -> &str {
+        &self.update
+    }
 }
 
 /// Payload naming a user.

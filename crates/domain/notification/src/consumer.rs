@@ -307,6 +307,13 @@ impl NotificationConsumer {
         }
     }
 
+    fn members_of_space(space: &alkemio_space::Space) -> Who {
+        Who::Holders {
+            credentials: vec![Credential::new(C::SpaceMember, space.id.0)],
+            privilege: Some((space.authorization_id, P::Read)),
+        }
+    }
+
     fn admins_of_space(space: &alkemio_space::Space) -> Who {
         Who::Holders {
             credentials: vec![Credential::new(C::SpaceAdmin, space.id.0)],
@@ -637,6 +644,33 @@ impl NotificationConsumer {
                     email_needs_recipients: false,
                 });
             }
+            DomainEvent::UpdateSent {
+                space_id, update, ..
+            } => {
+                let Some((space_row, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                notices.push(Notice {
+                    event: E::SpaceCommunicationUpdate,
+                    category: Cat::SpaceMember,
+                    who: Self::members_of_space(&space_row),
+                    setting: &["space", "communicationUpdates"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "SPACE_COMMUNICATION_UPDATE", "spaceID": space_id, "update": update}),
+                        space_id: Some(*space_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({"space": space_payload, "message": update})),
+                    values: values(&[
+                        ("space", space.display_name),
+                        ("update", update.clone()),
+                        ("sender", trigger_name.clone()),
+                        ("link", space.url),
+                        ("action", "Go to the space".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
         }
         Ok(notices)
     }
@@ -732,7 +766,11 @@ impl NotificationConsumer {
         in_app_out: &mut Vec<InAppNotification>,
         emails_out: &mut Vec<EmailDelivery>,
     ) -> AppResult<()> {
-        let recipients = self.recipients(notice).await?;
+        let mut recipients = self.recipients(notice).await?;
+        // whoever sent an update does not hear of it
+        if notice.event == E::SpaceCommunicationUpdate {
+            recipients.retain(|(user, ..)| Some(user.id.0) != record.triggered_by);
+        }
         let now = Utc::now().trunc_subsecs(6);
         if let Some(spec) = &notice.in_app {
             for (user, ..) in recipients.iter().filter(|r| r.3) {

@@ -188,6 +188,9 @@ fn template(event: NotificationEvent) -> Option<&'static str> {
             include_str!("../templates/SPACE_ADMIN_COMMUNITY_NEW_MEMBER.txt")
         }
         E::UserSpaceCommunityJoined => include_str!("../templates/USER_SPACE_COMMUNITY_JOINED.txt"),
+        E::SpaceCommunicationUpdate => {
+            include_str!("../templates/SPACE_COMMUNICATION_UPDATE.txt")
+        }
         E::UserSpaceCommunityInvitation => {
             include_str!("../templates/USER_SPACE_COMMUNITY_INVITATION.txt")
         }

@@ -549,7 +549,20 @@ impl SpaceService {
             },
         )
         .await?;
+        self.users
+            .outbox()
+            .record(
+                &txn,
+                alkemio_events::DomainEvent::UpdateSent {
+                    space_id: space,
+                    message_id: message.id.clone(),
+                    update: message.body.clone(),
+                },
+                Some(message.sender_id),
+            )
+            .await?;
         txn.commit().await?;
+        self.users.outbox().wake();
         Ok(())
     }
 

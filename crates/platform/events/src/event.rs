@@ -90,6 +90,15 @@ pub enum DomainEvent {
         /// The new member.
         actor_id: Uuid,
     },
+    /// A space's admins sent an update to its community (a message in its updates room).
+    UpdateSent {
+        /// The space.
+        space_id: Uuid,
+        /// The message.
+        message_id: String,
+        /// The update's text.
+        update: String,
+    },
 }
 
 impl DomainEvent {
@@ -105,6 +114,7 @@ impl DomainEvent {
             Self::InvitationCreated { .. } => "community.invitation.created",
             Self::PlatformInvitationCreated { .. } => "community.platform-invitation.created",
             Self::MemberJoined { .. } => "community.member.joined",
+            Self::UpdateSent { .. } => "communication.update.sent",
         }
     }
 }

@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use uuid::Uuid;
 
-use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 use crate::mail_and_broker::{Proxy, SmtpSink, eventually};
 use crate::spaces::{account_of, assign, ok, public, space};
 
@@ -1003,3 +1003,84 @@ async fn notifications_page_and_prune() {
         .collect();
     assert_eq!(kept_ids, ids[0..4], "the newest four are kept");
 }
+
+/// An update an admin posts to a space's updates room reaches the members who want it, in-app
+/// and by e-mail, and not its sender, a member who muted updates, or a non-member.
+async fn update_reaches_members(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mail = Mail::Files(app.db().dir().join("mail"));
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice, alice_token) = app.user_with_token("alice@example.org").await;
+    let (carol, carol_token) = app.user_with_token("carol@example.org").await;
+    let (_, dave) = app.user_with_token("dave@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (space_id, set) = space(&app, &admin, &account, "Lighthouse", public()).await;
+    assign(&app, &admin, &set, "MEMBER", alice.id).await;
+    assign(&app, &admin, &set, "MEMBER", carol.id).await;
+    set_notification(
+        &app,
+        &carol_token,
+        carol.id.0,
+        json!({"space": {"communicationUpdates": {"email": false, "inApp": false}}}),
+    )
+    .await;
+    let room = ok(
+        &app,
+        &admin,
+        "query($s: UUID!) { lookup { space(ID: $s) { community { communication { updates { id } } } } } }",
+        json!({"s": space_id}),
+    )
+    .await["lookup"]["space"]["community"]["communication"]["updates"]["id"]
+        .clone();
+    ok(
+        &app,
+        &admin,
+        "mutation($r: UUID!) { sendMessageToRoom(messageData: { roomID: $r, message: \"The lamp is lit\" }) { id } }",
+        json!({"r": room}),
+    )
+    .await;
+    app.settle().await;
+    let query = "{ me { notifications(filter: { types: [SPACE_COMMUNICATION_UPDATE] }) { total
+        inAppNotifications { category payload { type
+            ... on InAppNotificationPayloadSpaceCommunicationUpdate { update space { id } } } } } } }";
+    assert!(
+        eventually(Duration::from_secs(30), || async {
+            ok(&app, &alice_token, query, json!({})).await["me"]["notifications"]["total"] == 1.0
+        })
+        .await,
+        "Alice got no update notification"
+    );
+    let mine = ok(&app, &alice_token, query, json!({})).await;
+    let item = &mine["me"]["notifications"]["inAppNotifications"][0];
+    assert_eq!(item["category"], "SPACE_MEMBER");
+    assert_eq!(item["payload"]["type"], "SPACE_COMMUNICATION_UPDATE");
+    assert_eq!(item["payload"]["update"], "The lamp is lit");
+    assert_eq!(item["payload"]["space"]["id"], space_id.as_str());
+    for (who, token) in [
+        ("the sender", &admin),
+        ("Carol (muted)", &carol_token),
+        ("Dave (not a member)", &dave),
+    ] {
+        let theirs = ok(&app, token, query, json!({})).await;
+        assert_eq!(theirs["me"]["notifications"]["total"], 0.0, "{who}");
+    }
+    assert!(
+        eventually(Duration::from_secs(30), || async {
+            mail.all().await.iter().any(|(to, m)| {
+                to == "alice@example.org" && unfold(m).contains("New update in Lighthouse")
+            })
+        })
+        .await,
+        "no update e-mail reached Alice: {:?}",
+        mail.all().await
+    );
+    assert!(
+        !mail.all().await.iter().any(|(to, m)| {
+            (to == "carol@example.org" || to == "admin@alkem.io")
+                && unfold(m).contains("New update in Lighthouse")
+        }),
+        "no update e-mail to the muted member or the sender"
+    );
+}
+
+crate::on_both_backends!(update_reaches_members);
