@@ -1200,3 +1200,170 @@ impl ConversationLiveEvents {
         )
     }
 }
+
+/// A message to some users, delivered as a notification (in-app and by e-mail).
+#[derive(Debug, InputObject)]
+pub struct CommunicationSendMessageToUsersInput {
+    /// The text.
+    pub message: String,
+    /// The users.
+    #[graphql(name = "receiverIds")]
+    pub receiver_ids: Vec<UuidScalar>,
+}
+
+/// A message to an organization, delivered to its admins.
+#[derive(Debug, InputObject)]
+pub struct CommunicationSendMessageToOrganizationInput {
+    /// The text.
+    pub message: String,
+    /// The organization.
+    #[graphql(name = "organizationId")]
+    pub organization_id: UuidScalar,
+}
+
+/// A message to the leads of a space's community.
+#[derive(Debug, InputObject)]
+pub struct CommunicationSendMessageToCommunityLeadsInput {
+    /// The text.
+    pub message: String,
+    /// The community.
+    #[graphql(name = "communityId")]
+    pub community_id: UuidScalar,
+}
+
+fn check_message(message: &str) -> AppResult<()> {
+    if message.trim().is_empty() {
+        return Err(alkemio_kernel::AppError::bad_input(
+            "A message needs some text",
+        ));
+    }
+    let max = alkemio_communication::service::MESSAGE_MAX_LENGTH;
+    if message.chars().count() > max {
+        return Err(alkemio_kernel::AppError::bad_input(format!(
+            "A message has at most {max} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// Messages delivered as notifications.
+#[derive(Debug, Default)]
+pub struct NotifiedMessageMutation;
+
+#[Object]
+impl NotifiedMessageMutation {
+    /// Sends a message to users who accept being contacted this way (needs READ_USERS on the
+    /// platform). Every receiver is checked before anything is sent: one who does not accept
+    /// messages (MESSAGING_NOT_ENABLED) or does not exist stops the whole send (the reference
+    /// had already notified the receivers before it).
+    async fn send_message_to_users(
+        &self,
+        ctx: &Context<'_>,
+        message_data: CommunicationSendMessageToUsersInput,
+    ) -> Result<bool> {
+        crate::authorization::require_on_platform(ctx, P::ReadUsers, "send messages to users")
+            .await?;
+        check_message(&message_data.message)?;
+        let users = data::<alkemio_contributor::UserService>(ctx)?;
+        let mut receivers: Vec<Uuid> = Vec::new();
+        for r in &message_data.receiver_ids {
+            if !receivers.contains(&r.0) {
+                receivers.push(r.0);
+            }
+        }
+        for id in &receivers {
+            let id = alkemio_kernel::ids::UserId(*id);
+            users.user(id).await?.ok_or_else(|| {
+                alkemio_kernel::AppError::not_found(format!("User {id} not found"))
+            })?;
+            let settings = users.settings(id).await?;
+            if !settings.document["communication"]["allowOtherUsersToContactViaEmail"]
+                .as_bool()
+                .unwrap_or(false)
+            {
+                return Err(alkemio_kernel::AppError::new(
+                    alkemio_kernel::ErrorStatus::MessagingNotEnabled,
+                    format!("User {id} is not open to being contacted"),
+                )
+                .into());
+            }
+        }
+        let sender = actor(ctx).authenticated_id();
+        for receiver_id in receivers {
+            users
+                .announce(
+                    alkemio_events::DomainEvent::UserMessage {
+                        receiver_id,
+                        message: message_data.message.clone(),
+                    },
+                    sender,
+                )
+                .await?;
+        }
+        Ok(true)
+    }
+
+    /// Sends a message to an organization's admins (needs READ_USERS on the platform); the
+    /// sender gets a copy.
+    async fn send_message_to_organization(
+        &self,
+        ctx: &Context<'_>,
+        message_data: CommunicationSendMessageToOrganizationInput,
+    ) -> Result<bool> {
+        crate::authorization::require_on_platform(
+            ctx,
+            P::ReadUsers,
+            "send a message to an organization",
+        )
+        .await?;
+        check_message(&message_data.message)?;
+        let id = alkemio_kernel::ids::ActorId(message_data.organization_id.0);
+        data::<alkemio_organization::OrganizationService>(ctx)?
+            .get(id)
+            .await?
+            .ok_or_else(|| {
+                alkemio_kernel::AppError::not_found(format!("Organization {id} not found"))
+            })?;
+        data::<alkemio_contributor::UserService>(ctx)?
+            .announce(
+                alkemio_events::DomainEvent::OrganizationMessage {
+                    organization_id: id.0,
+                    message: message_data.message,
+                },
+                actor(ctx).authenticated_id(),
+            )
+            .await?;
+        Ok(true)
+    }
+
+    /// Sends a message to the leads of a space's community (needs READ_USERS on the platform).
+    async fn send_message_to_community_leads(
+        &self,
+        ctx: &Context<'_>,
+        message_data: CommunicationSendMessageToCommunityLeadsInput,
+    ) -> Result<bool> {
+        crate::authorization::require_on_platform(
+            ctx,
+            P::ReadUsers,
+            "send a message to a community's leads",
+        )
+        .await?;
+        check_message(&message_data.message)?;
+        let community = data::<alkemio_space::SpaceService>(ctx)?
+            .community_or_fail(message_data.community_id.0)
+            .await?;
+        let space_id = community.parent_id.ok_or_else(|| {
+            alkemio_kernel::AppError::not_found(format!("No space for community {}", community.id))
+        })?;
+        data::<alkemio_contributor::UserService>(ctx)?
+            .announce(
+                alkemio_events::DomainEvent::CommunityLeadsMessage {
+                    space_id,
+                    message: message_data.message,
+                },
+                actor(ctx).authenticated_id(),
+            )
+            .await?;
+        Ok(true)
+    }
+}

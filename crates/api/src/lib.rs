@@ -41,7 +41,7 @@ use crate::activity::{ActivityFeedQuery, ActivityLiveEvents, ActivityQuery};
 use crate::authorization::{Policies, PolicyLoader};
 use crate::communication::{
     CommunicationLiveEvents, CommunicationMutation, ConversationLiveEvents, ConversationMutation,
-    DirectMessageMutation,
+    DirectMessageMutation, NotifiedMessageMutation,
 };
 use crate::contributor::{ContributorMutation, ContributorQuery};
 use crate::entry::EntryMutation;
@@ -105,6 +105,7 @@ pub struct MutationRoot(
     CommunicationMutation,
     ConversationMutation,
     DirectMessageMutation,
+    NotifiedMessageMutation,
 );
 
 /// Root subscription: every module's live events.

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::context::{actor, data};
 use crate::contributor::{Actor, User};
 use crate::entry::Application;
+use crate::loaders::{Loaders, loaded};
 use crate::space::Space;
 
 fn service<'a>(ctx: &Context<'a>) -> Result<&'a NotificationService, AppError> {
@@ -219,6 +220,27 @@ impl InAppNotification {
                 space_id: uuid_at(p, "spaceID")?,
                 actor_id: uuid_at(p, "actorID")?,
             }),
+            T::UserMessageDirect => {
+                InAppNotificationPayload::UserMessageDirect(PayloadUserMessage {
+                    kind,
+                    user_id: uuid_at(p, "userID")?,
+                    message: string_at(p, "message"),
+                })
+            }
+            T::OrganizationMessageDirect => {
+                InAppNotificationPayload::OrganizationMessageDirect(PayloadOrganizationMessage {
+                    kind,
+                    organization_id: uuid_at(p, "organizationID")?,
+                    message: string_at(p, "message"),
+                })
+            }
+            T::SpaceCommunicationMessageDirect => {
+                InAppNotificationPayload::SpaceCommunicationMessageDirect(PayloadSpaceMessage {
+                    kind,
+                    space_id: uuid_at(p, "spaceID")?,
+                    message: string_at(p, "message"),
+                })
+            }
             T::SpaceCommunicationUpdate => {
                 InAppNotificationPayload::SpaceCommunicationUpdate(PayloadCommunicationUpdate {
                     kind,
@@ -266,6 +288,90 @@ pub enum InAppNotificationPayload {
     SpaceCommunityInvitation(PayloadInvitation),
     /// An update sent to a space's community.
     SpaceCommunicationUpdate(PayloadCommunicationUpdate),
+    /// A message to a user.
+    UserMessageDirect(PayloadUserMessage),
+    /// A message to an organization.
+    OrganizationMessageDirect(PayloadOrganizationMessage),
+    /// A message to a space's leads.
+    SpaceCommunicationMessageDirect(PayloadSpaceMessage),
+}
+
+/// Payload of a message to a user.
+pub struct PayloadUserMessage {
+    kind: NotificationEventPayload,
+    user_id: Uuid,
+    message: String,
+}
+
+#[Object(name = "InAppNotificationPayloadUserMessageDirect")]
+impl PayloadUserMessage {
+    /// The payload type.
+    async fn r#type(&self) -> NotificationEventPayload {
+        self.kind
+    }
+    /// The user the message was sent to (null when gone).
+    async fn user(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        Ok(loaded(data::<Loaders>(ctx)?.users.load_one(self.user_id).await)?.map(User))
+    }
+    /// The message.
+    async fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Payload of a message to an organization.
+pub struct PayloadOrganizationMessage {
+    kind: NotificationEventPayload,
+    organization_id: Uuid,
+    message: String,
+}
+
+#[Object(name = "InAppNotificationPayloadOrganizationMessageDirect")]
+impl PayloadOrganizationMessage {
+    /// The payload type.
+    async fn r#type(&self) -> NotificationEventPayload {
+        self.kind
+    }
+    /// The organization the message was sent to (null when gone).
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::organization::Organization>> {
+        Ok(loaded(
+            data::<Loaders>(ctx)?
+                .organizations
+                .load_one(self.organization_id)
+                .await,
+        )?
+        .map(crate::organization::Organization))
+    }
+    /// The message.
+    async fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Payload of a message to a space's leads.
+pub struct PayloadSpaceMessage {
+    kind: NotificationEventPayload,
+    space_id: Uuid,
+    message: String,
+}
+
+#[Object(name = "InAppNotificationPayloadSpaceCommunicationMessageDirect")]
+impl PayloadSpaceMessage {
+    /// The payload type.
+    async fn r#type(&self) -> NotificationEventPayload {
+        self.kind
+    }
+    /// The space whose leads were written to.
+    async fn space(&self, ctx: &Context<'_>) -> Result<Space> {
+        load_space(ctx, self.space_id).await
+    }
+    /// The message.
+    async fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 /// Payload of an update sent to a space's community.

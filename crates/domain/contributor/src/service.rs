@@ -524,6 +524,20 @@ impl UserService {
         Ok(user)
     }
 
+    /// Records a domain event that changes nothing else (a message sent) in a transaction of its
+    /// own, and wakes the relay.
+    pub async fn announce(
+        &self,
+        event: alkemio_events::DomainEvent,
+        trigger: Option<uuid::Uuid>,
+    ) -> AppResult<()> {
+        let txn = self.db().begin().await?;
+        self.outbox.record(&txn, event, trigger).await?;
+        txn.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
     /// `updateUserPlatformSettings`: needs PLATFORM_ADMIN on the user. Changes the NameID (which
     /// must be free among users) and the e-mail address (trimmed, lower-cased, valid and not
     /// used by another user).

@@ -644,6 +644,138 @@ impl NotificationConsumer {
                     email_needs_recipients: false,
                 });
             }
+            DomainEvent::UserMessage {
+                receiver_id,
+                message,
+            } => {
+                let sender_link = match record.triggered_by {
+                    Some(sender) => self
+                        .actor_named(sender)
+                        .await?
+                        .map(|(_, n)| n.url)
+                        .unwrap_or_else(|| cluster.clone()),
+                    None => cluster.clone(),
+                };
+                notices.push(Notice {
+                    event: E::UserMessage,
+                    category: Cat::User,
+                    who: Who::User(*receiver_id),
+                    setting: &["user", "messageReceived"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "USER_MESSAGE_DIRECT", "userID": receiver_id, "message": message}),
+                        user_id: Some(*receiver_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({"message": message})),
+                    values: values(&[
+                        ("sender", trigger_name.clone()),
+                        ("message", message.clone()),
+                        ("link", sender_link),
+                        ("action", "See their profile".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
+            DomainEvent::OrganizationMessage {
+                organization_id,
+                message,
+            } => {
+                let Some(org) = self
+                    .inner
+                    .users
+                    .actors()
+                    .actor(ActorId(*organization_id))
+                    .await?
+                else {
+                    return Ok(notices);
+                };
+                let Some((_, named)) = self.actor_named(*organization_id).await? else {
+                    return Ok(notices);
+                };
+                let sender_link = match record.triggered_by {
+                    Some(sender) => self
+                        .actor_named(sender)
+                        .await?
+                        .map(|(_, n)| n.url)
+                        .unwrap_or_else(|| cluster.clone()),
+                    None => cluster.clone(),
+                };
+                let payload = json!({"type": "ORGANIZATION_MESSAGE_DIRECT", "organizationID": organization_id, "message": message});
+                notices.push(Notice {
+                    event: E::OrganizationAdminMessage,
+                    category: Cat::Organization,
+                    who: Who::Holders {
+                        credentials: vec![Credential::new(C::OrganizationAssociate, organization_id)],
+                        privilege: Some((org.authorization_id, P::ReceiveNotificationsAdmin)),
+                    },
+                    setting: &["organization", "adminMessageReceived"],
+                    in_app: Some(InApp {
+                        payload: payload.clone(),
+                        organization_id: Some(*organization_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({"message": message})),
+                    values: values(&[
+                        ("sender", trigger_name.clone()),
+                        ("organization", named.display_name.clone()),
+                        ("message", message.clone()),
+                        ("link", sender_link),
+                        ("action", "See their profile".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+                if let Some(sender) = record.triggered_by {
+                    // the sender's copy follows their own message setting (the reference read
+                    // an unrelated one, space.admin.communityApplicationReceived)
+                    notices.push(Notice {
+                        event: E::OrganizationMessageSender,
+                        category: Cat::Organization,
+                        who: Who::User(sender),
+                        setting: &["user", "messageReceived"],
+                        in_app: Some(InApp {
+                            payload,
+                            organization_id: Some(*organization_id),
+                            ..InApp::default()
+                        }),
+                        email_data: obj(json!({"message": message})),
+                        values: values(&[
+                            ("organization", named.display_name),
+                            ("message", message.clone()),
+                            ("link", named.url),
+                            ("action", "Go to the organization".to_owned()),
+                        ]),
+                        email_needs_recipients: false,
+                    });
+                }
+            }
+            DomainEvent::CommunityLeadsMessage { space_id, message } => {
+                let Some((_, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                notices.push(Notice {
+                    event: E::SpaceLeadCommunicationMessage,
+                    category: Cat::SpaceAdmin,
+                    who: Who::Holders {
+                        credentials: vec![Credential::new(C::SpaceLead, space_id)],
+                        privilege: None,
+                    },
+                    setting: &["space", "admin", "communicationMessageReceived"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "SPACE_COMMUNICATION_MESSAGE_DIRECT", "spaceID": space_id, "message": message}),
+                        space_id: Some(*space_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({"space": space_payload, "message": message})),
+                    values: values(&[
+                        ("sender", trigger_name.clone()),
+                        ("space", space.display_name),
+                        ("message", message.clone()),
+                        ("link", space.url),
+                        ("action", "Go to the space".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
             DomainEvent::UpdateSent {
                 space_id, update, ..
             } => {
@@ -767,8 +899,11 @@ impl NotificationConsumer {
         emails_out: &mut Vec<EmailDelivery>,
     ) -> AppResult<()> {
         let mut recipients = self.recipients(notice).await?;
-        // whoever sent an update does not hear of it
-        if notice.event == E::SpaceCommunicationUpdate {
+        // whoever sent an update or a message to leads does not hear of it
+        if matches!(
+            notice.event,
+            E::SpaceCommunicationUpdate | E::SpaceLeadCommunicationMessage
+        ) {
             recipients.retain(|(user, ..)| Some(user.id.0) != record.triggered_by);
         }
         let now = Utc::now().trunc_subsecs(6);

@@ -188,6 +188,16 @@ fn template(event: NotificationEvent) -> Option<&'static str> {
             include_str!("../templates/SPACE_ADMIN_COMMUNITY_NEW_MEMBER.txt")
         }
         E::UserSpaceCommunityJoined => include_str!("../templates/USER_SPACE_COMMUNITY_JOINED.txt"),
+        E::UserMessage => include_str!("../templates/USER_MESSAGE.txt"),
+        E::OrganizationAdminMessage => {
+            include_str!("../templates/ORGANIZATION_ADMIN_MESSAGE.txt")
+        }
+        E::OrganizationMessageSender => {
+            include_str!("../templates/ORGANIZATION_MESSAGE_SENDER.txt")
+        }
+        E::SpaceLeadCommunicationMessage => {
+            include_str!("../templates/SPACE_LEAD_COMMUNICATION_MESSAGE.txt")
+        }
         E::SpaceCommunicationUpdate => {
             include_str!("../templates/SPACE_COMMUNICATION_UPDATE.txt")
         }

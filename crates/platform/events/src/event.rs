@@ -90,6 +90,27 @@ pub enum DomainEvent {
         /// The new member.
         actor_id: Uuid,
     },
+    /// A user sent a message to another user (by e-mail and in-app, not in a conversation).
+    UserMessage {
+        /// The receiver.
+        receiver_id: Uuid,
+        /// The message.
+        message: String,
+    },
+    /// A user sent a message to an organization (its admins hear it).
+    OrganizationMessage {
+        /// The organization.
+        organization_id: Uuid,
+        /// The message.
+        message: String,
+    },
+    /// A user sent a message to the leads of a space's community.
+    CommunityLeadsMessage {
+        /// The space.
+        space_id: Uuid,
+        /// The message.
+        message: String,
+    },
     /// A space's admins sent an update to its community (a message in its updates room).
     UpdateSent {
         /// The space.
@@ -115,6 +136,9 @@ impl DomainEvent {
             Self::PlatformInvitationCreated { .. } => "community.platform-invitation.created",
             Self::MemberJoined { .. } => "community.member.joined",
             Self::UpdateSent { .. } => "communication.update.sent",
+            Self::UserMessage { .. } => "communication.user.message",
+            Self::OrganizationMessage { .. } => "communication.organization.message",
+            Self::CommunityLeadsMessage { .. } => "communication.community-leads.message",
         }
     }
 }

@@ -1084,3 +1084,167 @@ async fn update_reaches_members(backend: Backend) {
 }
 
 crate::on_both_backends!(update_reaches_members);
+
+/// Messages sent as notifications: to users who accept being contacted, to an organization's
+/// admins (with a copy for the sender), and to a space's leads.
+async fn messages_reach_their_recipients(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mail = Mail::Files(app.db().dir().join("mail"));
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice, alice_token) = app.user_with_token("alice@example.org").await;
+    let (bob, bob_token) = app.user_with_token("bob@example.org").await;
+    let (carol, carol_token) = app.user_with_token("carol@example.org").await;
+    let (dave, dave_token) = app.user_with_token("dave@example.org").await;
+    let (erin, erin_token) = app.user_with_token("erin@example.org").await;
+    let to_users = "mutation($m: String!, $r: [UUID!]!) { sendMessageToUsers(messageData: { message: $m, receiverIds: $r }) }";
+    let mine = |types: &'static str| {
+        format!(
+            "{{ me {{ notifications(filter: {{ types: [{types}] }}) {{ total inAppNotifications {{ triggeredBy {{ id }} payload {{ type
+            ... on InAppNotificationPayloadUserMessageDirect {{ message user {{ id }} }}
+            ... on InAppNotificationPayloadOrganizationMessageDirect {{ message organization {{ id }} }}
+            ... on InAppNotificationPayloadSpaceCommunicationMessageDirect {{ message space {{ id }} }} }} }} }} }} }}"
+        )
+    };
+
+    // users: only those open to it, and nobody if one is not
+    let refused = crate::spaces::err(
+        &app,
+        &alice_token,
+        to_users,
+        json!({"m": "Hi", "r": [bob.id.to_string()]}),
+    )
+    .await;
+    crate::helpers::assert_reference_error(&refused, "MESSAGING_NOT_ENABLED", 13103);
+    ok(
+        &app,
+        &bob_token,
+        "mutation($d: UpdateUserSettingsInput!) { updateUserSettings(settingsData: $d) { id } }",
+        json!({"d": {"userID": bob.id.to_string(), "settings": {"communication": {"allowOtherUsersToContactViaEmail": true}}}}),
+    )
+    .await;
+    let unknown = crate::spaces::err(
+        &app,
+        &alice_token,
+        to_users,
+        json!({"m": "Hi", "r": [bob.id.to_string(), Uuid::now_v7().to_string()]}),
+    )
+    .await;
+    crate::helpers::assert_reference_error(&unknown, "ENTITY_NOT_FOUND", 10101);
+    let sent = ok(
+        &app,
+        &alice_token,
+        to_users,
+        json!({"m": "Coffee?", "r": [bob.id.to_string()]}),
+    )
+    .await;
+    assert_eq!(sent["sendMessageToUsers"], true);
+
+    // an organization: its admins hear it, plain associates do not, the sender gets a copy
+    let org = ok(
+        &app,
+        &admin,
+        "mutation { createOrganization(organizationData: { profileData: { displayName: \"Acme\" } }) { id roleSet { id } } }",
+        json!({}),
+    )
+    .await;
+    let org_id = org["createOrganization"]["id"].as_str().unwrap().to_owned();
+    let org_set = org["createOrganization"]["roleSet"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (user, role) in [
+        (carol.id, "ASSOCIATE"),
+        (carol.id, "ADMIN"),
+        (erin.id, "ASSOCIATE"),
+    ] {
+        assign(&app, &admin, &org_set, role, user).await;
+    }
+    ok(
+        &app,
+        &alice_token,
+        "mutation($o: UUID!) { sendMessageToOrganization(messageData: { message: \"Partnership?\", organizationId: $o }) }",
+        json!({"o": org_id}),
+    )
+    .await;
+
+    // a space's leads
+    let account = account_of(&app, &admin).await;
+    let (space_id, set) = space(&app, &admin, &account, "Harbour", public()).await;
+    assign(&app, &admin, &set, "MEMBER", dave.id).await;
+    assign(&app, &admin, &set, "LEAD", dave.id).await;
+    let community = ok(
+        &app,
+        &admin,
+        "query($s: UUID!) { lookup { space(ID: $s) { community { id } } } }",
+        json!({"s": space_id}),
+    )
+    .await["lookup"]["space"]["community"]["id"]
+        .clone();
+    ok(
+        &app,
+        &alice_token,
+        "mutation($c: UUID!) { sendMessageToCommunityLeads(messageData: { message: \"Can I join?\", communityId: $c }) }",
+        json!({"c": community}),
+    )
+    .await;
+
+    app.settle().await;
+    let alice_id = alice.id.to_string();
+    let wait_for = |token: String, types: &'static str| {
+        let app = &app;
+        let query = mine(types);
+        async move {
+            assert!(
+                eventually(Duration::from_secs(30), || async {
+                    ok(app, &token, &query, json!({})).await["me"]["notifications"]["total"] == 1.0
+                })
+                .await,
+                "no {types} notification"
+            );
+            ok(app, &token, &query, json!({})).await["me"]["notifications"]["inAppNotifications"][0]
+                .clone()
+        }
+    };
+    let to_bob = wait_for(bob_token.clone(), "USER_MESSAGE").await;
+    assert_eq!(to_bob["triggeredBy"]["id"], alice_id.as_str());
+    assert_eq!(to_bob["payload"]["type"], "USER_MESSAGE_DIRECT");
+    assert_eq!(to_bob["payload"]["message"], "Coffee?");
+    assert_eq!(to_bob["payload"]["user"]["id"], bob.id.to_string());
+    let to_carol = wait_for(carol_token.clone(), "ORGANIZATION_ADMIN_MESSAGE").await;
+    assert_eq!(to_carol["payload"]["type"], "ORGANIZATION_MESSAGE_DIRECT");
+    assert_eq!(to_carol["payload"]["organization"]["id"], org_id.as_str());
+    assert_eq!(to_carol["payload"]["message"], "Partnership?");
+    let copy = wait_for(alice_token.clone(), "ORGANIZATION_MESSAGE_SENDER").await;
+    assert_eq!(copy["payload"]["organization"]["id"], org_id.as_str());
+    let to_dave = wait_for(dave_token.clone(), "SPACE_LEAD_COMMUNICATION_MESSAGE").await;
+    assert_eq!(
+        to_dave["payload"]["type"],
+        "SPACE_COMMUNICATION_MESSAGE_DIRECT"
+    );
+    assert_eq!(to_dave["payload"]["space"]["id"], space_id.as_str());
+    assert_eq!(to_dave["payload"]["message"], "Can I join?");
+    let erins = ok(
+        &app,
+        &erin_token,
+        &mine("ORGANIZATION_ADMIN_MESSAGE"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        erins["me"]["notifications"]["total"], 0.0,
+        "a plain associate"
+    );
+    assert!(
+        eventually(Duration::from_secs(30), || async {
+            mail.all()
+                .await
+                .iter()
+                .any(|(to, m)| to == "bob@example.org" && unfold(m).contains("sent you a message"))
+        })
+        .await,
+        "no message e-mail reached Bob: {:?}",
+        mail.all().await
+    );
+}
+
+crate::on_both_backends!(messages_reach_their_recipients);
