@@ -318,12 +318,13 @@ impl ActivityResolver {
                         },
                     )),
                     ActivityEventType::UpdateSent => {
+                        // a removed update is not shown, whether or not its entry was hidden yet
                         let message = common
                             .entry
                             .message_id
                             .as_ref()
                             .and_then(|m| messages.get(m))
-                            .map_or_else(|| common.entry.description.clone(), |m| m.body.clone());
+                            .map(|m| m.body.clone())?;
                         let path = common
                             .space
                             .as_ref()
@@ -782,6 +783,9 @@ async fn followed_collaborations(
 /// than a newer entry's.
 const ACTIVITY_LAG_MS: u128 = 5_000;
 
+/// How many entries one read of a followed log takes.
+const ACTIVITY_PAGE: u64 = 200;
+
 /// What a followed log has delivered.
 struct Follow {
     start: Uuid,
@@ -866,20 +870,43 @@ impl ActivityLiveEvents {
                     }
                     tokio::time::sleep(ACTIVITY_POLL).await;
                     let floor = follow.floor();
-                    let Ok(found) = spaces
-                        .activity_newer_than(&collaborations, &types, floor, 200)
-                        .await
-                    else {
+                    // page on past entries delivered already, so a burst of them inside the
+                    // lag window cannot hold the read point back
+                    let mut fresh: Vec<Activity> = Vec::new();
+                    let mut from = floor;
+                    let mut failed = false;
+                    loop {
+                        let Ok(found) = spaces
+                            .activity_newer_than(&collaborations, &types, from, ACTIVITY_PAGE)
+                            .await
+                        else {
+                            failed = true;
+                            break;
+                        };
+                        let full =
+                            found.len() >= usize::try_from(ACTIVITY_PAGE).unwrap_or(usize::MAX);
+                        if let Some(last) = found.last() {
+                            from = last.id;
+                        }
+                        fresh.extend(
+                            found
+                                .into_iter()
+                                .filter(|a| !follow.delivered.contains(&a.id)),
+                        );
+                        if !full
+                            || fresh.len() >= usize::try_from(ACTIVITY_PAGE).unwrap_or(usize::MAX)
+                        {
+                            break;
+                        }
+                    }
+                    if failed && fresh.is_empty() {
+                        continue;
+                    }
+                    // entries count as delivered only once they resolved
+                    let Ok(resolved) = resolver.resolve(fresh.clone(), Some(root)).await else {
                         continue;
                     };
-                    let fresh: Vec<Activity> = found
-                        .into_iter()
-                        .filter(|a| !follow.delivered.contains(&a.id))
-                        .collect();
                     follow.seen(&fresh, floor);
-                    let Ok(resolved) = resolver.resolve(fresh, Some(root)).await else {
-                        continue;
-                    };
                     // the subscriber hears only what it may still read
                     let mut readable: HashMap<Uuid, bool> = HashMap::new();
                     for entry in resolved {

@@ -915,6 +915,7 @@ impl DirectMessageMutation {
     ) -> Result<Vec<DirectMessageDeliveryResult>> {
         crate::authorization::require_on_platform(ctx, P::ReadUsers, "send direct messages")
             .await?;
+        check_receivers(message_data.receiver_ids.len())?;
         let receivers: Vec<Uuid> = message_data.receiver_ids.iter().map(|r| r.0).collect();
         Ok(conversations(ctx)?
             .send_direct(&actor(ctx), &receivers, message_data.message)
@@ -1231,6 +1232,19 @@ pub struct CommunicationSendMessageToCommunityLeadsInput {
     pub community_id: UuidScalar,
 }
 
+/// Most receivers one message goes to (the reference set no bound; one request could reach
+/// every user).
+const MAX_RECEIVERS: usize = 100;
+
+fn check_receivers(count: usize) -> AppResult<()> {
+    if count > MAX_RECEIVERS {
+        return Err(alkemio_kernel::AppError::bad_input(format!(
+            "A message goes to at most {MAX_RECEIVERS} receivers"
+        )));
+    }
+    Ok(())
+}
+
 fn check_message(message: &str) -> AppResult<()> {
     if message.trim().is_empty() {
         return Err(alkemio_kernel::AppError::bad_input(
@@ -1264,6 +1278,7 @@ impl NotifiedMessageMutation {
         crate::authorization::require_on_platform(ctx, P::ReadUsers, "send messages to users")
             .await?;
         check_message(&message_data.message)?;
+        check_receivers(message_data.receiver_ids.len())?;
         let users = data::<alkemio_contributor::UserService>(ctx)?;
         let mut receivers: Vec<Uuid> = Vec::new();
         for r in &message_data.receiver_ids {
@@ -1288,18 +1303,16 @@ impl NotifiedMessageMutation {
                 .into());
             }
         }
-        let sender = actor(ctx).authenticated_id();
-        for receiver_id in receivers {
-            users
-                .announce(
-                    alkemio_events::DomainEvent::UserMessage {
-                        receiver_id,
-                        message: message_data.message.clone(),
-                    },
-                    sender,
-                )
-                .await?;
-        }
+        let events = receivers
+            .into_iter()
+            .map(|receiver_id| alkemio_events::DomainEvent::UserMessage {
+                receiver_id,
+                message: message_data.message.clone(),
+            })
+            .collect();
+        users
+            .announce(events, actor(ctx).authenticated_id())
+            .await?;
         Ok(true)
     }
 
@@ -1326,10 +1339,10 @@ impl NotifiedMessageMutation {
             })?;
         data::<alkemio_contributor::UserService>(ctx)?
             .announce(
-                alkemio_events::DomainEvent::OrganizationMessage {
+                vec![alkemio_events::DomainEvent::OrganizationMessage {
                     organization_id: id.0,
                     message: message_data.message,
-                },
+                }],
                 actor(ctx).authenticated_id(),
             )
             .await?;
@@ -1355,12 +1368,17 @@ impl NotifiedMessageMutation {
         let space_id = community.parent_id.ok_or_else(|| {
             alkemio_kernel::AppError::not_found(format!("No space for community {}", community.id))
         })?;
+        // only about a space the caller may see (the reference let anyone write to any leads)
+        let space = data::<alkemio_space::SpaceService>(ctx)?
+            .get_or_fail(alkemio_kernel::ids::ActorId(space_id))
+            .await?;
+        crate::space::require_read_about(ctx, &space).await?;
         data::<alkemio_contributor::UserService>(ctx)?
             .announce(
-                alkemio_events::DomainEvent::CommunityLeadsMessage {
+                vec![alkemio_events::DomainEvent::CommunityLeadsMessage {
                     space_id,
                     message: message_data.message,
-                },
+                }],
                 actor(ctx).authenticated_id(),
             )
             .await?;

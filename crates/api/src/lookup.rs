@@ -258,6 +258,49 @@ impl LookupQueryResults {
         Ok(Some(crate::communication::Conversation(conversation)))
     }
 
+    /// A space's about (needs READ_ABOUT on the space).
+    async fn about(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::space::SpaceAbout>> {
+        let spaces = data::<alkemio_space::SpaceService>(ctx)?;
+        let space = spaces
+            .by_about(id.0)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Space about {id} not found")))?;
+        crate::space::require_read_about(ctx, &space).await?;
+        let about = spaces
+            .abouts(&[id.0])
+            .await?
+            .remove(&id.0)
+            .ok_or_else(|| AppError::not_found(format!("Space about {id} not found")))?;
+        Ok(Some(crate::space::SpaceAbout::new(about, space)))
+    }
+
+    /// A license of an account or a space (needs READ on it).
+    async fn license(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::account::License>> {
+        let users = data::<alkemio_contributor::UserService>(ctx)?;
+        let license = alkemio_licensing::licenses(users.db_conn(), &[id.0])
+            .await?
+            .remove(&id.0)
+            .ok_or_else(|| AppError::not_found(format!("License {id} not found")))?;
+        crate::authorization::require_on(
+            ctx,
+            license.authorization_id,
+            AuthorizationPrivilege::Read,
+            "read a license",
+        )
+        .await?;
+        // an account's license counts the account's usage; a space's has none to count
+        let account = users.account_by_license(id.0).await?.map(|a| a.id);
+        Ok(Some(crate::account::License(license, account)))
+    }
+
     /// A profile (needs READ on it).
     async fn profile(
         &self,

@@ -338,6 +338,13 @@ pub struct SpaceAbout {
     space: model::Space,
 }
 
+impl SpaceAbout {
+    /// A space's about, with the space.
+    pub(crate) fn new(about: model::SpaceAbout, space: model::Space) -> Self {
+        Self { about, space }
+    }
+}
+
 #[Object(name = "SpaceAbout")]
 impl SpaceAbout {
     /// Its id.

@@ -330,6 +330,21 @@ pub(crate) async fn set_baseline(
 }
 
 /// Every account's id.
+/// The account holding a license.
+pub(crate) async fn id_by_license(
+    conn: &impl ConnectionTrait,
+    license: Uuid,
+) -> AppResult<Option<Uuid>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    Ok(row::Entity::find()
+        .select_only()
+        .column(row::Column::Id)
+        .filter(row::Column::LicenseId.eq(license))
+        .into_tuple()
+        .one(conn)
+        .await?)
+}
+
 pub(crate) async fn all_ids(conn: &impl ConnectionTrait) -> AppResult<Vec<Uuid>> {
     Ok(row::Entity::find()
         .select_only()

@@ -524,15 +524,17 @@ impl UserService {
         Ok(user)
     }
 
-    /// Records a domain event that changes nothing else (a message sent) in a transaction of its
-    /// own, and wakes the relay.
+    /// Records domain events that change nothing else (messages sent) in one transaction of
+    /// their own, all or none, and wakes the relay.
     pub async fn announce(
         &self,
-        event: alkemio_events::DomainEvent,
+        events: Vec<alkemio_events::DomainEvent>,
         trigger: Option<uuid::Uuid>,
     ) -> AppResult<()> {
         let txn = self.db().begin().await?;
-        self.outbox.record(&txn, event, trigger).await?;
+        for event in events {
+            self.outbox.record(&txn, event, trigger).await?;
+        }
         txn.commit().await?;
         self.outbox.wake();
         Ok(())
@@ -885,6 +887,14 @@ impl UserService {
     /// An account.
     pub async fn account(&self, id: ActorId) -> AppResult<Option<Account>> {
         crate::account::find(self.db().conn(), id).await
+    }
+
+    /// The account holding a license.
+    pub async fn account_by_license(&self, license: uuid::Uuid) -> AppResult<Option<Account>> {
+        match crate::account::id_by_license(self.db().conn(), license).await? {
+            Some(id) => self.account(ActorId(id)).await,
+            None => Ok(None),
+        }
     }
 
     /// Replaces an account's baseline license plan.

@@ -649,6 +649,17 @@ pub async fn ids_by_role_sets(
         .collect())
 }
 
+/// The space owning an about.
+pub async fn id_by_about(conn: &impl ConnectionTrait, about: Uuid) -> AppResult<Option<Uuid>> {
+    Ok(space::Entity::find()
+        .select_only()
+        .column(space::Column::Id)
+        .filter(space::Column::AboutId.eq(about))
+        .into_tuple()
+        .one(conn)
+        .await?)
+}
+
 /// Space ids by collaboration id.
 pub async fn ids_by_collaborations(
     conn: &impl ConnectionTrait,

@@ -343,6 +343,14 @@ impl SpaceService {
             .collect())
     }
 
+    /// The space whose about this is.
+    pub async fn by_about(&self, about: Uuid) -> AppResult<Option<Space>> {
+        match repo::id_by_about(self.db.conn(), about).await? {
+            Some(id) => self.get(ActorId(id)).await,
+            None => Ok(None),
+        }
+    }
+
     /// Spaces by the id of their collaboration.
     pub async fn by_collaborations(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Space>> {
         let map = repo::ids_by_collaborations(self.db.conn(), ids).await?;

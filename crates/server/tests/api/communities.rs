@@ -7,7 +7,11 @@ use crate::helpers::{Backend, assert_reference_error, spawn_app};
 use crate::on_both_backends;
 use crate::spaces::{account_of, assign, err, ok, public, space, subspace};
 
-on_both_backends!(community_user_groups, mentionable_contributors);
+on_both_backends!(
+    community_user_groups,
+    mentionable_contributors,
+    lookups_of_abouts_and_licenses
+);
 
 const CREATE_GROUP: &str =
     "mutation($c: UUID!, $name: String!) { createGroupOnCommunity(groupData: {
@@ -191,5 +195,58 @@ async fn mentionable_contributors(backend: Backend) {
     }
     // reading it needs READ on the space
     let denied = err(&app, &zed, MENTION, json!({"s": closed})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+}
+
+/// `lookup.about` answers whoever may read a space's about (anonymous visitors of a private
+/// space too); `lookup.license` whoever may read the license, with the account's usage for an
+/// account's license.
+async fn lookups_of_abouts_and_licenses(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, stranger) = app.user_with_token("stranger@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (closed, _) = space(&app, &admin, &account, "Closed", Value::Null).await;
+    let ids = ok(
+        &app,
+        &admin,
+        "query($s: UUID!) { lookup { space(ID: $s) { about { id } license { id } } } me { user { account { license { id } } } } }",
+        json!({"s": closed}),
+    )
+    .await;
+    let about = ids["lookup"]["space"]["about"]["id"].clone();
+    let space_license = ids["lookup"]["space"]["license"]["id"].clone();
+    let account_license = ids["me"]["user"]["account"]["license"]["id"].clone();
+    let by_about = "query($a: UUID!) { lookup { about(ID: $a) { id profile { displayName } } } }";
+    let anonymous = app
+        .graphql_at("/graphql", by_about, json!({"a": about}))
+        .await;
+    assert_eq!(
+        anonymous["data"]["lookup"]["about"]["profile"]["displayName"], "Closed",
+        "{anonymous}"
+    );
+    let missing = err(
+        &app,
+        &admin,
+        by_about,
+        json!({"a": uuid::Uuid::now_v7().to_string()}),
+    )
+    .await;
+    assert_reference_error(&missing, "ENTITY_NOT_FOUND", 10101);
+    let by_license =
+        "query($l: UUID!) { lookup { license(ID: $l) { id type entitlements { type usage } } } }";
+    let read = ok(&app, &admin, by_license, json!({"l": account_license})).await;
+    assert_eq!(read["lookup"]["license"]["type"], "ACCOUNT");
+    let free = read["lookup"]["license"]["entitlements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "ACCOUNT_SPACE_FREE")
+        .unwrap()
+        .clone();
+    assert_eq!(free["usage"], 1.0, "the account's one space is counted");
+    let read = ok(&app, &admin, by_license, json!({"l": space_license})).await;
+    assert_eq!(read["lookup"]["license"]["type"], "SPACE");
+    let denied = err(&app, &stranger, by_license, json!({"l": space_license})).await;
     assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
 }

@@ -123,6 +123,15 @@ async fn direct_and_group_conversations(backend: Backend) {
     )
     .await;
     assert_reference_error(&too_long, "BAD_USER_INPUT", 12101);
+    let crowd: Vec<String> = (0..101).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let too_many = err(
+        &app,
+        &alice,
+        "mutation($m: String!, $r: [UUID!]!) { sendDirectMessageToUsers(messageData: { message: $m, receiverIDs: $r }) { status } }",
+        json!({"m": "Hi all", "r": crowd}),
+    )
+    .await;
+    assert_reference_error(&too_many, "BAD_USER_INPUT", 12101);
     assert_eq!(outcomes[1]["receiverID"], carol_id);
     let with_carol = outcomes[1]["conversationID"].as_str().unwrap().to_owned();
     assert_eq!(outcomes[0]["conversationID"], Value::Null);
