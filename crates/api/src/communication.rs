@@ -372,16 +372,21 @@ impl CommunicationMutation {
         ctx: &Context<'_>,
         message_data: RoomSendMessageInput,
     ) -> Result<Message> {
-        let message = conversations(ctx)?
-            .send(
-                &actor(ctx),
+        let caller = actor(ctx);
+        // an update: stored with its log entry and its event, in one transaction
+        if let Some(update) = data::<alkemio_space::SpaceService>(ctx)?
+            .send_update(
+                service(ctx)?,
+                &caller,
                 message_data.room_id.0,
-                message_data.message,
-                None,
+                message_data.message.clone(),
             )
-            .await?;
-        data::<alkemio_space::SpaceService>(ctx)?
-            .record_update_sent(&message)
+            .await?
+        {
+            return Ok(Message(update));
+        }
+        let message = conversations(ctx)?
+            .send(&caller, message_data.room_id.0, message_data.message, None)
             .await?;
         Ok(Message(message))
     }

@@ -286,6 +286,22 @@ impl CommunicationService {
         body: String,
         thread: Option<String>,
     ) -> AppResult<Message> {
+        let message = self.prepare(caller, room_id, body, thread).await?;
+        let txn = self.db.begin().await?;
+        Self::store_in(&txn, &message).await?;
+        txn.commit().await?;
+        self.announce_sent(&message);
+        Ok(message)
+    }
+
+    /// A message the caller may send, checked as [`Self::send`] checks it, not stored yet.
+    pub async fn prepare(
+        &self,
+        caller: &ActorContext,
+        room_id: Uuid,
+        body: String,
+        thread: Option<String>,
+    ) -> AppResult<Message> {
         let room = self.room_or_fail(room_id).await?;
         match &thread {
             None => {
@@ -314,7 +330,7 @@ impl CommunicationService {
                 )));
             }
         }
-        let message = Message {
+        Ok(Message {
             id: new_message_id(),
             room_id,
             sender_id: sender,
@@ -322,21 +338,28 @@ impl CommunicationService {
             thread_id: thread,
             created_us: now_us(),
             reactions: Vec::new(),
-        };
-        let txn = self.db.begin().await?;
-        repo::insert_message(&txn, &message).await?;
-        // the sender has read what they wrote
+        })
+    }
+
+    /// Stores a prepared message inside the caller's transaction; the sender has read it.
+    pub async fn store_in(conn: &impl ConnectionTrait, message: &Message) -> AppResult<()> {
+        repo::insert_message(conn, message).await?;
         repo::mark_read(
-            &txn,
-            sender,
-            room_id,
+            conn,
+            message.sender_id,
+            message.room_id,
             message.thread_id.as_deref().unwrap_or(""),
             message.created_us,
         )
-        .await?;
-        txn.commit().await?;
-        self.announce(room_id, RoomEventKind::MessageCreated(message.clone()));
-        Ok(message)
+        .await
+    }
+
+    /// Tells the room's live subscribers of a stored message (after its commit).
+    pub fn announce_sent(&self, message: &Message) {
+        self.announce(
+            message.room_id,
+            RoomEventKind::MessageCreated(message.clone()),
+        );
     }
 
     /// `addReactionToMessageInRoom`: needs CREATE_MESSAGE_REACTION.

@@ -516,62 +516,65 @@ impl SpaceService {
         activity::newer_than(self.db.conn(), collaborations, types, after, limit).await
     }
 
-    /// Logs an update a space's admins sent to its community's updates room (`UPDATE_SENT`, in
-    /// the space's log, right after the message is stored, as the reference does). Messages
-    /// in other rooms log nothing.
-    pub async fn record_update_sent(
+    /// `sendMessageToRoom` on a space community's updates room: the message, its `UPDATE_SENT`
+    /// entry in the space's log and the `communication.update.sent` event are stored in one
+    /// transaction. `None` when the room is not an updates room (the caller sends it as any
+    /// other message).
+    pub async fn send_update(
         &self,
-        message: &alkemio_communication::Message,
-    ) -> AppResult<()> {
-        let rooms = CommunicationService::new(self.db.clone());
-        let Some(communication) = rooms.communication_of_updates_room(message.room_id).await?
-        else {
-            return Ok(());
+        rooms: &CommunicationService,
+        caller: &ActorContext,
+        room_id: Uuid,
+        body: String,
+    ) -> AppResult<Option<alkemio_communication::Message>> {
+        let Some(communication) = rooms.communication_of_updates_room(room_id).await? else {
+            return Ok(None);
         };
-        let Some(community) =
-            repo::community_id_by_communication(self.db.conn(), communication).await?
-        else {
-            return Ok(());
+        let message = rooms.prepare(caller, room_id, body, None).await?;
+        let community = repo::community_id_by_communication(self.db.conn(), communication).await?;
+        let space = match community {
+            Some(c) => self.community_or_fail(c).await?.parent_id,
+            None => None,
         };
-        let Some(space) = self.community_or_fail(community).await?.parent_id else {
-            return Ok(());
-        };
-        let Some(collaboration) = self
-            .get(ActorId(space))
-            .await?
-            .and_then(|s| s.collaboration_id)
-        else {
-            return Ok(());
+        let collaboration = match space {
+            Some(s) => self.get(ActorId(s)).await?.and_then(|s| s.collaboration_id),
+            None => None,
         };
         let txn = self.db.begin().await?;
-        activity::record(
-            &txn,
-            NewActivity {
-                triggered_by: message.sender_id,
-                resource_id: message.room_id,
-                parent_id: Some(community),
-                collaboration_id: collaboration,
-                description: message.body.clone(),
-                message_id: Some(message.id.clone()),
-                event_type: ActivityEventType::UpdateSent,
-            },
-        )
-        .await?;
-        self.users
-            .outbox()
-            .record(
+        CommunicationService::store_in(&txn, &message).await?;
+        if let (Some(community), Some(space), Some(collaboration)) =
+            (community, space, collaboration)
+        {
+            activity::record(
                 &txn,
-                alkemio_events::DomainEvent::UpdateSent {
-                    space_id: space,
-                    message_id: message.id.clone(),
-                    update: message.body.clone(),
+                NewActivity {
+                    triggered_by: message.sender_id,
+                    resource_id: message.room_id,
+                    parent_id: Some(community),
+                    collaboration_id: collaboration,
+                    description: message.body.clone(),
+                    message_id: Some(message.id.clone()),
+                    event_type: ActivityEventType::UpdateSent,
                 },
-                Some(message.sender_id),
             )
             .await?;
+            self.users
+                .outbox()
+                .record(
+                    &txn,
+                    alkemio_events::DomainEvent::UpdateSent {
+                        space_id: space,
+                        message_id: message.id.clone(),
+                        update: message.body.clone(),
+                    },
+                    Some(message.sender_id),
+                )
+                .await?;
+        }
         txn.commit().await?;
+        rooms.announce_sent(&message);
         self.users.outbox().wake();
-        Ok(())
+        Ok(Some(message))
     }
 
     /// Hides the log entries about a removed message.
