@@ -1177,12 +1177,19 @@ impl ConversationLiveEvents {
                 loop {
                     match rx.recv().await {
                         Ok(e) => {
-                            let wanted = match &e.kind {
-                                RoomEventKind::ReactionAdded(_)
-                                | RoomEventKind::ReactionRemoved(_) => false,
-                                RoomEventKind::ReceiptUpdated { actor, .. } => *actor == me,
-                                _ => true,
-                            };
+                            let conversation_room = matches!(
+                                e.room_type,
+                                RoomType::ConversationDirect
+                                    | RoomType::ConversationGroup
+                                    | RoomType::Conversation
+                            );
+                            let wanted = conversation_room
+                                && match &e.kind {
+                                    RoomEventKind::ReactionAdded(_)
+                                    | RoomEventKind::ReactionRemoved(_) => false,
+                                    RoomEventKind::ReceiptUpdated { actor, .. } => *actor == me,
+                                    _ => true,
+                                };
                             if wanted
                                 && let Ok(Some((_, members))) = service.of_room(e.room_id).await
                                 && members.contains(&me)

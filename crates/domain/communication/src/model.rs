@@ -127,6 +127,8 @@ pub struct Communication {
 pub struct RoomEvent {
     /// The room.
     pub room_id: Uuid,
+    /// What the room is for (conversation subscribers look only at conversation rooms).
+    pub room_type: RoomType,
     /// What happened.
     pub kind: RoomEventKind,
 }

@@ -263,9 +263,13 @@ impl CommunicationService {
         })
     }
 
-    fn announce(&self, room_id: Uuid, kind: RoomEventKind) {
+    fn announce(&self, room: &Room, kind: RoomEventKind) {
         // Nobody listening is not an error.
-        let _ = self.events.send(RoomEvent { room_id, kind });
+        let _ = self.events.send(RoomEvent {
+            room_id: room.id,
+            room_type: room.room_type,
+            kind,
+        });
     }
 
     async fn message_in(&self, room: &Room, id: &str) -> AppResult<Message> {
@@ -286,22 +290,23 @@ impl CommunicationService {
         body: String,
         thread: Option<String>,
     ) -> AppResult<Message> {
-        let message = self.prepare(caller, room_id, body, thread).await?;
+        let (room, message) = self.prepare(caller, room_id, body, thread).await?;
         let txn = self.db.begin().await?;
         Self::store_in(&txn, &message).await?;
         txn.commit().await?;
-        self.announce_sent(&message);
+        self.announce_sent(&room, &message);
         Ok(message)
     }
 
-    /// A message the caller may send, checked as [`Self::send`] checks it, not stored yet.
+    /// A message the caller may send, checked as [`Self::send`] checks it, not stored yet, with
+    /// its room.
     pub async fn prepare(
         &self,
         caller: &ActorContext,
         room_id: Uuid,
         body: String,
         thread: Option<String>,
-    ) -> AppResult<Message> {
+    ) -> AppResult<(Room, Message)> {
         let room = self.room_or_fail(room_id).await?;
         match &thread {
             None => {
@@ -330,7 +335,7 @@ impl CommunicationService {
                 )));
             }
         }
-        Ok(Message {
+        let message = Message {
             id: new_message_id(),
             room_id,
             sender_id: sender,
@@ -338,7 +343,8 @@ impl CommunicationService {
             thread_id: thread,
             created_us: now_us(),
             reactions: Vec::new(),
-        })
+        };
+        Ok((room, message))
     }
 
     /// Stores a prepared message inside the caller's transaction; the sender has read it.
@@ -355,11 +361,8 @@ impl CommunicationService {
     }
 
     /// Tells the room's live subscribers of a stored message (after its commit).
-    pub fn announce_sent(&self, message: &Message) {
-        self.announce(
-            message.room_id,
-            RoomEventKind::MessageCreated(message.clone()),
-        );
+    pub fn announce_sent(&self, room: &Room, message: &Message) {
+        self.announce(room, RoomEventKind::MessageCreated(message.clone()));
     }
 
     /// `addReactionToMessageInRoom`: needs CREATE_MESSAGE_REACTION.
@@ -391,7 +394,7 @@ impl CommunicationService {
         let txn = self.db.begin().await?;
         repo::insert_reaction(&txn, &reaction).await?;
         txn.commit().await?;
-        self.announce(room_id, RoomEventKind::ReactionAdded(reaction.clone()));
+        self.announce(&room, RoomEventKind::ReactionAdded(reaction.clone()));
         Ok(reaction)
     }
 
@@ -431,7 +434,7 @@ impl CommunicationService {
         let txn = self.db.begin().await?;
         repo::delete_reaction(&txn, &reaction.id).await?;
         txn.commit().await?;
-        self.announce(room_id, RoomEventKind::ReactionRemoved(reaction));
+        self.announce(&room, RoomEventKind::ReactionRemoved(reaction));
         Ok(true)
     }
 
@@ -450,7 +453,7 @@ impl CommunicationService {
         repo::delete_message(&txn, &message).await?;
         txn.commit().await?;
         self.announce(
-            room_id,
+            &room,
             RoomEventKind::MessageDeleted {
                 message_id: message.id.clone(),
                 thread_id: message.thread_id.clone(),
@@ -484,7 +487,7 @@ impl CommunicationService {
         .await?;
         txn.commit().await?;
         self.announce(
-            room_id,
+            &room,
             RoomEventKind::ReceiptUpdated {
                 actor: reader,
                 message_id: message.id,

@@ -530,7 +530,7 @@ impl SpaceService {
         let Some(communication) = rooms.communication_of_updates_room(room_id).await? else {
             return Ok(None);
         };
-        let message = rooms.prepare(caller, room_id, body, None).await?;
+        let (room, message) = rooms.prepare(caller, room_id, body, None).await?;
         let community = repo::community_id_by_communication(self.db.conn(), communication).await?;
         let space = match community {
             Some(c) => self.community_or_fail(c).await?.parent_id,
@@ -572,7 +572,7 @@ impl SpaceService {
                 .await?;
         }
         txn.commit().await?;
-        rooms.announce_sent(&message);
+        rooms.announce_sent(&room, &message);
         self.users.outbox().wake();
         Ok(Some(message))
     }
