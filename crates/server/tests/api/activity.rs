@@ -435,9 +435,8 @@ async fn activity_feeds(backend: Backend) {
 /// callers may not follow a log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_activity_reaches_followers() {
-    use futures_util::{SinkExt, StreamExt};
+    use futures_util::SinkExt;
     use tokio_tungstenite::tungstenite::Message as WsMessage;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
     let app = spawn_app(Backend::Sqlite).await;
     let (_, admin) = app.user_with_token("admin@alkem.io").await;
@@ -455,65 +454,30 @@ async fn new_activity_reaches_followers() {
         .map(|m| m["latestActivity"]["collaborationID"].clone())
         .unwrap();
 
-    let connect = |token: Option<String>| {
-        let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
-        async move {
-            let mut request = url.into_client_request().unwrap();
-            request.headers_mut().insert(
-                "Sec-WebSocket-Protocol",
-                "graphql-transport-ws".parse().unwrap(),
-            );
-            if let Some(t) = token {
-                request
-                    .headers_mut()
-                    .insert("Authorization", format!("Bearer {t}").parse().unwrap());
-            }
-            let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-            ws.send(WsMessage::text(
-                json!({"type": "connection_init", "payload": {}}).to_string(),
-            ))
-            .await
-            .unwrap();
-            ws
-        }
-    };
-    async fn next_non_ka(
-        ws: &mut tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-    ) -> Value {
-        loop {
-            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
-                .await
-                .expect("a message in time")
-                .expect("a message")
-                .unwrap();
-            if let WsMessage::Text(text) = msg {
-                let v: Value = serde_json::from_str(&text).unwrap();
-                if v["type"] != "ka" && v["type"] != "ping" && v["type"] != "pong" {
-                    return v;
-                }
-            }
-        }
-    }
     let subscribe = json!({"id": "1", "type": "subscribe", "payload": {
         "query": "subscription($c: UUID!) { activityCreated(input: { collaborationID: $c, includeChild: true, types: [MEMBER_JOINED] }) {
             activity { type child space { id } triggeredBy { id } } } }",
         "variables": {"c": collaboration}}})
     .to_string();
 
-    let mut anon = connect(None).await;
-    assert_eq!(next_non_ka(&mut anon).await["type"], "connection_ack");
+    let mut anon = app.ws(None).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut anon).await["type"],
+        "connection_ack"
+    );
     anon.send(WsMessage::text(subscribe.clone())).await.unwrap();
-    let refused = next_non_ka(&mut anon).await;
+    let refused = crate::helpers::next_ws_message(&mut anon).await;
     assert!(
         refused["type"] == "error"
             || refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN_POLICY",
         "{refused}"
     );
 
-    let mut ws = connect(Some(bob.clone())).await;
-    assert_eq!(next_non_ka(&mut ws).await["type"], "connection_ack");
+    let mut ws = app.ws(Some(&bob)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut ws).await["type"],
+        "connection_ack"
+    );
     ws.send(WsMessage::text(subscribe)).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     ok(&app, &alice, JOIN, json!({"id": a_set})).await;
@@ -521,13 +485,13 @@ async fn new_activity_reaches_followers() {
     subspace(&app, &admin, &a, "Alpha Two", open_public()).await;
     ok(&app, &alice, JOIN, json!({"id": a1_set})).await;
     let alice_id = alice_user.id.to_string();
-    let first = next_non_ka(&mut ws).await;
+    let first = crate::helpers::next_ws_message(&mut ws).await;
     let entry = &first["payload"]["data"]["activityCreated"]["activity"];
     assert_eq!(entry["type"], "MEMBER_JOINED", "{first}");
     assert_eq!(entry["space"]["id"], a.as_str());
     assert_eq!(entry["child"], false);
     assert_eq!(entry["triggeredBy"]["id"], alice_id.as_str());
-    let second = next_non_ka(&mut ws).await;
+    let second = crate::helpers::next_ws_message(&mut ws).await;
     let entry = &second["payload"]["data"]["activityCreated"]["activity"];
     assert_eq!(entry["type"], "MEMBER_JOINED", "{second}");
     assert_eq!(entry["space"]["id"], a1.as_str());

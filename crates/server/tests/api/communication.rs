@@ -2,10 +2,9 @@
 //! members read, threads, reactions, read receipts, removal, the `roomEvents` subscription, and
 //! deletion with the space.
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::helpers::{Backend, TestApp, assert_reference_error, spawn_app};
 use crate::on_both_backends;
@@ -289,47 +288,6 @@ async fn room_events_reach_readers() {
         .unwrap()
         .to_owned();
 
-    let connect = |token: Option<String>| {
-        let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
-        async move {
-            let mut request = url.into_client_request().unwrap();
-            request.headers_mut().insert(
-                "Sec-WebSocket-Protocol",
-                "graphql-transport-ws".parse().unwrap(),
-            );
-            if let Some(t) = token {
-                request
-                    .headers_mut()
-                    .insert("Authorization", format!("Bearer {t}").parse().unwrap());
-            }
-            let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-            ws.send(WsMessage::text(
-                json!({"type": "connection_init", "payload": {}}).to_string(),
-            ))
-            .await
-            .unwrap();
-            ws
-        }
-    };
-    async fn next_non_ka(
-        ws: &mut tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-    ) -> Value {
-        loop {
-            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
-                .await
-                .expect("a message in time")
-                .expect("a message")
-                .unwrap();
-            if let WsMessage::Text(text) = msg {
-                let v: Value = serde_json::from_str(&text).unwrap();
-                if v["type"] != "ka" && v["type"] != "ping" && v["type"] != "pong" {
-                    return v;
-                }
-            }
-        }
-    }
     let subscribe = json!({"id": "1", "type": "subscribe", "payload": {
         "query": "subscription($r: UUID!) { roomEvents(roomID: $r) { roomID room { messagesCount }
             message { type data { id message threadID } }
@@ -337,23 +295,29 @@ async fn room_events_reach_readers() {
         "variables": {"r": room_id}}})
     .to_string();
 
-    let mut anon = connect(None).await;
-    assert_eq!(next_non_ka(&mut anon).await["type"], "connection_ack");
+    let mut anon = app.ws(None).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut anon).await["type"],
+        "connection_ack"
+    );
     anon.send(WsMessage::text(subscribe.clone())).await.unwrap();
-    let refused = next_non_ka(&mut anon).await;
+    let refused = crate::helpers::next_ws_message(&mut anon).await;
     assert!(
         refused["type"] == "error"
             || refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN_POLICY",
         "{refused}"
     );
 
-    let mut ws = connect(Some(admin.clone())).await;
-    assert_eq!(next_non_ka(&mut ws).await["type"], "connection_ack");
+    let mut ws = app.ws(Some(&admin)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut ws).await["type"],
+        "connection_ack"
+    );
     ws.send(WsMessage::text(subscribe)).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let sent = ok(&app, &admin, SEND, json!({"r": room_id, "m": "Live"})).await;
     let id = sent["sendMessageToRoom"]["id"].as_str().unwrap().to_owned();
-    let event = next_non_ka(&mut ws).await;
+    let event = crate::helpers::next_ws_message(&mut ws).await;
     let payload = &event["payload"]["data"]["roomEvents"];
     assert_eq!(payload["roomID"], room_id.as_str(), "{event}");
     assert_eq!(payload["room"]["messagesCount"], 1);
@@ -369,7 +333,7 @@ async fn room_events_reach_readers() {
         json!({"r": room_id, "m": id, "e": "🎉"}),
     )
     .await;
-    let event = next_non_ka(&mut ws).await;
+    let event = crate::helpers::next_ws_message(&mut ws).await;
     let payload = &event["payload"]["data"]["roomEvents"];
     assert_eq!(payload["reaction"]["type"], "CREATE");
     assert_eq!(payload["reaction"]["messageID"], id.as_str());
@@ -378,7 +342,7 @@ async fn room_events_reach_readers() {
         reaction["addReactionToMessageInRoom"]["id"]
     );
     ok(&app, &admin, REMOVE, json!({"r": room_id, "m": id})).await;
-    let event = next_non_ka(&mut ws).await;
+    let event = crate::helpers::next_ws_message(&mut ws).await;
     let payload = &event["payload"]["data"]["roomEvents"];
     assert_eq!(payload["message"]["type"], "DELETE");
     assert_eq!(payload["message"]["data"]["id"], id.as_str());

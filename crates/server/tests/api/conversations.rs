@@ -271,53 +271,13 @@ async fn direct_and_group_conversations(backend: Backend) {
 /// nothing of anyone else's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conversation_events_reach_members_only() {
-    use futures_util::{SinkExt, StreamExt};
+    use futures_util::SinkExt;
     use tokio_tungstenite::tungstenite::Message as WsMessage;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
     let app = spawn_app(Backend::Sqlite).await;
     let (alice_user, alice) = app.user_with_token("alice@example.org").await;
     let (bob_user, bob) = app.user_with_token("bob@example.org").await;
     let (carol_user, carol) = app.user_with_token("carol@example.org").await;
-    let connect = |token: String| {
-        let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
-        async move {
-            let mut request = url.into_client_request().unwrap();
-            request.headers_mut().insert(
-                "Sec-WebSocket-Protocol",
-                "graphql-transport-ws".parse().unwrap(),
-            );
-            request
-                .headers_mut()
-                .insert("Authorization", format!("Bearer {token}").parse().unwrap());
-            let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-            ws.send(WsMessage::text(
-                json!({"type": "connection_init", "payload": {}}).to_string(),
-            ))
-            .await
-            .unwrap();
-            ws
-        }
-    };
-    async fn next_non_ka(
-        ws: &mut tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-    ) -> Value {
-        loop {
-            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
-                .await
-                .expect("a message in time")
-                .expect("a message")
-                .unwrap();
-            if let WsMessage::Text(text) = msg {
-                let v: Value = serde_json::from_str(&text).unwrap();
-                if v["type"] != "ka" && v["type"] != "ping" && v["type"] != "pong" {
-                    return v;
-                }
-            }
-        }
-    }
     let subscribe = json!({"id": "1", "type": "subscribe", "payload": {
         "query": "subscription { conversationEvents { eventType
             conversationCreated { conversation { id } message { id } }
@@ -326,14 +286,20 @@ async fn conversation_events_reach_members_only() {
             readReceiptUpdated { roomId lastReadEventId }
             memberRemoved { conversation { id } removedMemberID } } }"}})
     .to_string();
-    let mut alice_ws = connect(alice.clone()).await;
-    assert_eq!(next_non_ka(&mut alice_ws).await["type"], "connection_ack");
+    let mut alice_ws = app.ws(Some(&alice)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut alice_ws).await["type"],
+        "connection_ack"
+    );
     alice_ws
         .send(WsMessage::text(subscribe.clone()))
         .await
         .unwrap();
-    let mut carol_ws = connect(carol.clone()).await;
-    assert_eq!(next_non_ka(&mut carol_ws).await["type"], "connection_ack");
+    let mut carol_ws = app.ws(Some(&carol)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut carol_ws).await["type"],
+        "connection_ack"
+    );
     carol_ws.send(WsMessage::text(subscribe)).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
@@ -352,7 +318,7 @@ async fn conversation_events_reach_members_only() {
         .as_str()
         .unwrap()
         .to_owned();
-    let event = next_non_ka(&mut alice_ws).await;
+    let event = crate::helpers::next_ws_message(&mut alice_ws).await;
     let payload = &event["payload"]["data"]["conversationEvents"];
     assert_eq!(payload["eventType"], "CONVERSATION_CREATED", "{event}");
     assert_eq!(
@@ -362,7 +328,7 @@ async fn conversation_events_reach_members_only() {
 
     let sent = ok(&app, &bob, SEND, json!({"r": room, "m": "Psst"})).await;
     let message = sent["sendMessageToRoom"]["id"].as_str().unwrap().to_owned();
-    let event = next_non_ka(&mut alice_ws).await;
+    let event = crate::helpers::next_ws_message(&mut alice_ws).await;
     let payload = &event["payload"]["data"]["conversationEvents"];
     assert_eq!(payload["eventType"], "MESSAGE_RECEIVED", "{event}");
     assert_eq!(payload["messageReceived"]["roomId"], room.as_str());
@@ -379,7 +345,7 @@ async fn conversation_events_reach_members_only() {
         json!({"r": room, "m": message}),
     )
     .await;
-    let event = next_non_ka(&mut alice_ws).await;
+    let event = crate::helpers::next_ws_message(&mut alice_ws).await;
     let payload = &event["payload"]["data"]["conversationEvents"];
     assert_eq!(payload["eventType"], "READ_RECEIPT_UPDATED", "{event}");
     assert_eq!(
@@ -394,7 +360,7 @@ async fn conversation_events_reach_members_only() {
         json!({"r": room, "m": message}),
     )
     .await;
-    let event = next_non_ka(&mut alice_ws).await;
+    let event = crate::helpers::next_ws_message(&mut alice_ws).await;
     let payload = &event["payload"]["data"]["conversationEvents"];
     assert_eq!(payload["eventType"], "MESSAGE_REMOVED", "{event}");
     assert_eq!(payload["messageRemoved"]["messageId"], message.as_str());
@@ -411,7 +377,7 @@ async fn conversation_events_reach_members_only() {
         .as_str()
         .unwrap()
         .to_owned();
-    let event = next_non_ka(&mut carol_ws).await;
+    let event = crate::helpers::next_ws_message(&mut carol_ws).await;
     let payload = &event["payload"]["data"]["conversationEvents"];
     assert_eq!(payload["eventType"], "CONVERSATION_CREATED", "{event}");
     assert_eq!(
@@ -419,7 +385,7 @@ async fn conversation_events_reach_members_only() {
         group.as_str()
     );
     ok(&app, &carol, leave_query(), json!({"c": group})).await;
-    let event = next_non_ka(&mut carol_ws).await;
+    let event = crate::helpers::next_ws_message(&mut carol_ws).await;
     let payload = &event["payload"]["data"]["conversationEvents"];
     assert_eq!(payload["eventType"], "MEMBER_REMOVED", "{event}");
     assert_eq!(
@@ -443,8 +409,11 @@ async fn conversation_events_reach_members_only() {
         .as_str()
         .unwrap()
         .to_owned();
-    let mut room_ws = connect(carol.clone()).await;
-    assert_eq!(next_non_ka(&mut room_ws).await["type"], "connection_ack");
+    let mut room_ws = app.ws(Some(&carol)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut room_ws).await["type"],
+        "connection_ack"
+    );
     room_ws
         .send(WsMessage::text(
             json!({"id": "r", "type": "subscribe", "payload": {
@@ -456,7 +425,7 @@ async fn conversation_events_reach_members_only() {
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     ok(&app, &bob, SEND, json!({"r": group2_room, "m": "one"})).await;
-    let heard = next_non_ka(&mut room_ws).await;
+    let heard = crate::helpers::next_ws_message(&mut room_ws).await;
     assert_eq!(heard["type"], "next", "{heard}");
     assert_eq!(
         heard["payload"]["data"]["roomEvents"]["message"]["data"]["message"],
@@ -470,7 +439,7 @@ async fn conversation_events_reach_members_only() {
     )
     .await;
     ok(&app, &bob, SEND, json!({"r": group2_room, "m": "two"})).await;
-    let ended = next_non_ka(&mut room_ws).await;
+    let ended = crate::helpers::next_ws_message(&mut room_ws).await;
     assert_eq!(ended["type"], "complete", "no more for Carol: {ended}");
 }
 

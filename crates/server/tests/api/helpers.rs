@@ -399,3 +399,52 @@ pub fn mint_hs256(claims: &Value) -> String {
     )
     .expect("signing")
 }
+
+/// A WebSocket connection to a test server.
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+impl TestApp {
+    /// A graphql-transport-ws connection to `/graphql` (as the bearer of `token`, or anonymous)
+    /// with `connection_init` sent; its `connection_ack` is the first message to read.
+    pub async fn ws(&self, token: Option<&str>) -> Ws {
+        use futures_util::SinkExt;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/graphql", self.address.replace("http://", "ws://"));
+        let mut request = url.into_client_request().unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        if let Some(t) = token {
+            request
+                .headers_mut()
+                .insert("Authorization", format!("Bearer {t}").parse().unwrap());
+        }
+        let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        ws.send(tokio_tungstenite::tungstenite::Message::text(
+            json!({"type": "connection_init", "payload": {}}).to_string(),
+        ))
+        .await
+        .unwrap();
+        ws
+    }
+}
+
+/// The next graphql-ws message that is not a keep-alive; fails after 10 seconds.
+pub async fn next_ws_message(ws: &mut Ws) -> Value {
+    use futures_util::StreamExt;
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a message in time")
+            .expect("a message")
+            .unwrap();
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+            let v: Value = serde_json::from_str(&text).unwrap();
+            if v["type"] != "ka" && v["type"] != "ping" && v["type"] != "pong" {
+                return v;
+            }
+        }
+    }
+}

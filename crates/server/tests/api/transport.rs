@@ -160,47 +160,6 @@ async fn subspace_created_reaches_subscribers() {
     let (watched, _) = crate::spaces::space(&app, &admin, &account, "Watched", Value::Null).await;
     let (other, _) = crate::spaces::space(&app, &admin, &account, "Other", Value::Null).await;
 
-    let connect = |token: Option<String>| {
-        let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
-        async move {
-            let mut request = url.into_client_request().unwrap();
-            request.headers_mut().insert(
-                "Sec-WebSocket-Protocol",
-                "graphql-transport-ws".parse().unwrap(),
-            );
-            if let Some(t) = token {
-                request
-                    .headers_mut()
-                    .insert("Authorization", format!("Bearer {t}").parse().unwrap());
-            }
-            let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-            ws.send(Message::text(
-                json!({"type": "connection_init", "payload": {}}).to_string(),
-            ))
-            .await
-            .unwrap();
-            ws
-        }
-    };
-    async fn next_non_ka(
-        ws: &mut tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-    ) -> Value {
-        loop {
-            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
-                .await
-                .expect("a message in time")
-                .expect("a message")
-                .unwrap();
-            if let Message::Text(text) = msg {
-                let v: Value = serde_json::from_str(&text).unwrap();
-                if v["type"] != "ka" && v["type"] != "ping" && v["type"] != "pong" {
-                    return v;
-                }
-            }
-        }
-    }
     let subscribe = |id: &str| {
         json!({"id": "1", "type": "subscribe", "payload": {
             "query": "subscription($id: UUID!) { subspaceCreated(spaceID: $id) { spaceID subspace { id about { profile { displayName } } } } }",
@@ -209,24 +168,30 @@ async fn subspace_created_reaches_subscribers() {
     };
 
     // anonymous may not read the private space: an error, no stream
-    let mut anon = connect(None).await;
-    assert_eq!(next_non_ka(&mut anon).await["type"], "connection_ack");
+    let mut anon = app.ws(None).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut anon).await["type"],
+        "connection_ack"
+    );
     anon.send(Message::text(subscribe(&watched))).await.unwrap();
-    let refused = next_non_ka(&mut anon).await;
+    let refused = crate::helpers::next_ws_message(&mut anon).await;
     assert!(
         refused["type"] == "error"
             || refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN_POLICY",
         "{refused}"
     );
 
-    let mut ws = connect(Some(admin.clone())).await;
-    assert_eq!(next_non_ka(&mut ws).await["type"], "connection_ack");
+    let mut ws = app.ws(Some(&admin)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut ws).await["type"],
+        "connection_ack"
+    );
     ws.send(Message::text(subscribe(&watched))).await.unwrap();
     // give the subscription a moment to register before the subspaces are created
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     crate::spaces::subspace(&app, &admin, &other, "Elsewhere", Value::Null).await;
     let (sub, _) = crate::spaces::subspace(&app, &admin, &watched, "Inside", Value::Null).await;
-    let event = next_non_ka(&mut ws).await;
+    let event = crate::helpers::next_ws_message(&mut ws).await;
     assert_eq!(event["type"], "next", "{event}");
     let payload = &event["payload"]["data"]["subspaceCreated"];
     assert_eq!(payload["spaceID"], watched.as_str());
