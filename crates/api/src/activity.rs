@@ -446,36 +446,12 @@ impl ActivityQuery {
         require_on_platform(ctx, P::ReadUsers, "read an activity log").await?;
         let spaces = data::<SpaceService>(ctx)?;
         let collaboration = query_data.collaboration_id.0;
-        let space = spaces
-            .by_collaborations(&[collaboration])
-            .await?
-            .remove(&collaboration)
-            .ok_or_else(|| {
-                AppError::not_found(format!("Collaboration {collaboration} not found"))
-            })?;
-        require_on(ctx, space.authorization_id, P::Read, "read an activity log").await?;
-        let mut collaborations = vec![collaboration];
-        if query_data.include_child.unwrap_or(false) {
-            let mut level = vec![space.id.0];
-            while !level.is_empty() {
-                let children: Vec<Uuid> = spaces
-                    .subspace_ids_of(&level)
-                    .await?
-                    .into_iter()
-                    .map(|(_, child)| child)
-                    .collect();
-                level = Vec::new();
-                for child in spaces.many(&children).await? {
-                    if require_on(ctx, child.authorization_id, P::Read, "read an activity log")
-                        .await
-                        .is_ok()
-                    {
-                        collaborations.extend(child.collaboration_id);
-                        level.push(child.id.0);
-                    }
-                }
-            }
-        }
+        let collaborations = followed_collaborations(
+            ctx,
+            collaboration,
+            query_data.include_child.unwrap_or(false),
+        )
+        .await?;
         #[allow(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
