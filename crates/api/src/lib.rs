@@ -12,6 +12,7 @@ pub mod account;
 pub mod activity;
 pub mod audit;
 pub mod authorization;
+pub mod collaboration;
 pub mod communication;
 pub mod community;
 pub mod configuration;
@@ -39,6 +40,7 @@ use std::sync::Arc;
 
 use crate::activity::{ActivityFeedQuery, ActivityLiveEvents, ActivityQuery};
 use crate::authorization::{Policies, PolicyLoader};
+use crate::collaboration::CollaborationMutation;
 use crate::communication::{
     CommunicationLiveEvents, CommunicationMutation, ConversationLiveEvents, ConversationMutation,
     DirectMessageMutation, NotifiedMessageMutation,
@@ -106,6 +108,7 @@ pub struct MutationRoot(
     ConversationMutation,
     DirectMessageMutation,
     NotifiedMessageMutation,
+    CollaborationMutation,
 );
 
 /// Root subscription: every module's live events.
@@ -214,6 +217,7 @@ fn schema_with(
         .data(services.users)
         .data(services.role_sets)
         .data(services.organizations)
+        .data(services.spaces.collaborations().clone())
         .data(services.spaces)
         .data(services.entry)
         .data(services.licenses)

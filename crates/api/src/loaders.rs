@@ -255,6 +255,42 @@ impl Loader<(Uuid, Uuid)> for PendingEntryLoader {
     }
 }
 
+loader!(
+    /// Callout framings by id.
+    FramingLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::CalloutFraming,
+    |s, keys| s.framings(keys).await
+);
+
+loader!(
+    /// Callout contribution defaults by id.
+    ContributionDefaultsLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::ContributionDefaults,
+    |s, keys| s.contribution_defaults(keys).await
+);
+
+loader!(
+    /// The contributions of callouts in display order, by callout id.
+    ContributionsLoader(alkemio_collaboration::CollaborationService) -> Vec<alkemio_collaboration::Contribution>,
+    |s, keys| s.contributions_of(keys).await
+);
+
+loader!(
+    /// Posts by id.
+    PostLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::Post,
+    |s, keys| s.posts(keys).await
+);
+
+loader!(
+    /// Contributions per kind, by callout id.
+    ContributionCountsLoader(alkemio_collaboration::CollaborationService) -> HashMap<alkemio_collaboration::CalloutContributionType, i64>,
+    |s, keys| s.contribution_counts(keys).await
+);
+
+loader!(
+    /// The space and the URL path below it of callout framing and post profiles, by profile id.
+    CalloutPathLoader(alkemio_space::SpaceService) -> (Uuid, String),
+    |s, keys| crate::collaboration::space_and_path_of_profiles(s, keys).await
+);
+
 /// The loaders of one schema, built with it.
 pub struct Loaders {
     /// Profiles.
@@ -313,6 +349,18 @@ pub struct Loaders {
     pub unread_counts: DataLoader<UnreadCountsLoader>,
     /// Conversation members by conversation id.
     pub conversation_members: DataLoader<ConversationMembersLoader>,
+    /// Callout framings by id.
+    pub framings: DataLoader<FramingLoader>,
+    /// Callout contribution defaults by id.
+    pub contribution_defaults: DataLoader<ContributionDefaultsLoader>,
+    /// Contributions by callout id.
+    pub contributions: DataLoader<ContributionsLoader>,
+    /// Posts by id.
+    pub posts: DataLoader<PostLoader>,
+    /// Contribution counts by callout id.
+    pub contribution_counts: DataLoader<ContributionCountsLoader>,
+    /// Space and path of callout framing and post profiles, by profile id.
+    pub callout_paths: DataLoader<CalloutPathLoader>,
 }
 
 impl Loaders {
@@ -327,6 +375,7 @@ impl Loaders {
         let role_sets = &services.role_sets;
         let spaces = &services.spaces;
         let entry = &services.entry;
+        let collaborations = services.spaces.collaborations();
         Self {
             profiles: batched(ProfileLoader(profiles.clone()), window),
             locations: batched(LocationLoader(profiles.clone()), window),
@@ -359,6 +408,15 @@ impl Loaders {
                 ConversationMembersLoader(services.conversations.clone()),
                 window,
             ),
+            framings: batched(FramingLoader(collaborations.clone()), window),
+            contribution_defaults: batched(
+                ContributionDefaultsLoader(collaborations.clone()),
+                window,
+            ),
+            contributions: batched(ContributionsLoader(collaborations.clone()), window),
+            posts: batched(PostLoader(collaborations.clone()), window),
+            contribution_counts: batched(ContributionCountsLoader(collaborations.clone()), window),
+            callout_paths: batched(CalloutPathLoader(spaces.clone()), window),
         }
     }
 }

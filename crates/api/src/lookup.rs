@@ -112,6 +112,57 @@ pub struct LookupQueryResults;
 
 #[Object(name = "LookupQueryResults")]
 impl LookupQueryResults {
+    /// A collaboration (needs READ on it).
+    async fn collaboration(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::collaboration::Collaboration>> {
+        Ok(Some(
+            crate::collaboration::lookup_collaboration(ctx, id.0).await?,
+        ))
+    }
+
+    /// A callouts set (needs READ on it).
+    async fn callouts_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::collaboration::CalloutsSet>> {
+        Ok(Some(
+            crate::collaboration::lookup_callouts_set(ctx, id.0).await?,
+        ))
+    }
+
+    /// A callout (needs READ on it).
+    async fn callout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::collaboration::Callout>> {
+        Ok(Some(crate::collaboration::lookup_callout(ctx, id.0).await?))
+    }
+
+    /// A contribution to a callout (needs READ on it).
+    async fn contribution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::collaboration::CalloutContribution>> {
+        Ok(Some(
+            crate::collaboration::lookup_contribution(ctx, id.0).await?,
+        ))
+    }
+
+    /// A post (needs READ on it).
+    async fn post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::collaboration::Post>> {
+        Ok(Some(crate::collaboration::lookup_post(ctx, id.0).await?))
+    }
+
     /// An authorization policy (needs PLATFORM_ADMIN on the platform).
     async fn authorization_policy(
         &self,
@@ -506,6 +557,36 @@ async fn my_privileges_on(
 
 #[Object(name = "LookupMyPrivilegesQueryResults")]
 impl LookupMyPrivilegesQueryResults {
+    /// The caller's privileges on a collaboration.
+    async fn collaboration(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::collaboration::policy_of(ctx, "collaboration", id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on a callout.
+    async fn callout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::collaboration::policy_of(ctx, "callout", id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on a post.
+    async fn post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::collaboration::policy_of(ctx, "post", id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
     /// The caller's privileges on a user.
     async fn user(
         &self,

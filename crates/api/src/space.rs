@@ -189,6 +189,22 @@ impl Space {
         crate::licensing::space_active_subscription(ctx, self.0.id).await
     }
 
+    /// Its collaboration: callouts and what they gather (needs READ).
+    async fn collaboration(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::collaboration::Collaboration> {
+        self.require(ctx, P::Read, "read a space's collaboration")
+            .await?;
+        let id = self.0.collaboration_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("space {} has no collaboration", self.0.id))
+        })?;
+        let found = data::<alkemio_collaboration::CollaborationService>(ctx)?
+            .collaboration_or_fail(id)
+            .await?;
+        Ok(crate::collaboration::Collaboration(found))
+    }
+
     /// Its community (needs READ).
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
         self.require(ctx, P::Read, "read a space's community")

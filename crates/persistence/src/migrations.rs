@@ -30,6 +30,7 @@ mod m20261126_000022_activity_create;
 mod m20261126_000023_communication_create;
 mod m20261126_000024_conversation_create;
 mod m20261126_000025_communication_indexes;
+mod m20261126_000026_callouts_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000023_communication_create::Migration),
             Box::new(m20261126_000024_conversation_create::Migration),
             Box::new(m20261126_000025_communication_indexes::Migration),
+            Box::new(m20261126_000026_callouts_create::Migration),
         ]
     }
 }

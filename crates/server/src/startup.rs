@@ -165,6 +165,10 @@ impl Core {
         );
         platform.bootstrap().await.map_err(to_anyhow)?;
         spaces.ensure_communications().await.map_err(to_anyhow)?;
+        spaces
+            .ensure_collaboration_policies()
+            .await
+            .map_err(to_anyhow)?;
         let communication = alkemio_communication::CommunicationService::new(db.clone());
         let conversations = alkemio_communication::conversation::ConversationService::new(
             db.clone(),

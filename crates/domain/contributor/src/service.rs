@@ -513,7 +513,7 @@ impl UserService {
             deleted.merge(from_account);
         }
         deleted.policies.extend(user.authorization_id);
-        alkemio_collaboration::activity::delete_involving(&txn, id.0).await?;
+        alkemio_activity::delete_involving(&txn, id.0).await?;
         repo::delete_actor(&txn, id.into()).await?;
         auth_repo::delete(&txn, &deleted.policies).await?;
         txn.commit().await?;

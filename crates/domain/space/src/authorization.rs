@@ -498,3 +498,30 @@ pub fn apply_invitation_policy(
         )]);
     }
 }
+
+/// What a space lends its collaboration's policies: its admins (with its ancestors'), who
+/// contributes, the platform roles with UPDATE, whether members create callouts and whether it
+/// is archived. Ancestors' members contribute when the space inherits membership rights and
+/// is public (the reference also gives them CONTRIBUTE in a private subspace, which they cannot
+/// read).
+pub fn collaboration_access(
+    ctx: &SpaceContext<'_>,
+) -> alkemio_collaboration::authorization::CollaborationAccess {
+    let settings = &ctx.space.settings.collaboration;
+    let mut contributors = ctx.member();
+    if settings.inherit_membership_rights && ctx.public() {
+        contributors.extend(
+            ctx.role_set
+                .role(RoleName::Member)
+                .map(|r| r.parent_credentials.clone())
+                .unwrap_or_default(),
+        );
+    }
+    alkemio_collaboration::authorization::CollaborationAccess {
+        admins: ctx.admins(),
+        contributors,
+        platform_updaters: ctx.platform(P::Update),
+        members_create_callouts: settings.allow_members_to_create_callouts,
+        archived: ctx.archived(),
+    }
+}

@@ -952,3 +952,25 @@ pub async fn delete_rows(
         .await?;
     Ok(())
 }
+
+/// The spaces owning collaborations, by collaboration id.
+pub async fn spaces_of_collaborations(
+    conn: &impl ConnectionTrait,
+    collaborations: &[Uuid],
+) -> AppResult<HashMap<Uuid, Space>> {
+    if collaborations.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<Uuid> = space::Entity::find()
+        .select_only()
+        .column(space::Column::Id)
+        .filter(space::Column::CollaborationId.is_in(collaborations.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(find_many(conn, &ids)
+        .await?
+        .into_iter()
+        .filter_map(|s| s.collaboration_id.map(|c| (c, s)))
+        .collect())
+}

@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 use crate::authorization::{
     ParentContext, SpaceContext, about_parent, apply_community_policy, apply_inherited_policy,
-    apply_space_policy, apply_space_role_set_policy, platform_roles_access,
+    apply_space_policy, apply_space_role_set_policy, collaboration_access, platform_roles_access,
 };
 use crate::model::{
     Community, CommunityGuidelines, NewSpace, SettingsChange, Space, SpaceAbout, SpaceLevel,
@@ -93,11 +93,12 @@ pub struct SpaceService {
     db: Database,
     users: UserService,
     role_sets: RoleSetService,
+    collaborations: alkemio_collaboration::CollaborationService,
     subspaces_created: tokio::sync::broadcast::Sender<SubspaceCreated>,
 }
 
 /// A space's parent, loaded for computing the space's policies.
-struct LoadedParent {
+pub(crate) struct LoadedParent {
     space: Space,
     policy: AuthorizationPolicy,
     role_set: RoleSet,
@@ -105,7 +106,7 @@ struct LoadedParent {
 }
 
 impl LoadedParent {
-    fn context(&self) -> ParentContext<'_> {
+    pub(crate) fn context(&self) -> ParentContext<'_> {
         ParentContext {
             space: &self.space,
             policy: &self.policy,
@@ -165,12 +166,25 @@ fn member_of(set: &RoleSet) -> Option<Credential> {
 impl SpaceService {
     /// A service over the database, users (actors, accounts, profiles) and role sets.
     pub fn new(db: Database, users: UserService, role_sets: RoleSetService) -> Self {
+        let collaborations =
+            alkemio_collaboration::CollaborationService::new(db.clone(), users.profiles().clone());
         Self {
             db,
             users,
             role_sets,
+            collaborations,
             subspaces_created: tokio::sync::broadcast::channel(256).0,
         }
+    }
+
+    /// A transaction on the service's database.
+    pub(crate) async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        self.db.begin().await
+    }
+
+    /// The collaboration service (callouts, contributions, posts).
+    pub fn collaborations(&self) -> &alkemio_collaboration::CollaborationService {
+        &self.collaborations
     }
 
     /// Subspaces created from now on (a slow receiver misses the oldest when 256 wait).
@@ -275,10 +289,7 @@ impl SpaceService {
         space: &Space,
     ) -> AppResult<Option<alkemio_collaboration::Collaboration>> {
         match space.collaboration_id {
-            Some(id) => Ok(alkemio_collaboration::find_many(self.db.conn(), &[id])
-                .await?
-                .into_iter()
-                .next()),
+            Some(id) => Ok(self.collaborations.collaborations(&[id]).await?.remove(&id)),
             None => Ok(None),
         }
     }
@@ -798,7 +809,7 @@ impl SpaceService {
         )
     }
 
-    async fn community_role_set_in(
+    pub(crate) async fn community_role_set_in(
         &self,
         conn: &impl ConnectionTrait,
         space: &Space,
@@ -823,7 +834,7 @@ impl SpaceService {
 
     /// What a child of `parent` needs from it: its stored policy, role set and the
     /// grandparent's member credential, read through `conn`.
-    async fn parent_context(
+    pub(crate) async fn parent_context(
         &self,
         conn: &impl ConnectionTrait,
         parent: Space,
@@ -1095,6 +1106,11 @@ impl SpaceService {
         let communication = CommunicationService::build(&display_name, &community_policy, now);
         let mut role_set_policy = auth_repo::new_policy(AuthorizationPolicyType::RoleSet);
         apply_space_role_set_policy(&mut role_set_policy, &community_policy, &ctx);
+        let collaboration = alkemio_collaboration::CollaborationService::build(
+            &policy,
+            &collaboration_access(&ctx),
+            now,
+        );
         role_set.authorization_id = Some(role_set_policy.id);
 
         let (aggregator, direct, mut policies) = self.profiles().storage().new_aggregator(
@@ -1187,8 +1203,7 @@ impl SpaceService {
             created_date: now,
             updated_date: now,
         };
-        let collaboration = alkemio_collaboration::Collaboration::new(now);
-        space.collaboration_id = Some(collaboration.id);
+        space.collaboration_id = Some(collaboration.collaboration.id);
         space.license_id = Some(license.id);
         space.storage_aggregator_id = Some(aggregator.id);
         space.profile_id = Some(about_profile.profile.id);
@@ -1223,7 +1238,8 @@ impl SpaceService {
         CommunicationService::insert_in(&txn, &communication).await?;
         policies.extend(communication.policies.iter().cloned());
         alkemio_licensing::insert_license(&txn, &license).await?;
-        alkemio_collaboration::insert(&txn, &collaboration).await?;
+        alkemio_collaboration::CollaborationService::insert_in(&txn, &collaboration).await?;
+        policies.extend(collaboration.policies.iter().cloned());
         policies.extend(about_profile.policies.iter().cloned());
         policies.extend(guidelines_profile.policies.iter().cloned());
         policies.extend([
@@ -1480,6 +1496,13 @@ impl SpaceService {
                 self.profiles()
                     .storage()
                     .recompute_aggregator_policies(conn, aggregator, &policy)
+                    .await?,
+            );
+        }
+        if let Some(collaboration) = space.collaboration_id {
+            out.extend(
+                self.collaborations
+                    .recompute_policies(conn, collaboration, &policy, &collaboration_access(ctx))
                     .await?,
             );
         }
@@ -1808,7 +1831,7 @@ impl SpaceService {
             .await?;
         policies.extend(alkemio_licensing::delete_licenses(&txn, &licenses).await?);
         let collaborations: Vec<Uuid> = spaces.iter().filter_map(|s| s.collaboration_id).collect();
-        alkemio_collaboration::delete(&txn, &collaborations).await?;
+        policies.extend(self.collaborations.delete_in(&txn, &collaborations).await?);
         activity::delete_for(&txn, &collaborations, &ids).await?;
         repo::delete_rows(&txn, &ids, &about_ids, &guideline_ids, &community_ids).await?;
         for s in &spaces {

@@ -8,6 +8,7 @@ mod helpers;
 mod activity;
 mod audit;
 mod authorization;
+mod callouts;
 mod communication;
 mod communities;
 mod conversations;

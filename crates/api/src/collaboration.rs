@@ -1,0 +1,1183 @@
+//! GraphQL: collaborations, callouts sets, callouts (framing, settings, comments), their
+//! contributions and posts; the callout mutations and lookups. Reads check READ on what they
+//! return; writes are checked by the collaboration service against the stored policies.
+
+use std::collections::HashMap;
+
+use crate::authorization::{Authorization, load_policy, require_on};
+use crate::communication::Room;
+use crate::context::{actor, data};
+use crate::contributor::User;
+use crate::loaders::{Loaders, loaded};
+use crate::organization::CreateProfileInput;
+use crate::profile::{Profile, UpdateProfileInput};
+use alkemio_authorization::AuthorizationPrivilege as P;
+use alkemio_collaboration::service::{
+    CalloutChanges, CalloutFilter, NewCallout, NewContribution, NewPost, SettingsChanges,
+};
+use alkemio_collaboration::{
+    CalloutAllowedActors, CalloutContributionType, CalloutFramingType, CalloutVisibility,
+    CalloutsSetType, CollaborationService, Host, model,
+};
+use alkemio_kernel::scalars::{DateTime, Markdown, NameId, UuidScalar};
+use alkemio_kernel::{AppError, AppResult};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use uuid::Uuid;
+
+fn service<'a>(ctx: &Context<'a>) -> AppResult<&'a CollaborationService> {
+    data::<CollaborationService>(ctx)
+}
+
+async fn authorization(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Authorization>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(load_policy(ctx, id).await?.map(Authorization))
+}
+
+async fn user(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<User>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(loaded(data::<Loaders>(ctx)?.users.load_one(id).await)?.map(User))
+}
+
+async fn profile(ctx: &Context<'_>, id: Uuid) -> Result<Profile> {
+    let found = loaded(data::<Loaders>(ctx)?.profiles.load_one(id).await)?
+        .ok_or_else(|| AppError::internal_msg(format_args!("profile {id} missing")))?;
+    Ok(Profile(found))
+}
+
+async fn room(ctx: &Context<'_>, id: Uuid) -> Result<Room> {
+    let found = loaded(data::<Loaders>(ctx)?.rooms.load_one(id).await)?
+        .ok_or_else(|| AppError::internal_msg(format_args!("room {id} missing")))?;
+    Ok(Room(found))
+}
+
+/// What the space owning the collaboration of a callouts set lends its callouts.
+async fn host_of_set(ctx: &Context<'_>, set: Uuid) -> AppResult<Host> {
+    let collaboration = service(ctx)?.collaboration_of_set(set).await?;
+    data::<alkemio_space::SpaceService>(ctx)?
+        .collaboration_host(collaboration.id)
+        .await
+}
+
+/// A space's collaboration: its callouts set (the innovation flow, timeline and license come
+/// with their modules).
+pub struct Collaboration(pub model::Collaboration);
+
+#[Object(name = "Collaboration")]
+impl Collaboration {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Whether it belongs to a template.
+    async fn is_template(&self) -> bool {
+        self.0.is_template
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+
+    /// Its callouts.
+    async fn callouts_set(&self, ctx: &Context<'_>) -> Result<CalloutsSet> {
+        Ok(CalloutsSet(
+            service(ctx)?
+                .callouts_set_or_fail(self.0.callouts_set_id)
+                .await?,
+        ))
+    }
+}
+
+/// A set of callouts.
+pub struct CalloutsSet(pub model::CalloutsSet);
+
+#[Object(name = "CalloutsSet")]
+impl CalloutsSet {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// What it belongs to.
+    async fn r#type(&self) -> CalloutsSetType {
+        self.0.set_type
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+
+    /// The callouts the caller may read (drafts only for their creators and admins), by sort
+    /// order. `IDs` returns exactly those, in that order (each must exist and be readable);
+    /// otherwise `withContributionTypes` keeps callouts accepting any of these kinds,
+    /// `withTags` those whose framing or posts carry any of these tags,
+    /// `sortByActivity` puts the most active first (contributions, or comments where a callout
+    /// takes no contributions), `shuffle` picks at random, and `limit` caps the count.
+    #[allow(clippy::too_many_arguments)]
+    async fn callouts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "IDs")] ids: Option<Vec<UuidScalar>>,
+        limit: Option<f64>,
+        shuffle: Option<bool>,
+        sort_by_activity: Option<bool>,
+        with_contribution_types: Option<Vec<CalloutContributionType>>,
+        with_tags: Option<Vec<String>>,
+    ) -> Result<Vec<Callout>> {
+        if limit.is_some_and(|l| l < 0.0 || l.fract() != 0.0) {
+            return Err(AppError::bad_input("limit must be a whole number, 0 or more").into());
+        }
+        let by_activity = sort_by_activity.unwrap_or(false) && ids.is_none();
+        let svc = service(ctx)?;
+        let mut found = svc
+            .callouts_of_set(
+                &actor(ctx),
+                self.0.id,
+                CalloutFilter {
+                    ids: ids.map(|v| v.into_iter().map(|i| i.0).collect()),
+                    with_contribution_types,
+                    with_tags,
+                    limit: if by_activity {
+                        None
+                    } else {
+                        limit.map(|l| l as usize)
+                    },
+                    shuffle: shuffle.unwrap_or(false),
+                },
+            )
+            .await?;
+        if by_activity {
+            let activity = svc.activity_of(&found).await?;
+            found.sort_by_key(|c| std::cmp::Reverse(activity.get(&c.id).copied().unwrap_or(0)));
+            if let Some(l) = limit {
+                found.truncate(l as usize);
+            }
+        }
+        Ok(found.into_iter().map(Callout).collect())
+    }
+}
+
+/// A callout: a framed question or call to contribute.
+pub struct Callout(pub model::Callout);
+
+impl Callout {
+    async fn require_read(&self, ctx: &Context<'_>, what: &str) -> AppResult<()> {
+        require_on(ctx, self.0.authorization_id, P::Read, what).await
+    }
+}
+
+#[Object(name = "Callout")]
+impl Callout {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its NameID, unique in its set.
+    #[graphql(name = "nameID")]
+    async fn name_id(&self) -> NameId {
+        NameId::from_trusted(self.0.name_id.clone())
+    }
+
+    /// Whether it belongs to a template.
+    async fn is_template(&self) -> bool {
+        self.0.is_template
+    }
+
+    /// Its position in its set.
+    async fn sort_order(&self) -> f64 {
+        self.0.sort_order
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// When it was published.
+    async fn published_date(&self) -> Option<DateTime> {
+        self.0.published_date.map(DateTime)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+
+    /// Who created it (null when gone).
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, self.0.created_by).await
+    }
+
+    /// Who published it (null when gone).
+    async fn published_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, self.0.published_by).await
+    }
+
+    /// Its settings.
+    async fn settings(&self) -> CalloutSettings {
+        CalloutSettings(self.0.settings.clone())
+    }
+
+    /// What frames it (needs READ).
+    async fn framing(&self, ctx: &Context<'_>) -> Result<CalloutFraming> {
+        self.require_read(ctx, "read a callout's framing").await?;
+        let id = self.0.framing_id;
+        let found = loaded(data::<Loaders>(ctx)?.framings.load_one(id).await)?
+            .ok_or_else(|| AppError::internal_msg(format_args!("framing {id} missing")))?;
+        Ok(CalloutFraming(found))
+    }
+
+    /// What contributors start from (needs READ).
+    async fn contribution_defaults(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<CalloutContributionDefaults> {
+        self.require_read(ctx, "read a callout's contribution defaults")
+            .await?;
+        let id = self.0.contribution_defaults_id;
+        let found = loaded(
+            data::<Loaders>(ctx)?
+                .contribution_defaults
+                .load_one(id)
+                .await,
+        )?
+        .ok_or_else(|| AppError::internal_msg(format_args!("defaults {id} missing")))?;
+        Ok(CalloutContributionDefaults(found))
+    }
+
+    /// Its comments (needs READ; null when comments were never enabled).
+    async fn comments(&self, ctx: &Context<'_>) -> Result<Option<Room>> {
+        self.require_read(ctx, "read a callout's comments").await?;
+        match self.0.comments_id {
+            Some(id) => Ok(Some(room(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Its contributions in display order (needs READ): `filter.IDs` returns those, in that
+    /// order (unknown ones are skipped), `filter.types` keeps those kinds; `shuffle` picks at
+    /// random; `limit` caps the count.
+    async fn contributions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ContributionsFilterInput>,
+        limit: Option<i32>,
+        shuffle: Option<bool>,
+    ) -> Result<Vec<CalloutContribution>> {
+        self.require_read(ctx, "read a callout's contributions")
+            .await?;
+        if limit.is_some_and(|l| l < 0) {
+            return Err(AppError::bad_input("limit must be 0 or more").into());
+        }
+        let all = loaded(
+            data::<Loaders>(ctx)?
+                .contributions
+                .load_one(self.0.id)
+                .await,
+        )?
+        .unwrap_or_default();
+        let mut out: Vec<model::Contribution> = match filter.as_ref().and_then(|f| f.ids.as_ref()) {
+            Some(ids) => ids
+                .iter()
+                .filter_map(|id| all.iter().find(|c| c.id == id.0).cloned())
+                .collect(),
+            None => all,
+        };
+        if let Some(types) = filter.and_then(|f| f.types) {
+            out.retain(|c| types.contains(&c.contribution_type));
+        }
+        if shuffle.unwrap_or(false) {
+            for i in (1..out.len()).rev() {
+                let j = (Uuid::new_v4().as_u128() % (i as u128 + 1)) as usize;
+                out.swap(i, j);
+            }
+        }
+        if let Some(l) = limit {
+            out.truncate(l as usize);
+        }
+        Ok(out.into_iter().map(CalloutContribution).collect())
+    }
+
+    /// The posts contributed to it, in display order (needs READ).
+    async fn posts(&self, ctx: &Context<'_>) -> Result<Option<Vec<Post>>> {
+        self.require_read(ctx, "read a callout's posts").await?;
+        let loaders = data::<Loaders>(ctx)?;
+        let all = loaded(loaders.contributions.load_one(self.0.id).await)?.unwrap_or_default();
+        let ids: Vec<Uuid> = all.iter().filter_map(|c| c.post_id).collect();
+        let posts = loaded(loaders.posts.load_many(ids.iter().copied()).await)?;
+        Ok(Some(
+            ids.iter()
+                .filter_map(|id| posts.get(id).cloned().map(Post))
+                .collect(),
+        ))
+    }
+
+    /// How many contributions of each kind it has (needs READ).
+    async fn contributions_count(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<CalloutContributionsCountOutput> {
+        self.require_read(ctx, "read a callout's contributions")
+            .await?;
+        let counts = loaded(
+            data::<Loaders>(ctx)?
+                .contribution_counts
+                .load_one(self.0.id)
+                .await,
+        )?
+        .unwrap_or_default();
+        let n = |t| counts.get(&t).copied().unwrap_or(0) as f64;
+        Ok(CalloutContributionsCountOutput {
+            collabora_document: n(CalloutContributionType::CollaboraDocument),
+            link: n(CalloutContributionType::Link),
+            memo: n(CalloutContributionType::Memo),
+            post: n(CalloutContributionType::Post),
+            whiteboard: n(CalloutContributionType::Whiteboard),
+        })
+    }
+
+    /// How active it is: its contributions where it accepts them, else its comments.
+    async fn activity(&self, ctx: &Context<'_>) -> Result<f64> {
+        let loaders = data::<Loaders>(ctx)?;
+        if self.0.settings.contribution.allowed_types.is_empty() {
+            return Ok(match self.0.comments_id {
+                Some(id) => loaded(loaders.rooms.load_one(id).await)?
+                    .map_or(0.0, |r| f64::from(r.messages_count)),
+                None => 0.0,
+            });
+        }
+        let counts =
+            loaded(loaders.contribution_counts.load_one(self.0.id).await)?.unwrap_or_default();
+        Ok(counts.values().sum::<i64>() as f64)
+    }
+}
+
+/// How many contributions of each kind a callout has.
+#[derive(SimpleObject)]
+pub struct CalloutContributionsCountOutput {
+    /// Office documents.
+    pub collabora_document: f64,
+    /// Links.
+    pub link: f64,
+    /// Memos.
+    pub memo: f64,
+    /// Posts.
+    pub post: f64,
+    /// Whiteboards.
+    pub whiteboard: f64,
+}
+
+/// Which contributions to return.
+#[derive(InputObject)]
+pub struct ContributionsFilterInput {
+    /// Only these, in this order.
+    #[graphql(name = "IDs")]
+    pub ids: Option<Vec<UuidScalar>>,
+    /// Only these kinds.
+    pub types: Option<Vec<CalloutContributionType>>,
+}
+
+/// A callout's settings.
+pub struct CalloutSettings(model::CalloutSettings);
+
+#[Object(name = "CalloutSettings")]
+impl CalloutSettings {
+    /// Contributions.
+    async fn contribution(&self) -> CalloutSettingsContribution {
+        CalloutSettingsContribution(self.0.contribution.clone())
+    }
+
+    /// The framing.
+    async fn framing(&self) -> CalloutSettingsFraming {
+        CalloutSettingsFraming(self.0.framing.clone())
+    }
+
+    /// Draft or published.
+    async fn visibility(&self) -> CalloutVisibility {
+        self.0.visibility
+    }
+}
+
+/// Contribution settings of a callout.
+pub struct CalloutSettingsContribution(model::ContributionSettings);
+
+#[Object(name = "CalloutSettingsContribution")]
+impl CalloutSettingsContribution {
+    /// Which kinds are accepted.
+    async fn allowed_types(&self) -> Vec<CalloutContributionType> {
+        self.0.allowed_types.clone()
+    }
+
+    /// Who may add contributions.
+    async fn can_add_contributions(&self) -> CalloutAllowedActors {
+        self.0.can_add_contributions
+    }
+
+    /// Whether contributions have comments.
+    async fn comments_enabled(&self) -> bool {
+        self.0.comments_enabled
+    }
+
+    /// Whether contributions are accepted at all.
+    async fn enabled(&self) -> bool {
+        self.0.enabled
+    }
+}
+
+/// Framing settings of a callout.
+pub struct CalloutSettingsFraming(model::FramingSettings);
+
+#[Object(name = "CalloutSettingsFraming")]
+impl CalloutSettingsFraming {
+    /// Whether the callout itself has comments.
+    async fn comments_enabled(&self) -> bool {
+        self.0.comments_enabled
+    }
+}
+
+/// What frames a callout: a profile (and, with later modules, a whiteboard, link, memo, …).
+pub struct CalloutFraming(pub model::CalloutFraming);
+
+#[Object(name = "CalloutFraming")]
+impl CalloutFraming {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its kind.
+    async fn r#type(&self) -> CalloutFramingType {
+        self.0.framing_type
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+
+    /// Its profile.
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
+        profile(ctx, self.0.profile_id).await
+    }
+}
+
+/// What contributors to a callout start from.
+pub struct CalloutContributionDefaults(model::ContributionDefaults);
+
+#[Object(name = "CalloutContributionDefaults")]
+impl CalloutContributionDefaults {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// A display name to start from.
+    async fn default_display_name(&self) -> Option<&str> {
+        self.0.default_display_name.as_deref()
+    }
+
+    /// A post description to start from.
+    async fn post_description(&self) -> Option<Markdown> {
+        self.0.post_description.clone().map(Markdown)
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A contribution to a callout.
+pub struct CalloutContribution(pub model::Contribution);
+
+#[Object(name = "CalloutContribution")]
+impl CalloutContribution {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its position among the callout's contributions.
+    async fn sort_order(&self) -> f64 {
+        self.0.sort_order
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+
+    /// Who contributed it (null when gone).
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, self.0.created_by).await
+    }
+
+    /// Its post, for a post contribution (needs READ on the contribution).
+    async fn post(&self, ctx: &Context<'_>) -> Result<Option<Post>> {
+        let Some(id) = self.0.post_id else {
+            return Ok(None);
+        };
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a contribution's post",
+        )
+        .await?;
+        Ok(loaded(data::<Loaders>(ctx)?.posts.load_one(id).await)?.map(Post))
+    }
+}
+
+/// A post: a profile with comments, contributed to a callout.
+pub struct Post(pub model::Post);
+
+#[Object(name = "Post")]
+impl Post {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its NameID, unique in its callout.
+    #[graphql(name = "nameID")]
+    async fn name_id(&self) -> NameId {
+        NameId::from_trusted(self.0.name_id.clone())
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+
+    /// Who wrote it (null when gone).
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, self.0.created_by).await
+    }
+
+    /// Its profile (needs READ).
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
+        require_on(ctx, self.0.authorization_id, P::Read, "read a post").await?;
+        profile(ctx, self.0.profile_id).await
+    }
+
+    /// Its comments (needs READ).
+    async fn comments(&self, ctx: &Context<'_>) -> Result<Room> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a post's comments",
+        )
+        .await?;
+        room(ctx, self.0.comments_id).await
+    }
+}
+
+// ---- inputs ----
+
+/// A new callout's framing.
+#[derive(InputObject)]
+pub struct CreateCalloutFramingInput {
+    /// Its profile.
+    pub profile: CreateProfileInput,
+    /// Tags for the profile's default tagset.
+    pub tags: Option<Vec<String>>,
+    /// Its kind (NONE when absent; other kinds come with their modules).
+    pub r#type: Option<CalloutFramingType>,
+}
+
+/// Contribution settings of a new callout.
+#[derive(InputObject)]
+pub struct CreateCalloutSettingsContributionInput {
+    /// Which kinds are accepted.
+    pub allowed_types: Option<Vec<CalloutContributionType>>,
+    /// Who may add contributions.
+    pub can_add_contributions: Option<CalloutAllowedActors>,
+    /// Whether contributions have comments.
+    pub comments_enabled: Option<bool>,
+    /// Whether contributions are accepted.
+    pub enabled: Option<bool>,
+}
+
+/// Framing settings of a new callout.
+#[derive(InputObject)]
+pub struct CreateCalloutSettingsFramingInput {
+    /// Whether the callout has comments.
+    pub comments_enabled: Option<bool>,
+}
+
+/// Settings of a new callout (over the defaults: published, comments on, no contributions).
+#[derive(InputObject)]
+pub struct CreateCalloutSettingsInput {
+    /// Contributions.
+    pub contribution: Option<CreateCalloutSettingsContributionInput>,
+    /// The framing.
+    pub framing: Option<CreateCalloutSettingsFramingInput>,
+    /// Draft or published.
+    pub visibility: Option<CalloutVisibility>,
+}
+
+impl CreateCalloutSettingsInput {
+    fn into_changes(self) -> SettingsChanges {
+        let c = self.contribution;
+        SettingsChanges {
+            contribution_enabled: c.as_ref().and_then(|c| c.enabled),
+            allowed_types: c.as_ref().and_then(|c| c.allowed_types.clone()),
+            can_add_contributions: c.as_ref().and_then(|c| c.can_add_contributions),
+            contribution_comments_enabled: c.as_ref().and_then(|c| c.comments_enabled),
+            framing_comments_enabled: self.framing.and_then(|f| f.comments_enabled),
+            visibility: self.visibility,
+        }
+    }
+}
+
+/// What contributors to a new callout start from.
+#[derive(InputObject)]
+pub struct CreateCalloutContributionDefaultsInput {
+    /// A display name.
+    pub default_display_name: Option<String>,
+    /// A post description.
+    pub post_description: Option<Markdown>,
+}
+
+/// A new post.
+#[derive(InputObject)]
+pub struct CreatePostInput {
+    /// Its NameID (generated from the display name when absent).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Its profile.
+    pub profile_data: CreateProfileInput,
+    /// Tags for the profile's default tagset.
+    pub tags: Option<Vec<String>>,
+}
+
+impl CreatePostInput {
+    fn into_new(self) -> AppResult<NewPost> {
+        Ok(NewPost {
+            name_id: self.name_id.map(|n| n.as_str().to_owned()),
+            profile: self.profile_data.into_new_profile()?.0,
+            tags: self.tags.unwrap_or_default(),
+        })
+    }
+}
+
+/// A contribution made with a new callout.
+#[derive(InputObject)]
+pub struct CreateCalloutContributionInput {
+    /// Its post, for a POST contribution.
+    pub post: Option<CreatePostInput>,
+    /// Its position.
+    pub sort_order: Option<f64>,
+    /// Its kind.
+    pub r#type: CalloutContributionType,
+}
+
+/// A new callout in a callouts set.
+#[derive(InputObject)]
+pub struct CreateCalloutOnCalloutsSetInput {
+    /// The set.
+    #[graphql(name = "calloutsSetID")]
+    pub callouts_set_id: UuidScalar,
+    /// What contributors start from.
+    pub contribution_defaults: Option<CreateCalloutContributionDefaultsInput>,
+    /// Contributions made with it.
+    pub contributions: Option<Vec<CreateCalloutContributionInput>>,
+    /// Its framing.
+    pub framing: CreateCalloutFramingInput,
+    /// Its NameID (generated from the framing's display name when absent).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Its settings.
+    pub settings: Option<CreateCalloutSettingsInput>,
+    /// Its position (before the others when absent).
+    pub sort_order: Option<f64>,
+}
+
+/// Contribution settings to change.
+#[derive(InputObject)]
+pub struct UpdateCalloutSettingsContributionInput {
+    /// Who may add contributions.
+    pub can_add_contributions: Option<CalloutAllowedActors>,
+    /// Whether contributions have comments.
+    pub comments_enabled: Option<bool>,
+    /// Whether contributions are accepted.
+    pub enabled: Option<bool>,
+}
+
+/// Framing settings to change.
+#[derive(InputObject)]
+pub struct UpdateCalloutSettingsFramingInput {
+    /// Whether the callout has comments.
+    pub comments_enabled: Option<bool>,
+}
+
+/// Settings to change.
+#[derive(InputObject)]
+pub struct UpdateCalloutSettingsInput {
+    /// Contributions.
+    pub contribution: Option<UpdateCalloutSettingsContributionInput>,
+    /// The framing.
+    pub framing: Option<UpdateCalloutSettingsFramingInput>,
+    /// Draft or published.
+    pub visibility: Option<CalloutVisibility>,
+}
+
+/// Framing changes.
+#[derive(InputObject)]
+pub struct UpdateCalloutFramingInput {
+    /// Profile changes.
+    pub profile: Option<UpdateProfileInput>,
+}
+
+/// Contribution defaults to change.
+#[derive(InputObject)]
+pub struct UpdateCalloutContributionDefaultsInput {
+    /// A display name.
+    pub default_display_name: Option<String>,
+    /// A post description.
+    pub post_description: Option<Markdown>,
+}
+
+/// Changes to a callout.
+#[derive(InputObject)]
+pub struct UpdateCalloutEntityInput {
+    /// The callout.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// What contributors start from.
+    pub contribution_defaults: Option<UpdateCalloutContributionDefaultsInput>,
+    /// Framing changes.
+    pub framing: Option<UpdateCalloutFramingInput>,
+    /// Settings changes.
+    pub settings: Option<UpdateCalloutSettingsInput>,
+    /// A new position.
+    pub sort_order: Option<f64>,
+}
+
+/// A callout's new visibility.
+#[derive(InputObject)]
+pub struct UpdateCalloutVisibilityInput {
+    /// The callout.
+    #[graphql(name = "calloutID")]
+    pub callout_id: String,
+    /// Draft or published.
+    pub visibility: CalloutVisibility,
+}
+
+/// The callout to delete.
+#[derive(InputObject)]
+pub struct DeleteCalloutInput {
+    /// Its id.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// A new order of callouts in a set.
+#[derive(InputObject)]
+pub struct UpdateCalloutsSortOrderInput {
+    /// The callouts (ids or NameIDs), in their new order.
+    #[graphql(name = "calloutIDs")]
+    pub callout_ids: Vec<UuidScalar>,
+    /// The set.
+    #[graphql(name = "calloutsSetID")]
+    pub callouts_set_id: UuidScalar,
+}
+
+/// A new contribution.
+#[derive(InputObject)]
+pub struct CreateContributionOnCalloutInput {
+    /// The callout.
+    #[graphql(name = "calloutID")]
+    pub callout_id: UuidScalar,
+    /// Its post, for a POST contribution.
+    pub post: Option<CreatePostInput>,
+    /// Its position (before the others when absent).
+    pub sort_order: Option<f64>,
+    /// Its kind.
+    pub r#type: CalloutContributionType,
+}
+
+/// The contribution to delete.
+#[derive(InputObject)]
+pub struct DeleteContributionInput {
+    /// Its id.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// A new order of a callout's contributions.
+#[derive(InputObject)]
+pub struct UpdateContributionCalloutsSortOrderInput {
+    /// The callout.
+    #[graphql(name = "calloutID")]
+    pub callout_id: UuidScalar,
+    /// The contributions, in their new order.
+    #[graphql(name = "contributionIDs")]
+    pub contribution_ids: Vec<UuidScalar>,
+}
+
+/// Changes to a post.
+#[derive(InputObject)]
+pub struct UpdatePostInput {
+    /// The post.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// A new NameID.
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Profile changes.
+    pub profile_data: Option<UpdateProfileInput>,
+}
+
+/// The post to delete.
+#[derive(InputObject)]
+pub struct DeletePostInput {
+    /// Its id.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+fn new_contribution(
+    kind: CalloutContributionType,
+    post: Option<CreatePostInput>,
+    sort_order: Option<f64>,
+) -> AppResult<NewContribution> {
+    Ok(NewContribution {
+        contribution_type: kind,
+        post: post.map(CreatePostInput::into_new).transpose()?,
+        sort_order,
+    })
+}
+
+/// Callout, contribution and post mutations.
+#[derive(Debug, Default)]
+pub struct CollaborationMutation;
+
+#[Object]
+impl CollaborationMutation {
+    /// Creates a callout in a callouts set (needs CREATE_CALLOUT on the set).
+    async fn create_callout_on_callouts_set(
+        &self,
+        ctx: &Context<'_>,
+        callout_data: CreateCalloutOnCalloutsSetInput,
+    ) -> Result<Callout> {
+        let d = callout_data;
+        let set = d.callouts_set_id.0;
+        let mut contributions = Vec::new();
+        for c in d.contributions.unwrap_or_default() {
+            contributions.push(new_contribution(c.r#type, c.post, c.sort_order)?);
+        }
+        let defaults = d.contribution_defaults;
+        let new = NewCallout {
+            name_id: d.name_id.map(|n| n.as_str().to_owned()),
+            framing_type: d.framing.r#type,
+            profile: d.framing.profile.into_new_profile()?.0,
+            tags: d.framing.tags.unwrap_or_default(),
+            settings: d.settings.map(|s| s.into_changes()).unwrap_or_default(),
+            default_display_name: defaults
+                .as_ref()
+                .and_then(|x| x.default_display_name.clone()),
+            post_description: defaults.and_then(|x| x.post_description.map(|m| m.0)),
+            sort_order: d.sort_order,
+            contributions,
+        };
+        let svc = service(ctx)?;
+        // a set that does not exist fails as not found before anything else is looked up
+        svc.callouts_set_or_fail(set).await?;
+        let host = host_of_set(ctx, set).await?;
+        Ok(Callout(
+            svc.create_callout(&actor(ctx), set, new, &host).await?,
+        ))
+    }
+
+    /// Changes a callout (needs UPDATE on it).
+    async fn update_callout(
+        &self,
+        ctx: &Context<'_>,
+        callout_data: UpdateCalloutEntityInput,
+    ) -> Result<Callout> {
+        let d = callout_data;
+        let svc = service(ctx)?;
+        let callout = svc.callout_or_fail(d.id.0).await?;
+        let host = host_of_set(ctx, callout.callouts_set_id).await?;
+        let s = d.settings;
+        let c = s.as_ref().and_then(|s| s.contribution.as_ref());
+        let changes = CalloutChanges {
+            profile: d.framing.and_then(|f| f.profile).map(Into::into),
+            settings: SettingsChanges {
+                contribution_enabled: c.and_then(|c| c.enabled),
+                allowed_types: None,
+                can_add_contributions: c.and_then(|c| c.can_add_contributions),
+                contribution_comments_enabled: c.and_then(|c| c.comments_enabled),
+                framing_comments_enabled: s
+                    .as_ref()
+                    .and_then(|s| s.framing.as_ref())
+                    .and_then(|f| f.comments_enabled),
+                visibility: s.as_ref().and_then(|s| s.visibility),
+            },
+            defaults: d
+                .contribution_defaults
+                .map(|x| (x.default_display_name, x.post_description.map(|m| m.0))),
+            sort_order: d.sort_order,
+        };
+        Ok(Callout(
+            svc.update_callout(&actor(ctx), callout.id, changes, &host)
+                .await?,
+        ))
+    }
+
+    /// Publishes a callout or makes it a draft again (needs UPDATE on it).
+    async fn update_callout_visibility(
+        &self,
+        ctx: &Context<'_>,
+        callout_data: UpdateCalloutVisibilityInput,
+    ) -> Result<Callout> {
+        let id = Uuid::parse_str(&callout_data.callout_id).map_err(|_| {
+            AppError::bad_input(format!(
+                "calloutID must be a UUID: {}",
+                callout_data.callout_id
+            ))
+        })?;
+        let svc = service(ctx)?;
+        let callout = svc.callout_or_fail(id).await?;
+        let host = host_of_set(ctx, callout.callouts_set_id).await?;
+        Ok(Callout(
+            svc.update_visibility(&actor(ctx), id, callout_data.visibility, &host)
+                .await?,
+        ))
+    }
+
+    /// Deletes a callout with everything in it (needs DELETE on it).
+    async fn delete_callout(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteCalloutInput,
+    ) -> Result<Callout> {
+        Ok(Callout(
+            service(ctx)?
+                .delete_callout(&actor(ctx), delete_data.id.0)
+                .await?,
+        ))
+    }
+
+    /// Puts callouts of a set in a new order (needs UPDATE on the set).
+    async fn update_callouts_sort_order(
+        &self,
+        ctx: &Context<'_>,
+        sort_order_data: UpdateCalloutsSortOrderInput,
+    ) -> Result<Vec<Callout>> {
+        let refs: Vec<String> = sort_order_data
+            .callout_ids
+            .iter()
+            .map(|i| i.0.to_string())
+            .collect();
+        Ok(service(ctx)?
+            .sort_callouts(&actor(ctx), sort_order_data.callouts_set_id.0, &refs)
+            .await?
+            .into_iter()
+            .map(Callout)
+            .collect())
+    }
+
+    /// Contributes to a callout (needs CONTRIBUTE on it; the callout must accept it).
+    async fn create_contribution_on_callout(
+        &self,
+        ctx: &Context<'_>,
+        contribution_data: CreateContributionOnCalloutInput,
+    ) -> Result<CalloutContribution> {
+        let d = contribution_data;
+        let svc = service(ctx)?;
+        let callout = svc.callout_or_fail(d.callout_id.0).await?;
+        let new = new_contribution(d.r#type, d.post, d.sort_order)?;
+        let host = host_of_set(ctx, callout.callouts_set_id).await?;
+        Ok(CalloutContribution(
+            svc.create_contribution(&actor(ctx), callout.id, new, &host)
+                .await?,
+        ))
+    }
+
+    /// Deletes a contribution with its post (needs DELETE on it).
+    async fn delete_contribution(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteContributionInput,
+    ) -> Result<CalloutContribution> {
+        Ok(CalloutContribution(
+            service(ctx)?
+                .delete_contribution(&actor(ctx), delete_data.id.0)
+                .await?,
+        ))
+    }
+
+    /// Puts a callout's contributions in a new order (needs UPDATE on the callout).
+    async fn update_contributions_sort_order(
+        &self,
+        ctx: &Context<'_>,
+        sort_order_data: UpdateContributionCalloutsSortOrderInput,
+    ) -> Result<Vec<CalloutContribution>> {
+        let ids: Vec<Uuid> = sort_order_data
+            .contribution_ids
+            .iter()
+            .map(|i| i.0)
+            .collect();
+        Ok(service(ctx)?
+            .sort_contributions(&actor(ctx), sort_order_data.callout_id.0, &ids)
+            .await?
+            .into_iter()
+            .map(CalloutContribution)
+            .collect())
+    }
+
+    /// Changes a post (needs UPDATE on it).
+    async fn update_post(&self, ctx: &Context<'_>, post_data: UpdatePostInput) -> Result<Post> {
+        Ok(Post(
+            service(ctx)?
+                .update_post(
+                    &actor(ctx),
+                    post_data.id.0,
+                    post_data.name_id.map(|n| n.as_str().to_owned()),
+                    post_data.profile_data.map(Into::into),
+                )
+                .await?,
+        ))
+    }
+
+    /// Deletes a post with its contribution (needs DELETE on it).
+    async fn delete_post(&self, ctx: &Context<'_>, delete_data: DeletePostInput) -> Result<Post> {
+        Ok(Post(
+            service(ctx)?
+                .delete_post(&actor(ctx), delete_data.id.0)
+                .await?,
+        ))
+    }
+}
+
+// ---- lookups ----
+
+/// `lookup.collaboration`: needs READ.
+pub(crate) async fn lookup_collaboration(ctx: &Context<'_>, id: Uuid) -> Result<Collaboration> {
+    let c = service(ctx)?.collaboration_or_fail(id).await?;
+    require_on(ctx, c.authorization_id, P::Read, "read a collaboration").await?;
+    Ok(Collaboration(c))
+}
+
+/// `lookup.calloutsSet`: needs READ.
+pub(crate) async fn lookup_callouts_set(ctx: &Context<'_>, id: Uuid) -> Result<CalloutsSet> {
+    let s = service(ctx)?.callouts_set_or_fail(id).await?;
+    require_on(ctx, s.authorization_id, P::Read, "read a callouts set").await?;
+    Ok(CalloutsSet(s))
+}
+
+/// `lookup.callout`: needs READ.
+pub(crate) async fn lookup_callout(ctx: &Context<'_>, id: Uuid) -> Result<Callout> {
+    let c = service(ctx)?.callout_or_fail(id).await?;
+    require_on(ctx, c.authorization_id, P::Read, "read a callout").await?;
+    Ok(Callout(c))
+}
+
+/// `lookup.contribution`: needs READ.
+pub(crate) async fn lookup_contribution(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> Result<CalloutContribution> {
+    let c = service(ctx)?.contribution_or_fail(id).await?;
+    require_on(ctx, c.authorization_id, P::Read, "read a contribution").await?;
+    Ok(CalloutContribution(c))
+}
+
+/// `lookup.post`: needs READ.
+pub(crate) async fn lookup_post(ctx: &Context<'_>, id: Uuid) -> Result<Post> {
+    let p = service(ctx)?.post_or_fail(id).await?;
+    require_on(ctx, p.authorization_id, P::Read, "read a post").await?;
+    Ok(Post(p))
+}
+
+/// The policy ids of a collaboration, callout and post (for `lookup.myPrivileges`).
+pub(crate) async fn policy_of(ctx: &Context<'_>, kind: &str, id: Uuid) -> AppResult<Option<Uuid>> {
+    let svc = service(ctx)?;
+    Ok(match kind {
+        "collaboration" => svc.collaboration_or_fail(id).await?.authorization_id,
+        "callout" => svc.callout_or_fail(id).await?.authorization_id,
+        _ => svc.post_or_fail(id).await?.authorization_id,
+    })
+}
+
+/// The URL path of callout framing and post profiles below their spaces, by profile id.
+pub(crate) async fn space_and_path_of_profiles(
+    svc: &alkemio_space::SpaceService,
+    profiles: &[Uuid],
+) -> AppResult<HashMap<Uuid, (Uuid, String)>> {
+    let paths = svc.collaborations().paths_by_profiles(profiles).await?;
+    let collaborations: Vec<Uuid> = paths.values().map(|(c, _)| *c).collect();
+    let spaces = svc.spaces_of_collaborations(&collaborations).await?;
+    Ok(paths
+        .into_iter()
+        .filter_map(|(profile, (collab, path))| {
+            spaces.get(&collab).map(|s| (profile, (s.id.0, path)))
+        })
+        .collect())
+}

@@ -1,0 +1,259 @@
+//! Callouts and what they hold.
+
+use alkemio_kernel::stored_enum;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+stored_enum! {
+    /// What a callouts set belongs to.
+    CalloutsSetType {
+        Collaboration => ("COLLABORATION", "collaboration"),
+        KnowledgeBase => ("KNOWLEDGE_BASE", "knowledge-base"),
+    }
+}
+
+stored_enum! {
+    /// Whether a callout is published.
+    CalloutVisibility {
+        Draft => ("DRAFT", "draft"),
+        Published => ("PUBLISHED", "published"),
+    }
+}
+
+stored_enum! {
+    /// What frames a callout besides its profile.
+    CalloutFramingType {
+        CollaboraDocument => ("COLLABORA_DOCUMENT", "collabora_document"),
+        Contributors => ("CONTRIBUTORS", "contributors"),
+        Link => ("LINK", "link"),
+        MediaGallery => ("MEDIA_GALLERY", "media_gallery"),
+        Memo => ("MEMO", "memo"),
+        None => ("NONE", "none"),
+        Poll => ("POLL", "poll"),
+        Spaces => ("SPACES", "spaces"),
+        Whiteboard => ("WHITEBOARD", "whiteboard"),
+    }
+}
+
+stored_enum! {
+    /// What a contribution to a callout is.
+    CalloutContributionType {
+        CollaboraDocument => ("COLLABORA_DOCUMENT", "collabora_document"),
+        Link => ("LINK", "link"),
+        Memo => ("MEMO", "memo"),
+        Post => ("POST", "post"),
+        Whiteboard => ("WHITEBOARD", "whiteboard"),
+    }
+}
+
+stored_enum! {
+    /// Who may add contributions to a callout.
+    CalloutAllowedActors {
+        Admins => ("ADMINS", "admins"),
+        Members => ("MEMBERS", "members"),
+        None => ("NONE", "none"),
+    }
+}
+
+/// Contribution settings of a callout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContributionSettings {
+    /// Whether contributions are accepted at all.
+    pub enabled: bool,
+    /// Which kinds are accepted.
+    pub allowed_types: Vec<CalloutContributionType>,
+    /// Who may add them.
+    pub can_add_contributions: CalloutAllowedActors,
+    /// Whether contributions have comments.
+    pub comments_enabled: bool,
+}
+
+/// Framing settings of a callout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FramingSettings {
+    /// Whether the callout itself has comments.
+    pub comments_enabled: bool,
+}
+
+/// A callout's settings, stored as one JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalloutSettings {
+    /// Contributions.
+    pub contribution: ContributionSettings,
+    /// The framing.
+    pub framing: FramingSettings,
+    /// Draft or published.
+    pub visibility: CalloutVisibility,
+}
+
+impl Default for CalloutSettings {
+    /// The reference's defaults: published, comments on, contributions off.
+    fn default() -> Self {
+        Self {
+            contribution: ContributionSettings {
+                enabled: false,
+                allowed_types: Vec::new(),
+                can_add_contributions: CalloutAllowedActors::Members,
+                comments_enabled: true,
+            },
+            framing: FramingSettings {
+                comments_enabled: true,
+            },
+            visibility: CalloutVisibility::Published,
+        }
+    }
+}
+
+/// A collaboration and its callouts set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collaboration {
+    /// Its id.
+    pub id: Uuid,
+    /// Its callouts set.
+    pub callouts_set_id: Uuid,
+    /// Whether it belongs to a template.
+    pub is_template: bool,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+/// A set of callouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalloutsSet {
+    /// Its id.
+    pub id: Uuid,
+    /// What it belongs to.
+    pub set_type: CalloutsSetType,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+/// A callout: a framed question or call to contribute, in a callouts set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Callout {
+    /// Its id.
+    pub id: Uuid,
+    /// Its set.
+    pub callouts_set_id: Uuid,
+    /// Its NameID, unique in its set.
+    pub name_id: String,
+    /// Whether it belongs to a template.
+    pub is_template: bool,
+    /// Its settings.
+    pub settings: CalloutSettings,
+    /// Its position in its set.
+    pub sort_order: f64,
+    /// Who created it.
+    pub created_by: Option<Uuid>,
+    /// Who published it.
+    pub published_by: Option<Uuid>,
+    /// When it was published.
+    pub published_date: Option<DateTime<Utc>>,
+    /// Its framing.
+    pub framing_id: Uuid,
+    /// Its contribution defaults.
+    pub contribution_defaults_id: Uuid,
+    /// Its comments room.
+    pub comments_id: Option<Uuid>,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+impl Callout {
+    /// Whether it is a draft (only its creator and admins read it).
+    pub fn is_draft(&self) -> bool {
+        self.settings.visibility == CalloutVisibility::Draft
+    }
+}
+
+/// What frames a callout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalloutFraming {
+    /// Its id.
+    pub id: Uuid,
+    /// Its kind.
+    pub framing_type: CalloutFramingType,
+    /// Its profile.
+    pub profile_id: Uuid,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+/// Defaults offered to contributors of a callout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContributionDefaults {
+    /// Its id.
+    pub id: Uuid,
+    /// A display name to start from.
+    pub default_display_name: Option<String>,
+    /// A post description to start from.
+    pub post_description: Option<String>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+/// A contribution to a callout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    /// Its id.
+    pub id: Uuid,
+    /// Its callout.
+    pub callout_id: Uuid,
+    /// Its kind.
+    pub contribution_type: CalloutContributionType,
+    /// Its position among the callout's contributions.
+    pub sort_order: f64,
+    /// Who contributed it.
+    pub created_by: Option<Uuid>,
+    /// Its post, for a POST contribution.
+    pub post_id: Option<Uuid>,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+/// A post: a profile with comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// Its id.
+    pub id: Uuid,
+    /// Its NameID.
+    pub name_id: String,
+    /// Its profile.
+    pub profile_id: Uuid,
+    /// Its comments room.
+    pub comments_id: Uuid,
+    /// Who wrote it.
+    pub created_by: Option<Uuid>,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}

@@ -1,0 +1,927 @@
+//! SQL of the collaboration module: collaborations, callouts sets, callouts with their framing
+//! and contribution defaults, contributions and posts.
+
+use std::collections::HashMap;
+
+use alkemio_kernel::{AppError, AppResult};
+use chrono::{SubsecRound, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::model::{
+    Callout, CalloutFraming, CalloutsSet, Collaboration, Contribution, ContributionDefaults, Post,
+};
+
+macro_rules! entity {
+    ($module:ident, $table:literal, { $($field:ident: $ty:ty $(=> $col:literal)?,)* }) => {
+        pub(crate) mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub id: Uuid,
+                pub created_date: DateTimeUtc,
+                pub updated_date: DateTimeUtc,
+                pub version: i32,
+                $($(#[sea_orm(column_name = $col)])? pub $field: $ty,)*
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+entity!(collaboration, "collaboration", {
+    callouts_set_id: Uuid,
+    authorization_id: Option<Uuid>,
+});
+entity!(callouts_set, "callouts_set", {
+    set_type: String => "type",
+    authorization_id: Option<Uuid>,
+});
+entity!(callout, "callout", {
+    callouts_set_id: Uuid,
+    name_id: String,
+    is_template: bool,
+    settings: String,
+    sort_order: f64,
+    created_by: Option<Uuid>,
+    published_by: Option<Uuid>,
+    published_date: Option<DateTimeUtc>,
+    framing_id: Uuid,
+    contribution_defaults_id: Uuid,
+    comments_id: Option<Uuid>,
+    authorization_id: Option<Uuid>,
+});
+entity!(framing, "callout_framing", {
+    framing_type: String => "type",
+    profile_id: Uuid,
+    authorization_id: Option<Uuid>,
+});
+entity!(defaults, "callout_contribution_defaults", {
+    default_display_name: Option<String>,
+    post_description: Option<String>,
+});
+entity!(contribution, "callout_contribution", {
+    callout_id: Uuid,
+    contribution_type: String => "type",
+    sort_order: f64,
+    created_by: Option<Uuid>,
+    post_id: Option<Uuid>,
+    authorization_id: Option<Uuid>,
+});
+entity!(post, "post", {
+    name_id: String,
+    profile_id: Uuid,
+    comments_id: Uuid,
+    created_by: Option<Uuid>,
+    authorization_id: Option<Uuid>,
+});
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::internal_msg(format_args!("stored {what} unreadable: {e}"))
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+// ---- collaborations and callouts sets ----
+
+/// Stores a collaboration with its callouts set.
+pub async fn insert_collaboration(
+    conn: &impl ConnectionTrait,
+    c: &Collaboration,
+    set: &CalloutsSet,
+) -> AppResult<()> {
+    callouts_set::Entity::insert(callouts_set::ActiveModel {
+        id: Set(set.id),
+        created_date: Set(set.created_date),
+        updated_date: Set(set.updated_date),
+        version: Set(1),
+        set_type: Set(set.set_type.as_str().to_owned()),
+        authorization_id: Set(set.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    collaboration::Entity::insert(collaboration::ActiveModel {
+        id: Set(c.id),
+        created_date: Set(c.created_date),
+        updated_date: Set(c.updated_date),
+        version: Set(1),
+        callouts_set_id: Set(c.callouts_set_id),
+        authorization_id: Set(c.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+fn to_collaboration(r: collaboration::Model) -> Collaboration {
+    Collaboration {
+        id: r.id,
+        callouts_set_id: r.callouts_set_id,
+        is_template: false,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    }
+}
+
+/// Collaborations by id.
+pub async fn collaborations(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Collaboration>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(collaboration::Entity::find()
+        .filter(collaboration::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, to_collaboration(r)))
+        .collect())
+}
+
+/// The collaboration owning a callouts set.
+pub async fn collaboration_of_set(
+    conn: &impl ConnectionTrait,
+    set: Uuid,
+) -> AppResult<Option<Collaboration>> {
+    Ok(collaboration::Entity::find()
+        .filter(collaboration::Column::CalloutsSetId.eq(set))
+        .one(conn)
+        .await?
+        .map(to_collaboration))
+}
+
+/// Records policy ids of a collaboration and its set.
+pub async fn set_collaboration_policies(
+    conn: &impl ConnectionTrait,
+    c: &Collaboration,
+    set_policy: Uuid,
+) -> AppResult<()> {
+    collaboration::Entity::update_many()
+        .col_expr(
+            collaboration::Column::AuthorizationId,
+            Expr::value(c.authorization_id),
+        )
+        .filter(collaboration::Column::Id.eq(c.id))
+        .exec(conn)
+        .await?;
+    callouts_set::Entity::update_many()
+        .col_expr(
+            callouts_set::Column::AuthorizationId,
+            Expr::value(set_policy),
+        )
+        .filter(callouts_set::Column::Id.eq(c.callouts_set_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Callouts sets by id.
+pub async fn callouts_sets(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, CalloutsSet>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut out = HashMap::new();
+    for r in callouts_set::Entity::find()
+        .filter(callouts_set::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+    {
+        out.insert(
+            r.id,
+            CalloutsSet {
+                id: r.id,
+                set_type: r.set_type.parse().map_err(|e| corrupt("set type", e))?,
+                authorization_id: r.authorization_id,
+                created_date: r.created_date,
+                updated_date: r.updated_date,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Collaborations whose policies were never computed.
+pub async fn collaborations_without_policy(conn: &impl ConnectionTrait) -> AppResult<Vec<Uuid>> {
+    Ok(collaboration::Entity::find()
+        .select_only()
+        .column(collaboration::Column::Id)
+        .filter(collaboration::Column::AuthorizationId.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Deletes collaborations with their callouts sets (their callouts go first, by the caller).
+pub async fn delete_collaborations(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<Vec<Uuid>> {
+    let found = collaborations(conn, ids).await?;
+    let set_ids: Vec<Uuid> = found.values().map(|c| c.callouts_set_id).collect();
+    let sets = callouts_sets(conn, &set_ids).await?;
+    let mut policies: Vec<Uuid> = found.values().filter_map(|c| c.authorization_id).collect();
+    policies.extend(sets.values().filter_map(|s| s.authorization_id));
+    if !ids.is_empty() {
+        collaboration::Entity::delete_many()
+            .filter(collaboration::Column::Id.is_in(ids.iter().copied()))
+            .exec(conn)
+            .await?;
+    }
+    if !set_ids.is_empty() {
+        callouts_set::Entity::delete_many()
+            .filter(callouts_set::Column::Id.is_in(set_ids))
+            .exec(conn)
+            .await?;
+    }
+    Ok(policies)
+}
+
+// ---- callouts ----
+
+fn to_callout(r: callout::Model) -> AppResult<Callout> {
+    Ok(Callout {
+        id: r.id,
+        callouts_set_id: r.callouts_set_id,
+        name_id: r.name_id,
+        is_template: r.is_template,
+        settings: serde_json::from_str(&r.settings).map_err(|e| corrupt("callout settings", e))?,
+        sort_order: r.sort_order,
+        created_by: r.created_by,
+        published_by: r.published_by,
+        published_date: r.published_date,
+        framing_id: r.framing_id,
+        contribution_defaults_id: r.contribution_defaults_id,
+        comments_id: r.comments_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+fn callout_model(c: &Callout) -> AppResult<callout::ActiveModel> {
+    Ok(callout::ActiveModel {
+        id: Set(c.id),
+        created_date: Set(c.created_date),
+        updated_date: Set(c.updated_date),
+        version: Set(1),
+        callouts_set_id: Set(c.callouts_set_id),
+        name_id: Set(c.name_id.clone()),
+        is_template: Set(c.is_template),
+        settings: Set(serde_json::to_string(&c.settings).map_err(AppError::internal)?),
+        sort_order: Set(c.sort_order),
+        created_by: Set(c.created_by),
+        published_by: Set(c.published_by),
+        published_date: Set(c.published_date),
+        framing_id: Set(c.framing_id),
+        contribution_defaults_id: Set(c.contribution_defaults_id),
+        comments_id: Set(c.comments_id),
+        authorization_id: Set(c.authorization_id),
+    })
+}
+
+/// Stores a callout with its framing and contribution defaults.
+pub async fn insert_callout(
+    conn: &impl ConnectionTrait,
+    c: &Callout,
+    f: &CalloutFraming,
+    d: &ContributionDefaults,
+) -> AppResult<()> {
+    framing::Entity::insert(framing::ActiveModel {
+        id: Set(f.id),
+        created_date: Set(f.created_date),
+        updated_date: Set(f.updated_date),
+        version: Set(1),
+        framing_type: Set(f.framing_type.as_str().to_owned()),
+        profile_id: Set(f.profile_id),
+        authorization_id: Set(f.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    defaults::Entity::insert(defaults::ActiveModel {
+        id: Set(d.id),
+        created_date: Set(d.created_date),
+        updated_date: Set(d.updated_date),
+        version: Set(1),
+        default_display_name: Set(d.default_display_name.clone()),
+        post_description: Set(d.post_description.clone()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    callout::Entity::insert(callout_model(c)?)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes a callout's own columns.
+pub async fn update_callout(conn: &impl ConnectionTrait, c: &Callout) -> AppResult<()> {
+    let mut model = callout_model(c)?;
+    model.updated_date = Set(now());
+    model.version = sea_orm::ActiveValue::NotSet;
+    model.created_date = sea_orm::ActiveValue::NotSet;
+    callout::Entity::update(model).exec(conn).await?;
+    Ok(())
+}
+
+/// Writes contribution defaults.
+pub async fn update_defaults(
+    conn: &impl ConnectionTrait,
+    d: &ContributionDefaults,
+) -> AppResult<()> {
+    defaults::Entity::update_many()
+        .col_expr(
+            defaults::Column::DefaultDisplayName,
+            Expr::value(d.default_display_name.clone()),
+        )
+        .col_expr(
+            defaults::Column::PostDescription,
+            Expr::value(d.post_description.clone()),
+        )
+        .col_expr(defaults::Column::UpdatedDate, Expr::value(now()))
+        .filter(defaults::Column::Id.eq(d.id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Callouts by id.
+pub async fn callouts(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Callout>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    callout::Entity::find()
+        .filter(callout::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| to_callout(r).map(|c| (c.id, c)))
+        .collect()
+}
+
+/// The callouts of sets, in display order (sort order, then creation).
+pub async fn callouts_of_sets(
+    conn: &impl ConnectionTrait,
+    sets: &[Uuid],
+) -> AppResult<Vec<Callout>> {
+    if sets.is_empty() {
+        return Ok(Vec::new());
+    }
+    callout::Entity::find()
+        .filter(callout::Column::CalloutsSetId.is_in(sets.iter().copied()))
+        .order_by_asc(callout::Column::SortOrder)
+        .order_by_asc(callout::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_callout)
+        .collect()
+}
+
+/// Whether a NameID is taken in a set.
+pub async fn callout_name_taken(
+    conn: &impl ConnectionTrait,
+    set: Uuid,
+    name_id: &str,
+    except: Option<Uuid>,
+) -> AppResult<bool> {
+    let mut q = callout::Entity::find()
+        .select_only()
+        .column(callout::Column::Id)
+        .filter(callout::Column::CalloutsSetId.eq(set))
+        .filter(callout::Column::NameId.eq(name_id));
+    if let Some(id) = except {
+        q = q.filter(callout::Column::Id.ne(id));
+    }
+    Ok(q.into_tuple::<Uuid>().one(conn).await?.is_some())
+}
+
+/// The NameIDs of a set's callouts starting with `prefix`.
+pub async fn callout_names_like(
+    conn: &impl ConnectionTrait,
+    set: Uuid,
+    prefix: &str,
+) -> AppResult<Vec<String>> {
+    Ok(callout::Entity::find()
+        .select_only()
+        .column(callout::Column::NameId)
+        .filter(callout::Column::CalloutsSetId.eq(set))
+        .filter(callout::Column::NameId.starts_with(prefix))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// The lowest sort order in a set.
+pub async fn min_sort_order(conn: &impl ConnectionTrait, set: Uuid) -> AppResult<Option<f64>> {
+    let max: Option<Option<f64>> = callout::Entity::find()
+        .select_only()
+        .column_as(callout::Column::SortOrder.min(), "m")
+        .filter(callout::Column::CalloutsSetId.eq(set))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(max.flatten())
+}
+
+/// Framings by id.
+pub async fn framings(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, CalloutFraming>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut out = HashMap::new();
+    for r in framing::Entity::find()
+        .filter(framing::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+    {
+        out.insert(
+            r.id,
+            CalloutFraming {
+                id: r.id,
+                framing_type: r
+                    .framing_type
+                    .parse()
+                    .map_err(|e| corrupt("framing type", e))?,
+                profile_id: r.profile_id,
+                authorization_id: r.authorization_id,
+                created_date: r.created_date,
+                updated_date: r.updated_date,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Contribution defaults by id.
+pub async fn contribution_defaults(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, ContributionDefaults>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(defaults::Entity::find()
+        .filter(defaults::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                ContributionDefaults {
+                    id: r.id,
+                    default_display_name: r.default_display_name,
+                    post_description: r.post_description,
+                    created_date: r.created_date,
+                    updated_date: r.updated_date,
+                },
+            )
+        })
+        .collect())
+}
+
+/// What deleting callouts leaves for the caller to delete: policies, profiles and rooms.
+#[derive(Debug, Default)]
+pub struct Leftovers {
+    /// Policies.
+    pub policies: Vec<Uuid>,
+    /// Profiles (framings' and posts').
+    pub profiles: Vec<Uuid>,
+    /// Rooms (comments).
+    pub rooms: Vec<Uuid>,
+}
+
+/// Deletes callouts with their framings, defaults and contributions.
+pub async fn delete_callouts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Leftovers> {
+    let mut out = Leftovers::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let found = callouts(conn, ids).await?;
+    let contributions = contributions_of(conn, ids).await?;
+    let removed = delete_contributions(
+        conn,
+        &contributions.iter().map(|c| c.id).collect::<Vec<_>>(),
+    )
+    .await?;
+    out.policies.extend(removed.policies);
+    out.profiles.extend(removed.profiles);
+    out.rooms.extend(removed.rooms);
+    let framing_ids: Vec<Uuid> = found.values().map(|c| c.framing_id).collect();
+    for f in framings(conn, &framing_ids).await?.into_values() {
+        out.profiles.push(f.profile_id);
+        out.policies.extend(f.authorization_id);
+    }
+    for c in found.values() {
+        out.policies.extend(c.authorization_id);
+        out.rooms.extend(c.comments_id);
+    }
+    callout::Entity::delete_many()
+        .filter(callout::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    framing::Entity::delete_many()
+        .filter(framing::Column::Id.is_in(framing_ids))
+        .exec(conn)
+        .await?;
+    defaults::Entity::delete_many()
+        .filter(defaults::Column::Id.is_in(found.values().map(|c| c.contribution_defaults_id)))
+        .exec(conn)
+        .await?;
+    Ok(out)
+}
+
+/// Writes sort orders of callouts.
+pub async fn set_callout_sort_orders(
+    conn: &impl ConnectionTrait,
+    orders: &[(Uuid, f64)],
+) -> AppResult<()> {
+    for (id, order) in orders {
+        callout::Entity::update_many()
+            .col_expr(callout::Column::SortOrder, Expr::value(*order))
+            .filter(callout::Column::Id.eq(*id))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+// ---- contributions and posts ----
+
+fn to_contribution(r: contribution::Model) -> AppResult<Contribution> {
+    Ok(Contribution {
+        id: r.id,
+        callout_id: r.callout_id,
+        contribution_type: r
+            .contribution_type
+            .parse()
+            .map_err(|e| corrupt("contribution type", e))?,
+        sort_order: r.sort_order,
+        created_by: r.created_by,
+        post_id: r.post_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+fn to_post(r: post::Model) -> Post {
+    Post {
+        id: r.id,
+        name_id: r.name_id,
+        profile_id: r.profile_id,
+        comments_id: r.comments_id,
+        created_by: r.created_by,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    }
+}
+
+/// Stores a contribution with its post.
+pub async fn insert_contribution(
+    conn: &impl ConnectionTrait,
+    c: &Contribution,
+    p: Option<&Post>,
+) -> AppResult<()> {
+    if let Some(p) = p {
+        post::Entity::insert(post::ActiveModel {
+            id: Set(p.id),
+            created_date: Set(p.created_date),
+            updated_date: Set(p.updated_date),
+            version: Set(1),
+            name_id: Set(p.name_id.clone()),
+            profile_id: Set(p.profile_id),
+            comments_id: Set(p.comments_id),
+            created_by: Set(p.created_by),
+            authorization_id: Set(p.authorization_id),
+        })
+        .exec_without_returning(conn)
+        .await?;
+    }
+    contribution::Entity::insert(contribution::ActiveModel {
+        id: Set(c.id),
+        created_date: Set(c.created_date),
+        updated_date: Set(c.updated_date),
+        version: Set(1),
+        callout_id: Set(c.callout_id),
+        contribution_type: Set(c.contribution_type.as_str().to_owned()),
+        sort_order: Set(c.sort_order),
+        created_by: Set(c.created_by),
+        post_id: Set(c.post_id),
+        authorization_id: Set(c.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Contributions by id.
+pub async fn contributions(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Contribution>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    contribution::Entity::find()
+        .filter(contribution::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| to_contribution(r).map(|c| (c.id, c)))
+        .collect()
+}
+
+/// The contributions of callouts, in display order (sort order, then creation).
+pub async fn contributions_of(
+    conn: &impl ConnectionTrait,
+    callouts: &[Uuid],
+) -> AppResult<Vec<Contribution>> {
+    if callouts.is_empty() {
+        return Ok(Vec::new());
+    }
+    contribution::Entity::find()
+        .filter(contribution::Column::CalloutId.is_in(callouts.iter().copied()))
+        .order_by_asc(contribution::Column::SortOrder)
+        .order_by_asc(contribution::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_contribution)
+        .collect()
+}
+
+/// The contribution holding a post.
+pub async fn contribution_of_post(
+    conn: &impl ConnectionTrait,
+    post: Uuid,
+) -> AppResult<Option<Contribution>> {
+    contribution::Entity::find()
+        .filter(contribution::Column::PostId.eq(post))
+        .one(conn)
+        .await?
+        .map(to_contribution)
+        .transpose()
+}
+
+/// The lowest contribution sort order in a callout.
+pub async fn min_contribution_sort_order(
+    conn: &impl ConnectionTrait,
+    callout: Uuid,
+) -> AppResult<Option<f64>> {
+    let max: Option<Option<f64>> = contribution::Entity::find()
+        .select_only()
+        .column_as(contribution::Column::SortOrder.min(), "m")
+        .filter(contribution::Column::CalloutId.eq(callout))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(max.flatten())
+}
+
+/// Posts by id.
+pub async fn posts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Post>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(post::Entity::find()
+        .filter(post::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, to_post(r)))
+        .collect())
+}
+
+/// The NameIDs of the posts of a callout starting with `prefix`.
+pub async fn post_names_like(
+    conn: &impl ConnectionTrait,
+    callout: Uuid,
+    prefix: &str,
+) -> AppResult<Vec<String>> {
+    let ids: Vec<Uuid> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::PostId)
+        .filter(contribution::Column::CalloutId.eq(callout))
+        .filter(contribution::Column::PostId.is_not_null())
+        .into_tuple::<Option<Uuid>>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(post::Entity::find()
+        .select_only()
+        .column(post::Column::NameId)
+        .filter(post::Column::Id.is_in(ids))
+        .filter(post::Column::NameId.starts_with(prefix))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Writes a post's NameID.
+pub async fn update_post(conn: &impl ConnectionTrait, p: &Post) -> AppResult<()> {
+    post::Entity::update_many()
+        .col_expr(post::Column::NameId, Expr::value(p.name_id.clone()))
+        .col_expr(post::Column::UpdatedDate, Expr::value(now()))
+        .filter(post::Column::Id.eq(p.id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes sort orders of contributions.
+pub async fn set_contribution_sort_orders(
+    conn: &impl ConnectionTrait,
+    orders: &[(Uuid, f64)],
+) -> AppResult<()> {
+    for (id, order) in orders {
+        contribution::Entity::update_many()
+            .col_expr(contribution::Column::SortOrder, Expr::value(*order))
+            .filter(contribution::Column::Id.eq(*id))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes contributions with their posts.
+pub async fn delete_contributions(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<Leftovers> {
+    let mut out = Leftovers::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let found = contributions(conn, ids).await?;
+    let post_ids: Vec<Uuid> = found.values().filter_map(|c| c.post_id).collect();
+    for p in posts(conn, &post_ids).await?.into_values() {
+        out.policies.extend(p.authorization_id);
+        out.profiles.push(p.profile_id);
+        out.rooms.push(p.comments_id);
+    }
+    out.policies
+        .extend(found.values().filter_map(|c| c.authorization_id));
+    contribution::Entity::delete_many()
+        .filter(contribution::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    if !post_ids.is_empty() {
+        post::Entity::delete_many()
+            .filter(post::Column::Id.is_in(post_ids))
+            .exec(conn)
+            .await?;
+    }
+    Ok(out)
+}
+
+/// How many contributions of each kind callouts have, by callout.
+pub async fn contribution_counts(
+    conn: &impl ConnectionTrait,
+    callouts: &[Uuid],
+) -> AppResult<HashMap<Uuid, HashMap<String, i64>>> {
+    let mut out: HashMap<Uuid, HashMap<String, i64>> = HashMap::new();
+    if callouts.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(Uuid, String, i64)> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::CalloutId)
+        .column(contribution::Column::ContributionType)
+        .column_as(contribution::Column::Id.count(), "n")
+        .filter(contribution::Column::CalloutId.is_in(callouts.iter().copied()))
+        .group_by(contribution::Column::CalloutId)
+        .group_by(contribution::Column::ContributionType)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (callout, kind, n) in rows {
+        out.entry(callout).or_default().insert(kind, n);
+    }
+    Ok(out)
+}
+
+/// Where profiles of callout framings and posts live: by profile id, the collaboration and
+/// the URL path below the space (`collaboration/<callout>` or
+/// `collaboration/<callout>/posts/<post>`). Five statements whatever the number of profiles.
+pub async fn paths_by_profiles(
+    conn: &impl ConnectionTrait,
+    profiles: &[Uuid],
+) -> AppResult<HashMap<Uuid, (Uuid, String)>> {
+    let mut out = HashMap::new();
+    if profiles.is_empty() {
+        return Ok(out);
+    }
+    let framings: Vec<(Uuid, Uuid)> = framing::Entity::find()
+        .select_only()
+        .column(framing::Column::Id)
+        .column(framing::Column::ProfileId)
+        .filter(framing::Column::ProfileId.is_in(profiles.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let posts: Vec<(Uuid, Uuid, String)> = post::Entity::find()
+        .select_only()
+        .column(post::Column::Id)
+        .column(post::Column::ProfileId)
+        .column(post::Column::NameId)
+        .filter(post::Column::ProfileId.is_in(profiles.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let post_callouts: Vec<(Option<Uuid>, Uuid)> = if posts.is_empty() {
+        Vec::new()
+    } else {
+        contribution::Entity::find()
+            .select_only()
+            .column(contribution::Column::PostId)
+            .column(contribution::Column::CalloutId)
+            .filter(contribution::Column::PostId.is_in(posts.iter().map(|p| p.0)))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
+    let post_callout: HashMap<Uuid, Uuid> = post_callouts
+        .into_iter()
+        .filter_map(|(p, c)| p.map(|p| (p, c)))
+        .collect();
+    let mut q = callout::Entity::find()
+        .select_only()
+        .column(callout::Column::Id)
+        .column(callout::Column::FramingId)
+        .column(callout::Column::NameId)
+        .column(callout::Column::CalloutsSetId);
+    let framing_ids: Vec<Uuid> = framings.iter().map(|f| f.0).collect();
+    let callout_ids: Vec<Uuid> = post_callout.values().copied().collect();
+    q = q.filter(
+        sea_orm::Condition::any()
+            .add(callout::Column::FramingId.is_in(framing_ids))
+            .add(callout::Column::Id.is_in(callout_ids)),
+    );
+    let callouts: Vec<(Uuid, Uuid, String, Uuid)> = q.into_tuple().all(conn).await?;
+    let set_ids: Vec<Uuid> = callouts.iter().map(|c| c.3).collect();
+    let collaborations: HashMap<Uuid, Uuid> = if set_ids.is_empty() {
+        HashMap::new()
+    } else {
+        collaboration::Entity::find()
+            .select_only()
+            .column(collaboration::Column::CalloutsSetId)
+            .column(collaboration::Column::Id)
+            .filter(collaboration::Column::CalloutsSetId.is_in(set_ids))
+            .into_tuple::<(Uuid, Uuid)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    for (framing_id, profile) in &framings {
+        if let Some((_, _, name, set)) = callouts.iter().find(|c| c.1 == *framing_id)
+            && let Some(collab) = collaborations.get(set)
+        {
+            out.insert(*profile, (*collab, format!("collaboration/{name}")));
+        }
+    }
+    for (post_id, profile, post_name) in &posts {
+        if let Some(callout_id) = post_callout.get(post_id)
+            && let Some((_, _, name, set)) = callouts.iter().find(|c| c.0 == *callout_id)
+            && let Some(collab) = collaborations.get(set)
+        {
+            out.insert(
+                *profile,
+                (*collab, format!("collaboration/{name}/posts/{post_name}")),
+            );
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,1392 @@
+//! Collaboration use cases: collaborations with their policies, callouts, contributions and
+//! posts. Each mutation checks the caller against the stored policy first, validates all of
+//! its input, then writes in one transaction.
+
+use std::collections::HashMap;
+
+use alkemio_authorization::{
+    ActorContext, AuthorizationPolicy, AuthorizationPolicyType, AuthorizationPrivilege as P,
+    grant_access_or_fail, repo as auth_repo,
+};
+use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
+use alkemio_common::visual::VisualType;
+use alkemio_communication::{Room, RoomType};
+use alkemio_kernel::{AppError, AppResult, ErrorStatus};
+use alkemio_persistence::Database;
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use crate::authorization::{
+    CollaborationAccess, apply_callout_policy, apply_callouts_set_policy,
+    apply_collaboration_policy, apply_comments_room_policy, apply_contribution_policy,
+    apply_inherited_policy, apply_post_local_rules,
+};
+use crate::model::{
+    Callout, CalloutAllowedActors, CalloutContributionType, CalloutFraming, CalloutFramingType,
+    CalloutSettings, CalloutVisibility, CalloutsSet, CalloutsSetType, Collaboration, Contribution,
+    ContributionDefaults, Post,
+};
+use crate::repo;
+
+/// What the owner of a collaboration (a space) lends it: the context of its policies and the
+/// storage aggregator its files go to.
+#[derive(Debug, Clone, Default)]
+pub struct Host {
+    /// The context of the policies.
+    pub access: CollaborationAccess,
+    /// Where profile files go.
+    pub aggregator: Option<Uuid>,
+}
+
+/// A new collaboration with its callouts set and their policies.
+#[derive(Debug, Clone)]
+pub struct NewCollaboration {
+    /// The collaboration.
+    pub collaboration: Collaboration,
+    /// Its callouts set.
+    pub set: CalloutsSet,
+    /// Their policies.
+    pub policies: Vec<AuthorizationPolicy>,
+}
+
+/// Changes to a callout's settings; `None` leaves a value as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChanges {
+    /// Whether contributions are accepted.
+    pub contribution_enabled: Option<bool>,
+    /// Which kinds are accepted (replaces the list).
+    pub allowed_types: Option<Vec<CalloutContributionType>>,
+    /// Who may contribute.
+    pub can_add_contributions: Option<CalloutAllowedActors>,
+    /// Whether contributions have comments.
+    pub contribution_comments_enabled: Option<bool>,
+    /// Whether the callout has comments.
+    pub framing_comments_enabled: Option<bool>,
+    /// Draft or published.
+    pub visibility: Option<CalloutVisibility>,
+}
+
+impl SettingsChanges {
+    fn apply(self, s: &mut CalloutSettings) {
+        if let Some(v) = self.contribution_enabled {
+            s.contribution.enabled = v;
+        }
+        if let Some(v) = self.allowed_types {
+            s.contribution.allowed_types = v;
+        }
+        if let Some(v) = self.can_add_contributions {
+            s.contribution.can_add_contributions = v;
+        }
+        if let Some(v) = self.contribution_comments_enabled {
+            s.contribution.comments_enabled = v;
+        }
+        if let Some(v) = self.framing_comments_enabled {
+            s.framing.comments_enabled = v;
+        }
+        if let Some(v) = self.visibility {
+            s.visibility = v;
+        }
+    }
+}
+
+/// A new post.
+#[derive(Debug, Clone, Default)]
+pub struct NewPost {
+    /// Its NameID (generated from its display name when absent).
+    pub name_id: Option<String>,
+    /// Its profile.
+    pub profile: NewProfile,
+    /// Tags for its default tagset.
+    pub tags: Vec<String>,
+}
+
+/// A new contribution.
+#[derive(Debug, Clone)]
+pub struct NewContribution {
+    /// Its kind.
+    pub contribution_type: CalloutContributionType,
+    /// Its post, for a POST contribution.
+    pub post: Option<NewPost>,
+    /// Its position (before the others when absent).
+    pub sort_order: Option<f64>,
+}
+
+/// A new callout.
+#[derive(Debug, Clone)]
+pub struct NewCallout {
+    /// Its NameID (generated from its display name when absent).
+    pub name_id: Option<String>,
+    /// The framing's kind (NONE when absent).
+    pub framing_type: Option<CalloutFramingType>,
+    /// The framing's profile.
+    pub profile: NewProfile,
+    /// Tags for the framing profile's default tagset.
+    pub tags: Vec<String>,
+    /// Settings over the defaults.
+    pub settings: SettingsChanges,
+    /// A display name offered to contributors.
+    pub default_display_name: Option<String>,
+    /// A post description offered to contributors.
+    pub post_description: Option<String>,
+    /// Its position (before the others when absent or 0).
+    pub sort_order: Option<f64>,
+    /// Contributions made with it.
+    pub contributions: Vec<NewContribution>,
+}
+
+/// Changes to a callout; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CalloutChanges {
+    /// The framing profile.
+    pub profile: Option<ProfileUpdate>,
+    /// The settings.
+    pub settings: SettingsChanges,
+    /// New contribution defaults: (display name, post description).
+    pub defaults: Option<(Option<String>, Option<String>)>,
+    /// Its position (0 leaves it, as in the reference).
+    pub sort_order: Option<f64>,
+}
+
+/// Filters of a callouts set's callout list.
+#[derive(Debug, Clone, Default)]
+pub struct CalloutFilter {
+    /// Only these, in this order (unknown ids fail).
+    pub ids: Option<Vec<Uuid>>,
+    /// Only callouts accepting any of these kinds.
+    pub with_contribution_types: Option<Vec<CalloutContributionType>>,
+    /// Only callouts whose framing or posts carry any of these tags (case-sensitive).
+    pub with_tags: Option<Vec<String>>,
+    /// At most this many.
+    pub limit: Option<usize>,
+    /// In random order.
+    pub shuffle: bool,
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn check_name_id(name_id: &str) -> AppResult<String> {
+    alkemio_kernel::scalars::NameId::parse(name_id.trim())
+        .map(|n| n.into_inner())
+        .map_err(AppError::bad_input)
+}
+
+fn unique_name(base: &str, taken: &[String]) -> String {
+    alkemio_contributor::name_id::generate_unique(base, |n| taken.iter().any(|t| t == n))
+}
+
+fn room(
+    room_type: RoomType,
+    name: String,
+    policy: &AuthorizationPolicy,
+    at: DateTime<Utc>,
+) -> Room {
+    Room {
+        id: Uuid::now_v7(),
+        room_type,
+        display_name: name,
+        avatar_url: None,
+        messages_count: 0,
+        authorization_id: Some(policy.id),
+        created_date: at,
+        updated_date: at,
+    }
+}
+
+/// Puts `tags` into the profile's default tagset (made when missing).
+fn add_default_tags(profile: &mut NewProfile, tags: Vec<String>) {
+    match profile.tagsets.iter_mut().find(|t| t.name == "default") {
+        Some(t) => t.tags.extend(tags),
+        None => profile.tagsets.push(NewTagset {
+            name: "default".to_owned(),
+            tags,
+        }),
+    }
+}
+
+fn shuffle<T>(items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        let j = (Uuid::new_v4().as_u128() % (i as u128 + 1)) as usize;
+        items.swap(i, j);
+    }
+}
+
+/// Collaborations, callouts, contributions and posts.
+#[derive(Debug, Clone)]
+pub struct CollaborationService {
+    db: Database,
+    profiles: ProfileService,
+}
+
+/// Everything created with a callout or a contribution, ready to be stored together.
+#[derive(Default)]
+struct Staged {
+    callouts: Vec<(Callout, CalloutFraming, ContributionDefaults)>,
+    contributions: Vec<(Contribution, Option<Post>)>,
+    profiles: Vec<alkemio_common::profile::ProfileBundle>,
+    rooms: Vec<Room>,
+    policies: Vec<AuthorizationPolicy>,
+}
+
+impl CollaborationService {
+    /// A service over the database, storing profiles through `profiles`.
+    pub fn new(db: Database, profiles: ProfileService) -> Self {
+        Self { db, profiles }
+    }
+
+    /// A new collaboration with its callouts set, their policies computed from the space's.
+    pub fn build(
+        space: &AuthorizationPolicy,
+        access: &CollaborationAccess,
+        at: DateTime<Utc>,
+    ) -> NewCollaboration {
+        let mut cp = auth_repo::new_policy(AuthorizationPolicyType::Collaboration);
+        apply_collaboration_policy(&mut cp, space, access);
+        let mut sp = auth_repo::new_policy(AuthorizationPolicyType::CalloutsSet);
+        apply_callouts_set_policy(&mut sp, &cp, access);
+        let set = CalloutsSet {
+            id: Uuid::now_v7(),
+            set_type: CalloutsSetType::Collaboration,
+            authorization_id: Some(sp.id),
+            created_date: at,
+            updated_date: at,
+        };
+        NewCollaboration {
+            collaboration: Collaboration {
+                id: Uuid::now_v7(),
+                callouts_set_id: set.id,
+                is_template: false,
+                authorization_id: Some(cp.id),
+                created_date: at,
+                updated_date: at,
+            },
+            set,
+            policies: vec![cp, sp],
+        }
+    }
+
+    /// Stores a new collaboration inside the caller's transaction (its policies are the
+    /// caller's to save).
+    pub async fn insert_in(conn: &impl ConnectionTrait, new: &NewCollaboration) -> AppResult<()> {
+        repo::insert_collaboration(conn, &new.collaboration, &new.set).await
+    }
+
+    /// The policies of a collaboration and everything in it recomputed from the space's;
+    /// policies never computed (collaborations made before callouts existed) are created.
+    pub async fn recompute_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        space: &AuthorizationPolicy,
+        access: &CollaborationAccess,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let Some(mut c) = repo::collaborations(conn, &[id]).await?.remove(&id) else {
+            return Ok(Vec::new());
+        };
+        let set = repo::callouts_sets(conn, &[c.callouts_set_id])
+            .await?
+            .remove(&c.callouts_set_id);
+        let ids: Vec<Uuid> = c
+            .authorization_id
+            .into_iter()
+            .chain(set.and_then(|s| s.authorization_id))
+            .collect();
+        let stored = auth_repo::load_many(conn, &ids).await?;
+        let load = |id: Option<Uuid>, ty| match id.and_then(|id| stored.get(&id)) {
+            Some(s) => s.policy.clone(),
+            None => AuthorizationPolicy::new(id.unwrap_or_else(Uuid::now_v7), ty),
+        };
+        let mut cp = load(c.authorization_id, AuthorizationPolicyType::Collaboration);
+        apply_collaboration_policy(&mut cp, space, access);
+        let mut sp = load(
+            set.and_then(|s| s.authorization_id),
+            AuthorizationPolicyType::CalloutsSet,
+        );
+        apply_callouts_set_policy(&mut sp, &cp, access);
+        if c.authorization_id != Some(cp.id) || set.and_then(|s| s.authorization_id) != Some(sp.id)
+        {
+            c.authorization_id = Some(cp.id);
+            repo::set_collaboration_policies(conn, &c, sp.id).await?;
+        }
+        let mut out = Vec::new();
+        for callout in repo::callouts_of_sets(conn, &[c.callouts_set_id]).await? {
+            out.extend(self.callout_policies(conn, &callout, &cp, access).await?);
+        }
+        out.push(cp);
+        out.push(sp);
+        Ok(out)
+    }
+
+    /// The recomputed policies of a callout and everything in it.
+    async fn callout_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        callout: &Callout,
+        collaboration: &AuthorizationPolicy,
+        access: &CollaborationAccess,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let framing = repo::framings(conn, &[callout.framing_id])
+            .await?
+            .remove(&callout.framing_id);
+        let contributions = repo::contributions_of(conn, &[callout.id]).await?;
+        let posts = repo::posts(
+            conn,
+            &contributions
+                .iter()
+                .filter_map(|c| c.post_id)
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        let mut room_ids: Vec<Uuid> = callout.comments_id.into_iter().collect();
+        room_ids.extend(posts.values().map(|p| p.comments_id));
+        let rooms = alkemio_communication::repo::rooms(conn, &room_ids).await?;
+        let ids: Vec<Uuid> = callout
+            .authorization_id
+            .into_iter()
+            .chain(framing.as_ref().and_then(|f| f.authorization_id))
+            .chain(contributions.iter().filter_map(|c| c.authorization_id))
+            .chain(posts.values().filter_map(|p| p.authorization_id))
+            .chain(rooms.values().filter_map(|r| r.authorization_id))
+            .collect();
+        let stored = auth_repo::load_many(conn, &ids).await?;
+        let load = |id: Option<Uuid>, ty| match id.and_then(|id| stored.get(&id)) {
+            Some(s) => s.policy.clone(),
+            None => AuthorizationPolicy::new(id.unwrap_or_else(Uuid::now_v7), ty),
+        };
+        let mut policy = load(callout.authorization_id, AuthorizationPolicyType::Callout);
+        apply_callout_policy(&mut policy, collaboration, callout, access);
+        let mut out = Vec::new();
+        if let Some(f) = &framing {
+            let mut fp = load(f.authorization_id, AuthorizationPolicyType::CalloutFraming);
+            apply_inherited_policy(&mut fp, &policy);
+            out.extend(
+                self.profiles
+                    .recompute_policies(conn, f.profile_id, &fp)
+                    .await?,
+            );
+            out.push(fp);
+        }
+        if let Some(r) = callout.comments_id.and_then(|id| rooms.get(&id)) {
+            let mut rp = load(r.authorization_id, AuthorizationPolicyType::Room);
+            apply_comments_room_policy(&mut rp, &policy);
+            out.push(rp);
+        }
+        for c in &contributions {
+            let mut kp = load(
+                c.authorization_id,
+                AuthorizationPolicyType::CalloutContribution,
+            );
+            apply_contribution_policy(&mut kp, &policy, c.created_by, access);
+            if let Some(p) = c.post_id.and_then(|id| posts.get(&id)) {
+                let mut pp = load(p.authorization_id, AuthorizationPolicyType::Post);
+                apply_inherited_policy(&mut pp, &kp);
+                if let Some(r) = rooms.get(&p.comments_id) {
+                    let mut rp = load(r.authorization_id, AuthorizationPolicyType::Room);
+                    apply_comments_room_policy(&mut rp, &pp);
+                    out.push(rp);
+                }
+                apply_post_local_rules(&mut pp, p.created_by, access);
+                out.extend(
+                    self.profiles
+                        .recompute_policies(conn, p.profile_id, &pp)
+                        .await?,
+                );
+                out.push(pp);
+            }
+            out.push(kp);
+        }
+        out.insert(0, policy);
+        Ok(out)
+    }
+
+    /// Deletes collaborations with everything in them inside the caller's transaction; returns
+    /// the ids of the policies to delete.
+    pub async fn delete_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<Vec<Uuid>> {
+        let found = repo::collaborations(conn, ids).await?;
+        let sets: Vec<Uuid> = found.values().map(|c| c.callouts_set_id).collect();
+        let callouts: Vec<Uuid> = repo::callouts_of_sets(conn, &sets)
+            .await?
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let mut policies = self.delete_callouts_in(conn, &callouts).await?;
+        policies.extend(repo::delete_collaborations(conn, ids).await?);
+        Ok(policies)
+    }
+
+    async fn delete_callouts_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<Vec<Uuid>> {
+        let left = repo::delete_callouts(conn, ids).await?;
+        self.delete_leftovers(conn, left).await
+    }
+
+    async fn delete_leftovers(
+        &self,
+        conn: &impl ConnectionTrait,
+        left: repo::Leftovers,
+    ) -> AppResult<Vec<Uuid>> {
+        let mut policies = left.policies;
+        policies.extend(self.profiles.delete_in(conn, &left.profiles).await?);
+        policies.extend(alkemio_communication::repo::delete_rooms(conn, &left.rooms).await?);
+        Ok(policies)
+    }
+
+    // ---- reads ----
+
+    /// Collaborations by id.
+    pub async fn collaborations(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Collaboration>> {
+        repo::collaborations(self.db.conn(), ids).await
+    }
+
+    /// A collaboration, or ENTITY_NOT_FOUND.
+    pub async fn collaboration_or_fail(&self, id: Uuid) -> AppResult<Collaboration> {
+        self.collaborations(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("Collaboration {id} not found")))
+    }
+
+    /// The collaboration owning a callouts set.
+    pub async fn collaboration_of_set(&self, set: Uuid) -> AppResult<Collaboration> {
+        repo::collaboration_of_set(self.db.conn(), set)
+            .await?
+            .ok_or_else(|| AppError::internal_msg(format_args!("callouts set {set} has no owner")))
+    }
+
+    /// Collaborations whose policies were never computed.
+    pub async fn without_policy(&self) -> AppResult<Vec<Uuid>> {
+        repo::collaborations_without_policy(self.db.conn()).await
+    }
+
+    /// Callouts sets by id.
+    pub async fn callouts_sets(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, CalloutsSet>> {
+        repo::callouts_sets(self.db.conn(), ids).await
+    }
+
+    /// A callouts set, or ENTITY_NOT_FOUND.
+    pub async fn callouts_set_or_fail(&self, id: Uuid) -> AppResult<CalloutsSet> {
+        self.callouts_sets(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("CalloutsSet {id} not found")))
+    }
+
+    /// Callouts by id.
+    pub async fn callouts(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Callout>> {
+        repo::callouts(self.db.conn(), ids).await
+    }
+
+    /// A callout, or ENTITY_NOT_FOUND.
+    pub async fn callout_or_fail(&self, id: Uuid) -> AppResult<Callout> {
+        self.callouts(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("Callout {id} not found")))
+    }
+
+    /// The callouts of a set the caller may read, filtered and ordered: by `ids` when given
+    /// (each must exist and be readable), else by sort order; at most `limit`, shuffled on
+    /// request. Callouts the caller may not read (drafts of others) are left out.
+    pub async fn callouts_of_set(
+        &self,
+        caller: &ActorContext,
+        set: Uuid,
+        filter: CalloutFilter,
+    ) -> AppResult<Vec<Callout>> {
+        let conn = self.db.conn();
+        let all = repo::callouts_of_sets(conn, &[set]).await?;
+        let policies = auth_repo::load_many(
+            conn,
+            &all.iter()
+                .filter_map(|c| c.authorization_id)
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        let readable = |c: &Callout| {
+            c.authorization_id
+                .and_then(|id| policies.get(&id))
+                .is_some_and(|p| {
+                    p.policy
+                        .is_granted(&caller.credentials, P::Read)
+                        .unwrap_or(false)
+                })
+        };
+        if let Some(ids) = filter.ids {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                let c = all
+                    .iter()
+                    .find(|c| c.id == id)
+                    .ok_or_else(|| AppError::not_found(format!("Callout {id} not found")))?;
+                if !readable(c) {
+                    return Err(AppError::new(
+                        ErrorStatus::Forbidden,
+                        format!("Callout {id} may not be read by the caller"),
+                    ));
+                }
+                out.push(c.clone());
+            }
+            return Ok(out);
+        }
+        let mut out: Vec<Callout> = all
+            .into_iter()
+            .filter(|c| readable(c))
+            .filter(|c| match &filter.with_contribution_types {
+                Some(types) => types
+                    .iter()
+                    .any(|t| c.settings.contribution.allowed_types.contains(t)),
+                None => true,
+            })
+            .collect();
+        if let Some(tags) = filter.with_tags.filter(|t| !t.is_empty()) {
+            let tagged = self.tagged(&out, &tags).await?;
+            out.retain(|c| tagged.contains(&c.id));
+        }
+        if filter.shuffle {
+            shuffle(&mut out);
+        }
+        if let Some(limit) = filter.limit {
+            out.truncate(limit);
+        }
+        Ok(out)
+    }
+
+    /// The callouts among `callouts` whose framing profile or posts carry any of `tags`.
+    async fn tagged(
+        &self,
+        callouts: &[Callout],
+        tags: &[String],
+    ) -> AppResult<std::collections::HashSet<Uuid>> {
+        let conn = self.db.conn();
+        let framings = repo::framings(
+            conn,
+            &callouts.iter().map(|c| c.framing_id).collect::<Vec<_>>(),
+        )
+        .await?;
+        let contributions =
+            repo::contributions_of(conn, &callouts.iter().map(|c| c.id).collect::<Vec<_>>())
+                .await?;
+        let posts = repo::posts(
+            conn,
+            &contributions
+                .iter()
+                .filter_map(|c| c.post_id)
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        let mut owner: HashMap<Uuid, Uuid> = HashMap::new();
+        for c in callouts {
+            if let Some(f) = framings.get(&c.framing_id) {
+                owner.insert(f.profile_id, c.id);
+            }
+        }
+        for k in &contributions {
+            if let Some(p) = k.post_id.and_then(|p| posts.get(&p)) {
+                owner.insert(p.profile_id, k.callout_id);
+            }
+        }
+        let profiles: Vec<Uuid> = owner.keys().copied().collect();
+        Ok(self
+            .profiles
+            .tagsets_of(&profiles)
+            .await?
+            .into_iter()
+            .filter(|t| t.tags.iter().any(|x| tags.contains(x)))
+            .filter_map(|t| t.profile_id.and_then(|p| owner.get(&p).copied()))
+            .collect())
+    }
+
+    /// Framings by id.
+    pub async fn framings(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, CalloutFraming>> {
+        repo::framings(self.db.conn(), ids).await
+    }
+
+    /// Contribution defaults by id.
+    pub async fn contribution_defaults(
+        &self,
+        ids: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, ContributionDefaults>> {
+        repo::contribution_defaults(self.db.conn(), ids).await
+    }
+
+    /// The contributions of callouts in display order, grouped by callout.
+    pub async fn contributions_of(
+        &self,
+        callouts: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, Vec<Contribution>>> {
+        let mut out: HashMap<Uuid, Vec<Contribution>> = HashMap::new();
+        for c in repo::contributions_of(self.db.conn(), callouts).await? {
+            out.entry(c.callout_id).or_default().push(c);
+        }
+        Ok(out)
+    }
+
+    /// Contributions by id.
+    pub async fn contributions(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Contribution>> {
+        repo::contributions(self.db.conn(), ids).await
+    }
+
+    /// A contribution, or ENTITY_NOT_FOUND.
+    pub async fn contribution_or_fail(&self, id: Uuid) -> AppResult<Contribution> {
+        self.contributions(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("CalloutContribution {id} not found")))
+    }
+
+    /// Posts by id.
+    pub async fn posts(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Post>> {
+        repo::posts(self.db.conn(), ids).await
+    }
+
+    /// A post, or ENTITY_NOT_FOUND.
+    pub async fn post_or_fail(&self, id: Uuid) -> AppResult<Post> {
+        self.posts(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("Post {id} not found")))
+    }
+
+    /// How many contributions of each kind callouts have.
+    pub async fn contribution_counts(
+        &self,
+        callouts: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, HashMap<CalloutContributionType, i64>>> {
+        Ok(repo::contribution_counts(self.db.conn(), callouts)
+            .await?
+            .into_iter()
+            .map(|(callout, counts)| {
+                (
+                    callout,
+                    counts
+                        .into_iter()
+                        .filter_map(|(k, n)| k.parse().ok().map(|k| (k, n)))
+                        .collect(),
+                )
+            })
+            .collect())
+    }
+
+    async fn policy(&self, id: Option<Uuid>) -> AppResult<Option<AuthorizationPolicy>> {
+        match id {
+            Some(id) => Ok(auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy)),
+            None => Ok(None),
+        }
+    }
+
+    async fn require(
+        &self,
+        caller: &ActorContext,
+        policy: Option<Uuid>,
+        privilege: P,
+        action: &str,
+    ) -> AppResult<AuthorizationPolicy> {
+        let policy = self.policy(policy).await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref(),
+            privilege,
+            action,
+        )?;
+        policy.ok_or_else(|| AppError::internal_msg("policy missing after a granted check"))
+    }
+
+    async fn collaboration_policy(&self, set: Uuid) -> AppResult<AuthorizationPolicy> {
+        let c = self.collaboration_of_set(set).await?;
+        self.policy(c.authorization_id).await?.ok_or_else(|| {
+            AppError::internal_msg(format_args!("collaboration {} has no policy", c.id))
+        })
+    }
+
+    // ---- callouts ----
+
+    /// `createCalloutOnCalloutsSet`: needs CREATE_CALLOUT on the set. The NameID is unique in
+    /// the set; a callout without a sort order goes before the others; a published callout
+    /// records who published it and when. Contributions made with it are checked as
+    /// `createContributionOnCallout` checks them.
+    pub async fn create_callout(
+        &self,
+        caller: &ActorContext,
+        set_id: Uuid,
+        new: NewCallout,
+        host: &Host,
+    ) -> AppResult<Callout> {
+        let set = self.callouts_set_or_fail(set_id).await?;
+        self.require(
+            caller,
+            set.authorization_id,
+            P::CreateCallout,
+            "create a callout",
+        )
+        .await?;
+        let framing_type = new.framing_type.unwrap_or(CalloutFramingType::None);
+        if framing_type != CalloutFramingType::None {
+            return Err(AppError::new(
+                ErrorStatus::NotSupported,
+                format!(
+                    "Callout framing of type {} is not supported by this server yet",
+                    framing_type.graphql_name()
+                ),
+            ));
+        }
+        let conn = self.db.conn();
+        let name_id = match &new.name_id {
+            Some(n) => {
+                let n = check_name_id(n)?;
+                if repo::callout_name_taken(conn, set.id, &n, None).await? {
+                    return Err(AppError::bad_input(format!(
+                        "Unable to create Callout: the provided nameID is already taken: {n}"
+                    )));
+                }
+                n
+            }
+            None => {
+                let base = alkemio_contributor::name_id::generate(&new.profile.display_name);
+                let taken = repo::callout_names_like(conn, set.id, "").await?;
+                unique_name(&base, &taken)
+            }
+        };
+        let sort_order = match new.sort_order {
+            Some(o) if o != 0.0 => o,
+            _ => {
+                repo::min_sort_order(conn, set.id)
+                    .await?
+                    .unwrap_or(0.0)
+                    .min(0.0)
+                    - 1.0
+            }
+        };
+        let mut settings = CalloutSettings::default();
+        new.settings.apply(&mut settings);
+        let at = now();
+        let author = caller.authenticated_id();
+        let published = settings.visibility == CalloutVisibility::Published;
+        let collaboration = self.collaboration_policy(set.id).await?;
+        let mut callout = Callout {
+            id: Uuid::now_v7(),
+            callouts_set_id: set.id,
+            name_id: name_id.clone(),
+            is_template: false,
+            settings,
+            sort_order,
+            created_by: author,
+            published_by: if published { author } else { None },
+            published_date: published.then_some(at),
+            framing_id: Uuid::now_v7(),
+            contribution_defaults_id: Uuid::now_v7(),
+            comments_id: None,
+            authorization_id: None,
+            created_date: at,
+            updated_date: at,
+        };
+        let mut policy = auth_repo::new_policy(AuthorizationPolicyType::Callout);
+        callout.authorization_id = Some(policy.id);
+        apply_callout_policy(&mut policy, &collaboration, &callout, &host.access);
+        let mut staged = Staged::default();
+        let mut framing_policy = auth_repo::new_policy(AuthorizationPolicyType::CalloutFraming);
+        apply_inherited_policy(&mut framing_policy, &policy);
+        let mut profile = new.profile;
+        add_default_tags(&mut profile, new.tags);
+        profile.visuals = vec![VisualType::Banner, VisualType::Card];
+        let bundle = self.profiles.build(
+            profile,
+            ProfileType::CalloutFraming,
+            &framing_policy,
+            host.aggregator,
+        )?;
+        let framing = CalloutFraming {
+            id: callout.framing_id,
+            framing_type,
+            profile_id: bundle.profile.id,
+            authorization_id: Some(framing_policy.id),
+            created_date: at,
+            updated_date: at,
+        };
+        staged.profiles.push(bundle);
+        if callout.settings.framing.comments_enabled {
+            let mut rp = auth_repo::new_policy(AuthorizationPolicyType::Room);
+            apply_comments_room_policy(&mut rp, &policy);
+            let r = room(
+                RoomType::Callout,
+                format!("callout-comments-{name_id}"),
+                &rp,
+                at,
+            );
+            callout.comments_id = Some(r.id);
+            staged.rooms.push(r);
+            staged.policies.push(rp);
+        }
+        let defaults = ContributionDefaults {
+            id: callout.contribution_defaults_id,
+            default_display_name: new.default_display_name,
+            post_description: new.post_description,
+            created_date: at,
+            updated_date: at,
+        };
+        let mut taken_posts = Vec::new();
+        for c in new.contributions {
+            self.stage_contribution(
+                &callout,
+                &policy,
+                c,
+                caller,
+                host,
+                &mut taken_posts,
+                &mut staged,
+            )?;
+        }
+        staged.policies.push(framing_policy);
+        staged.policies.push(policy);
+        staged.callouts.push((callout.clone(), framing, defaults));
+        let txn = self.db.begin().await?;
+        self.store(&txn, &staged).await?;
+        txn.commit().await?;
+        Ok(callout)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn stage_contribution(
+        &self,
+        callout: &Callout,
+        callout_policy: &AuthorizationPolicy,
+        new: NewContribution,
+        caller: &ActorContext,
+        host: &Host,
+        taken_posts: &mut Vec<String>,
+        staged: &mut Staged,
+    ) -> AppResult<()> {
+        let allowed = &callout.settings.contribution.allowed_types;
+        if !allowed.contains(&new.contribution_type) {
+            return Err(AppError::bad_input(format!(
+                "Attempted to create a contribution of type '{}', which is not in the allowed types: {}",
+                new.contribution_type.graphql_name(),
+                allowed
+                    .iter()
+                    .map(|t| t.graphql_name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let Some(new_post) = new.post else {
+            if new.contribution_type == CalloutContributionType::Post {
+                return Err(AppError::bad_input(
+                    "CalloutContribution type is \"POST\" but no post data was provided",
+                ));
+            }
+            return Err(AppError::new(
+                ErrorStatus::NotSupported,
+                format!(
+                    "Contributions of type {} are not supported by this server yet",
+                    new.contribution_type.graphql_name()
+                ),
+            ));
+        };
+        if new.contribution_type != CalloutContributionType::Post {
+            return Err(AppError::bad_input(format!(
+                "CalloutContribution type is \"{}\" but conflicting post data was provided",
+                new.contribution_type.graphql_name()
+            )));
+        }
+        let at = now();
+        let author = caller.authenticated_id();
+        let name_id = match &new_post.name_id {
+            Some(n) => {
+                let n = check_name_id(n)?;
+                if taken_posts.contains(&n) {
+                    return Err(AppError::bad_input(format!(
+                        "Unable to create Post: the provided nameID is already taken: {n}"
+                    )));
+                }
+                n
+            }
+            None => unique_name(
+                &alkemio_contributor::name_id::generate(&new_post.profile.display_name),
+                taken_posts,
+            ),
+        };
+        taken_posts.push(name_id.clone());
+        let sort_order = new.sort_order.unwrap_or_else(|| {
+            let existing = staged
+                .contributions
+                .iter()
+                .map(|(c, _)| c.sort_order)
+                .fold(f64::INFINITY, f64::min);
+            if existing.is_finite() {
+                existing - 1.0
+            } else {
+                1.0
+            }
+        });
+        let mut contribution = Contribution {
+            id: Uuid::now_v7(),
+            callout_id: callout.id,
+            contribution_type: CalloutContributionType::Post,
+            sort_order,
+            created_by: author,
+            post_id: None,
+            authorization_id: None,
+            created_date: at,
+            updated_date: at,
+        };
+        let mut kp = auth_repo::new_policy(AuthorizationPolicyType::CalloutContribution);
+        contribution.authorization_id = Some(kp.id);
+        apply_contribution_policy(&mut kp, callout_policy, author, &host.access);
+        let mut pp = auth_repo::new_policy(AuthorizationPolicyType::Post);
+        apply_inherited_policy(&mut pp, &kp);
+        let mut rp = auth_repo::new_policy(AuthorizationPolicyType::Room);
+        apply_comments_room_policy(&mut rp, &pp);
+        apply_post_local_rules(&mut pp, author, &host.access);
+        let comments = room(RoomType::Post, format!("post-comments-{name_id}"), &rp, at);
+        let mut profile = new_post.profile;
+        add_default_tags(&mut profile, new_post.tags);
+        profile.visuals = vec![VisualType::Banner, VisualType::Card];
+        let bundle = self
+            .profiles
+            .build(profile, ProfileType::Post, &pp, host.aggregator)?;
+        let post = Post {
+            id: Uuid::now_v7(),
+            name_id,
+            profile_id: bundle.profile.id,
+            comments_id: comments.id,
+            created_by: author,
+            authorization_id: Some(pp.id),
+            created_date: at,
+            updated_date: at,
+        };
+        contribution.post_id = Some(post.id);
+        staged.profiles.push(bundle);
+        staged.rooms.push(comments);
+        staged.policies.extend([kp, pp, rp]);
+        staged.contributions.push((contribution, Some(post)));
+        Ok(())
+    }
+
+    async fn store(&self, conn: &impl ConnectionTrait, staged: &Staged) -> AppResult<()> {
+        for b in &staged.profiles {
+            self.profiles.insert_in(conn, b).await?;
+        }
+        for r in &staged.rooms {
+            alkemio_communication::repo::insert_room(conn, r).await?;
+        }
+        for (c, f, d) in &staged.callouts {
+            repo::insert_callout(conn, c, f, d).await?;
+        }
+        for (c, p) in &staged.contributions {
+            repo::insert_contribution(conn, c, p.as_ref()).await?;
+        }
+        auth_repo::save_all(conn, &staged.policies).await
+    }
+
+    /// Recomputes one callout's policies (after its settings or visibility changed).
+    async fn refresh_callout(
+        &self,
+        conn: &impl ConnectionTrait,
+        callout: &Callout,
+        access: &CollaborationAccess,
+    ) -> AppResult<()> {
+        let collaboration = self.collaboration_policy(callout.callouts_set_id).await?;
+        let policies = self
+            .callout_policies(conn, callout, &collaboration, access)
+            .await?;
+        auth_repo::save_all(conn, &policies).await
+    }
+
+    /// `updateCallout`: needs UPDATE on the callout; changes its framing profile, settings
+    /// (a list replaces the list), contribution defaults and sort order, and recomputes its
+    /// policies. Enabling comments gives a callout without a comments room one.
+    pub async fn update_callout(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        changes: CalloutChanges,
+        host: &Host,
+    ) -> AppResult<Callout> {
+        let mut callout = self.callout_or_fail(id).await?;
+        let policy = self
+            .require(
+                caller,
+                callout.authorization_id,
+                P::Update,
+                "update a callout",
+            )
+            .await?;
+        let framing = self
+            .framings(&[callout.framing_id])
+            .await?
+            .remove(&callout.framing_id)
+            .ok_or_else(|| AppError::internal_msg(format_args!("callout {id} has no framing")))?;
+        let prepared = match changes.profile {
+            Some(p) => Some(self.profiles.prepare_update(framing.profile_id, p).await?),
+            None => None,
+        };
+        let was_published = !callout.is_draft();
+        changes.settings.apply(&mut callout.settings);
+        if !was_published && !callout.is_draft() {
+            callout.published_by = caller.authenticated_id();
+            callout.published_date = Some(now());
+        }
+        if let Some(o) = changes.sort_order
+            && o != 0.0
+        {
+            callout.sort_order = o;
+        }
+        let mut new_room = None;
+        if callout.settings.framing.comments_enabled && callout.comments_id.is_none() {
+            let mut rp = auth_repo::new_policy(AuthorizationPolicyType::Room);
+            apply_comments_room_policy(&mut rp, &policy);
+            let r = room(
+                RoomType::Callout,
+                format!("callout-comments-{}", callout.name_id),
+                &rp,
+                now(),
+            );
+            callout.comments_id = Some(r.id);
+            new_room = Some((r, rp));
+        }
+        let txn = self.db.begin().await?;
+        if let Some((r, rp)) = &new_room {
+            alkemio_communication::repo::insert_room(&txn, r).await?;
+            auth_repo::save_all(&txn, std::slice::from_ref(rp)).await?;
+        }
+        if let Some(p) = &prepared {
+            ProfileService::write_update(&txn, p).await?;
+        }
+        if let Some((name, description)) = changes.defaults {
+            let mut d = repo::contribution_defaults(&txn, &[callout.contribution_defaults_id])
+                .await?
+                .remove(&callout.contribution_defaults_id)
+                .ok_or_else(|| {
+                    AppError::internal_msg(format_args!("callout {id} has no defaults"))
+                })?;
+            if name.is_some() {
+                d.default_display_name = name;
+            }
+            if description.is_some() {
+                d.post_description = description;
+            }
+            repo::update_defaults(&txn, &d).await?;
+        }
+        repo::update_callout(&txn, &callout).await?;
+        self.refresh_callout(&txn, &callout, &host.access).await?;
+        txn.commit().await?;
+        self.callout_or_fail(id).await
+    }
+
+    /// `updateCalloutVisibility`: needs UPDATE; publishing records who published and when;
+    /// the callout's policies follow (a draft is hidden from members).
+    pub async fn update_visibility(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        visibility: CalloutVisibility,
+        host: &Host,
+    ) -> AppResult<Callout> {
+        self.update_callout(
+            caller,
+            id,
+            CalloutChanges {
+                settings: SettingsChanges {
+                    visibility: Some(visibility),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            host,
+        )
+        .await
+    }
+
+    /// `deleteCallout`: needs DELETE; removes the callout with its framing, contributions,
+    /// posts, comments and policies.
+    pub async fn delete_callout(&self, caller: &ActorContext, id: Uuid) -> AppResult<Callout> {
+        let callout = self.callout_or_fail(id).await?;
+        self.require(
+            caller,
+            callout.authorization_id,
+            P::Delete,
+            "delete a callout",
+        )
+        .await?;
+        let txn = self.db.begin().await?;
+        let policies = self.delete_callouts_in(&txn, &[id]).await?;
+        auth_repo::delete(&txn, &policies).await?;
+        txn.commit().await?;
+        Ok(callout)
+    }
+
+    /// `updateCalloutsSortOrder`: needs UPDATE on the set; the listed callouts (by id or
+    /// NameID) take consecutive places from the lowest of their current ones, in the order
+    /// given; returns them in that order.
+    pub async fn sort_callouts(
+        &self,
+        caller: &ActorContext,
+        set_id: Uuid,
+        refs: &[String],
+    ) -> AppResult<Vec<Callout>> {
+        let set = self.callouts_set_or_fail(set_id).await?;
+        self.require(caller, set.authorization_id, P::Update, "sort callouts")
+            .await?;
+        let all = repo::callouts_of_sets(self.db.conn(), &[set.id]).await?;
+        let mut listed = Vec::with_capacity(refs.len());
+        for r in refs {
+            let found = all
+                .iter()
+                .find(|c| c.id.to_string() == *r || c.name_id == *r)
+                .ok_or_else(|| AppError::not_found(format!("Callout {r} not found in the set")))?;
+            listed.push(found.clone());
+        }
+        let start = listed
+            .iter()
+            .map(|c| c.sort_order)
+            .fold(f64::INFINITY, f64::min);
+        let start = if start.is_finite() { start } else { 0.0 };
+        let orders: Vec<(Uuid, f64)> = listed
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, start + 1.0 + i as f64))
+            .collect();
+        let txn = self.db.begin().await?;
+        repo::set_callout_sort_orders(&txn, &orders).await?;
+        txn.commit().await?;
+        for (c, (_, o)) in listed.iter_mut().zip(&orders) {
+            c.sort_order = *o;
+        }
+        Ok(listed)
+    }
+
+    // ---- contributions and posts ----
+
+    /// `createContributionOnCallout`: needs CONTRIBUTE on the callout; the callout must accept
+    /// contributions (CALLOUT_CLOSED otherwise; admins only when it says so) of this kind. A
+    /// post's NameID is unique in the callout; without a sort order it goes first.
+    pub async fn create_contribution(
+        &self,
+        caller: &ActorContext,
+        callout_id: Uuid,
+        new: NewContribution,
+        host: &Host,
+    ) -> AppResult<Contribution> {
+        let callout = self.callout_or_fail(callout_id).await?;
+        let policy = self
+            .require(
+                caller,
+                callout.authorization_id,
+                P::Contribute,
+                "contribute to a callout",
+            )
+            .await?;
+        let s = &callout.settings.contribution;
+        if !s.enabled || s.can_add_contributions == CalloutAllowedActors::None {
+            return Err(AppError::new(
+                ErrorStatus::CalloutClosed,
+                "New contributions to this Callout are not allowed",
+            ));
+        }
+        if s.can_add_contributions == CalloutAllowedActors::Admins
+            && !policy
+                .is_granted(&caller.credentials, P::Update)
+                .unwrap_or(false)
+        {
+            return Err(AppError::new(
+                ErrorStatus::CalloutClosed,
+                "Only admins are allowed to contribute to this Callout",
+            ));
+        }
+        let conn = self.db.conn();
+        let mut taken = repo::post_names_like(conn, callout.id, "").await?;
+        let mut staged = Staged::default();
+        let mut new = new;
+        if new.sort_order.is_none() {
+            new.sort_order = Some(
+                match repo::min_contribution_sort_order(conn, callout.id).await? {
+                    Some(min) => min - 1.0,
+                    None => 1.0,
+                },
+            );
+        }
+        self.stage_contribution(
+            &callout,
+            &policy,
+            new,
+            caller,
+            host,
+            &mut taken,
+            &mut staged,
+        )?;
+        let contribution = staged
+            .contributions
+            .first()
+            .map(|(c, _)| c.clone())
+            .ok_or_else(|| AppError::internal_msg("no contribution staged"))?;
+        let txn = self.db.begin().await?;
+        self.store(&txn, &staged).await?;
+        txn.commit().await?;
+        Ok(contribution)
+    }
+
+    /// `deleteContribution`: needs DELETE on the contribution; removes it with its post.
+    pub async fn delete_contribution(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+    ) -> AppResult<Contribution> {
+        let c = self.contribution_or_fail(id).await?;
+        self.require(
+            caller,
+            c.authorization_id,
+            P::Delete,
+            "delete a contribution",
+        )
+        .await?;
+        let txn = self.db.begin().await?;
+        let left = repo::delete_contributions(&txn, &[id]).await?;
+        let policies = self.delete_leftovers(&txn, left).await?;
+        auth_repo::delete(&txn, &policies).await?;
+        txn.commit().await?;
+        Ok(c)
+    }
+
+    /// `updateContributionsSortOrder`: needs UPDATE on the callout; the listed contributions
+    /// take places 1, 2, … in the order given.
+    pub async fn sort_contributions(
+        &self,
+        caller: &ActorContext,
+        callout_id: Uuid,
+        ids: &[Uuid],
+    ) -> AppResult<Vec<Contribution>> {
+        let callout = self.callout_or_fail(callout_id).await?;
+        self.require(
+            caller,
+            callout.authorization_id,
+            P::Update,
+            "sort contributions",
+        )
+        .await?;
+        let all = repo::contributions_of(self.db.conn(), &[callout.id]).await?;
+        let mut listed = Vec::with_capacity(ids.len());
+        for id in ids {
+            let found = all.iter().find(|c| c.id == *id).ok_or_else(|| {
+                AppError::not_found(format!("CalloutContribution {id} not found in the callout"))
+            })?;
+            listed.push(found.clone());
+        }
+        let orders: Vec<(Uuid, f64)> = listed
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, 1.0 + i as f64))
+            .collect();
+        let txn = self.db.begin().await?;
+        repo::set_contribution_sort_orders(&txn, &orders).await?;
+        txn.commit().await?;
+        for (c, (_, o)) in listed.iter_mut().zip(&orders) {
+            c.sort_order = *o;
+        }
+        Ok(listed)
+    }
+
+    /// `updatePost`: needs UPDATE on the post; changes its profile and NameID (unique in its
+    /// callout).
+    pub async fn update_post(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        name_id: Option<String>,
+        profile: Option<ProfileUpdate>,
+    ) -> AppResult<Post> {
+        let mut post = self.post_or_fail(id).await?;
+        self.require(caller, post.authorization_id, P::Update, "update a post")
+            .await?;
+        if let Some(n) = name_id {
+            let n = check_name_id(&n)?;
+            if n != post.name_id {
+                let contribution = repo::contribution_of_post(self.db.conn(), id).await?;
+                if let Some(c) = contribution {
+                    let taken = repo::post_names_like(self.db.conn(), c.callout_id, &n).await?;
+                    if taken.contains(&n) {
+                        return Err(AppError::bad_input(format!(
+                            "Unable to update Post: the provided nameID is already taken: {n}"
+                        )));
+                    }
+                }
+                post.name_id = n;
+            }
+        }
+        let prepared = match profile {
+            Some(p) => Some(self.profiles.prepare_update(post.profile_id, p).await?),
+            None => None,
+        };
+        let txn = self.db.begin().await?;
+        repo::update_post(&txn, &post).await?;
+        if let Some(p) = &prepared {
+            ProfileService::write_update(&txn, p).await?;
+        }
+        txn.commit().await?;
+        self.post_or_fail(id).await
+    }
+
+    /// `deletePost`: needs DELETE on the post; removes the post with its profile and comments
+    /// (its contribution goes too: a contribution without content has nothing to show).
+    pub async fn delete_post(&self, caller: &ActorContext, id: Uuid) -> AppResult<Post> {
+        let post = self.post_or_fail(id).await?;
+        self.require(caller, post.authorization_id, P::Delete, "delete a post")
+            .await?;
+        let contribution = repo::contribution_of_post(self.db.conn(), id)
+            .await?
+            .ok_or_else(|| AppError::internal_msg(format_args!("post {id} has no contribution")))?;
+        let txn = self.db.begin().await?;
+        let left = repo::delete_contributions(&txn, &[contribution.id]).await?;
+        let policies = self.delete_leftovers(&txn, left).await?;
+        auth_repo::delete(&txn, &policies).await?;
+        txn.commit().await?;
+        Ok(post)
+    }
+}
+
+impl CollaborationService {
+    /// Where profiles of callout framings and posts live: by profile id, the collaboration and
+    /// the URL path below its space.
+    pub async fn paths_by_profiles(
+        &self,
+        profiles: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, (Uuid, String)>> {
+        repo::paths_by_profiles(self.db.conn(), profiles).await
+    }
+
+    /// How active callouts are: the number of contributions where a callout accepts them,
+    /// else the number of comments.
+    pub async fn activity_of(&self, callouts: &[Callout]) -> AppResult<HashMap<Uuid, i64>> {
+        let ids: Vec<Uuid> = callouts.iter().map(|c| c.id).collect();
+        let counts = repo::contribution_counts(self.db.conn(), &ids).await?;
+        let rooms = alkemio_communication::repo::rooms(
+            self.db.conn(),
+            &callouts
+                .iter()
+                .filter_map(|c| c.comments_id)
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        Ok(callouts
+            .iter()
+            .map(|c| {
+                let n = if c.settings.contribution.allowed_types.is_empty() {
+                    c.comments_id
+                        .and_then(|r| rooms.get(&r))
+                        .map_or(0, |r| i64::from(r.messages_count))
+                } else {
+                    counts.get(&c.id).map_or(0, |m| m.values().sum())
+                };
+                (c.id, n)
+            })
+            .collect())
+    }
+}
