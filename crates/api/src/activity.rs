@@ -51,6 +51,29 @@ pub struct ActivityLogEntrySubspaceCreated {
     subspace: alkemio_space::Space,
 }
 
+/// A callout was published.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntryCalloutPublished {
+    common: Common,
+    callout: alkemio_collaboration::Callout,
+}
+
+/// A post was contributed to a callout.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntryCalloutPostCreated {
+    common: Common,
+    callout: alkemio_collaboration::Callout,
+    post: alkemio_collaboration::Post,
+}
+
+/// An event was added to a calendar.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntryCalendarEventCreated {
+    common: Common,
+    calendar: alkemio_timeline::Calendar,
+    event: alkemio_timeline::CalendarEvent,
+}
+
 macro_rules! common_fields {
     ($ty:ident, $name:literal, { $($extra:tt)* }) => {
         #[Object(name = $name)]
@@ -155,6 +178,49 @@ common_fields!(
     }
 );
 
+common_fields!(
+    ActivityLogEntryCalloutPublished,
+    "ActivityLogEntryCalloutPublished",
+    {
+        /// The callout.
+        async fn callout(&self) -> crate::collaboration::Callout {
+            crate::collaboration::Callout(self.callout.clone())
+        }
+    }
+);
+
+common_fields!(
+    ActivityLogEntryCalloutPostCreated,
+    "ActivityLogEntryCalloutPostCreated",
+    {
+        /// The callout.
+        async fn callout(&self) -> crate::collaboration::Callout {
+            crate::collaboration::Callout(self.callout.clone())
+        }
+
+        /// The post.
+        async fn post(&self) -> crate::collaboration::Post {
+            crate::collaboration::Post(self.post.clone())
+        }
+    }
+);
+
+common_fields!(
+    ActivityLogEntryCalendarEventCreated,
+    "ActivityLogEntryCalendarEventCreated",
+    {
+        /// The calendar.
+        async fn calendar(&self) -> crate::timeline::Calendar {
+            crate::timeline::Calendar(self.calendar)
+        }
+
+        /// The event.
+        async fn calendar_event(&self) -> crate::timeline::CalendarEvent {
+            crate::timeline::CalendarEvent(self.event.clone())
+        }
+    }
+);
+
 /// An entry of the activity log of a collaboration.
 #[allow(
     clippy::duplicated_attributes,
@@ -188,6 +254,25 @@ pub enum ActivityLogEntry {
     SubspaceCreated(ActivityLogEntrySubspaceCreated),
     /// An update was sent.
     UpdateSent(ActivityLogEntryUpdateSent),
+    /// A callout was published.
+    CalloutPublished(ActivityLogEntryCalloutPublished),
+    /// A post was contributed.
+    CalloutPostCreated(ActivityLogEntryCalloutPostCreated),
+    /// A calendar event was added.
+    CalendarEventCreated(ActivityLogEntryCalendarEventCreated),
+}
+
+impl ActivityLogEntry {
+    fn common(&self) -> &Common {
+        match self {
+            ActivityLogEntry::MemberJoined(m) => &m.common,
+            ActivityLogEntry::SubspaceCreated(s) => &s.common,
+            ActivityLogEntry::UpdateSent(u) => &u.common,
+            ActivityLogEntry::CalloutPublished(c) => &c.common,
+            ActivityLogEntry::CalloutPostCreated(c) => &c.common,
+            ActivityLogEntry::CalendarEventCreated(c) => &c.common,
+        }
+    }
 }
 
 /// What resolving activity entries reads through: services, so that a live subscription can
@@ -198,6 +283,7 @@ pub(crate) struct ActivityResolver {
     users: UserService,
     profiles: alkemio_common::profile::ProfileService,
     rooms: alkemio_communication::CommunicationService,
+    collaborations: alkemio_collaboration::CollaborationService,
     base: String,
 }
 
@@ -209,6 +295,7 @@ impl ActivityResolver {
             users: data::<UserService>(ctx)?.clone(),
             profiles: data::<alkemio_common::profile::ProfileService>(ctx)?.clone(),
             rooms: data::<alkemio_communication::CommunicationService>(ctx)?.clone(),
+            collaborations: data::<alkemio_collaboration::CollaborationService>(ctx)?.clone(),
             base: data::<crate::SchemaServices>(ctx)?.endpoint_cluster.clone(),
         })
     }
@@ -282,6 +369,31 @@ impl ActivityResolver {
             .filter_map(|a| by_collaboration.get(&a.collaboration_id).map(|s| s.id.0))
             .collect();
         let paths = self.spaces.paths(&sent_spaces).await?;
+        let of = |t: ActivityEventType| move |a: &Activity| a.event_type == t;
+        let published = of(ActivityEventType::CalloutPublished);
+        let posted = of(ActivityEventType::CalloutPostCreated);
+        let scheduled = of(ActivityEventType::CalendarEventCreated);
+        let mut callout_ids = ids(&|a| published(a).then_some(a.resource_id));
+        callout_ids.extend(ids(&|a| if posted(a) { a.parent_id } else { None }));
+        // drafts (callouts made drafts again) are not shown
+        let callouts: HashMap<Uuid, alkemio_collaboration::Callout> = self
+            .collaborations
+            .callouts(&callout_ids)
+            .await?
+            .into_iter()
+            .filter(|(_, c)| !c.is_draft())
+            .collect();
+        let posts = self
+            .collaborations
+            .posts(&ids(&|a| posted(a).then_some(a.resource_id)))
+            .await?;
+        let timelines = self.collaborations.timelines();
+        let events = timelines
+            .events(&ids(&|a| scheduled(a).then_some(a.resource_id)))
+            .await?;
+        let calendars = timelines
+            .calendars(&ids(&|a| if scheduled(a) { a.parent_id } else { None }))
+            .await?;
         Ok(entries
             .into_iter()
             .filter_map(|entry| {
@@ -337,6 +449,28 @@ impl ActivityResolver {
                             journey_url: format!("{}/{path}", self.base),
                             common,
                         }))
+                    }
+                    ActivityEventType::CalloutPublished => Some(
+                        ActivityLogEntry::CalloutPublished(ActivityLogEntryCalloutPublished {
+                            callout: callouts.get(&resource)?.clone(),
+                            common,
+                        }),
+                    ),
+                    ActivityEventType::CalloutPostCreated => Some(
+                        ActivityLogEntry::CalloutPostCreated(ActivityLogEntryCalloutPostCreated {
+                            callout: callouts.get(&parent?)?.clone(),
+                            post: posts.get(&resource)?.clone(),
+                            common,
+                        }),
+                    ),
+                    ActivityEventType::CalendarEventCreated => {
+                        Some(ActivityLogEntry::CalendarEventCreated(
+                            ActivityLogEntryCalendarEventCreated {
+                                calendar: *calendars.get(&parent?)?,
+                                event: events.get(&resource)?.clone(),
+                                common,
+                            },
+                        ))
                     }
                     _ => None,
                 }
@@ -397,11 +531,7 @@ pub(crate) async fn my_spaces(
 }
 
 fn entry_collaboration(e: &ActivityLogEntry) -> Uuid {
-    match e {
-        ActivityLogEntry::MemberJoined(m) => m.common.entry.collaboration_id,
-        ActivityLogEntry::SubspaceCreated(s) => s.common.entry.collaboration_id,
-        ActivityLogEntry::UpdateSent(u) => u.common.entry.collaboration_id,
-    }
+    e.common().entry.collaboration_id
 }
 
 /// Which collaboration's log to read.
@@ -795,11 +925,7 @@ impl Follow {
 }
 
 fn entry_space(e: &ActivityLogEntry) -> Option<&alkemio_space::Space> {
-    match e {
-        ActivityLogEntry::MemberJoined(m) => m.common.space.as_ref(),
-        ActivityLogEntry::SubspaceCreated(s) => s.common.space.as_ref(),
-        ActivityLogEntry::UpdateSent(u) => u.common.space.as_ref(),
-    }
+    e.common().space.as_ref()
 }
 
 /// Activity subscriptions.

@@ -89,6 +89,41 @@ impl Collaboration {
         authorization(ctx, self.0.authorization_id).await
     }
 
+    /// Its innovation flow.
+    async fn innovation_flow(&self, ctx: &Context<'_>) -> Result<InnovationFlow> {
+        let id = self.0.innovation_flow_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("collaboration {} has no flow", self.0.id))
+        })?;
+        Ok(InnovationFlow(service(ctx)?.flow_or_fail(id).await?))
+    }
+
+    /// Its timeline (calendar).
+    async fn timeline(&self, ctx: &Context<'_>) -> Result<crate::timeline::Timeline> {
+        let id = self.0.timeline_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("collaboration {} has no timeline", self.0.id))
+        })?;
+        let found = service(ctx)?
+            .timelines()
+            .timelines(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::internal_msg(format_args!("timeline {id} missing")))?;
+        Ok(crate::timeline::Timeline(found))
+    }
+
+    /// Its license: the content flags of its space.
+    async fn license(&self, ctx: &Context<'_>) -> Result<crate::account::License> {
+        let id = self.0.license_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("collaboration {} has no license", self.0.id))
+        })?;
+        let license =
+            alkemio_licensing::licenses(data::<crate::SchemaServices>(ctx)?.db.conn(), &[id])
+                .await?
+                .remove(&id)
+                .ok_or_else(|| AppError::internal_msg(format_args!("license {id} missing")))?;
+        Ok(crate::account::License(license, None))
+    }
+
     /// Its callouts.
     async fn callouts_set(&self, ctx: &Context<'_>) -> Result<CalloutsSet> {
         Ok(CalloutsSet(
@@ -131,14 +166,45 @@ impl CalloutsSet {
 
     /// The callouts the caller may read (drafts only for their creators and admins), by sort
     /// order. `IDs` returns exactly those, in that order (each must exist and be readable);
-    /// otherwise `withContributionTypes` keeps callouts accepting any of these kinds,
+    /// otherwise `classificationTagsets` keeps callouts in any of the given flow states,
+    /// `withContributionTypes` callouts accepting any of these kinds,
     /// `withTags` those whose framing or posts carry any of these tags,
     /// `sortByActivity` puts the most active first (contributions, or comments where a callout
     /// takes no contributions), `shuffle` picks at random, and `limit` caps the count.
+    /// The templates of its callouts' classification tagsets: the flow states (needs READ).
+    async fn tagset_templates(&self, ctx: &Context<'_>) -> Result<Option<Vec<TagsetTemplate>>> {
+        require_on(ctx, self.0.authorization_id, P::Read, "read a callouts set").await?;
+        Ok(Some(
+            service(ctx)?
+                .flow_of_set(self.0.id)
+                .await?
+                .map(|(flow, states)| TagsetTemplate { flow, states })
+                .into_iter()
+                .collect(),
+        ))
+    }
+
+    /// The tags of the framings and posts of the readable callouts (in the given flow
+    /// states), most used first.
+    async fn tags(
+        &self,
+        ctx: &Context<'_>,
+        classification_tagsets: Option<Vec<TagsetArgs>>,
+    ) -> Result<Vec<String>> {
+        Ok(service(ctx)?
+            .tags_of_set(
+                &actor(ctx),
+                self.0.id,
+                classification_filter(classification_tagsets),
+            )
+            .await?)
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn callouts(
         &self,
         ctx: &Context<'_>,
+        classification_tagsets: Option<Vec<TagsetArgs>>,
         #[graphql(name = "IDs")] ids: Option<Vec<UuidScalar>>,
         limit: Option<f64>,
         shuffle: Option<bool>,
@@ -165,6 +231,7 @@ impl CalloutsSet {
                         limit.map(|l| l as usize)
                     },
                     shuffle: shuffle.unwrap_or(false),
+                    classification: classification_filter(classification_tagsets),
                 },
             )
             .await?;
@@ -244,6 +311,17 @@ impl Callout {
     /// Its settings.
     async fn settings(&self) -> CalloutSettings {
         CalloutSettings(self.0.settings.clone())
+    }
+
+    /// Where it sits in the innovation flow (null outside a collaboration).
+    async fn classification(&self) -> Option<Classification> {
+        self.0
+            .classification
+            .clone()
+            .map(|classification| Classification {
+                callout: self.0.clone(),
+                classification,
+            })
     }
 
     /// What frames it (needs READ).
@@ -742,6 +820,8 @@ pub struct CreateCalloutOnCalloutsSetInput {
     /// The set.
     #[graphql(name = "calloutsSetID")]
     pub callouts_set_id: UuidScalar,
+    /// Where it goes in the innovation flow (the current state when absent).
+    pub classification: Option<CreateClassificationInput>,
     /// What contributors start from.
     pub contribution_defaults: Option<CreateCalloutContributionDefaultsInput>,
     /// Contributions made with it.
@@ -751,6 +831,8 @@ pub struct CreateCalloutOnCalloutsSetInput {
     /// Its NameID (generated from the framing's display name when absent).
     #[graphql(name = "nameID")]
     pub name_id: Option<NameId>,
+    /// Whether the space's members hear of it when it is published (no by default).
+    pub send_notification: Option<bool>,
     /// Its settings.
     pub settings: Option<CreateCalloutSettingsInput>,
     /// Its position (before the others when absent).
@@ -808,6 +890,8 @@ pub struct UpdateCalloutEntityInput {
     /// The callout.
     #[graphql(name = "ID")]
     pub id: UuidScalar,
+    /// New tags of its classification's tagsets (the flow state).
+    pub classification: Option<UpdateClassificationInput>,
     /// What contributors start from.
     pub contribution_defaults: Option<UpdateCalloutContributionDefaultsInput>,
     /// Framing changes.
@@ -826,6 +910,9 @@ pub struct UpdateCalloutVisibilityInput {
     pub callout_id: String,
     /// Draft or published.
     pub visibility: CalloutVisibility,
+    /// Whether the space's members hear of it when it is published.
+    #[graphql(default = true)]
+    pub send_notification: bool,
 }
 
 /// The callout to delete.
@@ -944,6 +1031,16 @@ impl CollaborationMutation {
             post_description: defaults.and_then(|x| x.post_description.map(|m| m.0)),
             sort_order: d.sort_order,
             contributions,
+            send_notification: d.send_notification.unwrap_or(false),
+            classification: d
+                .classification
+                .map(|c| {
+                    c.tagsets
+                        .into_iter()
+                        .map(|t| (t.name, t.tags.unwrap_or_default()))
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
         let svc = service(ctx)?;
         // a set that does not exist fails as not found before anything else is looked up
@@ -983,6 +1080,14 @@ impl CollaborationMutation {
                 .contribution_defaults
                 .map(|x| (x.default_display_name, x.post_description.map(|m| m.0))),
             sort_order: d.sort_order,
+            classification: d
+                .classification
+                .and_then(|c| c.tagsets)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| (t.id.0, t.tags))
+                .collect(),
+            send_notification: false,
         };
         Ok(Callout(
             svc.update_callout(&actor(ctx), callout.id, changes, &host)
@@ -1006,8 +1111,14 @@ impl CollaborationMutation {
         let callout = svc.callout_or_fail(id).await?;
         let host = host_of_set(ctx, callout.callouts_set_id).await?;
         Ok(Callout(
-            svc.update_visibility(&actor(ctx), id, callout_data.visibility, &host)
-                .await?,
+            svc.update_visibility(
+                &actor(ctx),
+                id,
+                callout_data.visibility,
+                callout_data.send_notification,
+                &host,
+            )
+            .await?,
         ))
     }
 
@@ -1162,6 +1273,7 @@ pub(crate) async fn policy_of(ctx: &Context<'_>, kind: &str, id: Uuid) -> AppRes
     Ok(match kind {
         "collaboration" => svc.collaboration_or_fail(id).await?.authorization_id,
         "callout" => svc.callout_or_fail(id).await?.authorization_id,
+        "innovationFlow" => svc.flow_or_fail(id).await?.authorization_id,
         _ => svc.post_or_fail(id).await?.authorization_id,
     })
 }
@@ -1180,4 +1292,612 @@ pub(crate) async fn space_and_path_of_profiles(
             spaces.get(&collab).map(|s| (profile, (s.id.0, path)))
         })
         .collect())
+}
+
+// ---- innovation flows and classification ----
+
+use alkemio_collaboration::innovation_flow::{
+    self as flow_model, CalloutDescriptionDisplayMode, NewState, StateChanges, StateSettings,
+};
+use alkemio_collaboration::service::ClassificationFilter;
+use alkemio_common::profile::TagsetType;
+use alkemio_common::profile::model::TagsetReservedName;
+
+/// Filter callouts by classification: a tagset name and the tags wanted.
+#[derive(InputObject)]
+pub struct TagsetArgs {
+    /// The tagset.
+    pub name: TagsetReservedName,
+    /// Any of these (ignoring case); none means no filter.
+    pub tags: Option<Vec<String>>,
+}
+
+fn classification_filter(args: Option<Vec<TagsetArgs>>) -> ClassificationFilter {
+    ClassificationFilter {
+        tagsets: args
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| (a.name.as_str().to_owned(), a.tags.unwrap_or_default()))
+            .collect(),
+    }
+}
+
+/// The flow-state tagset template of a callouts set: the states of its collaboration's flow.
+pub struct TagsetTemplate {
+    flow: flow_model::InnovationFlow,
+    states: Vec<flow_model::InnovationFlowState>,
+}
+
+#[Object(name = "TagsetTemplate")]
+impl TagsetTemplate {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.flow.states_tagset_template_id)
+    }
+
+    /// Its name (`flow-state`).
+    async fn name(&self) -> &str {
+        TagsetReservedName::FlowState.as_str()
+    }
+
+    /// How tags are chosen: one state.
+    async fn r#type(&self) -> TagsetType {
+        TagsetType::SelectOne
+    }
+
+    /// The states, in order.
+    async fn allowed_values(&self) -> Vec<String> {
+        self.states.iter().map(|s| s.display_name.clone()).collect()
+    }
+
+    /// The state new callouts go to: the flow's current state.
+    async fn default_selected_value(&self) -> Option<String> {
+        self.flow
+            .current_state_id
+            .and_then(|id| self.states.iter().find(|s| s.id == id))
+            .or(self.states.first())
+            .map(|s| s.display_name.clone())
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.flow.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.flow.updated_date)
+    }
+}
+
+/// Where a callout sits in its collaboration's innovation flow.
+pub struct Classification {
+    callout: model::Callout,
+    classification: model::Classification,
+}
+
+impl Classification {
+    async fn tagset_model(&self, ctx: &Context<'_>) -> AppResult<alkemio_common::profile::Tagset> {
+        let states = service(ctx)?
+            .flow_of_set(self.callout.callouts_set_id)
+            .await?
+            .map(|(_, s)| s)
+            .unwrap_or_default();
+        Ok(alkemio_common::profile::Tagset {
+            id: self.classification.tagset_id,
+            name: TagsetReservedName::FlowState.as_str().to_owned(),
+            tags: self.classification.flow_state.iter().cloned().collect(),
+            tagset_type: TagsetType::SelectOne,
+            allowed_values: states.into_iter().map(|s| s.display_name).collect(),
+            sort_order: 0,
+            profile_id: None,
+            authorization_id: self.classification.authorization_id,
+            created_date: self.callout.created_date,
+            updated_date: self.callout.updated_date,
+        })
+    }
+}
+
+#[Object(name = "Classification")]
+impl Classification {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.classification.id)
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.callout.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.callout.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.classification.authorization_id).await
+    }
+
+    /// Its tagsets: the flow-state tagset.
+    async fn tagsets(&self, ctx: &Context<'_>) -> Result<Option<Vec<crate::profile::Tagset>>> {
+        Ok(Some(vec![crate::profile::Tagset(
+            self.tagset_model(ctx).await?,
+        )]))
+    }
+
+    /// One tagset by name (ENTITY_NOT_FOUND when it has none of that name).
+    async fn tagset(
+        &self,
+        ctx: &Context<'_>,
+        tagset_name: TagsetReservedName,
+    ) -> Result<Option<crate::profile::Tagset>> {
+        if tagset_name != TagsetReservedName::FlowState {
+            return Err(AppError::not_found(format!(
+                "Unable to locate {} tagset for classification {}",
+                tagset_name.as_str(),
+                self.classification.id
+            ))
+            .into());
+        }
+        Ok(Some(crate::profile::Tagset(self.tagset_model(ctx).await?)))
+    }
+}
+
+/// The ordered states a collaboration moves through.
+pub struct InnovationFlow(pub flow_model::InnovationFlow);
+
+#[Object(name = "InnovationFlow")]
+impl InnovationFlow {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+
+    /// Its profile.
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
+        profile(ctx, self.0.profile_id).await
+    }
+
+    /// Its limits.
+    async fn settings(&self) -> InnovationFlowSettings {
+        InnovationFlowSettings {
+            maximum_number_of_states: f64::from(self.0.settings.maximum_number_of_states),
+            minimum_number_of_states: f64::from(self.0.settings.minimum_number_of_states),
+        }
+    }
+
+    /// Its states in order (needs READ).
+    async fn states(&self, ctx: &Context<'_>) -> Result<Vec<InnovationFlowState>> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read an innovation flow",
+        )
+        .await?;
+        Ok(
+            loaded(data::<Loaders>(ctx)?.flow_states.load_one(self.0.id).await)?
+                .unwrap_or_default()
+                .into_iter()
+                .map(InnovationFlowState)
+                .collect(),
+        )
+    }
+
+    /// The state it is in (needs READ).
+    async fn current_state(&self, ctx: &Context<'_>) -> Result<Option<InnovationFlowState>> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read an innovation flow",
+        )
+        .await?;
+        let Some(current) = self.0.current_state_id else {
+            return Ok(None);
+        };
+        Ok(
+            loaded(data::<Loaders>(ctx)?.flow_states.load_one(self.0.id).await)?
+                .unwrap_or_default()
+                .into_iter()
+                .find(|s| s.id == current)
+                .map(InnovationFlowState),
+        )
+    }
+}
+
+/// The limits of an innovation flow.
+#[derive(SimpleObject)]
+pub struct InnovationFlowSettings {
+    /// The most states it may have.
+    pub maximum_number_of_states: f64,
+    /// The fewest states it may have.
+    pub minimum_number_of_states: f64,
+}
+
+/// A state of an innovation flow.
+pub struct InnovationFlowState(pub flow_model::InnovationFlowState);
+
+#[Object(name = "InnovationFlowState")]
+impl InnovationFlowState {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its name.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// What it is for.
+    async fn description(&self) -> Option<Markdown> {
+        self.0.description.clone().map(Markdown)
+    }
+
+    /// Its position.
+    async fn sort_order(&self) -> f64 {
+        self.0.sort_order
+    }
+
+    /// Its settings.
+    async fn settings(&self) -> InnovationFlowStateSettings {
+        InnovationFlowStateSettings(self.0.settings)
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        authorization(ctx, self.0.authorization_id).await
+    }
+}
+
+/// The settings of a state.
+pub struct InnovationFlowStateSettings(StateSettings);
+
+#[Object(name = "InnovationFlowStateSettings")]
+impl InnovationFlowStateSettings {
+    /// Whether callouts may be added in it.
+    async fn allow_new_callouts(&self) -> bool {
+        self.0.allow_new_callouts
+    }
+
+    /// Whether it is shown.
+    async fn visible(&self) -> bool {
+        self.0.visible
+    }
+
+    /// How descriptions of its callouts show.
+    async fn description_display_mode(&self) -> CalloutDescriptionDisplayMode {
+        self.0.description_display_mode
+    }
+
+    /// Whether who published a callout, and when, is shown.
+    async fn show_publish_details(&self) -> bool {
+        self.0.show_publish_details
+    }
+}
+
+/// Settings of a new state.
+#[derive(InputObject)]
+pub struct CreateInnovationFlowStateSettingsInput {
+    /// Whether callouts may be added in it.
+    pub allow_new_callouts: bool,
+    /// How descriptions of its callouts show (EXPANDED when absent).
+    pub description_display_mode: Option<CalloutDescriptionDisplayMode>,
+    /// Whether publish details show (yes when absent).
+    pub show_publish_details: Option<bool>,
+    /// Whether it is shown (yes when absent).
+    pub visible: Option<bool>,
+}
+
+impl From<CreateInnovationFlowStateSettingsInput> for StateSettings {
+    fn from(i: CreateInnovationFlowStateSettingsInput) -> Self {
+        let d = StateSettings::default();
+        StateSettings {
+            allow_new_callouts: i.allow_new_callouts,
+            visible: i.visible.unwrap_or(d.visible),
+            description_display_mode: i
+                .description_display_mode
+                .unwrap_or(d.description_display_mode),
+            show_publish_details: i.show_publish_details.unwrap_or(d.show_publish_details),
+        }
+    }
+}
+
+/// Settings of a state to change.
+#[derive(InputObject)]
+pub struct UpdateInnovationFlowStateSettingsInput {
+    /// Whether callouts may be added in it.
+    pub allow_new_callouts: Option<bool>,
+    /// How descriptions of its callouts show.
+    pub description_display_mode: Option<CalloutDescriptionDisplayMode>,
+    /// Whether publish details show.
+    pub show_publish_details: Option<bool>,
+    /// Whether it is shown.
+    pub visible: Option<bool>,
+}
+
+/// Profile changes of a flow.
+#[derive(InputObject)]
+pub struct UpdateInnovationFlowInput {
+    /// The flow.
+    #[graphql(name = "innovationFlowID")]
+    pub innovation_flow_id: UuidScalar,
+    /// Profile changes.
+    pub profile_data: Option<UpdateProfileInput>,
+}
+
+/// A flow's new current state.
+#[derive(InputObject)]
+pub struct UpdateInnovationFlowCurrentStateInput {
+    /// The state.
+    #[graphql(name = "currentStateID")]
+    pub current_state_id: UuidScalar,
+    /// The flow.
+    #[graphql(name = "innovationFlowID")]
+    pub innovation_flow_id: UuidScalar,
+}
+
+/// A new state on a flow.
+#[derive(InputObject)]
+pub struct CreateStateOnInnovationFlowInput {
+    /// What it is for.
+    pub description: Option<Markdown>,
+    /// Its name (unique in the flow, no commas).
+    pub display_name: String,
+    /// The flow.
+    #[graphql(name = "innovationFlowID")]
+    pub innovation_flow_id: UuidScalar,
+    /// Its settings.
+    pub settings: Option<CreateInnovationFlowStateSettingsInput>,
+    /// Its position (after the others when absent).
+    pub sort_order: Option<f64>,
+}
+
+/// Changes to a state.
+#[derive(InputObject)]
+pub struct UpdateInnovationFlowStateInput {
+    /// New description.
+    pub description: Option<Markdown>,
+    /// New name (its callouts move along).
+    pub display_name: Option<String>,
+    /// The state.
+    #[graphql(name = "innovationFlowStateID")]
+    pub innovation_flow_state_id: UuidScalar,
+    /// Settings changes.
+    pub settings: Option<UpdateInnovationFlowStateSettingsInput>,
+}
+
+/// The state to delete.
+#[derive(InputObject)]
+pub struct DeleteStateOnInnovationFlowInput {
+    /// The state.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// The flow.
+    #[graphql(name = "innovationFlowID")]
+    pub innovation_flow_id: UuidScalar,
+}
+
+/// A new order of a flow's states.
+#[derive(InputObject)]
+pub struct UpdateInnovationFlowStatesSortOrderInput {
+    /// The flow.
+    #[graphql(name = "innovationFlowID")]
+    pub innovation_flow_id: UuidScalar,
+    /// Every state, in the new order.
+    #[graphql(name = "stateIDs")]
+    pub state_ids: Vec<UuidScalar>,
+}
+
+/// A new value of a classification's select-one tagset.
+#[derive(InputObject)]
+pub struct UpdateClassificationSelectTagsetValueInput {
+    /// The classification.
+    #[graphql(name = "classificationID")]
+    pub classification_id: UuidScalar,
+    /// The value (for `flow-state`, a state's name).
+    pub selected_value: String,
+    /// The tagset (`flow-state`).
+    pub tagset_name: String,
+}
+
+/// A new callout's classification.
+#[derive(InputObject)]
+pub struct CreateClassificationInput {
+    /// Its tagsets: the `flow-state` tagset's one tag places the callout in that state.
+    pub tagsets: Vec<crate::organization::CreateTagsetInput>,
+}
+
+/// Changes to a callout's classification.
+#[derive(InputObject)]
+pub struct UpdateClassificationInput {
+    /// New tags of its tagsets, by tagset id.
+    pub tagsets: Option<Vec<crate::profile::UpdateTagsetInput>>,
+}
+
+/// Innovation flow and classification mutations.
+#[derive(Debug, Default)]
+pub struct InnovationFlowMutation;
+
+#[Object]
+impl InnovationFlowMutation {
+    /// Changes a flow's profile (needs UPDATE on it).
+    async fn update_innovation_flow(
+        &self,
+        ctx: &Context<'_>,
+        innovation_flow_data: UpdateInnovationFlowInput,
+    ) -> Result<InnovationFlow> {
+        let d = innovation_flow_data;
+        Ok(InnovationFlow(
+            service(ctx)?
+                .update_flow(
+                    &actor(ctx),
+                    d.innovation_flow_id.0,
+                    d.profile_data.map(Into::into),
+                )
+                .await?,
+        ))
+    }
+
+    /// Sets the state a flow is in (needs UPDATE on it).
+    async fn update_innovation_flow_current_state(
+        &self,
+        ctx: &Context<'_>,
+        innovation_flow_state_data: UpdateInnovationFlowCurrentStateInput,
+    ) -> Result<InnovationFlow> {
+        let d = innovation_flow_state_data;
+        Ok(InnovationFlow(
+            service(ctx)?
+                .set_current_state(&actor(ctx), d.innovation_flow_id.0, d.current_state_id.0)
+                .await?,
+        ))
+    }
+
+    /// Adds a state to a flow (needs CREATE on it).
+    async fn create_state_on_innovation_flow(
+        &self,
+        ctx: &Context<'_>,
+        state_data: CreateStateOnInnovationFlowInput,
+    ) -> Result<InnovationFlowState> {
+        let d = state_data;
+        Ok(InnovationFlowState(
+            service(ctx)?
+                .create_state(
+                    &actor(ctx),
+                    d.innovation_flow_id.0,
+                    NewState {
+                        display_name: d.display_name,
+                        description: d.description.map(|m| m.0),
+                        settings: d.settings.map(Into::into),
+                        sort_order: d.sort_order,
+                    },
+                )
+                .await?,
+        ))
+    }
+
+    /// Changes a state (needs UPDATE on it).
+    async fn update_innovation_flow_state(
+        &self,
+        ctx: &Context<'_>,
+        state_data: UpdateInnovationFlowStateInput,
+    ) -> Result<InnovationFlowState> {
+        let d = state_data;
+        let s = d.settings;
+        Ok(InnovationFlowState(
+            service(ctx)?
+                .update_state(
+                    &actor(ctx),
+                    d.innovation_flow_state_id.0,
+                    StateChanges {
+                        display_name: d.display_name,
+                        description: d.description.map(|m| m.0),
+                        allow_new_callouts: s.as_ref().and_then(|s| s.allow_new_callouts),
+                        visible: s.as_ref().and_then(|s| s.visible),
+                        description_display_mode: s
+                            .as_ref()
+                            .and_then(|s| s.description_display_mode),
+                        show_publish_details: s.as_ref().and_then(|s| s.show_publish_details),
+                    },
+                )
+                .await?,
+        ))
+    }
+
+    /// Deletes a state; its callouts move to the first state left (needs DELETE on the flow).
+    async fn delete_state_on_innovation_flow(
+        &self,
+        ctx: &Context<'_>,
+        state_data: DeleteStateOnInnovationFlowInput,
+    ) -> Result<InnovationFlowState> {
+        Ok(InnovationFlowState(
+            service(ctx)?
+                .delete_state(
+                    &actor(ctx),
+                    state_data.innovation_flow_id.0,
+                    state_data.id.0,
+                )
+                .await?,
+        ))
+    }
+
+    /// Puts a flow's states in a new order (needs UPDATE on the flow).
+    async fn update_innovation_flow_states_sort_order(
+        &self,
+        ctx: &Context<'_>,
+        sort_order_data: UpdateInnovationFlowStatesSortOrderInput,
+    ) -> Result<Vec<InnovationFlowState>> {
+        let ids: Vec<Uuid> = sort_order_data.state_ids.iter().map(|i| i.0).collect();
+        Ok(service(ctx)?
+            .sort_states(&actor(ctx), sort_order_data.innovation_flow_id.0, &ids)
+            .await?
+            .into_iter()
+            .map(InnovationFlowState)
+            .collect())
+    }
+
+    /// Moves a callout to another state through its classification (needs UPDATE on the
+    /// classification).
+    async fn update_classification_tagset(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateClassificationSelectTagsetValueInput,
+    ) -> Result<crate::profile::Tagset> {
+        let d = update_data;
+        let callout = service(ctx)?
+            .update_classification_tagset(
+                &actor(ctx),
+                d.classification_id.0,
+                &d.tagset_name,
+                d.selected_value,
+            )
+            .await?;
+        let classification = callout
+            .classification
+            .clone()
+            .ok_or_else(|| AppError::internal_msg("classification vanished"))?;
+        Ok(crate::profile::Tagset(
+            Classification {
+                callout,
+                classification,
+            }
+            .tagset_model(ctx)
+            .await?,
+        ))
+    }
+}
+
+/// `lookup.innovationFlow`: needs READ.
+pub(crate) async fn lookup_innovation_flow(ctx: &Context<'_>, id: Uuid) -> Result<InnovationFlow> {
+    let f = service(ctx)?.flow_or_fail(id).await?;
+    require_on(ctx, f.authorization_id, P::Read, "read an innovation flow").await?;
+    Ok(InnovationFlow(f))
 }

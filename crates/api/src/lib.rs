@@ -33,6 +33,7 @@ pub mod profile;
 pub mod space;
 pub mod storage;
 pub mod task;
+pub mod timeline;
 pub mod url_resolver;
 pub mod user_settings_types;
 
@@ -40,7 +41,7 @@ use std::sync::Arc;
 
 use crate::activity::{ActivityFeedQuery, ActivityLiveEvents, ActivityQuery};
 use crate::authorization::{Policies, PolicyLoader};
-use crate::collaboration::CollaborationMutation;
+use crate::collaboration::{CollaborationMutation, InnovationFlowMutation};
 use crate::communication::{
     CommunicationLiveEvents, CommunicationMutation, ConversationLiveEvents, ConversationMutation,
     DirectMessageMutation, NotifiedMessageMutation,
@@ -109,6 +110,8 @@ pub struct MutationRoot(
     DirectMessageMutation,
     NotifiedMessageMutation,
     CollaborationMutation,
+    InnovationFlowMutation,
+    crate::timeline::TimelineMutation,
 );
 
 /// Root subscription: every module's live events.

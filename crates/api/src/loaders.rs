@@ -286,6 +286,24 @@ loader!(
 );
 
 loader!(
+    /// The space owning a calendar, by calendar id.
+    CalendarSpaceLoader(alkemio_space::SpaceService) -> alkemio_space::Space,
+    |s, keys| s.spaces_of_calendars(keys).await
+);
+
+loader!(
+    /// The space and the URL path below it of calendar event profiles, by profile id.
+    EventPathLoader(alkemio_space::SpaceService) -> (Uuid, String),
+    |s, keys| s.event_paths_by_profiles(keys).await
+);
+
+loader!(
+    /// The states of innovation flows in order, by flow id.
+    FlowStatesLoader(alkemio_collaboration::CollaborationService) -> Vec<alkemio_collaboration::innovation_flow::InnovationFlowState>,
+    |s, keys| s.states_of(keys).await
+);
+
+loader!(
     /// The space and the URL path below it of callout framing and post profiles, by profile id.
     CalloutPathLoader(alkemio_space::SpaceService) -> (Uuid, String),
     |s, keys| crate::collaboration::space_and_path_of_profiles(s, keys).await
@@ -361,6 +379,12 @@ pub struct Loaders {
     pub contribution_counts: DataLoader<ContributionCountsLoader>,
     /// Space and path of callout framing and post profiles, by profile id.
     pub callout_paths: DataLoader<CalloutPathLoader>,
+    /// Innovation flow states by flow id.
+    pub flow_states: DataLoader<FlowStatesLoader>,
+    /// The space owning a calendar, by calendar id.
+    pub calendar_spaces: DataLoader<CalendarSpaceLoader>,
+    /// Space and path of calendar event profiles, by profile id.
+    pub event_paths: DataLoader<EventPathLoader>,
 }
 
 impl Loaders {
@@ -417,6 +441,9 @@ impl Loaders {
             posts: batched(PostLoader(collaborations.clone()), window),
             contribution_counts: batched(ContributionCountsLoader(collaborations.clone()), window),
             callout_paths: batched(CalloutPathLoader(spaces.clone()), window),
+            flow_states: batched(FlowStatesLoader(collaborations.clone()), window),
+            calendar_spaces: batched(CalendarSpaceLoader(spaces.clone()), window),
+            event_paths: batched(EventPathLoader(spaces.clone()), window),
         }
     }
 }

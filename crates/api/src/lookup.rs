@@ -123,6 +123,35 @@ impl LookupQueryResults {
         ))
     }
 
+    /// A calendar (needs READ on it).
+    async fn calendar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::timeline::Calendar>> {
+        Ok(Some(crate::timeline::lookup_calendar(ctx, id.0).await?))
+    }
+
+    /// A calendar event (needs READ on it).
+    async fn calendar_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::timeline::CalendarEvent>> {
+        Ok(Some(crate::timeline::lookup_event(ctx, id.0).await?))
+    }
+
+    /// An innovation flow (needs READ on it).
+    async fn innovation_flow(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::collaboration::InnovationFlow>> {
+        Ok(Some(
+            crate::collaboration::lookup_innovation_flow(ctx, id.0).await?,
+        ))
+    }
+
     /// A callouts set (needs READ on it).
     async fn callouts_set(
         &self,
@@ -574,6 +603,36 @@ impl LookupMyPrivilegesQueryResults {
         #[graphql(name = "ID")] id: UuidScalar,
     ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
         let policy = crate::collaboration::policy_of(ctx, "callout", id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on a calendar.
+    async fn calendar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::timeline::policy_of(ctx, false, id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on a calendar event.
+    async fn calendar_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::timeline::policy_of(ctx, true, id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on an innovation flow.
+    async fn innovation_flow(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::collaboration::policy_of(ctx, "innovationFlow", id.0).await?;
         my_privileges_on(ctx, policy).await
     }
 

@@ -248,6 +248,13 @@ impl InAppNotification {
                     update: string_at(p, "update"),
                 })
             }
+            T::SpaceCollaborationCallout => {
+                InAppNotificationPayload::SpaceCollaborationCallout(PayloadCallout {
+                    kind,
+                    space_id: uuid_at(p, "spaceID")?,
+                    callout_id: uuid_at(p, "calloutID")?,
+                })
+            }
             T::SpaceCommunityInvitation => {
                 InAppNotificationPayload::SpaceCommunityInvitation(PayloadInvitation {
                     kind,
@@ -294,6 +301,31 @@ pub enum InAppNotificationPayload {
     OrganizationMessageDirect(PayloadOrganizationMessage),
     /// A message to a space's leads.
     SpaceCommunicationMessageDirect(PayloadSpaceMessage),
+    /// A published callout.
+    SpaceCollaborationCallout(PayloadCallout),
+}
+
+/// Payload of a published callout.
+pub struct PayloadCallout {
+    kind: NotificationEventPayload,
+    space_id: Uuid,
+    callout_id: Uuid,
+}
+
+#[Object(name = "InAppNotificationPayloadSpaceCollaborationCallout")]
+impl PayloadCallout {
+    /// The payload type.
+    async fn r#type(&self) -> NotificationEventPayload {
+        self.kind
+    }
+    /// The space.
+    async fn space(&self, ctx: &Context<'_>) -> Result<Space> {
+        load_space(ctx, self.space_id).await
+    }
+    /// The callout (needs READ on it).
+    async fn callout(&self, ctx: &Context<'_>) -> Result<crate::collaboration::Callout> {
+        crate::collaboration::lookup_callout(ctx, self.callout_id).await
+    }
 }
 
 /// Payload of a message to a user.

@@ -69,6 +69,13 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
                 None => base.clone(),
             }
         }
+        (ProfileType::CalendarEvent, _) => {
+            let loaders = data::<Loaders>(ctx)?;
+            match loaded(loaders.event_paths.load_one(profile.id).await)? {
+                Some((space, path)) => format!("{}/{path}", space_url(ctx, base, space).await?),
+                None => base.clone(),
+            }
+        }
         (ProfileType::Account, _) => format!("{base}/admin"),
         (ProfileType::UserGroup, _) => base.clone(),
         (kind, _) => {

@@ -8,6 +8,7 @@
 //! resolve `NotFound` (inside a space, with the space as the closest ancestor) and the result
 //! fields that would carry them are null.
 
+use alkemio_authorization::AuthorizationPrivilege as P;
 use alkemio_contributor::UserService;
 use alkemio_kernel::scalars::UuidScalar;
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
@@ -184,11 +185,11 @@ pub struct UrlResolverQueryResultCalloutsSet {
     pub id: UuidScalar,
     /// What the URL names in it.
     pub r#type: UrlType,
-    /// The callout named (none exist yet).
+    /// The callout named.
     pub callout_id: Option<UuidScalar>,
-    /// The contribution named (none exist yet).
+    /// The contribution named.
     pub contribution_id: Option<UuidScalar>,
-    /// The post named (none exist yet).
+    /// The post named.
     pub post_id: Option<UuidScalar>,
     /// The whiteboard named (none exist yet).
     pub whiteboard_id: Option<UuidScalar>,
@@ -261,7 +262,7 @@ pub struct UrlResolverQueryResultSpace {
     pub parent_spaces: Vec<UuidScalar>,
     /// Its collaboration.
     pub collaboration: UrlResolverQueryResultCollaboration,
-    /// Its calendar, for calendar URLs (no calendar exists yet).
+    /// Its calendar, for calendar event URLs.
     pub calendar: Option<UrlResolverQueryResultCalendar>,
     /// Its templates, for template URLs (no templates exist yet).
     pub templates_set: Option<UrlResolverQueryResultTemplatesSet>,
@@ -421,15 +422,83 @@ async fn resolve_space(
     let Some(space) = found else {
         return Ok(fail(UrlResolverResultState::NotFound, None));
     };
-    // Callouts, calendar events and templates do not exist yet: a URL naming one inside the
-    // space names nothing.
-    let names_content = match internal {
-        [first, _, ..] if first == "collaboration" || first == "calendar" => true,
-        [first, second, ..] if first == "settings" && second == "templates" => true,
-        _ => false,
-    };
-    if names_content {
-        return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+    let mut space = space;
+    let collaborations = data::<alkemio_collaboration::CollaborationService>(ctx)?;
+    match internal {
+        // a callout, maybe with a post: READ on each (a post that is not there leaves the
+        // callout's result, as in the reference)
+        [first, callout_name, rest @ ..] if first == "collaboration" => {
+            let set = space.collaboration.callouts_set.id.0;
+            let Some(callout) = collaborations.callout_by_name(set, callout_name).await? else {
+                return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+            };
+            if crate::authorization::require_on(
+                ctx,
+                callout.authorization_id,
+                P::Read,
+                "resolve a callout URL",
+            )
+            .await
+            .is_err()
+            {
+                return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
+            }
+            let result = &mut space.collaboration.callouts_set;
+            result.callout_id = Some(UuidScalar(callout.id));
+            result.r#type = UrlType::Callout;
+            if let [kind, post_name, ..] = rest
+                && kind == "posts"
+                && let Some((contribution, post)) = collaborations
+                    .post_contribution_by_name(callout.id, post_name)
+                    .await?
+            {
+                if crate::authorization::require_on(
+                    ctx,
+                    contribution.authorization_id,
+                    P::Read,
+                    "resolve a post URL",
+                )
+                .await
+                .is_err()
+                {
+                    return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
+                }
+                result.contribution_id = Some(UuidScalar(contribution.id));
+                result.post_id = Some(UuidScalar(post.id));
+                result.r#type = UrlType::ContributionPost;
+            }
+        }
+        // a calendar event: the space's READ_ABOUT, checked above, is enough to find it
+        [first, event_name, ..] if first == "calendar" => {
+            let collaboration = collaborations
+                .collaboration_or_fail(space.collaboration.id.0)
+                .await?;
+            let timelines = collaborations.timelines();
+            let calendar = match collaboration.timeline_id {
+                Some(t) => timelines
+                    .timelines(&[t])
+                    .await?
+                    .remove(&t)
+                    .map(|t| t.calendar_id),
+                None => None,
+            };
+            let event = match calendar {
+                Some(c) => timelines.event_by_name(c, event_name).await?,
+                None => None,
+            };
+            let (Some(calendar), Some(event)) = (calendar, event) else {
+                return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+            };
+            space.calendar = Some(UrlResolverQueryResultCalendar {
+                id: UuidScalar(calendar),
+                calendar_event_id: Some(UuidScalar(event.id)),
+            });
+        }
+        // templates do not exist yet: a URL naming one names nothing
+        [first, second, ..] if first == "settings" && second == "templates" => {
+            return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+        }
+        _ => {}
     }
     let mut r = UrlResolverQueryResults::new(UrlType::Space, UrlResolverResultState::Resolved);
     r.space = Some(space);

@@ -31,6 +31,8 @@ mod m20261126_000023_communication_create;
 mod m20261126_000024_conversation_create;
 mod m20261126_000025_communication_indexes;
 mod m20261126_000026_callouts_create;
+mod m20261126_000027_innovation_flow_create;
+mod m20261126_000028_timeline_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -66,6 +68,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000024_conversation_create::Migration),
             Box::new(m20261126_000025_communication_indexes::Migration),
             Box::new(m20261126_000026_callouts_create::Migration),
+            Box::new(m20261126_000027_innovation_flow_create::Migration),
+            Box::new(m20261126_000028_timeline_create::Migration),
         ]
     }
 }

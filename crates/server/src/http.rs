@@ -42,6 +42,8 @@ pub struct AppState {
     pub resolver: IdentityResolver,
     /// Stored documents (downloads).
     pub storage: alkemio_storage::StorageService,
+    /// Spaces and what they hold (calendar event downloads).
+    pub spaces: alkemio_space::SpaceService,
     /// The settings.
     pub settings: Arc<Settings>,
     /// Answers to anonymous reads.
@@ -86,6 +88,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/rest/storage/document/{id}",
             get(crate::storage_routes::document),
+        )
+        .route(
+            "/api/private/rest/calendar/event/{id}/ics",
+            get(crate::calendar_routes::ics),
+        )
+        .route(
+            "/rest/calendar/event/{id}/ics",
+            get(crate::calendar_routes::ics),
         );
     for path in GRAPHQL_PATHS {
         router = router.route(path, get(graphql_get).post(graphql_post));

@@ -3,6 +3,7 @@
 //! crates; the GraphQL schema in `alkemio-api`.
 
 pub mod auth_routes;
+pub mod calendar_routes;
 pub mod cli;
 pub mod events;
 pub mod health;

@@ -241,6 +241,7 @@ impl Application {
         let background = crate::events::Background::start(&core, &settings).await?;
         let services = core.services.clone();
         let storage = core.services.storage.clone();
+        let spaces = core.services.spaces.clone();
         let responses = crate::response_cache::ResponseCache::new(
             settings.http.response_cache_ttl,
             settings.http.response_cache_max_bytes,
@@ -264,6 +265,7 @@ impl Application {
             authenticator: core.authenticator,
             resolver: core.resolver,
             storage,
+            spaces,
             settings: Arc::new(settings),
         };
         Ok(Self {

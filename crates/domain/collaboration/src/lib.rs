@@ -1,11 +1,13 @@
 //! Collaboration: every space has one collaboration holding a callouts set, and an activity
 //! log ([`activity`]). Callouts frame a question or a call to contribute (a profile, settings,
-//! a comments room); contributions to them hold posts. The space lends the policies their
+//! a comments room); contributions to them hold posts; an innovation flow (`innovation_flow`)
+//! places each callout in a state, and a license carries the space's content flags. The space lends the policies their
 //! context ([`authorization::CollaborationAccess`]) and the storage for their files
 //! ([`service::Host`]).
 
 pub use alkemio_activity as activity;
 pub mod authorization;
+pub mod innovation_flow;
 pub mod model;
 pub mod repo;
 pub mod service;

@@ -117,6 +117,12 @@ pub struct Collaboration {
     pub callouts_set_id: Uuid,
     /// Whether it belongs to a template.
     pub is_template: bool,
+    /// Its innovation flow.
+    pub innovation_flow_id: Option<Uuid>,
+    /// Its license.
+    pub license_id: Option<Uuid>,
+    /// Its timeline.
+    pub timeline_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
@@ -167,12 +173,28 @@ pub struct Callout {
     pub contribution_defaults_id: Uuid,
     /// Its comments room.
     pub comments_id: Option<Uuid>,
+    /// Its classification (where it sits in the innovation flow), for callouts of a
+    /// collaboration.
+    pub classification: Option<Classification>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
     pub created_date: DateTime<Utc>,
     /// When it last changed.
     pub updated_date: DateTime<Utc>,
+}
+
+/// Where a callout sits: its innovation flow state (the classification's flow-state tagset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    /// The classification's id.
+    pub id: Uuid,
+    /// The id of its flow-state tagset.
+    pub tagset_id: Uuid,
+    /// The name of the state.
+    pub flow_state: Option<String>,
+    /// The classification's policy (its tagset's too).
+    pub authorization_id: Option<Uuid>,
 }
 
 impl Callout {

@@ -42,6 +42,9 @@ macro_rules! entity {
 
 entity!(collaboration, "collaboration", {
     callouts_set_id: Uuid,
+    innovation_flow_id: Option<Uuid>,
+    license_id: Option<Uuid>,
+    timeline_id: Option<Uuid>,
     authorization_id: Option<Uuid>,
 });
 entity!(callouts_set, "callouts_set", {
@@ -61,6 +64,10 @@ entity!(callout, "callout", {
     contribution_defaults_id: Uuid,
     comments_id: Option<Uuid>,
     authorization_id: Option<Uuid>,
+    classification_id: Option<Uuid>,
+    classification_tagset_id: Option<Uuid>,
+    classification_authorization_id: Option<Uuid>,
+    flow_state: Option<String>,
 });
 entity!(framing, "callout_framing", {
     framing_type: String => "type",
@@ -119,6 +126,9 @@ pub async fn insert_collaboration(
         updated_date: Set(c.updated_date),
         version: Set(1),
         callouts_set_id: Set(c.callouts_set_id),
+        innovation_flow_id: Set(c.innovation_flow_id),
+        license_id: Set(c.license_id),
+        timeline_id: Set(c.timeline_id),
         authorization_id: Set(c.authorization_id),
     })
     .exec_without_returning(conn)
@@ -131,6 +141,9 @@ fn to_collaboration(r: collaboration::Model) -> Collaboration {
         id: r.id,
         callouts_set_id: r.callouts_set_id,
         is_template: false,
+        innovation_flow_id: r.innovation_flow_id,
+        license_id: r.license_id,
+        timeline_id: r.timeline_id,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -271,6 +284,15 @@ fn to_callout(r: callout::Model) -> AppResult<Callout> {
         framing_id: r.framing_id,
         contribution_defaults_id: r.contribution_defaults_id,
         comments_id: r.comments_id,
+        classification: match (r.classification_id, r.classification_tagset_id) {
+            (Some(id), Some(tagset_id)) => Some(crate::model::Classification {
+                id,
+                tagset_id,
+                flow_state: r.flow_state,
+                authorization_id: r.classification_authorization_id,
+            }),
+            _ => None,
+        },
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -295,6 +317,13 @@ fn callout_model(c: &Callout) -> AppResult<callout::ActiveModel> {
         contribution_defaults_id: Set(c.contribution_defaults_id),
         comments_id: Set(c.comments_id),
         authorization_id: Set(c.authorization_id),
+        classification_id: Set(c.classification.as_ref().map(|x| x.id)),
+        classification_tagset_id: Set(c.classification.as_ref().map(|x| x.tagset_id)),
+        classification_authorization_id: Set(c
+            .classification
+            .as_ref()
+            .and_then(|x| x.authorization_id)),
+        flow_state: Set(c.classification.as_ref().and_then(|x| x.flow_state.clone())),
     })
 }
 
@@ -539,6 +568,8 @@ pub async fn delete_callouts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppRe
     }
     for c in found.values() {
         out.policies.extend(c.authorization_id);
+        out.policies
+            .extend(c.classification.as_ref().and_then(|x| x.authorization_id));
         out.rooms.extend(c.comments_id);
     }
     callout::Entity::delete_many()
@@ -924,4 +955,355 @@ pub async fn paths_by_profiles(
         }
     }
     Ok(out)
+}
+
+// ---- innovation flows ----
+
+entity!(flow, "innovation_flow", {
+    profile_id: Uuid,
+    current_state_id: Option<Uuid>,
+    settings: String,
+    states_tagset_template_id: Uuid,
+    authorization_id: Option<Uuid>,
+});
+entity!(flow_state, "innovation_flow_state", {
+    innovation_flow_id: Uuid,
+    display_name: String,
+    description: Option<String>,
+    settings: String,
+    sort_order: f64,
+    authorization_id: Option<Uuid>,
+});
+
+use crate::innovation_flow::{InnovationFlow, InnovationFlowState};
+
+fn to_flow(r: flow::Model) -> AppResult<InnovationFlow> {
+    Ok(InnovationFlow {
+        id: r.id,
+        profile_id: r.profile_id,
+        current_state_id: r.current_state_id,
+        settings: serde_json::from_str(&r.settings).map_err(|e| corrupt("flow settings", e))?,
+        states_tagset_template_id: r.states_tagset_template_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+fn to_state(r: flow_state::Model) -> AppResult<InnovationFlowState> {
+    Ok(InnovationFlowState {
+        id: r.id,
+        innovation_flow_id: r.innovation_flow_id,
+        display_name: r.display_name,
+        description: r.description,
+        settings: serde_json::from_str(&r.settings).map_err(|e| corrupt("state settings", e))?,
+        sort_order: r.sort_order,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+fn state_model(s: &InnovationFlowState) -> AppResult<flow_state::ActiveModel> {
+    Ok(flow_state::ActiveModel {
+        id: Set(s.id),
+        created_date: Set(s.created_date),
+        updated_date: Set(s.updated_date),
+        version: Set(1),
+        innovation_flow_id: Set(s.innovation_flow_id),
+        display_name: Set(s.display_name.clone()),
+        description: Set(s.description.clone()),
+        settings: Set(serde_json::to_string(&s.settings).map_err(AppError::internal)?),
+        sort_order: Set(s.sort_order),
+        authorization_id: Set(s.authorization_id),
+    })
+}
+
+/// Stores a flow with its states.
+pub async fn insert_flow(
+    conn: &impl ConnectionTrait,
+    f: &InnovationFlow,
+    states: &[InnovationFlowState],
+) -> AppResult<()> {
+    flow::Entity::insert(flow::ActiveModel {
+        id: Set(f.id),
+        created_date: Set(f.created_date),
+        updated_date: Set(f.updated_date),
+        version: Set(1),
+        profile_id: Set(f.profile_id),
+        current_state_id: Set(f.current_state_id),
+        settings: Set(serde_json::to_string(&f.settings).map_err(AppError::internal)?),
+        states_tagset_template_id: Set(f.states_tagset_template_id),
+        authorization_id: Set(f.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    for s in states {
+        insert_state(conn, s).await?;
+    }
+    Ok(())
+}
+
+/// Stores a state.
+pub async fn insert_state(conn: &impl ConnectionTrait, s: &InnovationFlowState) -> AppResult<()> {
+    flow_state::Entity::insert(state_model(s)?)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes a state's own columns.
+pub async fn update_state(conn: &impl ConnectionTrait, s: &InnovationFlowState) -> AppResult<()> {
+    let mut model = state_model(s)?;
+    model.updated_date = Set(now());
+    model.version = sea_orm::ActiveValue::NotSet;
+    model.created_date = sea_orm::ActiveValue::NotSet;
+    flow_state::Entity::update(model).exec(conn).await?;
+    Ok(())
+}
+
+/// Deletes a state.
+pub async fn delete_state(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
+    flow_state::Entity::delete_by_id(id).exec(conn).await?;
+    Ok(())
+}
+
+/// Sets a flow's current state.
+pub async fn set_current_state(
+    conn: &impl ConnectionTrait,
+    flow_id: Uuid,
+    state: Option<Uuid>,
+) -> AppResult<()> {
+    flow::Entity::update_many()
+        .col_expr(flow::Column::CurrentStateId, Expr::value(state))
+        .col_expr(flow::Column::UpdatedDate, Expr::value(now()))
+        .filter(flow::Column::Id.eq(flow_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Flows by id.
+pub async fn flows(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, InnovationFlow>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    flow::Entity::find()
+        .filter(flow::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| to_flow(r).map(|f| (f.id, f)))
+        .collect()
+}
+
+/// The states of flows, in order.
+pub async fn states_of(
+    conn: &impl ConnectionTrait,
+    flows: &[Uuid],
+) -> AppResult<Vec<InnovationFlowState>> {
+    if flows.is_empty() {
+        return Ok(Vec::new());
+    }
+    flow_state::Entity::find()
+        .filter(flow_state::Column::InnovationFlowId.is_in(flows.iter().copied()))
+        .order_by_asc(flow_state::Column::SortOrder)
+        .order_by_asc(flow_state::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_state)
+        .collect()
+}
+
+/// States by id.
+pub async fn states(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, InnovationFlowState>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    flow_state::Entity::find()
+        .filter(flow_state::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| to_state(r).map(|s| (s.id, s)))
+        .collect()
+}
+
+/// The collaboration owning a flow.
+pub async fn collaboration_of_flow(
+    conn: &impl ConnectionTrait,
+    flow_id: Uuid,
+) -> AppResult<Option<Collaboration>> {
+    Ok(collaboration::Entity::find()
+        .filter(collaboration::Column::InnovationFlowId.eq(flow_id))
+        .one(conn)
+        .await?
+        .map(to_collaboration))
+}
+
+/// Sets a collaboration's flow, license and timeline.
+pub async fn set_collaboration_parts(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    flow_id: Option<Uuid>,
+    license: Option<Uuid>,
+    timeline: Option<Uuid>,
+) -> AppResult<()> {
+    collaboration::Entity::update_many()
+        .col_expr(collaboration::Column::TimelineId, Expr::value(timeline))
+        .col_expr(
+            collaboration::Column::InnovationFlowId,
+            Expr::value(flow_id),
+        )
+        .col_expr(collaboration::Column::LicenseId, Expr::value(license))
+        .filter(collaboration::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Collaborations without a flow or license (made before either existed).
+pub async fn collaborations_without_parts(conn: &impl ConnectionTrait) -> AppResult<Vec<Uuid>> {
+    Ok(collaboration::Entity::find()
+        .select_only()
+        .column(collaboration::Column::Id)
+        .filter(
+            sea_orm::Condition::any()
+                .add(collaboration::Column::InnovationFlowId.is_null())
+                .add(collaboration::Column::LicenseId.is_null())
+                .add(collaboration::Column::TimelineId.is_null()),
+        )
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Deletes flows with their states; returns the policy and profile ids left to delete.
+pub async fn delete_flows(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<(Vec<Uuid>, Vec<Uuid>)> {
+    let found = flows(conn, ids).await?;
+    let states = states_of(conn, ids).await?;
+    let mut policies: Vec<Uuid> = found.values().filter_map(|f| f.authorization_id).collect();
+    policies.extend(states.iter().filter_map(|s| s.authorization_id));
+    let profiles = found.values().map(|f| f.profile_id).collect();
+    if !ids.is_empty() {
+        flow_state::Entity::delete_many()
+            .filter(flow_state::Column::InnovationFlowId.is_in(ids.iter().copied()))
+            .exec(conn)
+            .await?;
+        flow::Entity::delete_many()
+            .filter(flow::Column::Id.is_in(ids.iter().copied()))
+            .exec(conn)
+            .await?;
+    }
+    Ok((policies, profiles))
+}
+
+/// Moves the callouts of a set from one flow state to another (a rename or a deletion).
+pub async fn move_flow_state(
+    conn: &impl ConnectionTrait,
+    set: Uuid,
+    from: &str,
+    to: &str,
+) -> AppResult<()> {
+    callout::Entity::update_many()
+        .col_expr(callout::Column::FlowState, Expr::value(to.to_owned()))
+        .filter(callout::Column::CalloutsSetId.eq(set))
+        .filter(callout::Column::FlowState.eq(from))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets the flow state of one callout.
+pub async fn set_flow_state(
+    conn: &impl ConnectionTrait,
+    callout: Uuid,
+    state: &str,
+) -> AppResult<()> {
+    callout::Entity::update_many()
+        .col_expr(callout::Column::FlowState, Expr::value(state.to_owned()))
+        .col_expr(callout::Column::UpdatedDate, Expr::value(now()))
+        .filter(callout::Column::Id.eq(callout))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The callout with a classification.
+pub async fn callout_of_classification(
+    conn: &impl ConnectionTrait,
+    classification: Uuid,
+) -> AppResult<Option<Callout>> {
+    callout::Entity::find()
+        .filter(callout::Column::ClassificationId.eq(classification))
+        .one(conn)
+        .await?
+        .map(to_callout)
+        .transpose()
+}
+
+/// The collaborations owning timelines, by timeline id.
+pub async fn collaborations_of_timelines(
+    conn: &impl ConnectionTrait,
+    timelines: &[Uuid],
+) -> AppResult<HashMap<Uuid, Collaboration>> {
+    if timelines.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(collaboration::Entity::find()
+        .filter(collaboration::Column::TimelineId.is_in(timelines.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let c = to_collaboration(r);
+            c.timeline_id.map(|t| (t, c))
+        })
+        .collect())
+}
+
+/// A callout of a set by NameID.
+pub async fn callout_by_name(
+    conn: &impl ConnectionTrait,
+    set: Uuid,
+    name_id: &str,
+) -> AppResult<Option<Callout>> {
+    callout::Entity::find()
+        .filter(callout::Column::CalloutsSetId.eq(set))
+        .filter(callout::Column::NameId.eq(name_id))
+        .one(conn)
+        .await?
+        .map(to_callout)
+        .transpose()
+}
+
+/// The contribution of a callout holding the post with this NameID.
+pub async fn post_contribution_by_name(
+    conn: &impl ConnectionTrait,
+    callout_id: Uuid,
+    post_name: &str,
+) -> AppResult<Option<(Contribution, Post)>> {
+    let contributions = contributions_of(conn, &[callout_id]).await?;
+    let posts = posts(
+        conn,
+        &contributions
+            .iter()
+            .filter_map(|c| c.post_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(contributions.into_iter().find_map(|c| {
+        let p = c.post_id.and_then(|p| posts.get(&p))?;
+        (p.name_id == post_name).then(|| (c.clone(), p.clone()))
+    }))
 }

@@ -37,17 +37,63 @@ pub struct Host {
     pub access: CollaborationAccess,
     /// Where profile files go.
     pub aggregator: Option<Uuid>,
+    /// The space (notifications name it).
+    pub space_id: Option<Uuid>,
 }
 
-/// A new collaboration with its callouts set and their policies.
+/// A new collaboration with its callouts set, innovation flow, license and their policies.
 #[derive(Debug, Clone)]
 pub struct NewCollaboration {
     /// The collaboration.
     pub collaboration: Collaboration,
     /// Its callouts set.
     pub set: CalloutsSet,
-    /// Their policies.
+    /// Its innovation flow.
+    pub flow: crate::innovation_flow::NewFlow,
+    /// Its license.
+    pub license: alkemio_licensing::License,
+    /// Its timeline.
+    pub timeline: alkemio_timeline::service::NewTimeline,
+    /// The policies of the collaboration, set and license (the flow carries its own).
     pub policies: Vec<AuthorizationPolicy>,
+}
+
+/// Where a callout goes in the innovation flow, and filters by flow state.
+#[derive(Debug, Clone, Default)]
+pub struct ClassificationFilter {
+    /// (tagset name, tags) pairs: a callout matches when its tagset of that name (only
+    /// `flow-state` exists) has any of the tags, ignoring case; pairs without tags are ignored.
+    pub tagsets: Vec<(String, Vec<String>)>,
+}
+
+impl ClassificationFilter {
+    fn matches(&self, c: &Callout) -> bool {
+        let active: Vec<&(String, Vec<String>)> =
+            self.tagsets.iter().filter(|(_, t)| !t.is_empty()).collect();
+        if active.is_empty() {
+            return true;
+        }
+        let Some(state) = c
+            .classification
+            .as_ref()
+            .and_then(|x| x.flow_state.as_ref())
+        else {
+            return false;
+        };
+        active.iter().any(|(name, tags)| {
+            is_flow_state_name(name)
+                && tags
+                    .iter()
+                    .any(|t| t.to_lowercase() == state.to_lowercase())
+        })
+    }
+}
+
+/// Whether a tagset name names the flow-state tagset (`flow-state`, or the enum's
+/// `FLOW_STATE`).
+pub fn is_flow_state_name(name: &str) -> bool {
+    let n = name.to_lowercase();
+    n == "flow-state" || n == "flow_state"
 }
 
 /// Changes to a callout's settings; `None` leaves a value as it is.
@@ -133,6 +179,11 @@ pub struct NewCallout {
     pub sort_order: Option<f64>,
     /// Contributions made with it.
     pub contributions: Vec<NewContribution>,
+    /// Whether publishing it notifies the space's members.
+    pub send_notification: bool,
+    /// Its classification: (tagset name, tags) pairs; the flow-state tagset's one tag places
+    /// it in that state (the flow's current state when absent).
+    pub classification: Vec<(String, Vec<String>)>,
 }
 
 /// Changes to a callout; `None` leaves a part as it is.
@@ -146,6 +197,10 @@ pub struct CalloutChanges {
     pub defaults: Option<(Option<String>, Option<String>)>,
     /// Its position (0 leaves it, as in the reference).
     pub sort_order: Option<f64>,
+    /// New tags of its classification's tagsets, by tagset id.
+    pub classification: Vec<(Uuid, Vec<String>)>,
+    /// Whether publishing it (from a draft) notifies the space's members.
+    pub send_notification: bool,
 }
 
 /// Filters of a callouts set's callout list.
@@ -161,9 +216,11 @@ pub struct CalloutFilter {
     pub limit: Option<usize>,
     /// In random order.
     pub shuffle: bool,
+    /// Only callouts in these flow states.
+    pub classification: ClassificationFilter,
 }
 
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
@@ -213,11 +270,37 @@ fn shuffle<T>(items: &mut [T]) {
     }
 }
 
+/// An activity description: `[display name] - description`.
+pub(crate) fn summary(display_name: &str, description: Option<&str>) -> String {
+    format!("[{display_name}] - {}", description.unwrap_or_default())
+}
+
+/// The one tag of a flow-state tagset, which must name a state.
+fn flow_state_value(
+    tags: &[String],
+    states: &[crate::innovation_flow::InnovationFlowState],
+) -> AppResult<String> {
+    let [tag] = tags else {
+        return Err(AppError::bad_input(
+            "Tags array length should be exactly one",
+        ));
+    };
+    states
+        .iter()
+        .find(|s| s.display_name == *tag)
+        .map(|s| s.display_name.clone())
+        .ok_or_else(|| {
+            AppError::bad_input(format!("'{tag}' is not a state of the innovation flow"))
+        })
+}
+
 /// Collaborations, callouts, contributions and posts.
 #[derive(Debug, Clone)]
 pub struct CollaborationService {
     db: Database,
     profiles: ProfileService,
+    timelines: alkemio_timeline::TimelineService,
+    outbox: alkemio_events::Outbox,
 }
 
 /// Everything created with a callout or a contribution, ready to be stored together.
@@ -232,20 +315,48 @@ struct Staged {
 
 impl CollaborationService {
     /// A service over the database, storing profiles through `profiles`.
-    pub fn new(db: Database, profiles: ProfileService) -> Self {
-        Self { db, profiles }
+    pub fn new(db: Database, profiles: ProfileService, outbox: alkemio_events::Outbox) -> Self {
+        let timelines = alkemio_timeline::TimelineService::new(db.clone(), profiles.clone());
+        Self {
+            db,
+            profiles,
+            timelines,
+            outbox,
+        }
     }
 
-    /// A new collaboration with its callouts set, their policies computed from the space's.
+    /// The timeline service (calendars and events).
+    pub fn timelines(&self) -> &alkemio_timeline::TimelineService {
+        &self.timelines
+    }
+
+    /// The collaborations owning timelines, by timeline id.
+    pub async fn collaborations_of_timelines(
+        &self,
+        timelines: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, Collaboration>> {
+        repo::collaborations_of_timelines(self.db.conn(), timelines).await
+    }
+
+    /// A new collaboration with its callouts set, the default innovation flow of a space at
+    /// level 0 (`level_zero`) or below, and a license with `flags` (copied from the space's),
+    /// their policies computed from the space's.
     pub fn build(
+        &self,
         space: &AuthorizationPolicy,
         access: &CollaborationAccess,
+        level_zero: bool,
+        aggregator: Option<Uuid>,
+        flags: &[(alkemio_licensing::LicenseEntitlementType, i32, bool)],
         at: DateTime<Utc>,
-    ) -> NewCollaboration {
+    ) -> AppResult<NewCollaboration> {
         let mut cp = auth_repo::new_policy(AuthorizationPolicyType::Collaboration);
         apply_collaboration_policy(&mut cp, space, access);
         let mut sp = auth_repo::new_policy(AuthorizationPolicyType::CalloutsSet);
         apply_callouts_set_policy(&mut sp, &cp, access);
+        let flow = self.build_flow(&cp, level_zero, aggregator, at)?;
+        let timeline = alkemio_timeline::TimelineService::build(&cp, at);
+        let (license, lp) = alkemio_licensing::new_collaboration_license(&cp, flags);
         let set = CalloutsSet {
             id: Uuid::now_v7(),
             set_type: CalloutsSetType::Collaboration,
@@ -253,24 +364,96 @@ impl CollaborationService {
             created_date: at,
             updated_date: at,
         };
-        NewCollaboration {
+        Ok(NewCollaboration {
             collaboration: Collaboration {
                 id: Uuid::now_v7(),
                 callouts_set_id: set.id,
                 is_template: false,
+                innovation_flow_id: Some(flow.flow.id),
+                license_id: Some(license.id),
+                timeline_id: Some(timeline.timeline.id),
                 authorization_id: Some(cp.id),
                 created_date: at,
                 updated_date: at,
             },
             set,
-            policies: vec![cp, sp],
-        }
+            flow,
+            license,
+            timeline,
+            policies: vec![cp, sp, lp],
+        })
     }
 
-    /// Stores a new collaboration inside the caller's transaction (its policies are the
-    /// caller's to save).
-    pub async fn insert_in(conn: &impl ConnectionTrait, new: &NewCollaboration) -> AppResult<()> {
+    /// Stores a new collaboration inside the caller's transaction, with its flow and license
+    /// (the policies in `policies` are the caller's to save).
+    pub async fn insert_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        new: &NewCollaboration,
+    ) -> AppResult<()> {
+        alkemio_licensing::insert_license(conn, &new.license).await?;
+        self.insert_flow_in(conn, &new.flow).await?;
+        alkemio_timeline::TimelineService::insert_in(conn, &new.timeline).await?;
         repo::insert_collaboration(conn, &new.collaboration, &new.set).await
+    }
+
+    /// Gives a collaboration made before flows and licenses existed what it lacks, inside the
+    /// caller's transaction; its policies follow with the space's next recompute.
+    pub async fn add_parts_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        flow: Option<&crate::innovation_flow::NewFlow>,
+        license: Option<&alkemio_licensing::License>,
+        timeline: Option<&alkemio_timeline::service::NewTimeline>,
+    ) -> AppResult<()> {
+        let c = repo::collaborations(conn, &[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::internal_msg(format_args!("collaboration {id} missing")))?;
+        if let Some(f) = flow {
+            self.insert_flow_in(conn, f).await?;
+        }
+        if let Some(l) = license {
+            alkemio_licensing::insert_license(conn, l).await?;
+        }
+        if let Some(t) = timeline {
+            alkemio_timeline::TimelineService::insert_in(conn, t).await?;
+        }
+        repo::set_collaboration_parts(
+            conn,
+            id,
+            flow.map(|f| f.flow.id).or(c.innovation_flow_id),
+            license.map(|l| l.id).or(c.license_id),
+            timeline.map(|t| t.timeline.id).or(c.timeline_id),
+        )
+        .await
+    }
+
+    /// Collaborations without a flow or license.
+    pub async fn without_parts(&self) -> AppResult<Vec<Uuid>> {
+        repo::collaborations_without_parts(self.db.conn()).await
+    }
+
+    /// Sets the flags of collaborations' licenses (after their space's license changed).
+    pub async fn set_license_flags_in(
+        conn: &impl ConnectionTrait,
+        license: Uuid,
+        flags: &[(alkemio_licensing::LicenseEntitlementType, i32, bool)],
+    ) -> AppResult<()> {
+        alkemio_licensing::set_entitlements(conn, license, flags).await
+    }
+
+    pub(crate) fn profiles(&self) -> &ProfileService {
+        &self.profiles
+    }
+
+    pub(crate) fn conn(&self) -> &sea_orm::DatabaseConnection {
+        self.db.conn()
+    }
+
+    pub(crate) async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        self.db.begin().await
     }
 
     /// The policies of a collaboration and everything in it recomputed from the space's;
@@ -311,6 +494,33 @@ impl CollaborationService {
             repo::set_collaboration_policies(conn, &c, sp.id).await?;
         }
         let mut out = Vec::new();
+        if let Some(flow) = c.innovation_flow_id {
+            out.extend(self.flow_policies(conn, flow, &cp).await?);
+        }
+        if let Some(timeline) = c.timeline_id {
+            out.extend(
+                self.timelines
+                    .recompute_policies(conn, timeline, &cp)
+                    .await?,
+            );
+        }
+        if let Some(license) = c.license_id
+            && let Some(l) = alkemio_licensing::licenses(conn, &[license])
+                .await?
+                .remove(&license)
+        {
+            let mut lp = match l.authorization_id {
+                Some(id) => auth_repo::load(conn, id)
+                    .await?
+                    .map(|s| s.policy)
+                    .unwrap_or_else(|| {
+                        AuthorizationPolicy::new(id, AuthorizationPolicyType::License)
+                    }),
+                None => auth_repo::new_policy(AuthorizationPolicyType::License),
+            };
+            lp.inherit_from(&cp);
+            out.push(lp);
+        }
         for callout in repo::callouts_of_sets(conn, &[c.callouts_set_id]).await? {
             out.extend(self.callout_policies(conn, &callout, &cp, access).await?);
         }
@@ -358,6 +568,19 @@ impl CollaborationService {
         let mut policy = load(callout.authorization_id, AuthorizationPolicyType::Callout);
         apply_callout_policy(&mut policy, collaboration, callout, access);
         let mut out = Vec::new();
+        if let Some(x) = &callout.classification {
+            let mut xp = match x.authorization_id {
+                Some(id) => auth_repo::load(conn, id)
+                    .await?
+                    .map(|s| s.policy)
+                    .unwrap_or_else(|| {
+                        AuthorizationPolicy::new(id, AuthorizationPolicyType::Classification)
+                    }),
+                None => auth_repo::new_policy(AuthorizationPolicyType::Classification),
+            };
+            apply_inherited_policy(&mut xp, &policy);
+            out.push(xp);
+        }
         if let Some(f) = &framing {
             let mut fp = load(f.authorization_id, AuthorizationPolicyType::CalloutFraming);
             apply_inherited_policy(&mut fp, &policy);
@@ -416,6 +639,17 @@ impl CollaborationService {
             .map(|c| c.id)
             .collect();
         let mut policies = self.delete_callouts_in(conn, &callouts).await?;
+        let flows: Vec<Uuid> = found
+            .values()
+            .filter_map(|c| c.innovation_flow_id)
+            .collect();
+        let (flow_policies, flow_profiles) = repo::delete_flows(conn, &flows).await?;
+        policies.extend(flow_policies);
+        policies.extend(self.profiles.delete_in(conn, &flow_profiles).await?);
+        let timelines: Vec<Uuid> = found.values().filter_map(|c| c.timeline_id).collect();
+        policies.extend(self.timelines.delete_in(conn, &timelines).await?);
+        let licenses: Vec<Uuid> = found.values().filter_map(|c| c.license_id).collect();
+        policies.extend(alkemio_licensing::delete_licenses(conn, &licenses).await?);
         policies.extend(repo::delete_collaborations(conn, ids).await?);
         Ok(policies)
     }
@@ -540,6 +774,7 @@ impl CollaborationService {
         let mut out: Vec<Callout> = all
             .into_iter()
             .filter(|c| readable(c))
+            .filter(|c| filter.classification.matches(c))
             .filter(|c| match &filter.with_contribution_types {
                 Some(types) => types
                     .iter()
@@ -676,6 +911,23 @@ impl CollaborationService {
             .collect())
     }
 
+    pub(crate) async fn policy_of(
+        &self,
+        id: Option<Uuid>,
+    ) -> AppResult<Option<AuthorizationPolicy>> {
+        self.policy(id).await
+    }
+
+    pub(crate) async fn require_on(
+        &self,
+        caller: &ActorContext,
+        policy: Option<Uuid>,
+        privilege: P,
+        action: &str,
+    ) -> AppResult<AuthorizationPolicy> {
+        self.require(caller, policy, privilege, action).await
+    }
+
     async fn policy(&self, id: Option<Uuid>) -> AppResult<Option<AuthorizationPolicy>> {
         match id {
             Some(id) => Ok(auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy)),
@@ -768,6 +1020,40 @@ impl CollaborationService {
         };
         let mut settings = CalloutSettings::default();
         new.settings.apply(&mut settings);
+        let flow = self.flow_of_set(set.id).await?;
+        let classification = match &flow {
+            Some((f, states)) => {
+                let wanted = new
+                    .classification
+                    .iter()
+                    .find(|(name, _)| is_flow_state_name(name))
+                    .and_then(|(_, tags)| tags.first().cloned());
+                let state = match wanted {
+                    Some(w) => states
+                        .iter()
+                        .find(|s| s.display_name == w)
+                        .map(|s| s.display_name.clone())
+                        .ok_or_else(|| {
+                            AppError::bad_input(format!(
+                                "'{w}' is not a state of the innovation flow"
+                            ))
+                        })?,
+                    None => f
+                        .current_state_id
+                        .and_then(|id| states.iter().find(|s| s.id == id))
+                        .or(states.first())
+                        .map(|s| s.display_name.clone())
+                        .unwrap_or_default(),
+                };
+                Some(crate::model::Classification {
+                    id: Uuid::now_v7(),
+                    tagset_id: Uuid::now_v7(),
+                    flow_state: Some(state),
+                    authorization_id: None,
+                })
+            }
+            None => None,
+        };
         let at = now();
         let author = caller.authenticated_id();
         let published = settings.visibility == CalloutVisibility::Published;
@@ -785,6 +1071,7 @@ impl CollaborationService {
             framing_id: Uuid::now_v7(),
             contribution_defaults_id: Uuid::now_v7(),
             comments_id: None,
+            classification,
             authorization_id: None,
             created_date: at,
             updated_date: at,
@@ -793,9 +1080,17 @@ impl CollaborationService {
         callout.authorization_id = Some(policy.id);
         apply_callout_policy(&mut policy, &collaboration, &callout, &host.access);
         let mut staged = Staged::default();
+        if let Some(x) = callout.classification.as_mut() {
+            let mut xp = auth_repo::new_policy(AuthorizationPolicyType::Classification);
+            apply_inherited_policy(&mut xp, &policy);
+            x.authorization_id = Some(xp.id);
+            staged.policies.push(xp);
+        }
         let mut framing_policy = auth_repo::new_policy(AuthorizationPolicyType::CalloutFraming);
         apply_inherited_policy(&mut framing_policy, &policy);
         let mut profile = new.profile;
+        let display_name = profile.display_name.clone();
+        let description = profile.description.clone();
         add_default_tags(&mut profile, new.tags);
         profile.visuals = vec![VisualType::Banner, VisualType::Card];
         let bundle = self.profiles.build(
@@ -850,7 +1145,16 @@ impl CollaborationService {
         staged.callouts.push((callout.clone(), framing, defaults));
         let txn = self.db.begin().await?;
         self.store(&txn, &staged).await?;
+        if published && set.set_type == CalloutsSetType::Collaboration {
+            self.record_published(&txn, &callout, &display_name, description.as_deref())
+                .await?;
+            if new.send_notification {
+                self.announce_published(&txn, &callout, &display_name, host)
+                    .await?;
+            }
+        }
         txn.commit().await?;
+        self.outbox.wake();
         Ok(callout)
     }
 
@@ -1029,6 +1333,23 @@ impl CollaborationService {
             Some(p) => Some(self.profiles.prepare_update(framing.profile_id, p).await?),
             None => None,
         };
+        if !changes.classification.is_empty() {
+            let states = self
+                .flow_of_set(callout.callouts_set_id)
+                .await?
+                .map(|(_, s)| s)
+                .unwrap_or_default();
+            for (tagset, tags) in &changes.classification {
+                let x = callout
+                    .classification
+                    .as_mut()
+                    .filter(|x| x.tagset_id == *tagset)
+                    .ok_or_else(|| {
+                        AppError::not_found(format!("Tagset {tagset} not found on the callout"))
+                    })?;
+                x.flow_state = Some(flow_state_value(tags, &states)?);
+            }
+        }
         let was_published = !callout.is_draft();
         changes.settings.apply(&mut callout.settings);
         if !was_published && !callout.is_draft() {
@@ -1078,7 +1399,22 @@ impl CollaborationService {
         }
         repo::update_callout(&txn, &callout).await?;
         self.refresh_callout(&txn, &callout, &host.access).await?;
+        if !was_published && !callout.is_draft() {
+            let profile = self.profiles.profile(framing.profile_id).await?;
+            self.record_published(
+                &txn,
+                &callout,
+                &profile.display_name,
+                profile.description.as_deref(),
+            )
+            .await?;
+            if changes.send_notification {
+                self.announce_published(&txn, &callout, &profile.display_name, host)
+                    .await?;
+            }
+        }
         txn.commit().await?;
+        self.outbox.wake();
         self.callout_or_fail(id).await
     }
 
@@ -1089,6 +1425,7 @@ impl CollaborationService {
         caller: &ActorContext,
         id: Uuid,
         visibility: CalloutVisibility,
+        send_notification: bool,
         host: &Host,
     ) -> AppResult<Callout> {
         self.update_callout(
@@ -1099,6 +1436,7 @@ impl CollaborationService {
                     visibility: Some(visibility),
                     ..Default::default()
                 },
+                send_notification,
                 ..Default::default()
             },
             host,
@@ -1230,6 +1568,35 @@ impl CollaborationService {
             .ok_or_else(|| AppError::internal_msg("no contribution staged"))?;
         let txn = self.db.begin().await?;
         self.store(&txn, &staged).await?;
+        if !callout.is_draft()
+            && let (Some(author), Some(post)) = (
+                caller.authenticated_id(),
+                staged.contributions.first().and_then(|(_, p)| p.as_ref()),
+            )
+            && let Some(c) = repo::collaboration_of_set(&txn, callout.callouts_set_id).await?
+        {
+            let profile = staged
+                .profiles
+                .iter()
+                .find(|b| b.profile.id == post.profile_id)
+                .map(|b| &b.profile);
+            alkemio_activity::record(
+                &txn,
+                alkemio_activity::NewActivity {
+                    triggered_by: author,
+                    resource_id: post.id,
+                    parent_id: Some(callout.id),
+                    collaboration_id: c.id,
+                    description: summary(
+                        profile.map_or("", |p| p.display_name.as_str()),
+                        profile.and_then(|p| p.description.as_deref()),
+                    ),
+                    message_id: None,
+                    event_type: alkemio_activity::ActivityEventType::CalloutPostCreated,
+                },
+            )
+            .await?;
+        }
         txn.commit().await?;
         Ok(contribution)
     }
@@ -1388,5 +1755,178 @@ impl CollaborationService {
                 (c.id, n)
             })
             .collect())
+    }
+}
+
+impl CollaborationService {
+    /// `updateClassificationTagset`: needs UPDATE on the classification; the flow-state
+    /// tagset's value must name a state of the flow.
+    pub async fn update_classification_tagset(
+        &self,
+        caller: &ActorContext,
+        classification: Uuid,
+        tagset_name: &str,
+        value: String,
+    ) -> AppResult<Callout> {
+        let callout = repo::callout_of_classification(self.db.conn(), classification)
+            .await?
+            .ok_or_else(|| {
+                AppError::not_found(format!("Classification {classification} not found"))
+            })?;
+        let x = callout
+            .classification
+            .as_ref()
+            .ok_or_else(|| AppError::internal_msg("classification vanished"))?;
+        self.require(
+            caller,
+            x.authorization_id,
+            P::Update,
+            "update a classification",
+        )
+        .await?;
+        if !is_flow_state_name(tagset_name) {
+            return Err(AppError::not_found(format!(
+                "Tagset {tagset_name} not found on the classification"
+            )));
+        }
+        let states = self
+            .flow_of_set(callout.callouts_set_id)
+            .await?
+            .map(|(_, s)| s)
+            .unwrap_or_default();
+        let state = flow_state_value(&[value], &states)?;
+        let txn = self.db.begin().await?;
+        repo::set_flow_state(&txn, callout.id, &state).await?;
+        txn.commit().await?;
+        self.callout_or_fail(callout.id).await
+    }
+
+    /// The tags of the framings and posts of the readable callouts of a set in the given flow
+    /// states, most used first (then alphabetically).
+    pub async fn tags_of_set(
+        &self,
+        caller: &ActorContext,
+        set: Uuid,
+        classification: ClassificationFilter,
+    ) -> AppResult<Vec<String>> {
+        let callouts = self
+            .callouts_of_set(
+                caller,
+                set,
+                CalloutFilter {
+                    classification,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let conn = self.db.conn();
+        let framings = repo::framings(
+            conn,
+            &callouts.iter().map(|c| c.framing_id).collect::<Vec<_>>(),
+        )
+        .await?;
+        let contributions =
+            repo::contributions_of(conn, &callouts.iter().map(|c| c.id).collect::<Vec<_>>())
+                .await?;
+        let posts = repo::posts(
+            conn,
+            &contributions
+                .iter()
+                .filter_map(|c| c.post_id)
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        let profiles: Vec<Uuid> = framings
+            .values()
+            .map(|f| f.profile_id)
+            .chain(posts.values().map(|p| p.profile_id))
+            .collect();
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for t in self.profiles.tagsets_of(&profiles).await? {
+            for tag in t.tags {
+                *counts.entry(tag).or_default() += 1;
+            }
+        }
+        let mut tags: Vec<(String, usize)> = counts.into_iter().collect();
+        tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(tags.into_iter().map(|(t, _)| t).collect())
+    }
+}
+
+impl CollaborationService {
+    /// A callout of a set by NameID.
+    pub async fn callout_by_name(&self, set: Uuid, name_id: &str) -> AppResult<Option<Callout>> {
+        repo::callout_by_name(self.db.conn(), set, name_id).await
+    }
+
+    /// The contribution of a callout holding the post with this NameID, with the post.
+    pub async fn post_contribution_by_name(
+        &self,
+        callout: Uuid,
+        post_name: &str,
+    ) -> AppResult<Option<(Contribution, Post)>> {
+        repo::post_contribution_by_name(self.db.conn(), callout, post_name).await
+    }
+}
+
+impl CollaborationService {
+    /// Records that a callout of a collaboration was published, inside the caller's
+    /// transaction.
+    async fn record_published(
+        &self,
+        conn: &impl ConnectionTrait,
+        callout: &Callout,
+        display_name: &str,
+        description: Option<&str>,
+    ) -> AppResult<()> {
+        let (Some(publisher), Some(c)) = (
+            callout.published_by,
+            repo::collaboration_of_set(conn, callout.callouts_set_id).await?,
+        ) else {
+            return Ok(());
+        };
+        alkemio_activity::record(
+            conn,
+            alkemio_activity::NewActivity {
+                triggered_by: publisher,
+                resource_id: callout.id,
+                parent_id: Some(c.id),
+                collaboration_id: c.id,
+                description: summary(display_name, description),
+                message_id: None,
+                event_type: alkemio_activity::ActivityEventType::CalloutPublished,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+impl CollaborationService {
+    /// Asks for the space's members to hear of a published callout, inside the caller's
+    /// transaction (the outbox delivers it after the commit).
+    async fn announce_published(
+        &self,
+        conn: &impl ConnectionTrait,
+        callout: &Callout,
+        title: &str,
+        host: &Host,
+    ) -> AppResult<()> {
+        let Some(space_id) = host.space_id else {
+            return Ok(());
+        };
+        self.outbox
+            .record(
+                conn,
+                alkemio_events::DomainEvent::CalloutPublished {
+                    space_id,
+                    callout_id: callout.id,
+                    title: title.to_owned(),
+                    callout_name_id: callout.name_id.clone(),
+                },
+                callout.published_by,
+            )
+            .await?;
+        Ok(())
     }
 }

@@ -776,6 +776,37 @@ impl NotificationConsumer {
                     email_needs_recipients: false,
                 });
             }
+            DomainEvent::CalloutPublished {
+                space_id,
+                callout_id,
+                title,
+                callout_name_id,
+            } => {
+                let Some((space_row, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                let link = format!("{}/collaboration/{callout_name_id}", space.url);
+                notices.push(Notice {
+                    event: E::SpaceCollaborationCalloutPublished,
+                    category: Cat::SpaceMember,
+                    who: Self::members_of_space(&space_row),
+                    setting: &["space", "collaborationCalloutPublished"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "SPACE_COLLABORATION_CALLOUT", "spaceID": space_id, "calloutID": callout_id}),
+                        space_id: Some(*space_id),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({"space": space_payload, "callout": {"id": callout_id, "displayName": title, "url": link}})),
+                    values: values(&[
+                        ("space", space.display_name),
+                        ("callout", title.clone()),
+                        ("publisher", trigger_name.clone()),
+                        ("link", link.clone()),
+                        ("action", "Go to the post".to_owned()),
+                    ]),
+                    email_needs_recipients: false,
+                });
+            }
             DomainEvent::UpdateSent {
                 space_id, update, ..
             } => {
@@ -899,10 +930,13 @@ impl NotificationConsumer {
         emails_out: &mut Vec<EmailDelivery>,
     ) -> AppResult<()> {
         let mut recipients = self.recipients(notice).await?;
-        // whoever sent an update or a message to leads does not hear of it
+        // whoever sent an update or a message to leads, or published a callout, does not hear
+        // of it
         if matches!(
             notice.event,
-            E::SpaceCommunicationUpdate | E::SpaceLeadCommunicationMessage
+            E::SpaceCommunicationUpdate
+                | E::SpaceLeadCommunicationMessage
+                | E::SpaceCollaborationCalloutPublished
         ) {
             recipients.retain(|(user, ..)| Some(user.id.0) != record.triggered_by);
         }

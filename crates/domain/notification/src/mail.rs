@@ -201,6 +201,9 @@ fn template(event: NotificationEvent) -> Option<&'static str> {
         E::SpaceCommunicationUpdate => {
             include_str!("../templates/SPACE_COMMUNICATION_UPDATE.txt")
         }
+        E::SpaceCollaborationCalloutPublished => {
+            include_str!("../templates/SPACE_COLLABORATION_CALLOUT_PUBLISHED.txt")
+        }
         E::UserSpaceCommunityInvitation => {
             include_str!("../templates/USER_SPACE_COMMUNITY_INVITATION.txt")
         }

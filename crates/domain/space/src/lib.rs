@@ -5,7 +5,7 @@
 //! credentials see, read and manage a space, computed top-down from the settings.
 
 pub mod authorization;
-mod collaboration;
+pub mod collaboration;
 pub mod entry;
 pub mod licensing;
 pub mod model;
@@ -13,6 +13,7 @@ pub mod repo;
 pub mod roles;
 pub mod service;
 
+pub use collaboration::EventDownload;
 pub use entry::EntryService;
 pub use licensing::LicenseService;
 pub use model::{

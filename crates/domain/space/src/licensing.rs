@@ -287,6 +287,27 @@ impl LicenseService {
             if let Some(license) = space.license_id {
                 let values = alkemio_licensing::space_flags(&held, &rules);
                 alkemio_licensing::set_entitlements(conn, license, &values).await?;
+                if let Some(c) = space.collaboration_id
+                    && let Some(l) = self
+                        .spaces
+                        .collaborations()
+                        .collaborations(&[c])
+                        .await?
+                        .remove(&c)
+                        .and_then(|c| c.license_id)
+                {
+                    let flags: Vec<_> = values
+                        .iter()
+                        .filter(|(t, _, _)| {
+                            alkemio_licensing::COLLABORATION_ENTITLEMENTS.contains(t)
+                        })
+                        .copied()
+                        .collect();
+                    alkemio_collaboration::CollaborationService::set_license_flags_in(
+                        conn, l, &flags,
+                    )
+                    .await?;
+                }
             }
             let children: Vec<Uuid> = repo::subspace_ids_of(conn, &[space.id.0])
                 .await?

@@ -93,13 +93,8 @@ stored_enum! {
     }
 }
 
-stored_enum! {
-    /// How callout descriptions are shown.
-    CalloutDescriptionDisplayMode {
-        Collapsed => ("COLLAPSED", "collapsed"),
-        Expanded => ("EXPANDED", "expanded"),
-    }
-}
+/// How callout descriptions are shown (shared with innovation flow states).
+pub use alkemio_collaboration::innovation_flow::CalloutDescriptionDisplayMode;
 
 pub use alkemio_community::entry::CommunityMembershipStatus;
 

@@ -166,8 +166,11 @@ fn member_of(set: &RoleSet) -> Option<Credential> {
 impl SpaceService {
     /// A service over the database, users (actors, accounts, profiles) and role sets.
     pub fn new(db: Database, users: UserService, role_sets: RoleSetService) -> Self {
-        let collaborations =
-            alkemio_collaboration::CollaborationService::new(db.clone(), users.profiles().clone());
+        let collaborations = alkemio_collaboration::CollaborationService::new(
+            db.clone(),
+            users.profiles().clone(),
+            users.outbox().clone(),
+        );
         Self {
             db,
             users,
@@ -192,7 +195,7 @@ impl SpaceService {
         self.subspaces_created.subscribe()
     }
 
-    fn profiles(&self) -> &ProfileService {
+    pub(crate) fn profiles(&self) -> &ProfileService {
         self.users.profiles()
     }
 
@@ -1106,11 +1109,7 @@ impl SpaceService {
         let communication = CommunicationService::build(&display_name, &community_policy, now);
         let mut role_set_policy = auth_repo::new_policy(AuthorizationPolicyType::RoleSet);
         apply_space_role_set_policy(&mut role_set_policy, &community_policy, &ctx);
-        let collaboration = alkemio_collaboration::CollaborationService::build(
-            &policy,
-            &collaboration_access(&ctx),
-            now,
-        );
+        let collaboration_access = collaboration_access(&ctx);
         role_set.authorization_id = Some(role_set_policy.id);
 
         let (aggregator, direct, mut policies) = self.profiles().storage().new_aggregator(
@@ -1177,6 +1176,14 @@ impl SpaceService {
         }
         let (license, license_policy) =
             alkemio_licensing::new_space_license(&policy, &held, &license_rules);
+        let collaboration = self.collaborations.build(
+            &policy,
+            &collaboration_access,
+            level == SpaceLevel::L0,
+            Some(aggregator.id),
+            &alkemio_licensing::collaboration_flags(&license.entitlements),
+            now,
+        )?;
         let guidelines = CommunityGuidelines {
             id: Uuid::now_v7(),
             profile_id: Some(guidelines_profile.profile.id),
@@ -1238,7 +1245,7 @@ impl SpaceService {
         CommunicationService::insert_in(&txn, &communication).await?;
         policies.extend(communication.policies.iter().cloned());
         alkemio_licensing::insert_license(&txn, &license).await?;
-        alkemio_collaboration::CollaborationService::insert_in(&txn, &collaboration).await?;
+        self.collaborations.insert_in(&txn, &collaboration).await?;
         policies.extend(collaboration.policies.iter().cloned());
         policies.extend(about_profile.policies.iter().cloned());
         policies.extend(guidelines_profile.policies.iter().cloned());

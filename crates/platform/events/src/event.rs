@@ -111,6 +111,17 @@ pub enum DomainEvent {
         /// The message.
         message: String,
     },
+    /// A callout of a space's collaboration was published, with a notification asked for.
+    CalloutPublished {
+        /// The space.
+        space_id: Uuid,
+        /// The callout.
+        callout_id: Uuid,
+        /// The callout's title.
+        title: String,
+        /// The callout's NameID (for its link).
+        callout_name_id: String,
+    },
     /// A space's admins sent an update to its community (a message in its updates room).
     UpdateSent {
         /// The space.
@@ -136,6 +147,7 @@ impl DomainEvent {
             Self::PlatformInvitationCreated { .. } => "community.platform-invitation.created",
             Self::MemberJoined { .. } => "community.member.joined",
             Self::UpdateSent { .. } => "communication.update.sent",
+            Self::CalloutPublished { .. } => "collaboration.callout.published",
             Self::UserMessage { .. } => "communication.user.message",
             Self::OrganizationMessage { .. } => "communication.organization.message",
             Self::CommunityLeadsMessage { .. } => "communication.community-leads.message",

@@ -221,6 +221,57 @@ pub fn new_space_license(
     (license, policy)
 }
 
+/// The entitlements a collaboration license has: the space flags its content depends on.
+pub const COLLABORATION_ENTITLEMENTS: [LicenseEntitlementType; 4] = [
+    LicenseEntitlementType::SpaceFlagSaveAsTemplate,
+    LicenseEntitlementType::SpaceFlagWhiteboardMultiUser,
+    LicenseEntitlementType::SpaceFlagMemoMultiUser,
+    LicenseEntitlementType::SpaceFlagOfficeDocuments,
+];
+
+/// The values of a collaboration license copied from its space's license entitlements.
+pub fn collaboration_flags(space: &[Entitlement]) -> Vec<(LicenseEntitlementType, i32, bool)> {
+    COLLABORATION_ENTITLEMENTS
+        .iter()
+        .map(|t| match space.iter().find(|e| e.entitlement_type == *t) {
+            Some(e) => (*t, e.limit, e.enabled),
+            None => (*t, 0, false),
+        })
+        .collect()
+}
+
+/// A new collaboration license (its flags as given) and its policy, inheriting the
+/// collaboration's.
+pub fn new_collaboration_license(
+    collaboration_policy: &AuthorizationPolicy,
+    values: &[(LicenseEntitlementType, i32, bool)],
+) -> (License, AuthorizationPolicy) {
+    let now = Utc::now().trunc_subsecs(6);
+    let mut policy = auth_repo::new_policy(AuthorizationPolicyType::License);
+    policy.inherit_from(collaboration_policy);
+    let entitlements = values
+        .iter()
+        .map(|(t, limit, on)| Entitlement {
+            id: Uuid::now_v7(),
+            entitlement_type: *t,
+            data_type: LicenseEntitlementDataType::Flag,
+            limit: *limit,
+            enabled: *on,
+            created_date: now,
+            updated_date: now,
+        })
+        .collect();
+    let license = License {
+        id: Uuid::now_v7(),
+        license_type: LicenseType::Collaboration,
+        authorization_id: Some(policy.id),
+        entitlements,
+        created_date: now,
+        updated_date: now,
+    };
+    (license, policy)
+}
+
 /// Sets the limit and state of some entitlements of a license.
 pub async fn set_entitlements(
     conn: &impl ConnectionTrait,

@@ -15,7 +15,8 @@ on_both_backends!(
     callout_checks_write_nothing,
     content_of_private_spaces,
     draft_callouts,
-    settings_toggles
+    settings_toggles,
+    content_activity_is_logged
 );
 
 const SET: &str = "query($s: UUID!) { lookup { space(ID: $s) { collaboration { id
@@ -700,11 +701,22 @@ async fn listing_callouts_costs_a_bounded_number_of_statements() {
             }
         }
     };
+    // ten runs each: two loader waves that usually share a batch are sometimes read apart
+    // under load (see `fewest_statements`)
+    let fewest = |query: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let (a, _) = app.fewest_statements(&admin, &query).await;
+            let (b, data) = app.fewest_statements(&admin, &query).await;
+            (a.min(b), data)
+        }
+    };
     grow(2).await;
-    let (few, data) = app.fewest_statements(&admin, &query).await;
+    let (few, data) = fewest(query.clone()).await;
     assert!(data.get("errors").is_none(), "{data}");
     grow(6).await;
-    let (many, data) = app.fewest_statements(&admin, &query).await;
+    let (many, data) = fewest(query.clone()).await;
     assert!(data.get("errors").is_none(), "{data}");
     assert_eq!(
         data["lookup"]["space"]["collaboration"]["calloutsSet"]["callouts"]
@@ -713,14 +725,16 @@ async fn listing_callouts_costs_a_bounded_number_of_statements() {
             .len(),
         8
     );
-    assert_eq!(
-        few, many,
-        "statements for 2 and for 8 callouts with 2 posts each"
+    // more callouts never cost more statements (a larger answer takes longer to resolve, so
+    // loader waves at different depths merge more often, never less: 44 or 45 here)
+    assert!(
+        many <= few,
+        "{many} statements for 8 callouts with 2 posts each, {few} for 2"
     );
     // the space and its policy, the set, the callouts with their policies, framings,
     // profiles with tagsets, the paths of the profile URLs, users, rooms, defaults, counts,
     // contributions and posts: each a batch
-    assert!(many <= 48, "{many} statements");
+    assert!(few <= 48, "{few} statements");
 }
 
 /// Collaborations made before callouts existed get their policies at start-up.
@@ -759,4 +773,103 @@ async fn older_collaborations_get_policies() {
         &data["lookup"]["space"]["collaboration"]["authorization"]["myPrivileges"],
         "UPDATE"
     ));
+}
+
+const LOG: &str =
+    "query($c: UUID!) { activityLogOnCollaboration(queryData: { collaborationID: $c, limit: 10 }) {
+    __typename type description triggeredBy { id }
+    ... on ActivityLogEntryCalloutPublished { callout { nameID } }
+    ... on ActivityLogEntryCalloutPostCreated { callout { nameID } post { nameID } }
+    ... on ActivityLogEntryCalendarEventCreated { calendar { id } calendarEvent { nameID } } } }";
+
+/// Publishing a callout, posting to it and adding a calendar event are logged in the
+/// collaboration's activity, in the transaction of the change; a callout made a draft again
+/// leaves the log.
+async fn content_activity_is_logged(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (admin_user, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Busy Place", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", member.id).await;
+    let (c, set) = callouts_set(&app, &admin, &s).await;
+    let ideas = post_callout(&app, &admin, &set, "Ideas").await;
+    add_post(
+        &app,
+        &member_token,
+        ideas["id"].as_str().unwrap(),
+        "Solar roofs",
+    )
+    .await;
+    let d = json!({"calloutsSetID": set, "framing": {"profile": {"displayName": "Later"}},
+        "settings": {"visibility": "DRAFT"}});
+    let later =
+        ok(&app, &admin, CREATE, json!({"d": d})).await["createCalloutOnCalloutsSet"].clone();
+    let cal = ok(
+        &app,
+        &admin,
+        "query($s: UUID!) { lookup { space(ID: $s) { collaboration { timeline { calendar { id } } } } } }",
+        json!({"s": s}),
+    )
+    .await["lookup"]["space"]["collaboration"]["timeline"]["calendar"]["id"]
+        .clone();
+    ok(
+        &app,
+        &admin,
+        "mutation($c: UUID!) { createEventOnCalendar(eventData: { calendarID: $c, type: EVENT,
+            startDate: \"2026-12-01T10:00:00Z\", durationMinutes: 60, wholeDay: false, multipleDays: false,
+            visibleOnParentCalendar: false, profileData: { displayName: \"Launch\" } }) { id } }",
+        json!({"c": cal}),
+    )
+    .await;
+    let log =
+        ok(&app, &member_token, LOG, json!({"c": c})).await["activityLogOnCollaboration"].clone();
+    let kinds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "CALENDAR_EVENT_CREATED",
+            "CALLOUT_POST_CREATED",
+            "CALLOUT_PUBLISHED",
+            "MEMBER_JOINED",
+            "MEMBER_JOINED"
+        ],
+        "{log}"
+    );
+    assert_eq!(log[0]["calendarEvent"]["nameID"], "launch");
+    assert_eq!(log[0]["calendar"]["id"], cal);
+    assert_eq!(log[1]["post"]["nameID"], "solarroofs");
+    assert_eq!(log[1]["callout"]["nameID"], "ideas");
+    assert_eq!(log[1]["triggeredBy"]["id"], member.id.to_string());
+    assert_eq!(log[2]["callout"]["nameID"], "ideas");
+    assert_eq!(log[2]["description"], "[Ideas] - ");
+    assert_eq!(log[2]["triggeredBy"]["id"], admin_user.id.to_string());
+
+    // publishing the draft logs it; making it a draft again takes it out
+    let visibility = "mutation($k: String!, $v: CalloutVisibility!) { updateCalloutVisibility(calloutData: { calloutID: $k, visibility: $v }) { id } }";
+    ok(
+        &app,
+        &admin,
+        visibility,
+        json!({"k": later["id"], "v": "PUBLISHED"}),
+    )
+    .await;
+    let log =
+        ok(&app, &member_token, LOG, json!({"c": c})).await["activityLogOnCollaboration"].clone();
+    assert_eq!(log[0]["callout"]["nameID"], "later", "{log}");
+    ok(
+        &app,
+        &admin,
+        visibility,
+        json!({"k": later["id"], "v": "DRAFT"}),
+    )
+    .await;
+    let log =
+        ok(&app, &member_token, LOG, json!({"c": c})).await["activityLogOnCollaboration"].clone();
+    assert_eq!(log[0]["type"], "CALENDAR_EVENT_CREATED", "{log}");
 }

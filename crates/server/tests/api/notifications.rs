@@ -1248,3 +1248,79 @@ async fn messages_reach_their_recipients(backend: Backend) {
 }
 
 crate::on_both_backends!(messages_reach_their_recipients);
+
+/// Publishing a callout with `sendNotification` tells the space's members (in the app and by
+/// e-mail), not its publisher nor members who muted it; publishing without it tells nobody.
+async fn published_callouts_reach_members(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mail = Mail::Files(app.db().dir().join("mail"));
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice, alice_token) = app.user_with_token("alice@example.org").await;
+    let (carol, carol_token) = app.user_with_token("carol@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (space_id, roles) = space(&app, &admin, &account, "Harbour", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", alice.id).await;
+    assign(&app, &admin, &roles, "MEMBER", carol.id).await;
+    set_notification(
+        &app,
+        &carol_token,
+        carol.id.0,
+        json!({"space": {"collaborationCalloutPublished": {"email": false, "inApp": false}}}),
+    )
+    .await;
+    let (_, set) = crate::callouts::callouts_set(&app, &admin, &space_id).await;
+    let create = crate::callouts::CREATE;
+    let quiet = json!({"calloutsSetID": set, "framing": {"profile": {"displayName": "Quiet one"}}});
+    ok(&app, &admin, create, json!({"d": quiet})).await;
+    let loud = json!({"calloutsSetID": set, "sendNotification": true,
+        "framing": {"profile": {"displayName": "Boats wanted"}}});
+    let callout = ok(&app, &admin, create, json!({"d": loud})).await["createCalloutOnCalloutsSet"]
+        ["id"]
+        .clone();
+    app.settle().await;
+    let query = "{ me { notifications(filter: { types: [SPACE_COLLABORATION_CALLOUT_PUBLISHED] }) { total
+        inAppNotifications { category payload { type
+            ... on InAppNotificationPayloadSpaceCollaborationCallout { space { id } callout { id framing { profile { displayName } } } } } } } } }";
+    assert!(
+        eventually(Duration::from_secs(30), || async {
+            ok(&app, &alice_token, query, json!({})).await["me"]["notifications"]["total"] == 1.0
+        })
+        .await,
+        "Alice heard of no callout"
+    );
+    let mine = ok(&app, &alice_token, query, json!({})).await;
+    let item = &mine["me"]["notifications"]["inAppNotifications"][0];
+    assert_eq!(item["category"], "SPACE_MEMBER");
+    assert_eq!(item["payload"]["type"], "SPACE_COLLABORATION_CALLOUT");
+    assert_eq!(item["payload"]["callout"]["id"], callout);
+    assert_eq!(
+        item["payload"]["callout"]["framing"]["profile"]["displayName"],
+        "Boats wanted"
+    );
+    assert_eq!(item["payload"]["space"]["id"], space_id.as_str());
+    for (who, token) in [("the publisher", &admin), ("Carol (muted)", &carol_token)] {
+        let theirs = ok(&app, token, query, json!({})).await;
+        assert_eq!(theirs["me"]["notifications"]["total"], 0.0, "{who}");
+    }
+    assert!(
+        eventually(Duration::from_secs(30), || async {
+            mail.all().await.iter().any(|(to, m)| {
+                to == "alice@example.org"
+                    && unfold(m).contains("New post in Harbour: Boats wanted")
+                    && unfold(m).contains("/harbour/collaboration/boatswanted")
+            })
+        })
+        .await,
+        "no callout e-mail reached Alice: {:?}",
+        mail.all().await
+    );
+    assert!(
+        !mail
+            .all()
+            .await
+            .iter()
+            .any(|(_, m)| unfold(m).contains("Quiet one"))
+    );
+}
+
+crate::on_both_backends!(published_callouts_reach_members);

@@ -8,7 +8,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     urls_resolve_to_users_organizations_and_pages,
-    space_and_hub_urls_resolve
+    space_and_hub_urls_resolve,
+    content_urls_resolve
 );
 
 const RESOLVE: &str = "query($url: String!) { urlResolver(url: $url) {
@@ -242,5 +243,123 @@ async fn space_and_hub_urls_resolve(backend: Backend) {
     assert_eq!(r["type"], "INNOVATION_HUB");
     assert_eq!(r["innovationHubId"], hub.as_str());
     let r = resolve(None, "https://alkem.io/hub/none").await;
+    assert_eq!(r["state"], "NotFound");
+}
+
+const CONTENT_Q: &str = "query($url: String!) { urlResolver(url: $url) { type state
+    space { id collaboration { calloutsSet { id type calloutId contributionId postId } } calendar { id calendarEventId } }
+    closestAncestor { type space { id } } } }";
+
+/// Callout, post and calendar event URLs inside a space: their ids, READ on callouts and posts
+/// (Forbidden for a draft), the callout's result for a post that is not there, NotFound with the
+/// space as ancestor for an unknown callout or event.
+async fn content_urls_resolve(backend: Backend) {
+    use crate::spaces::{account_of, assign, ok, space};
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Url Town", Value::Null).await;
+    assign(&app, &admin, &roles, "MEMBER", member.id).await;
+    let (_, set) = crate::callouts::callouts_set(&app, &admin, &s).await;
+    let callout = crate::callouts::post_callout(&app, &admin, &set, "Ideas").await;
+    let k = callout["id"].as_str().unwrap();
+    let post = crate::callouts::add_post(&app, &member_token, k, "Bike lanes").await;
+    let cal = ok(
+        &app,
+        &admin,
+        "query($s: UUID!) { lookup { space(ID: $s) { collaboration { timeline { calendar { id } } } } } }",
+        json!({"s": s}),
+    )
+    .await["lookup"]["space"]["collaboration"]["timeline"]["calendar"]["id"]
+        .clone();
+    let event = ok(
+        &app,
+        &admin,
+        "mutation($c: UUID!) { createEventOnCalendar(eventData: { calendarID: $c, type: EVENT,
+            startDate: \"2026-12-01T10:00:00Z\", durationMinutes: 60, wholeDay: false, multipleDays: false,
+            visibleOnParentCalendar: false, profileData: { displayName: \"Launch\" } }) { id } }",
+        json!({"c": cal}),
+    )
+    .await["createEventOnCalendar"]["id"]
+        .clone();
+    let resolve = |token: String, url: &'static str| {
+        let app = &app;
+        async move {
+            let (_, body) = app.graphql_as(&token, CONTENT_Q, json!({"url": url})).await;
+            assert!(body.get("errors").is_none(), "{body}");
+            body["data"]["urlResolver"].clone()
+        }
+    };
+
+    let r = resolve(
+        member_token.clone(),
+        "https://alkem.io/urltown/collaboration/ideas",
+    )
+    .await;
+    assert_eq!(
+        (r["type"].as_str(), r["state"].as_str()),
+        (Some("SPACE"), Some("Resolved"))
+    );
+    let set_result = &r["space"]["collaboration"]["calloutsSet"];
+    assert_eq!(set_result["type"], "CALLOUT");
+    assert_eq!(set_result["calloutId"], k);
+    let r = resolve(
+        member_token.clone(),
+        "https://alkem.io/urltown/collaboration/ideas/posts/bikelanes",
+    )
+    .await;
+    let set_result = &r["space"]["collaboration"]["calloutsSet"];
+    assert_eq!(set_result["type"], "CONTRIBUTION_POST");
+    assert_eq!(set_result["postId"], post["post"]["id"]);
+    assert_eq!(set_result["contributionId"], post["id"]);
+    let r = resolve(
+        member_token.clone(),
+        "https://alkem.io/urltown/collaboration/ideas/posts/nothing",
+    )
+    .await;
+    assert_eq!(
+        r["space"]["collaboration"]["calloutsSet"]["type"],
+        "CALLOUT"
+    );
+    let r = resolve(
+        member_token.clone(),
+        "https://alkem.io/urltown/collaboration/nothing",
+    )
+    .await;
+    assert_eq!(r["state"], "NotFound");
+    assert_eq!(r["closestAncestor"]["space"]["id"], s.as_str());
+
+    // a draft is Forbidden for members, resolved for its admins
+    ok(
+        &app,
+        &admin,
+        "mutation($k: String!) { updateCalloutVisibility(calloutData: { calloutID: $k, visibility: DRAFT }) { id } }",
+        json!({"k": k}),
+    )
+    .await;
+    let r = resolve(
+        member_token.clone(),
+        "https://alkem.io/urltown/collaboration/ideas",
+    )
+    .await;
+    assert_eq!(r["state"], "Forbidden");
+    let r = resolve(
+        admin.clone(),
+        "https://alkem.io/urltown/collaboration/ideas",
+    )
+    .await;
+    assert_eq!(r["state"], "Resolved");
+
+    let r = resolve(
+        member_token.clone(),
+        "https://alkem.io/urltown/calendar/launch",
+    )
+    .await;
+    assert_eq!(
+        r["space"]["calendar"],
+        json!({"id": cal, "calendarEventId": event})
+    );
+    let r = resolve(member_token, "https://alkem.io/urltown/calendar/nothing").await;
     assert_eq!(r["state"], "NotFound");
 }
