@@ -910,9 +910,9 @@ pub struct UpdateCalloutVisibilityInput {
     pub callout_id: String,
     /// Draft or published.
     pub visibility: CalloutVisibility,
-    /// Whether the space's members hear of it when it is published.
-    #[graphql(default = true)]
-    pub send_notification: bool,
+    /// Whether the space's members hear of it when it is published (yes by default).
+    #[graphql(default_with = "Some(true)")]
+    pub send_notification: Option<bool>,
 }
 
 /// The callout to delete.
@@ -1115,7 +1115,7 @@ impl CollaborationMutation {
                 &actor(ctx),
                 id,
                 callout_data.visibility,
-                callout_data.send_notification,
+                callout_data.send_notification.unwrap_or(true),
                 &host,
             )
             .await?,

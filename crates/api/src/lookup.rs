@@ -606,6 +606,46 @@ impl LookupMyPrivilegesQueryResults {
         my_privileges_on(ctx, policy).await
     }
 
+    /// The caller's privileges on a license.
+    async fn license(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let users = data::<UserService>(ctx)?;
+        let license = alkemio_licensing::licenses(users.db_conn(), &[id.0])
+            .await?
+            .remove(&id.0)
+            .ok_or_else(|| AppError::not_found(format!("License {id} not found")))?;
+        my_privileges_on(ctx, license.authorization_id).await
+    }
+
+    /// The caller's privileges on a room.
+    async fn room(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let room = data::<alkemio_communication::CommunicationService>(ctx)?
+            .room_or_fail(id.0)
+            .await?;
+        my_privileges_on(ctx, room.authorization_id).await
+    }
+
+    /// The caller's privileges on a space's about.
+    async fn space_about(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let about = data::<alkemio_space::SpaceService>(ctx)?
+            .abouts(&[id.0])
+            .await?
+            .remove(&id.0)
+            .ok_or_else(|| AppError::not_found(format!("Space about {id} not found")))?;
+        my_privileges_on(ctx, about.authorization_id).await
+    }
+
     /// The caller's privileges on a calendar.
     async fn calendar(
         &self,

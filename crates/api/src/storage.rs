@@ -39,6 +39,8 @@ pub struct StorageAggregatorParent {
     pub display_name: String,
     /// The owner's page in the client.
     pub url: String,
+    /// The space's level, when the owner is a space.
+    pub level: Option<alkemio_space::SpaceLevel>,
 }
 
 #[Object(name = "StorageAggregator")]
@@ -86,6 +88,7 @@ impl StorageAggregator {
                 id: UuidScalar(platform.0),
                 display_name: "platform".to_owned(),
                 url: format!("{base}/home"),
+                level: None,
             }));
         }
         let Some(owner) = data::<alkemio_contributor::ActorService>(ctx)?
@@ -113,6 +116,21 @@ impl StorageAggregator {
             None => String::new(),
         };
         use alkemio_contributor::ActorType as A;
+        if owner.actor_type == A::Space {
+            let loaders = data::<crate::loaders::Loaders>(ctx)?;
+            let space = crate::loaders::loaded(loaders.spaces.load_one(owner.id.0).await)?
+                .ok_or_else(|| {
+                    AppError::internal_msg(format_args!("space {} missing", owner.id))
+                })?;
+            let path = crate::loaders::loaded(loaders.space_paths.load_one(owner.id.0).await)?
+                .unwrap_or_default();
+            return Ok(Some(StorageAggregatorParent {
+                id: UuidScalar(owner.id.0),
+                display_name,
+                url: format!("{base}/{path}"),
+                level: Some(space.level),
+            }));
+        }
         let (display_name, url) = match owner.actor_type {
             A::User => (display_name, format!("{base}/user/{}", owner.name_id)),
             A::Organization => (
@@ -132,6 +150,7 @@ impl StorageAggregator {
             id: UuidScalar(owner.id.0),
             display_name,
             url,
+            level: None,
         }))
     }
     /// The aggregators below this one (needs READ).

@@ -657,6 +657,25 @@ async fn settings_toggles(backend: Backend) {
         &callout["comments"]["authorization"]["myPrivileges"],
         "CREATE_MESSAGE"
     ));
+    let room = ok(
+        &app,
+        &member_token,
+        "query($k: UUID!) { lookup { callout(ID: $k) { comments { id } } } }",
+        json!({"k": k}),
+    )
+    .await["lookup"]["callout"]["comments"]["id"]
+        .clone();
+    let by_lookup = ok(
+        &app,
+        &member_token,
+        "query($r: UUID!) { lookup { myPrivileges { room(ID: $r) } } }",
+        json!({"r": room}),
+    )
+    .await;
+    assert!(has(
+        &by_lookup["lookup"]["myPrivileges"]["room"],
+        "CREATE_MESSAGE"
+    ));
 }
 
 /// Reading callouts with their framings, posts and counts costs the same number of SQL

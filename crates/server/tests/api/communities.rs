@@ -249,4 +249,53 @@ async fn lookups_of_abouts_and_licenses(backend: Backend) {
     assert_eq!(read["lookup"]["license"]["type"], "SPACE");
     let denied = err(&app, &stranger, by_license, json!({"l": space_license})).await;
     assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+
+    // the caller's privileges on them: a stranger sees the about of the private space but
+    // not its license; the space's storage names the space and its level
+    let privileges = "query($a: UUID!, $l: UUID!) { lookup { myPrivileges { spaceAbout(ID: $a) license(ID: $l) } } }";
+    let theirs = ok(
+        &app,
+        &stranger,
+        privileges,
+        json!({"a": about, "l": space_license}),
+    )
+    .await;
+    let p = &theirs["lookup"]["myPrivileges"];
+    assert!(
+        p["spaceAbout"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x == "READ"),
+        "{p}"
+    );
+    assert!(
+        !p["license"].as_array().unwrap().iter().any(|x| x == "READ"),
+        "{p}"
+    );
+    let admins = ok(
+        &app,
+        &admin,
+        privileges,
+        json!({"a": about, "l": space_license}),
+    )
+    .await;
+    assert!(
+        admins["lookup"]["myPrivileges"]["license"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x == "READ")
+    );
+    let parent = ok(
+        &app,
+        &admin,
+        "query($s: UUID!) { lookup { space(ID: $s) { storageAggregator { parentEntity { id displayName level url } } } } }",
+        json!({"s": closed}),
+    )
+    .await;
+    assert_eq!(
+        parent["lookup"]["space"]["storageAggregator"]["parentEntity"],
+        json!({"id": closed, "displayName": "Closed", "level": "L0", "url": "http://localhost:3000/closed"})
+    );
 }
