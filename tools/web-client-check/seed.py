@@ -37,13 +37,18 @@ def space(name_id, name, tagline, privacy):
         "nameID": name_id,
         "about": {"profileData": {"displayName": name, "tagline": tagline}},
         "settings": {"privacy": {"mode": privacy}},
+        "collaborationData": {"calloutsSetData": {}},
     }
     query = "mutation($d: CreateSpaceOnAccountInput!) { createSpace(spaceData: $d) { id } }"
     return gql(query, {"d": data})["createSpace"]["id"]
 
 
 def subspace(parent, name):
-    data = {"spaceID": parent, "about": {"profileData": {"displayName": name}}}
+    data = {
+        "spaceID": parent,
+        "about": {"profileData": {"displayName": name}},
+        "collaborationData": {"calloutsSetData": {}},
+    }
     query = "mutation($d: CreateSubspaceInput!) { createSubspace(subspaceData: $d) { id } }"
     gql(query, {"d": data})
 

@@ -717,7 +717,7 @@ impl Post {
 // ---- inputs ----
 
 /// A new callout's framing.
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreateCalloutFramingInput {
     /// Its profile.
     pub profile: CreateProfileInput,
@@ -728,7 +728,7 @@ pub struct CreateCalloutFramingInput {
 }
 
 /// Contribution settings of a new callout.
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreateCalloutSettingsContributionInput {
     /// Which kinds are accepted.
     pub allowed_types: Option<Vec<CalloutContributionType>>,
@@ -741,14 +741,14 @@ pub struct CreateCalloutSettingsContributionInput {
 }
 
 /// Framing settings of a new callout.
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreateCalloutSettingsFramingInput {
     /// Whether the callout has comments.
     pub comments_enabled: Option<bool>,
 }
 
 /// Settings of a new callout (over the defaults: published, comments on, no contributions).
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreateCalloutSettingsInput {
     /// Contributions.
     pub contribution: Option<CreateCalloutSettingsContributionInput>,
@@ -773,7 +773,7 @@ impl CreateCalloutSettingsInput {
 }
 
 /// What contributors to a new callout start from.
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreateCalloutContributionDefaultsInput {
     /// A display name.
     pub default_display_name: Option<String>,
@@ -782,7 +782,7 @@ pub struct CreateCalloutContributionDefaultsInput {
 }
 
 /// A new post.
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreatePostInput {
     /// Its NameID (generated from the display name when absent).
     #[graphql(name = "nameID")]
@@ -804,7 +804,7 @@ impl CreatePostInput {
 }
 
 /// A contribution made with a new callout.
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreateCalloutContributionInput {
     /// Its post, for a POST contribution.
     pub post: Option<CreatePostInput>,
@@ -812,6 +812,63 @@ pub struct CreateCalloutContributionInput {
     pub sort_order: Option<f64>,
     /// Its kind.
     pub r#type: CalloutContributionType,
+}
+
+/// A new callout (made with its space).
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateCalloutInput {
+    /// Where it goes in the innovation flow (the current state when absent).
+    pub classification: Option<CreateClassificationInput>,
+    /// What contributors start from.
+    pub contribution_defaults: Option<CreateCalloutContributionDefaultsInput>,
+    /// Contributions made with it.
+    pub contributions: Option<Vec<CreateCalloutContributionInput>>,
+    /// Its framing.
+    pub framing: CreateCalloutFramingInput,
+    /// Its NameID (generated from the framing's display name when absent).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Whether the space's members hear of it when it is published (no by default).
+    pub send_notification: Option<bool>,
+    /// Its settings.
+    pub settings: Option<CreateCalloutSettingsInput>,
+    /// Its position (before the others when absent).
+    pub sort_order: Option<f64>,
+}
+
+impl CreateCalloutInput {
+    /// The callout to create.
+    pub(crate) fn into_new(self) -> AppResult<NewCallout> {
+        let d = self;
+        let mut contributions = Vec::new();
+        for c in d.contributions.unwrap_or_default() {
+            contributions.push(new_contribution(c.r#type, c.post, c.sort_order)?);
+        }
+        let defaults = d.contribution_defaults;
+        Ok(NewCallout {
+            name_id: d.name_id.map(|n| n.as_str().to_owned()),
+            framing_type: d.framing.r#type,
+            profile: d.framing.profile.into_new_profile()?.0,
+            tags: d.framing.tags.unwrap_or_default(),
+            settings: d.settings.map(|s| s.into_changes()).unwrap_or_default(),
+            default_display_name: defaults
+                .as_ref()
+                .and_then(|x| x.default_display_name.clone()),
+            post_description: defaults.and_then(|x| x.post_description.map(|m| m.0)),
+            sort_order: d.sort_order,
+            contributions,
+            send_notification: d.send_notification.unwrap_or(false),
+            classification: d
+                .classification
+                .map(|c| {
+                    c.tagsets
+                        .into_iter()
+                        .map(|t| (t.name, t.tags.unwrap_or_default()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
 }
 
 /// A new callout in a callouts set.
@@ -1014,34 +1071,17 @@ impl CollaborationMutation {
     ) -> Result<Callout> {
         let d = callout_data;
         let set = d.callouts_set_id.0;
-        let mut contributions = Vec::new();
-        for c in d.contributions.unwrap_or_default() {
-            contributions.push(new_contribution(c.r#type, c.post, c.sort_order)?);
-        }
-        let defaults = d.contribution_defaults;
-        let new = NewCallout {
-            name_id: d.name_id.map(|n| n.as_str().to_owned()),
-            framing_type: d.framing.r#type,
-            profile: d.framing.profile.into_new_profile()?.0,
-            tags: d.framing.tags.unwrap_or_default(),
-            settings: d.settings.map(|s| s.into_changes()).unwrap_or_default(),
-            default_display_name: defaults
-                .as_ref()
-                .and_then(|x| x.default_display_name.clone()),
-            post_description: defaults.and_then(|x| x.post_description.map(|m| m.0)),
+        let new = CreateCalloutInput {
+            classification: d.classification,
+            contribution_defaults: d.contribution_defaults,
+            contributions: d.contributions,
+            framing: d.framing,
+            name_id: d.name_id,
+            send_notification: d.send_notification,
+            settings: d.settings,
             sort_order: d.sort_order,
-            contributions,
-            send_notification: d.send_notification.unwrap_or(false),
-            classification: d
-                .classification
-                .map(|c| {
-                    c.tagsets
-                        .into_iter()
-                        .map(|t| (t.name, t.tags.unwrap_or_default()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        };
+        }
+        .into_new()?;
         let svc = service(ctx)?;
         // a set that does not exist fails as not found before anything else is looked up
         svc.callouts_set_or_fail(set).await?;
@@ -1605,7 +1645,7 @@ impl InnovationFlowStateSettings {
 }
 
 /// Settings of a new state.
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreateInnovationFlowStateSettingsInput {
     /// Whether callouts may be added in it.
     pub allow_new_callouts: bool,
@@ -1730,7 +1770,7 @@ pub struct UpdateClassificationSelectTagsetValueInput {
 }
 
 /// A new callout's classification.
-#[derive(InputObject)]
+#[derive(Debug, Clone, InputObject)]
 pub struct CreateClassificationInput {
     /// Its tagsets: the `flow-state` tagset's one tag places the callout in that state.
     pub tagsets: Vec<crate::organization::CreateTagsetInput>,
@@ -1900,4 +1940,153 @@ pub(crate) async fn lookup_innovation_flow(ctx: &Context<'_>, id: Uuid) -> Resul
     let f = service(ctx)?.flow_or_fail(id).await?;
     require_on(ctx, f.authorization_id, P::Read, "read an innovation flow").await?;
     Ok(InnovationFlow(f))
+}
+
+// ---- a new space's collaboration ----
+
+/// The callouts a new space starts with.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateCalloutsSetInput {
+    /// The callouts.
+    pub callouts_data: Option<Vec<CreateCalloutInput>>,
+}
+
+/// A state of a new space's innovation flow.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateInnovationFlowStateInput {
+    /// What it is for.
+    pub description: Option<Markdown>,
+    /// Its name.
+    pub display_name: String,
+    /// Its settings.
+    pub settings: Option<CreateInnovationFlowStateSettingsInput>,
+    /// Its position (5 after the previous one when absent).
+    pub sort_order: Option<f64>,
+}
+
+/// A new space's innovation flow.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateInnovationFlowInput {
+    /// Its profile.
+    pub profile: CreateProfileInput,
+    /// Its states, in order (at least the level's minimum; beyond the maximum they are
+    /// dropped).
+    pub states: Vec<CreateInnovationFlowStateInput>,
+}
+
+/// A new space's collaboration.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateCollaborationOnSpaceInput {
+    /// Whether the space starts with a welcome callout (yes by default).
+    #[graphql(default_with = "Some(true)")]
+    pub add_callouts: Option<bool>,
+    /// Whether the space starts with tutorial callouts (not offered here: true is refused).
+    #[graphql(default_with = "Some(false)")]
+    pub add_tutorial_callouts: Option<bool>,
+    /// The callouts it starts with.
+    pub callouts_set_data: CreateCalloutsSetInput,
+    /// Its innovation flow (the level's default when absent).
+    pub innovation_flow_data: Option<CreateInnovationFlowInput>,
+}
+
+/// What a new space's collaboration asks for, read from its input.
+pub(crate) struct PlannedCollaboration {
+    pub(crate) flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
+    pub(crate) callouts: Vec<NewCallout>,
+    pub(crate) welcome: bool,
+}
+
+impl CreateCollaborationOnSpaceInput {
+    /// Reads and checks the input before the space exists (`level_zero`: the new space's
+    /// level).
+    pub(crate) fn plan(self, level_zero: bool) -> AppResult<PlannedCollaboration> {
+        if self.add_tutorial_callouts == Some(true) {
+            return Err(AppError::new(
+                alkemio_kernel::ErrorStatus::NotSupported,
+                "Tutorial callouts are not offered by this server",
+            ));
+        }
+        let flow = match self.innovation_flow_data {
+            Some(f) => Some(alkemio_collaboration::innovation_flow::FlowInput {
+                profile: f.profile.into_new_profile()?.0,
+                states: f
+                    .states
+                    .into_iter()
+                    .map(|s| NewState {
+                        display_name: s.display_name,
+                        description: s.description.map(|m| m.0),
+                        settings: s.settings.map(Into::into),
+                        sort_order: s.sort_order,
+                    })
+                    .collect(),
+            }),
+            None => None,
+        };
+        let mut callouts = Vec::new();
+        for c in self.callouts_set_data.callouts_data.unwrap_or_default() {
+            callouts.push(c.into_new()?);
+        }
+        let states =
+            alkemio_collaboration::innovation_flow::planned_state_names(level_zero, flow.as_ref());
+        CollaborationService::check_new_callouts(&callouts, &states)?;
+        Ok(PlannedCollaboration {
+            flow,
+            callouts,
+            welcome: self.add_callouts.unwrap_or(true),
+        })
+    }
+}
+
+/// Creates the callouts a new space asked for (a welcome callout first, when wanted), as its
+/// creator.
+pub(crate) async fn add_planned_callouts(
+    ctx: &Context<'_>,
+    space: &alkemio_space::Space,
+    callouts: Vec<NewCallout>,
+    welcome: bool,
+) -> AppResult<()> {
+    let Some(collaboration) = space.collaboration_id else {
+        return Ok(());
+    };
+    let svc = service(ctx)?;
+    let set = svc
+        .collaboration_or_fail(collaboration)
+        .await?
+        .callouts_set_id;
+    let host = data::<alkemio_space::SpaceService>(ctx)?
+        .collaboration_host(collaboration)
+        .await?;
+    let caller = actor(ctx);
+    let mut all = Vec::new();
+    for c in callouts.into_iter().rev() {
+        all.push(c);
+    }
+    if welcome {
+        let free = !all.iter().any(|c| c.name_id.as_deref() == Some("welcome"));
+        all.push(NewCallout {
+            name_id: free.then(|| "welcome".to_owned()),
+            framing_type: None,
+            profile: alkemio_common::profile::NewProfile {
+                display_name: "Welcome to your space!".to_owned(),
+                description: Some(
+                    "Start here: say what this space is for, who it is for and how to take part."
+                        .to_owned(),
+                ),
+                ..Default::default()
+            },
+            tags: Vec::new(),
+            settings: SettingsChanges::default(),
+            default_display_name: None,
+            post_description: None,
+            sort_order: None,
+            contributions: Vec::new(),
+            send_notification: false,
+            classification: Vec::new(),
+        });
+    }
+    // each new callout goes before the others: the last created shows first
+    for c in all {
+        svc.create_callout(&caller, set, c, &host).await?;
+    }
+    Ok(())
 }

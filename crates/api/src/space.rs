@@ -1133,6 +1133,7 @@ fn new_space(
     about: CreateSpaceAboutInput,
     name_id: Option<NameId>,
     settings: Option<CreateSpaceSettingsInput>,
+    flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
 ) -> AppResult<NewSpace> {
     let (mut profile, _) = about.profile_data.into_new_profile()?;
     // a space's tags live in its `default` tagset
@@ -1152,6 +1153,7 @@ fn new_space(
         who: about.who.map(|w| w.0),
         guidelines,
         settings: settings.map(SettingsChange::from).unwrap_or_default(),
+        flow,
     })
 }
 
@@ -1163,6 +1165,8 @@ pub struct CreateSpaceOnAccountInput {
     /// The hosting account.
     #[graphql(name = "accountID")]
     pub account_id: UuidScalar,
+    /// Its collaboration: innovation flow and first callouts.
+    pub collaboration_data: crate::collaboration::CreateCollaborationOnSpaceInput,
     /// Its URL slug (generated from the name when absent).
     #[graphql(name = "nameID")]
     pub name_id: Option<NameId>,
@@ -1175,6 +1179,8 @@ pub struct CreateSpaceOnAccountInput {
 pub struct CreateSubspaceInput {
     /// What it is about.
     pub about: CreateSpaceAboutInput,
+    /// Its collaboration: innovation flow and first callouts.
+    pub collaboration_data: crate::collaboration::CreateCollaborationOnSpaceInput,
     /// Its URL slug.
     #[graphql(name = "nameID")]
     pub name_id: Option<NameId>,
@@ -1397,9 +1403,17 @@ impl SpaceMutation {
         ctx: &Context<'_>,
         space_data: CreateSpaceOnAccountInput,
     ) -> Result<Space> {
-        let new = new_space(space_data.about, space_data.name_id, space_data.settings)?;
+        let plan = space_data.collaboration_data.plan(true)?;
+        let new = new_space(
+            space_data.about,
+            space_data.name_id,
+            space_data.settings,
+            plan.flow,
+        )?;
         let space = service(ctx)?
             .create_space(&actor(ctx), ActorId(space_data.account_id.0), new)
+            .await?;
+        crate::collaboration::add_planned_callouts(ctx, &space, plan.callouts, plan.welcome)
             .await?;
         Ok(Space(space))
     }
@@ -1410,13 +1424,17 @@ impl SpaceMutation {
         ctx: &Context<'_>,
         subspace_data: CreateSubspaceInput,
     ) -> Result<Space> {
+        let plan = subspace_data.collaboration_data.plan(false)?;
         let new = new_space(
             subspace_data.about,
             subspace_data.name_id,
             subspace_data.settings,
+            plan.flow,
         )?;
         let space = service(ctx)?
             .create_subspace(&actor(ctx), ActorId(subspace_data.space_id.0), new)
+            .await?;
+        crate::collaboration::add_planned_callouts(ctx, &space, plan.callouts, plan.welcome)
             .await?;
         Ok(Space(space))
     }

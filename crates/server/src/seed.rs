@@ -54,6 +54,7 @@ fn profile(name: String, i: usize) -> NewProfile {
 
 fn new_space(name: String, i: usize, public: bool) -> NewSpace {
     NewSpace {
+        flow: None,
         name_id: None,
         profile: profile(name, i),
         why: Some("To make change happen together".to_owned()),

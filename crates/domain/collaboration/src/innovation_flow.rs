@@ -138,6 +138,61 @@ pub struct StateChanges {
     pub show_publish_details: Option<bool>,
 }
 
+/// The flow a new space asks for: its profile and states (in order).
+#[derive(Debug, Clone)]
+pub struct FlowInput {
+    /// Its profile.
+    pub profile: NewProfile,
+    /// Its states.
+    pub states: Vec<NewState>,
+}
+
+/// The names of the states a new space's flow will have: those asked for, else the defaults
+/// of its level.
+pub fn planned_state_names(level_zero: bool, input: Option<&FlowInput>) -> Vec<String> {
+    match input {
+        Some(i) => i
+            .states
+            .iter()
+            .map(|s| s.display_name.trim().to_owned())
+            .collect(),
+        None => default_states(level_zero)
+            .2
+            .into_iter()
+            .map(|(n, _)| n.to_owned())
+            .collect(),
+    }
+}
+
+/// The states asked for a new flow, checked: at least the minimum (those beyond the maximum
+/// are dropped, as in the reference), names without commas, unique ignoring case.
+fn checked_states(states: Vec<NewState>, limits: FlowSettings) -> AppResult<Vec<NewState>> {
+    let mut out: Vec<NewState> = Vec::new();
+    for mut s in states
+        .into_iter()
+        .take(limits.maximum_number_of_states as usize)
+    {
+        s.display_name = check_state_name(&s.display_name)?;
+        if out
+            .iter()
+            .any(|o| o.display_name.to_lowercase() == s.display_name.to_lowercase())
+        {
+            return Err(AppError::bad_input(format!(
+                "The state name '{}' is used twice",
+                s.display_name
+            )));
+        }
+        out.push(s);
+    }
+    if (out.len() as u32) < limits.minimum_number_of_states.max(1) {
+        return Err(AppError::bad_input(format!(
+            "Innovation Flow must have a minimum of {} states",
+            limits.minimum_number_of_states.max(1)
+        )));
+    }
+    Ok(out)
+}
+
 /// A new flow with its states, profile and policies.
 #[derive(Debug, Clone)]
 pub struct NewFlow {
@@ -243,34 +298,55 @@ impl CollaborationService {
         level_zero: bool,
         aggregator: Option<Uuid>,
         at: DateTime<Utc>,
+        input: Option<FlowInput>,
     ) -> AppResult<NewFlow> {
-        let (settings, name, states) = default_states(level_zero);
+        let (settings, name, defaults) = default_states(level_zero);
+        let (profile_input, wanted) = match input {
+            Some(i) => (i.profile, checked_states(i.states, settings)?),
+            None => (
+                NewProfile {
+                    display_name: name.to_owned(),
+                    ..Default::default()
+                },
+                defaults
+                    .into_iter()
+                    .map(|(n, d)| NewState {
+                        display_name: n.to_owned(),
+                        description: Some(d.to_owned()),
+                        settings: None,
+                        sort_order: None,
+                    })
+                    .collect(),
+            ),
+        };
         let mut policy = auth_repo::new_policy(AuthorizationPolicyType::InnovationFlow);
         apply_flow_policy(&mut policy, collaboration);
         let profile = self.profiles().build(
-            NewProfile {
-                display_name: name.to_owned(),
-                ..Default::default()
-            },
+            profile_input,
             ProfileType::InnovationFlow,
             &policy,
             aggregator,
         )?;
         let flow_id = Uuid::now_v7();
         let mut policies = Vec::new();
-        let states: Vec<InnovationFlowState> = states
+        let mut previous = 0.0;
+        let states: Vec<InnovationFlowState> = wanted
             .into_iter()
-            .enumerate()
-            .map(|(i, (name, description))| {
+            .map(|new| {
                 let mut sp = auth_repo::new_policy(AuthorizationPolicyType::InnovationFlowState);
                 sp.inherit_from(&policy);
+                let sort_order = match new.sort_order {
+                    Some(o) if o != 0.0 => o,
+                    _ => previous + 5.0,
+                };
+                previous = sort_order;
                 let state = InnovationFlowState {
                     id: Uuid::now_v7(),
                     innovation_flow_id: flow_id,
-                    display_name: name.to_owned(),
-                    description: Some(description.to_owned()),
-                    settings: StateSettings::default(),
-                    sort_order: 5.0 * (i as f64 + 1.0),
+                    display_name: new.display_name,
+                    description: new.description,
+                    settings: new.settings.unwrap_or_default(),
+                    sort_order,
                     authorization_id: Some(sp.id),
                     created_date: at,
                     updated_date: at,

@@ -341,6 +341,7 @@ impl CollaborationService {
     /// A new collaboration with its callouts set, the default innovation flow of a space at
     /// level 0 (`level_zero`) or below, and a license with `flags` (copied from the space's),
     /// their policies computed from the space's.
+    #[allow(clippy::too_many_arguments)]
     pub fn build(
         &self,
         space: &AuthorizationPolicy,
@@ -349,12 +350,13 @@ impl CollaborationService {
         aggregator: Option<Uuid>,
         flags: &[(alkemio_licensing::LicenseEntitlementType, i32, bool)],
         at: DateTime<Utc>,
+        flow: Option<crate::innovation_flow::FlowInput>,
     ) -> AppResult<NewCollaboration> {
         let mut cp = auth_repo::new_policy(AuthorizationPolicyType::Collaboration);
         apply_collaboration_policy(&mut cp, space, access);
         let mut sp = auth_repo::new_policy(AuthorizationPolicyType::CalloutsSet);
         apply_callouts_set_policy(&mut sp, &cp, access);
-        let flow = self.build_flow(&cp, level_zero, aggregator, at)?;
+        let flow = self.build_flow(&cp, level_zero, aggregator, at, flow)?;
         let timeline = alkemio_timeline::TimelineService::build(&cp, at);
         let (license, lp) = alkemio_licensing::new_collaboration_license(&cp, flags);
         let set = CalloutsSet {
@@ -1927,6 +1929,65 @@ impl CollaborationService {
                 callout.published_by,
             )
             .await?;
+        Ok(())
+    }
+}
+
+impl CollaborationService {
+    /// Checks new callouts before their space exists, so that a space is not created when
+    /// callouts asked for with it would be refused: framing kinds, NameIDs (valid, not given
+    /// twice), flow states among `states`, and contributions made with them.
+    pub fn check_new_callouts(new: &[NewCallout], states: &[String]) -> AppResult<()> {
+        let mut names: Vec<String> = Vec::new();
+        for c in new {
+            if let Some(t) = c.framing_type
+                && t != CalloutFramingType::None
+            {
+                return Err(AppError::new(
+                    ErrorStatus::NotSupported,
+                    format!(
+                        "Callout framing of type {} is not supported by this server yet",
+                        t.graphql_name()
+                    ),
+                ));
+            }
+            if let Some(n) = &c.name_id {
+                let n = check_name_id(n)?;
+                if names.contains(&n) {
+                    return Err(AppError::bad_input(format!(
+                        "Unable to create Callout: the provided nameID is already taken: {n}"
+                    )));
+                }
+                names.push(n);
+            }
+            if let Some((_, tags)) = c.classification.iter().find(|(n, _)| is_flow_state_name(n))
+                && let Some(w) = tags.first()
+                && !states.contains(w)
+            {
+                return Err(AppError::bad_input(format!(
+                    "'{w}' is not a state of the innovation flow"
+                )));
+            }
+            let mut settings = CalloutSettings::default();
+            c.settings.clone().apply(&mut settings);
+            for k in &c.contributions {
+                if !settings
+                    .contribution
+                    .allowed_types
+                    .contains(&k.contribution_type)
+                {
+                    return Err(AppError::bad_input(format!(
+                        "Attempted to create a contribution of type '{}', which is not in the allowed types",
+                        k.contribution_type.graphql_name()
+                    )));
+                }
+                if k.post.is_none() || k.contribution_type != CalloutContributionType::Post {
+                    return Err(AppError::bad_input(
+                        "Only post contributions with their post data can be made with a callout",
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 }

@@ -85,6 +85,7 @@ impl SpaceService {
                     space.level == crate::model::SpaceLevel::L0,
                     space.storage_aggregator_id,
                     chrono::Utc::now(),
+                    None,
                 )?),
             };
             let license = match c.license_id {

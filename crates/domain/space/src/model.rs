@@ -395,6 +395,8 @@ pub struct NewSpace {
     pub guidelines: Option<alkemio_common::profile::NewProfile>,
     /// Settings overrides.
     pub settings: SettingsChange,
+    /// The innovation flow asked for (the level's default when absent).
+    pub flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
 }
 
 /// A partial settings change (create or update); absent parts stay as they are.

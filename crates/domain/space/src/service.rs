@@ -1183,6 +1183,7 @@ impl SpaceService {
             Some(aggregator.id),
             &alkemio_licensing::collaboration_flags(&license.entitlements),
             now,
+            new.flow,
         )?;
         let guidelines = CommunityGuidelines {
             id: Uuid::now_v7(),

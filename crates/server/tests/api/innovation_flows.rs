@@ -9,7 +9,11 @@ use crate::helpers::{Backend, TestApp, assert_reference_error, spawn_app};
 use crate::on_both_backends;
 use crate::spaces::{account_of, assign, err, ok, public, space, subspace};
 
-on_both_backends!(flows_place_callouts, flow_states_change_with_checks);
+on_both_backends!(
+    flows_place_callouts,
+    flow_states_change_with_checks,
+    spaces_start_with_the_collaboration_asked_for
+);
 
 const FLOW: &str = "query($s: UUID!) { lookup { space(ID: $s) { collaboration {
     license { type entitlements { type enabled } }
@@ -291,4 +295,150 @@ async fn flow_states_change_with_checks(backend: Backend) {
         changed["updateInnovationFlow"]["profile"]["displayName"],
         "Our way"
     );
+}
+
+const NEW_SPACE: &str = "mutation($d: CreateSpaceOnAccountInput!) { createSpace(spaceData: $d) { id
+    collaboration { innovationFlow { profile { displayName } currentState { displayName } states { displayName sortOrder } }
+        calloutsSet { callouts { nameID sortOrder classification { tagset(tagsetName: FLOW_STATE) { tags } }
+            framing { profile { displayName } } } } } } }";
+
+fn new_space(account: &str, name: &str, collaboration: Value) -> Value {
+    json!({"d": {"accountID": account, "about": {"profileData": {"displayName": name}},
+        "collaborationData": collaboration}})
+}
+
+/// `createSpace` with its collaboration: the flow asked for (checked as a new flow's states
+/// are), the callouts asked for (checked before the space exists, so a refused callout leaves
+/// no space behind), and a welcome callout unless told otherwise; tutorials are not offered.
+async fn spaces_start_with_the_collaboration_asked_for(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let account = account_of(&app, &admin).await;
+    let states = |names: &[&str]| -> Value {
+        names
+            .iter()
+            .map(|n| json!({"displayName": n, "description": format!("About {n}")}))
+            .collect()
+    };
+    let flow =
+        |names: &[&str]| json!({"profile": {"displayName": "Our flow"}, "states": states(names)});
+
+    // refused: too few states, a name twice, a callout in no state, a framing not offered,
+    // tutorials; none of them leaves a space
+    let refusals = [
+        (
+            json!({"calloutsSetData": {}, "innovationFlowData": flow(&["A", "B", "C"])}),
+            "BAD_USER_INPUT",
+            12101,
+        ),
+        (
+            json!({"calloutsSetData": {}, "innovationFlowData": flow(&["A", "B", "C", "a"])}),
+            "BAD_USER_INPUT",
+            12101,
+        ),
+        (
+            json!({"calloutsSetData": {"calloutsData": [{"framing": {"profile": {"displayName": "Lost"}},
+            "classification": {"tagsets": [{"name": "flow-state", "tags": ["Nowhere"]}]}}]}}),
+            "BAD_USER_INPUT",
+            12101,
+        ),
+        (
+            json!({"calloutsSetData": {"calloutsData": [{"framing": {"type": "WHITEBOARD", "profile": {"displayName": "Board"}}}]}}),
+            "NOT_SUPPORTED",
+            12114,
+        ),
+        (
+            json!({"calloutsSetData": {}, "addTutorialCallouts": true}),
+            "NOT_SUPPORTED",
+            12114,
+        ),
+    ];
+    for (i, (collaboration, code, numeric)) in refusals.into_iter().enumerate() {
+        let name = format!("Refused {i}");
+        let refused = err(
+            &app,
+            &admin,
+            NEW_SPACE,
+            new_space(&account, &name, collaboration),
+        )
+        .await;
+        assert_reference_error(&refused, code, numeric);
+    }
+    let listed = ok(&app, &admin, "{ spaces { id } }", json!({})).await;
+    assert_eq!(listed["spaces"], json!([]), "nothing was written");
+
+    // the flow and callouts asked for, with the welcome callout first
+    let collaboration = json!({"innovationFlowData": flow(&["Plan", "Do", "Check", "Act", "Again"]),
+        "calloutsSetData": {"calloutsData": [
+            {"framing": {"profile": {"displayName": "What to check"}},
+             "classification": {"tagsets": [{"name": "flow-state", "tags": ["Check"]}]}},
+            {"nameID": "plan-it", "framing": {"profile": {"displayName": "Plan it"}}}]}});
+    let created = ok(
+        &app,
+        &admin,
+        NEW_SPACE,
+        new_space(&account, "Cycle", collaboration),
+    )
+    .await;
+    let c = &created["createSpace"]["collaboration"];
+    let f = &c["innovationFlow"];
+    assert_eq!(f["profile"]["displayName"], "Our flow");
+    assert_eq!(f["currentState"]["displayName"], "Plan");
+    assert_eq!(names(&f["states"]), ["Plan", "Do", "Check", "Act", "Again"]);
+    assert_eq!(f["states"][4]["sortOrder"], 25.0);
+    let callouts = c["calloutsSet"]["callouts"].as_array().unwrap();
+    let named: Vec<&str> = callouts
+        .iter()
+        .map(|c| c["nameID"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["welcome", "whattocheck", "plan-it"]);
+    let state = |i: usize| callouts[i]["classification"]["tagset"]["tags"][0].clone();
+    assert_eq!(
+        (state(0), state(1), state(2)),
+        (json!("Plan"), json!("Check"), json!("Plan"))
+    );
+    assert_eq!(
+        callouts[0]["framing"]["profile"]["displayName"],
+        "Welcome to your space!"
+    );
+
+    // no welcome callout when told so; a subspace's flow asked for needs one state at least
+    let created = ok(
+        &app,
+        &admin,
+        NEW_SPACE,
+        new_space(
+            &account,
+            "Bare",
+            json!({"calloutsSetData": {}, "addCallouts": false}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        created["createSpace"]["collaboration"]["calloutsSet"]["callouts"],
+        json!([])
+    );
+    let bare = created["createSpace"]["id"].clone();
+    let sub = "mutation($d: CreateSubspaceInput!) { createSubspace(subspaceData: $d) { id
+        collaboration { innovationFlow { states { displayName } } calloutsSet { callouts { nameID } } } } }";
+    let refused = err(
+        &app,
+        &admin,
+        sub,
+        json!({"d": {"spaceID": bare, "about": {"profileData": {"displayName": "Empty"}},
+            "collaborationData": {"calloutsSetData": {}, "innovationFlowData": flow(&[])}}}),
+    )
+    .await;
+    assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
+    let made = ok(
+        &app,
+        &admin,
+        sub,
+        json!({"d": {"spaceID": bare, "about": {"profileData": {"displayName": "Solo"}},
+            "collaborationData": {"calloutsSetData": {}, "innovationFlowData": flow(&["Only"])}}}),
+    )
+    .await;
+    let s = &made["createSubspace"]["collaboration"];
+    assert_eq!(names(&s["innovationFlow"]["states"]), ["Only"]);
+    assert_eq!(s["calloutsSet"]["callouts"][0]["nameID"], "welcome");
 }

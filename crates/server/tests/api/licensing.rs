@@ -94,7 +94,7 @@ async fn plans_licenses_and_limits(backend: Backend) {
         0.0
     );
     let create = "mutation($a: UUID!, $n: String!) { createSpace(spaceData: { accountID: $a,
-        about: { profileData: { displayName: $n } } }) { id } }";
+        collaborationData: { calloutsSetData: {} }, about: { profileData: { displayName: $n } } }) { id } }";
     let refused = err(&app, &owner, create, json!({"a": account, "n": "Mine"})).await;
     assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
 

@@ -89,7 +89,8 @@ pub(crate) async fn space(
     name: &str,
     settings: Value,
 ) -> (String, String) {
-    let mut data = json!({"accountID": account, "about": {"profileData": {"displayName": name}}});
+    let mut data = json!({"accountID": account, "about": {"profileData": {"displayName": name}},
+        "collaborationData": {"calloutsSetData": {}, "addCallouts": false}});
     if !settings.is_null() {
         data["settings"] = settings;
     }
@@ -108,7 +109,8 @@ pub(crate) async fn subspace(
     name: &str,
     settings: Value,
 ) -> (String, String) {
-    let mut data = json!({"spaceID": parent, "about": {"profileData": {"displayName": name}}});
+    let mut data = json!({"spaceID": parent, "about": {"profileData": {"displayName": name}},
+        "collaborationData": {"calloutsSetData": {}, "addCallouts": false}});
     if !settings.is_null() {
         data["settings"] = settings;
     }
@@ -153,7 +155,7 @@ async fn creating_spaces_and_subspaces(backend: Backend) {
         &app,
         &owner,
         CREATE,
-        json!({"data": {"accountID": account, "about": {"profileData": {"displayName": "Mine"}}}}),
+        json!({"data": {"collaborationData": {"calloutsSetData": {}}, "accountID": account, "about": {"profileData": {"displayName": "Mine"}}}}),
     )
     .await;
     assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
@@ -165,7 +167,7 @@ async fn creating_spaces_and_subspaces(backend: Backend) {
         "{refused}"
     );
 
-    let data = json!({"data": {"accountID": account, "nameID": "green-city",
+    let data = json!({"data": {"collaborationData": {"calloutsSetData": {}}, "accountID": account, "nameID": "green-city",
         "about": {"why": "Because", "who": "Everyone",
             "profileData": {"displayName": "Green City", "tags": ["climate"]}}}});
     let created = ok(&app, &admin, CREATE, data.clone()).await["createSpace"].clone();
@@ -258,7 +260,7 @@ async fn creating_spaces_and_subspaces(backend: Backend) {
         &app,
         &admin,
         CREATE,
-        json!({"data": {"accountID": account, "nameID": "admin", "about": {"profileData": {"displayName": "X"}}}}),
+        json!({"data": {"collaborationData": {"calloutsSetData": {}}, "accountID": account, "nameID": "admin", "about": {"profileData": {"displayName": "X"}}}}),
     )
     .await;
     assert_reference_error(&restricted, "BAD_USER_INPUT", 12101);
@@ -289,7 +291,7 @@ async fn creating_spaces_and_subspaces(backend: Backend) {
         &app,
         &admin,
         SUB,
-        json!({"data": {"spaceID": id, "about": {"profileData": {"displayName": "Team A"}}}}),
+        json!({"data": {"collaborationData": {"calloutsSetData": {}}, "spaceID": id, "about": {"profileData": {"displayName": "Team A"}}}}),
     )
     .await["createSubspace"]
         .clone();
@@ -310,7 +312,7 @@ async fn creating_spaces_and_subspaces(backend: Backend) {
         &app,
         &admin,
         SUB,
-        json!({"data": {"spaceID": l1_id, "nameID": "deep", "about": {"profileData": {"displayName": "Deep"}}}}),
+        json!({"data": {"collaborationData": {"calloutsSetData": {}}, "spaceID": l1_id, "nameID": "deep", "about": {"profileData": {"displayName": "Deep"}}}}),
     )
     .await["createSubspace"]
         .clone();
@@ -325,7 +327,7 @@ async fn creating_spaces_and_subspaces(backend: Backend) {
         &app,
         &admin,
         SUB,
-        json!({"data": {"spaceID": l2["id"], "about": {"profileData": {"displayName": "Deeper"}}}}),
+        json!({"data": {"collaborationData": {"calloutsSetData": {}}, "spaceID": l2["id"], "about": {"profileData": {"displayName": "Deeper"}}}}),
     )
     .await;
     assert_reference_error(&too_deep, "BAD_USER_INPUT", 12101);
@@ -336,7 +338,7 @@ async fn creating_spaces_and_subspaces(backend: Backend) {
         &app,
         &stranger,
         SUB,
-        json!({"data": {"spaceID": id, "about": {"profileData": {"displayName": "Nope"}}}}),
+        json!({"data": {"collaborationData": {"calloutsSetData": {}}, "spaceID": id, "about": {"profileData": {"displayName": "Nope"}}}}),
     )
     .await;
     assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);

@@ -878,7 +878,7 @@ async fn private_space_files_download_only_to_readers(backend: Backend) {
     let (_, created) = app
         .graphql_as(
             &admin,
-            "mutation($a: UUID!) { createSpace(spaceData: { accountID: $a, about: { profileData: { displayName: \"Vault\" } } }) {
+            "mutation($a: UUID!) { createSpace(spaceData: { accountID: $a, collaborationData: { calloutsSetData: {} }, about: { profileData: { displayName: \"Vault\" } } }) {
                 id community { roleSet { id } } storageAggregator { type directStorageBucket { id } } } }",
             json!({"a": account}),
         )

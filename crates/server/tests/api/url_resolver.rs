@@ -123,7 +123,7 @@ async fn space_and_hub_urls_resolve(backend: Backend) {
         .graphql_as(
             &admin,
             create,
-            json!({"d": {"accountID": account, "nameID": "green-city", "about": {"profileData": {"displayName": "Green City"}}}}),
+            json!({"d": {"collaborationData": {"calloutsSetData": {}}, "accountID": account, "nameID": "green-city", "about": {"profileData": {"displayName": "Green City"}}}}),
         )
         .await;
     let l0 = body["data"]["createSpace"]["id"]
@@ -135,7 +135,7 @@ async fn space_and_hub_urls_resolve(backend: Backend) {
         .graphql_as(
             &admin,
             sub,
-            json!({"d": {"spaceID": l0, "nameID": "parks", "about": {"profileData": {"displayName": "Parks"}}}}),
+            json!({"d": {"collaborationData": {"calloutsSetData": {}}, "spaceID": l0, "nameID": "parks", "about": {"profileData": {"displayName": "Parks"}}}}),
         )
         .await;
     let l1 = body["data"]["createSubspace"]["id"]
