@@ -2056,7 +2056,16 @@ pub(crate) async fn add_planned_callouts(
     let host = data::<alkemio_space::SpaceService>(ctx)?
         .collaboration_host(collaboration)
         .await?;
-    let caller = actor(ctx);
+    // the creator's roles in the new space were granted after this request read its
+    // credentials: read them again
+    let mut caller = actor(ctx).into_owned();
+    if let Some(id) = caller.authenticated_id()
+        && let Some(fresh) = data::<alkemio_contributor::ActorService>(ctx)?
+            .credentials(alkemio_kernel::ids::ActorId(id))
+            .await?
+    {
+        caller.credentials = fresh;
+    }
     let mut all = Vec::new();
     for c in callouts.into_iter().rev() {
         all.push(c);

@@ -146,7 +146,7 @@ async fn space_and_hub_urls_resolve(backend: Backend) {
         .graphql_as(
             &admin,
             sub,
-            json!({"d": {"spaceID": l1, "nameID": "trees", "about": {"profileData": {"displayName": "Trees"}}}}),
+            json!({"d": {"collaborationData": {"calloutsSetData": {}}, "spaceID": l1, "nameID": "trees", "about": {"profileData": {"displayName": "Trees"}}}}),
         )
         .await;
     let l2 = body["data"]["createSubspace"]["id"]
