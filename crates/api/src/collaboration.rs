@@ -2099,3 +2099,102 @@ pub(crate) async fn add_planned_callouts(
     }
     Ok(())
 }
+
+// ---- live events ----
+
+/// A post contributed to a callout.
+pub struct CalloutPostCreated {
+    event: alkemio_collaboration::service::PostCreated,
+    post: model::Post,
+}
+
+#[Object(name = "CalloutPostCreated")]
+impl CalloutPostCreated {
+    /// The callout.
+    #[graphql(name = "calloutID")]
+    async fn callout_id(&self) -> String {
+        self.event.callout_id.to_string()
+    }
+
+    /// The contribution holding the post.
+    #[graphql(name = "contributionID")]
+    async fn contribution_id(&self) -> String {
+        self.event.contribution_id.to_string()
+    }
+
+    /// The contribution's position.
+    async fn sort_order(&self) -> f64 {
+        self.event.sort_order
+    }
+
+    /// The post.
+    async fn post(&self) -> Post {
+        Post(self.post.clone())
+    }
+}
+
+/// Callout subscriptions.
+#[derive(Debug, Default)]
+pub struct CalloutLiveEvents;
+
+#[async_graphql::Subscription]
+impl CalloutLiveEvents {
+    /// Each post contributed to a callout that takes posts, from now on (needs READ on the
+    /// callout, checked again for each post).
+    async fn callout_post_created(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "calloutID")] callout_id: UuidScalar,
+    ) -> Result<impl futures_util::Stream<Item = CalloutPostCreated> + use<>> {
+        let svc = service(ctx)?.clone();
+        let callout = svc.callout_or_fail(callout_id.0).await?;
+        if !callout
+            .settings
+            .contribution
+            .allowed_types
+            .contains(&CalloutContributionType::Post)
+        {
+            return Err(AppError::bad_input(format!(
+                "Callout {} does not take posts: there is nothing to follow",
+                callout.id
+            ))
+            .into());
+        }
+        require_on(
+            ctx,
+            callout.authorization_id,
+            P::Read,
+            "follow a callout's posts",
+        )
+        .await?;
+        let access = crate::authorization::LiveAccess::from_ctx(ctx)?;
+        let rx = svc.posts_created();
+        let id = callout.id;
+        let stream = futures_util::stream::unfold(
+            (rx, svc, access),
+            move |(mut rx, svc, access)| async move {
+                loop {
+                    match rx.recv().await {
+                        Ok(event) if event.callout_id == id => {
+                            let Ok(callout) = svc.callout_or_fail(id).await else {
+                                return None;
+                            };
+                            if !access.may(callout.authorization_id, P::Read).await {
+                                return None;
+                            }
+                            if let Ok(post) = svc.post_or_fail(event.post_id).await {
+                                return Some((
+                                    CalloutPostCreated { event, post },
+                                    (rx, svc, access),
+                                ));
+                            }
+                        }
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            },
+        );
+        Ok(stream)
+    }
+}

@@ -123,6 +123,7 @@ pub struct SubscriptionRoot(
     CommunicationLiveEvents,
     ConversationLiveEvents,
     ActivityLiveEvents,
+    crate::collaboration::CalloutLiveEvents,
 );
 
 /// The server's schema type.

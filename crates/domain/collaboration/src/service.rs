@@ -301,6 +301,20 @@ pub struct CollaborationService {
     profiles: ProfileService,
     timelines: alkemio_timeline::TimelineService,
     outbox: alkemio_events::Outbox,
+    posts_created: tokio::sync::broadcast::Sender<PostCreated>,
+}
+
+/// A post contributed to a callout (a live event, sent once the post is stored).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PostCreated {
+    /// The callout.
+    pub callout_id: Uuid,
+    /// The contribution.
+    pub contribution_id: Uuid,
+    /// The post.
+    pub post_id: Uuid,
+    /// The contribution's position.
+    pub sort_order: f64,
 }
 
 /// Everything created with a callout or a contribution, ready to be stored together.
@@ -322,7 +336,13 @@ impl CollaborationService {
             profiles,
             timelines,
             outbox,
+            posts_created: tokio::sync::broadcast::channel(256).0,
         }
+    }
+
+    /// Posts contributed from now on (a slow receiver misses the oldest when 256 wait).
+    pub fn posts_created(&self) -> tokio::sync::broadcast::Receiver<PostCreated> {
+        self.posts_created.subscribe()
     }
 
     /// The timeline service (calendars and events).
@@ -1600,6 +1620,15 @@ impl CollaborationService {
             .await?;
         }
         txn.commit().await?;
+        if let Some(post) = contribution.post_id {
+            // nobody listening is fine
+            let _ = self.posts_created.send(PostCreated {
+                callout_id: callout.id,
+                contribution_id: contribution.id,
+                post_id: post,
+                sort_order: contribution.sort_order,
+            });
+        }
         Ok(contribution)
     }
 

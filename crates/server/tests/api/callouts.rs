@@ -892,3 +892,58 @@ async fn content_activity_is_logged(backend: Backend) {
         ok(&app, &member_token, LOG, json!({"c": c})).await["activityLogOnCollaboration"].clone();
     assert_eq!(log[0]["type"], "CALENDAR_EVENT_CREATED", "{log}");
 }
+
+/// `calloutPostCreated` tells readers of a callout of each new post; a callout that takes no
+/// posts has nothing to follow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_posts_reach_followers() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let app = spawn_app(Backend::Sqlite).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Live Board", Value::Null).await;
+    assign(&app, &admin, &roles, "MEMBER", member.id).await;
+    let (_, set) = callouts_set(&app, &admin, &s).await;
+    let ideas = post_callout(&app, &admin, &set, "Ideas").await;
+    let k = ideas["id"].as_str().unwrap().to_owned();
+    let d = json!({"calloutsSetID": set, "framing": {"profile": {"displayName": "Just talk"}}});
+    let talk =
+        ok(&app, &admin, CREATE, json!({"d": d})).await["createCalloutOnCalloutsSet"]["id"].clone();
+
+    let follow = |callout: Value| {
+        json!({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription($k: UUID!) { calloutPostCreated(calloutID: $k) { calloutID contributionID sortOrder post { nameID } } }",
+            "variables": {"k": callout}}})
+        .to_string()
+    };
+    let mut ws = app.ws(Some(&member_token)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut ws).await["type"],
+        "connection_ack"
+    );
+    ws.send(WsMessage::text(follow(talk))).await.unwrap();
+    let refused = crate::helpers::next_ws_message(&mut ws).await;
+    assert!(
+        refused["type"] == "error"
+            || refused["payload"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+            || refused["payload"][0]["extensions"]["code"] == "BAD_USER_INPUT",
+        "{refused}"
+    );
+
+    let mut ws = app.ws(Some(&member_token)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut ws).await["type"],
+        "connection_ack"
+    );
+    ws.send(WsMessage::text(follow(json!(k)))).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let added = add_post(&app, &admin, &k, "Fresh idea").await;
+    let event = crate::helpers::next_ws_message(&mut ws).await;
+    let payload = &event["payload"]["data"]["calloutPostCreated"];
+    assert_eq!(payload["calloutID"], k.as_str(), "{event}");
+    assert_eq!(payload["contributionID"], added["id"]);
+    assert_eq!(payload["post"]["nameID"], "freshidea");
+    assert_eq!(payload["sortOrder"], 1.0);
+}
