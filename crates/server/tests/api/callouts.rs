@@ -744,10 +744,12 @@ async fn listing_callouts_costs_a_bounded_number_of_statements() {
             .len(),
         8
     );
-    // more callouts never cost more statements (a larger answer takes longer to resolve, so
-    // loader waves at different depths merge more often, never less: 44 or 45 here)
+    // the cost does not grow with the callouts: a statement per callout or post would add at
+    // least 6 for the 6 more callouts (and 12 for their posts). Two loader waves at different
+    // depths (the same loader for framing and post profiles, say) share a batch or not
+    // depending on timing, so either count may come out one lower: 44 or 45 here.
     assert!(
-        many <= few,
+        many <= few + 1,
         "{many} statements for 8 callouts with 2 posts each, {few} for 2"
     );
     // the space and its policy, the set, the callouts with their policies, framings,
