@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use alkemio_authorization::{
     ActorContext, AuthorizationPolicy, AuthorizationPolicyType, AuthorizationPrivilege as P,
-    grant_access_or_fail, repo as auth_repo,
+    repo as auth_repo,
 };
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
 use alkemio_common::visual::VisualType;
@@ -964,15 +964,7 @@ impl CollaborationService {
         privilege: P,
         action: &str,
     ) -> AppResult<AuthorizationPolicy> {
-        let policy = self.policy(policy).await?;
-        grant_access_or_fail(
-            &caller.actor_id(),
-            &caller.credentials,
-            policy.as_ref(),
-            privilege,
-            action,
-        )?;
-        policy.ok_or_else(|| AppError::internal_msg("policy missing after a granted check"))
+        auth_repo::require(self.db.conn(), caller, policy, privilege, action).await
     }
 
     async fn collaboration_policy(&self, set: Uuid) -> AppResult<AuthorizationPolicy> {

@@ -4,8 +4,7 @@ use std::collections::HashMap;
 
 use alkemio_authorization::{
     ActorContext, AuthorizationPolicy, AuthorizationPolicyType, AuthorizationPrivilege as P,
-    Credential, CredentialRule, CredentialType as C, PrivilegeRule, grant_access_or_fail,
-    repo as auth_repo,
+    Credential, CredentialRule, CredentialType as C, PrivilegeRule, repo as auth_repo,
 };
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
 use alkemio_communication::{Room, RoomType};
@@ -332,18 +331,7 @@ impl TimelineService {
         privilege: P,
         action: &str,
     ) -> AppResult<AuthorizationPolicy> {
-        let policy = match policy {
-            Some(id) => auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy),
-            None => None,
-        };
-        grant_access_or_fail(
-            &caller.actor_id(),
-            &caller.credentials,
-            policy.as_ref(),
-            privilege,
-            action,
-        )?;
-        policy.ok_or_else(|| AppError::internal_msg("policy missing after a granted check"))
+        auth_repo::require(self.db.conn(), caller, policy, privilege, action).await
     }
 
     // ---- writes ----

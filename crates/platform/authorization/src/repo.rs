@@ -227,3 +227,26 @@ pub async fn delete(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<()> 
         .await?;
     Ok(())
 }
+
+/// Loads the policy with this id and fails unless `caller` holds `privilege` on it (a missing
+/// policy denies); returns the policy, for checks of further privileges on it.
+pub async fn require(
+    conn: &impl ConnectionTrait,
+    caller: &crate::ActorContext,
+    policy: Option<Uuid>,
+    privilege: crate::AuthorizationPrivilege,
+    action: &str,
+) -> AppResult<AuthorizationPolicy> {
+    let policy = match policy {
+        Some(id) => load(conn, id).await?.map(|s| s.policy),
+        None => None,
+    };
+    crate::grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        policy.as_ref(),
+        privilege,
+        action,
+    )?;
+    policy.ok_or_else(|| AppError::internal_msg("policy missing after a granted check"))
+}
