@@ -293,3 +293,12 @@ impl LiveAccess {
         }
     }
 }
+
+/// The `authorization` field of an entity: its stored policy (null when it has none).
+pub(crate) async fn authorization_of(
+    ctx: &Context<'_>,
+    id: Option<uuid::Uuid>,
+) -> async_graphql::Result<Option<Authorization>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(load_policy(ctx, id).await?.map(Authorization))
+}

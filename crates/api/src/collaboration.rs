@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::authorization::{Authorization, load_policy, require_on};
+use crate::authorization::{Authorization, require_on};
 use crate::communication::Room;
 use crate::context::{actor, data};
 use crate::contributor::User;
@@ -26,11 +26,6 @@ use uuid::Uuid;
 
 fn service<'a>(ctx: &Context<'a>) -> AppResult<&'a CollaborationService> {
     data::<CollaborationService>(ctx)
-}
-
-async fn authorization(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Authorization>> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(load_policy(ctx, id).await?.map(Authorization))
 }
 
 async fn user(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<User>> {
@@ -86,7 +81,7 @@ impl Collaboration {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Its innovation flow.
@@ -161,7 +156,7 @@ impl CalloutsSet {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// The callouts the caller may read (drafts only for their creators and admins), by sort
@@ -295,7 +290,7 @@ impl Callout {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Who created it (null when gone).
@@ -568,7 +563,7 @@ impl CalloutFraming {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Its profile.
@@ -635,7 +630,7 @@ impl CalloutContribution {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Who contributed it (null when gone).
@@ -687,7 +682,7 @@ impl Post {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Who wrote it (null when gone).
@@ -1457,7 +1452,7 @@ impl Classification {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.classification.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.classification.authorization_id).await
     }
 
     /// Its tagsets: the flow-state tagset.
@@ -1507,7 +1502,7 @@ impl InnovationFlow {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Its profile.
@@ -1614,7 +1609,7 @@ impl InnovationFlowState {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 }
 

@@ -1,7 +1,7 @@
 //! GraphQL: applications, invitations, platform invitations, application forms, and the
 //! mutations that create them and move them through their lifecycles.
 
-use crate::authorization::{Authorization, load_policy, require_on};
+use crate::authorization::{Authorization, require_on};
 use crate::community::RoleSet;
 use crate::context::{actor, data};
 use crate::contributor::{Actor, User};
@@ -20,13 +20,6 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
 fn service<'a>(ctx: &Context<'a>) -> AppResult<&'a EntryService> {
     data::<EntryService>(ctx)
-}
-
-async fn authorization(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> Result<Option<Authorization>> {
-    let Some(id) = id else {
-        return Ok(None);
-    };
-    Ok(load_policy(ctx, id).await?.map(Authorization))
 }
 
 async fn actor_of(ctx: &Context<'_>, id: ActorId) -> Result<Actor> {
@@ -107,7 +100,7 @@ impl Application {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// When it was made.
     async fn created_date(&self) -> DateTime {
@@ -176,7 +169,7 @@ impl Invitation {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// When it was made.
     async fn created_date(&self) -> DateTime {
@@ -241,7 +234,7 @@ impl PlatformInvitation {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// When it was made.
     async fn created_date(&self) -> DateTime {

@@ -13,15 +13,10 @@ use alkemio_storage::UploadedFile;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Upload};
 use uuid::Uuid;
 
-use crate::authorization::{Authorization, load_policy};
+use crate::authorization::Authorization;
 use crate::context::{actor, data};
 use crate::loaders::{Loaders, loaded};
 use crate::storage::StorageBucket;
-
-async fn authorization(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Authorization>> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(load_policy(ctx, id).await?.map(Authorization))
-}
 
 /// The absolute client URL of a profile, built from NameIDs on `ENDPOINT_CLUSTER`.
 pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<String, AppError> {
@@ -131,7 +126,7 @@ impl Profile {
 
     /// The profile's authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Its location.
@@ -246,7 +241,7 @@ impl Tagset {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// When it was created.
     async fn created_date(&self) -> DateTime {
@@ -282,7 +277,7 @@ impl Reference {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// When it was created.
     async fn created_date(&self) -> DateTime {
@@ -346,7 +341,7 @@ impl Visual {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// When it was created.
     async fn created_date(&self) -> DateTime {

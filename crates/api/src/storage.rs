@@ -10,15 +10,10 @@ use alkemio_storage::{MimeType, StorageAggregatorType, StorageService, model};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Upload};
 use uuid::Uuid;
 
-use crate::authorization::{Authorization, load_policy};
+use crate::authorization::Authorization;
 use crate::context::{actor, data};
 use crate::contributor::User;
 use crate::profile::read_upload;
-
-async fn authorization(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Authorization>> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(load_policy(ctx, id).await?.map(Authorization))
-}
 
 use crate::authorization::can;
 
@@ -55,7 +50,7 @@ impl StorageAggregator {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// The bucket for files stored on the aggregator itself (needs READ).
     async fn direct_storage_bucket(&self, ctx: &Context<'_>) -> Result<StorageBucket> {
@@ -256,7 +251,7 @@ impl StorageBucket {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// The documents the caller may read (needs READ on the bucket); with `IDs`, those, in
     /// that order.
@@ -388,7 +383,7 @@ impl Document {
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
     /// When it was created.
     async fn created_date(&self) -> DateTime {

@@ -21,11 +21,6 @@ fn service<'a>(ctx: &Context<'a>) -> AppResult<&'a TimelineService> {
     Ok(data::<alkemio_collaboration::CollaborationService>(ctx)?.timelines())
 }
 
-async fn authorization(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Authorization>> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(load_policy(ctx, id).await?.map(Authorization))
-}
-
 /// A collaboration's timeline.
 pub struct Timeline(pub model::Timeline);
 
@@ -48,7 +43,7 @@ impl Timeline {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Its calendar.
@@ -81,7 +76,7 @@ impl Calendar {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Its events by start, with those of its space's subspaces that show here when the space
@@ -239,7 +234,7 @@ impl CalendarEvent {
 
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
-        authorization(ctx, self.0.authorization_id).await
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
     }
 
     /// Who created it (null when gone).
