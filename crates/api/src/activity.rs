@@ -66,6 +66,22 @@ pub struct ActivityLogEntryCalloutPostCreated {
     post: alkemio_collaboration::Post,
 }
 
+/// A link was contributed to a callout.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntryCalloutLinkCreated {
+    common: Common,
+    callout: alkemio_collaboration::Callout,
+    link: alkemio_collaboration::Link,
+}
+
+/// A whiteboard was contributed to a callout.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntryCalloutWhiteboardCreated {
+    common: Common,
+    callout: alkemio_collaboration::Callout,
+    whiteboard: alkemio_collaboration::Whiteboard,
+}
+
 /// An event was added to a calendar.
 #[derive(Debug, Clone)]
 pub struct ActivityLogEntryCalendarEventCreated {
@@ -206,6 +222,38 @@ common_fields!(
 );
 
 common_fields!(
+    ActivityLogEntryCalloutLinkCreated,
+    "ActivityLogEntryCalloutLinkCreated",
+    {
+        /// The callout.
+        async fn callout(&self) -> crate::collaboration::Callout {
+            crate::collaboration::Callout(self.callout.clone())
+        }
+
+        /// The link.
+        async fn link(&self) -> crate::content::Link {
+            crate::content::Link(self.link.clone())
+        }
+    }
+);
+
+common_fields!(
+    ActivityLogEntryCalloutWhiteboardCreated,
+    "ActivityLogEntryCalloutWhiteboardCreated",
+    {
+        /// The callout.
+        async fn callout(&self) -> crate::collaboration::Callout {
+            crate::collaboration::Callout(self.callout.clone())
+        }
+
+        /// The whiteboard.
+        async fn whiteboard(&self) -> crate::content::Whiteboard {
+            crate::content::Whiteboard(self.whiteboard.clone())
+        }
+    }
+);
+
+common_fields!(
     ActivityLogEntryCalendarEventCreated,
     "ActivityLogEntryCalendarEventCreated",
     {
@@ -260,6 +308,10 @@ pub enum ActivityLogEntry {
     CalloutPostCreated(ActivityLogEntryCalloutPostCreated),
     /// A calendar event was added.
     CalendarEventCreated(ActivityLogEntryCalendarEventCreated),
+    /// A link was contributed.
+    CalloutLinkCreated(ActivityLogEntryCalloutLinkCreated),
+    /// A whiteboard was contributed.
+    CalloutWhiteboardCreated(ActivityLogEntryCalloutWhiteboardCreated),
 }
 
 impl ActivityLogEntry {
@@ -271,6 +323,8 @@ impl ActivityLogEntry {
             ActivityLogEntry::CalloutPublished(c) => &c.common,
             ActivityLogEntry::CalloutPostCreated(c) => &c.common,
             ActivityLogEntry::CalendarEventCreated(c) => &c.common,
+            ActivityLogEntry::CalloutLinkCreated(c) => &c.common,
+            ActivityLogEntry::CalloutWhiteboardCreated(c) => &c.common,
         }
     }
 }
@@ -373,8 +427,16 @@ impl ActivityResolver {
         let published = of(ActivityEventType::CalloutPublished);
         let posted = of(ActivityEventType::CalloutPostCreated);
         let scheduled = of(ActivityEventType::CalendarEventCreated);
+        let linked = of(ActivityEventType::CalloutLinkCreated);
+        let drawn = of(ActivityEventType::CalloutWhiteboardCreated);
         let mut callout_ids = ids(&|a| published(a).then_some(a.resource_id));
-        callout_ids.extend(ids(&|a| if posted(a) { a.parent_id } else { None }));
+        callout_ids.extend(ids(&|a| {
+            if posted(a) || linked(a) || drawn(a) {
+                a.parent_id
+            } else {
+                None
+            }
+        }));
         // drafts (callouts made drafts again) are not shown
         let callouts: HashMap<Uuid, alkemio_collaboration::Callout> = self
             .collaborations
@@ -386,6 +448,14 @@ impl ActivityResolver {
         let posts = self
             .collaborations
             .posts(&ids(&|a| posted(a).then_some(a.resource_id)))
+            .await?;
+        let links = self
+            .collaborations
+            .links(&ids(&|a| linked(a).then_some(a.resource_id)))
+            .await?;
+        let whiteboards = self
+            .collaborations
+            .whiteboards(&ids(&|a| drawn(a).then_some(a.resource_id)))
             .await?;
         let timelines = self.collaborations.timelines();
         let events = timelines
@@ -463,6 +533,22 @@ impl ActivityResolver {
                             common,
                         }),
                     ),
+                    ActivityEventType::CalloutLinkCreated => Some(
+                        ActivityLogEntry::CalloutLinkCreated(ActivityLogEntryCalloutLinkCreated {
+                            callout: callouts.get(&parent?)?.clone(),
+                            link: links.get(&resource)?.clone(),
+                            common,
+                        }),
+                    ),
+                    ActivityEventType::CalloutWhiteboardCreated => {
+                        Some(ActivityLogEntry::CalloutWhiteboardCreated(
+                            ActivityLogEntryCalloutWhiteboardCreated {
+                                callout: callouts.get(&parent?)?.clone(),
+                                whiteboard: whiteboards.get(&resource)?.clone(),
+                                common,
+                            },
+                        ))
+                    }
                     ActivityEventType::CalendarEventCreated => {
                         Some(ActivityLogEntry::CalendarEventCreated(
                             ActivityLogEntryCalendarEventCreated {

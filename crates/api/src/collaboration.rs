@@ -6,6 +6,9 @@ use std::collections::HashMap;
 
 use crate::authorization::{Authorization, require_on};
 use crate::communication::Room;
+use crate::content::{
+    CreateLinkInput, CreateWhiteboardInput, UpdateLinkInput, UpdateWhiteboardPreviewSettingsInput,
+};
 use crate::context::{actor, data};
 use crate::contributor::User;
 use crate::loaders::{Loaders, loaded};
@@ -19,7 +22,7 @@ use alkemio_collaboration::{
     CalloutAllowedActors, CalloutContributionType, CalloutFramingType, CalloutVisibility,
     CalloutsSetType, CollaborationService, Host, model,
 };
-use alkemio_kernel::scalars::{DateTime, Markdown, NameId, UuidScalar};
+use alkemio_kernel::scalars::{DateTime, Markdown, NameId, UuidScalar, WhiteboardContent};
 use alkemio_kernel::{AppError, AppResult};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use uuid::Uuid;
@@ -46,7 +49,7 @@ async fn room(ctx: &Context<'_>, id: Uuid) -> Result<Room> {
 }
 
 /// What the space owning the collaboration of a callouts set lends its callouts.
-async fn host_of_set(ctx: &Context<'_>, set: Uuid) -> AppResult<Host> {
+pub(crate) async fn host_of_set(ctx: &Context<'_>, set: Uuid) -> AppResult<Host> {
     let collaboration = service(ctx)?.collaboration_of_set(set).await?;
     data::<alkemio_space::SpaceService>(ctx)?
         .collaboration_host(collaboration.id)
@@ -570,6 +573,25 @@ impl CalloutFraming {
     async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
         profile(ctx, self.0.profile_id).await
     }
+
+    /// Its link, for a LINK framing.
+    async fn link(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Link>> {
+        let Some(id) = self.0.link_id else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.links.load_one(id).await)?.map(crate::content::Link))
+    }
+
+    /// Its whiteboard, for a WHITEBOARD framing.
+    async fn whiteboard(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Whiteboard>> {
+        let Some(id) = self.0.whiteboard_id else {
+            return Ok(None);
+        };
+        Ok(
+            loaded(data::<Loaders>(ctx)?.whiteboards.load_one(id).await)?
+                .map(crate::content::Whiteboard),
+        )
+    }
 }
 
 /// What contributors to a callout start from.
@@ -590,6 +612,11 @@ impl CalloutContributionDefaults {
     /// A post description to start from.
     async fn post_description(&self) -> Option<Markdown> {
         self.0.post_description.clone().map(Markdown)
+    }
+
+    /// The scene new whiteboards start from.
+    async fn whiteboard_content(&self) -> Option<WhiteboardContent> {
+        self.0.whiteboard_content.clone().map(WhiteboardContent)
     }
 
     /// When it was created.
@@ -651,6 +678,39 @@ impl CalloutContribution {
         )
         .await?;
         Ok(loaded(data::<Loaders>(ctx)?.posts.load_one(id).await)?.map(Post))
+    }
+
+    /// Its link, for a link contribution (needs READ on the contribution).
+    async fn link(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Link>> {
+        let Some(id) = self.0.link_id else {
+            return Ok(None);
+        };
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a contribution's link",
+        )
+        .await?;
+        Ok(loaded(data::<Loaders>(ctx)?.links.load_one(id).await)?.map(crate::content::Link))
+    }
+
+    /// Its whiteboard, for a whiteboard contribution (needs READ on the contribution).
+    async fn whiteboard(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Whiteboard>> {
+        let Some(id) = self.0.whiteboard_id else {
+            return Ok(None);
+        };
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a contribution's whiteboard",
+        )
+        .await?;
+        Ok(
+            loaded(data::<Loaders>(ctx)?.whiteboards.load_one(id).await)?
+                .map(crate::content::Whiteboard),
+        )
     }
 }
 
@@ -714,12 +774,16 @@ impl Post {
 /// A new callout's framing.
 #[derive(Debug, Clone, InputObject)]
 pub struct CreateCalloutFramingInput {
+    /// Its link, for a LINK framing.
+    pub link: Option<CreateLinkInput>,
     /// Its profile.
     pub profile: CreateProfileInput,
     /// Tags for the profile's default tagset.
     pub tags: Option<Vec<String>>,
-    /// Its kind (NONE when absent; other kinds come with their modules).
+    /// Its kind (NONE when absent).
     pub r#type: Option<CalloutFramingType>,
+    /// Its whiteboard, for a WHITEBOARD framing.
+    pub whiteboard: Option<CreateWhiteboardInput>,
 }
 
 /// Contribution settings of a new callout.
@@ -774,6 +838,8 @@ pub struct CreateCalloutContributionDefaultsInput {
     pub default_display_name: Option<String>,
     /// A post description.
     pub post_description: Option<Markdown>,
+    /// The scene new whiteboards start from (required when the callout takes whiteboards).
+    pub whiteboard_content: Option<WhiteboardContent>,
 }
 
 /// A new post.
@@ -801,12 +867,16 @@ impl CreatePostInput {
 /// A contribution made with a new callout.
 #[derive(Debug, Clone, InputObject)]
 pub struct CreateCalloutContributionInput {
+    /// Its link, for a LINK contribution.
+    pub link: Option<CreateLinkInput>,
     /// Its post, for a POST contribution.
     pub post: Option<CreatePostInput>,
     /// Its position.
     pub sort_order: Option<f64>,
     /// Its kind.
     pub r#type: CalloutContributionType,
+    /// Its whiteboard, for a WHITEBOARD contribution.
+    pub whiteboard: Option<CreateWhiteboardInput>,
 }
 
 /// A new callout (made with its space).
@@ -837,10 +907,27 @@ impl CreateCalloutInput {
         let d = self;
         let mut contributions = Vec::new();
         for c in d.contributions.unwrap_or_default() {
-            contributions.push(new_contribution(c.r#type, c.post, c.sort_order)?);
+            contributions.push(new_contribution(
+                c.r#type,
+                c.post,
+                c.link,
+                c.whiteboard,
+                c.sort_order,
+            )?);
         }
         let defaults = d.contribution_defaults;
         Ok(NewCallout {
+            link: d.framing.link.map(CreateLinkInput::into_new).transpose()?,
+            whiteboard: d
+                .framing
+                .whiteboard
+                .map(CreateWhiteboardInput::into_new)
+                .transpose()?,
+            framing_other_data: false,
+            default_whiteboard_content: defaults
+                .as_ref()
+                .and_then(|x| x.whiteboard_content.clone())
+                .map(|c| c.0),
             name_id: d.name_id.map(|n| n.as_str().to_owned()),
             framing_type: d.framing.r#type,
             profile: d.framing.profile.into_new_profile()?.0,
@@ -923,8 +1010,16 @@ pub struct UpdateCalloutSettingsInput {
 /// Framing changes.
 #[derive(InputObject)]
 pub struct UpdateCalloutFramingInput {
+    /// Changes to its link (made when the framing has none).
+    pub link: Option<UpdateLinkInput>,
     /// Profile changes.
     pub profile: Option<UpdateProfileInput>,
+    /// A new kind; content of another kind goes.
+    pub r#type: Option<CalloutFramingType>,
+    /// A new scene for its whiteboard (made when the framing has none).
+    pub whiteboard_content: Option<WhiteboardContent>,
+    /// Changes to its whiteboard's preview settings.
+    pub whiteboard_preview_settings: Option<UpdateWhiteboardPreviewSettingsInput>,
 }
 
 /// Contribution defaults to change.
@@ -934,6 +1029,8 @@ pub struct UpdateCalloutContributionDefaultsInput {
     pub default_display_name: Option<String>,
     /// A post description.
     pub post_description: Option<Markdown>,
+    /// The scene new whiteboards start from.
+    pub whiteboard_content: Option<WhiteboardContent>,
 }
 
 /// Changes to a callout.
@@ -992,12 +1089,16 @@ pub struct CreateContributionOnCalloutInput {
     /// The callout.
     #[graphql(name = "calloutID")]
     pub callout_id: UuidScalar,
+    /// Its link, for a LINK contribution.
+    pub link: Option<CreateLinkInput>,
     /// Its post, for a POST contribution.
     pub post: Option<CreatePostInput>,
     /// Its position (before the others when absent).
     pub sort_order: Option<f64>,
     /// Its kind.
     pub r#type: CalloutContributionType,
+    /// Its whiteboard, for a WHITEBOARD contribution.
+    pub whiteboard: Option<CreateWhiteboardInput>,
 }
 
 /// The contribution to delete.
@@ -1043,11 +1144,18 @@ pub struct DeletePostInput {
 fn new_contribution(
     kind: CalloutContributionType,
     post: Option<CreatePostInput>,
+    link: Option<CreateLinkInput>,
+    whiteboard: Option<CreateWhiteboardInput>,
     sort_order: Option<f64>,
 ) -> AppResult<NewContribution> {
     Ok(NewContribution {
         contribution_type: kind,
         post: post.map(CreatePostInput::into_new).transpose()?,
+        link: link.map(CreateLinkInput::into_new).transpose()?,
+        whiteboard: whiteboard
+            .map(CreateWhiteboardInput::into_new)
+            .transpose()?,
+        other_data: false,
         sort_order,
     })
 }
@@ -1098,8 +1206,27 @@ impl CollaborationMutation {
         let host = host_of_set(ctx, callout.callouts_set_id).await?;
         let s = d.settings;
         let c = s.as_ref().and_then(|s| s.contribution.as_ref());
+        let (framing_profile, framing) = match d.framing {
+            Some(f) => (
+                f.profile,
+                alkemio_collaboration::content::FramingChanges {
+                    framing_type: f.r#type,
+                    link: f.link.map(Into::into),
+                    whiteboard_content: f.whiteboard_content.map(|c| c.0),
+                    whiteboard_preview: f.whiteboard_preview_settings.map(Into::into),
+                },
+            ),
+            None => (None, Default::default()),
+        };
+        let default_whiteboard_content = d
+            .contribution_defaults
+            .as_ref()
+            .and_then(|x| x.whiteboard_content.clone())
+            .map(|c| c.0);
         let changes = CalloutChanges {
-            profile: d.framing.and_then(|f| f.profile).map(Into::into),
+            profile: framing_profile.map(Into::into),
+            framing,
+            default_whiteboard_content,
             settings: SettingsChanges {
                 contribution_enabled: c.and_then(|c| c.enabled),
                 allowed_types: None,
@@ -1198,7 +1325,7 @@ impl CollaborationMutation {
         let d = contribution_data;
         let svc = service(ctx)?;
         let callout = svc.callout_or_fail(d.callout_id.0).await?;
-        let new = new_contribution(d.r#type, d.post, d.sort_order)?;
+        let new = new_contribution(d.r#type, d.post, d.link, d.whiteboard, d.sort_order)?;
         let host = host_of_set(ctx, callout.callouts_set_id).await?;
         Ok(CalloutContribution(
             svc.create_contribution(&actor(ctx), callout.id, new, &host)
@@ -1302,6 +1429,16 @@ pub(crate) async fn lookup_post(ctx: &Context<'_>, id: Uuid) -> Result<Post> {
     Ok(Post(p))
 }
 
+/// A whiteboard by id (needs READ).
+pub(crate) async fn lookup_whiteboard(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> Result<crate::content::Whiteboard> {
+    let w = service(ctx)?.whiteboard_or_fail(id).await?;
+    require_on(ctx, w.authorization_id, P::Read, "read a whiteboard").await?;
+    Ok(crate::content::Whiteboard(w))
+}
+
 /// The policy ids of a collaboration, callout and post (for `lookup.myPrivileges`).
 pub(crate) async fn policy_of(ctx: &Context<'_>, kind: &str, id: Uuid) -> AppResult<Option<Uuid>> {
     let svc = service(ctx)?;
@@ -1309,6 +1446,7 @@ pub(crate) async fn policy_of(ctx: &Context<'_>, kind: &str, id: Uuid) -> AppRes
         "collaboration" => svc.collaboration_or_fail(id).await?.authorization_id,
         "callout" => svc.callout_or_fail(id).await?.authorization_id,
         "innovationFlow" => svc.flow_or_fail(id).await?.authorization_id,
+        "whiteboard" => svc.whiteboard_or_fail(id).await?.authorization_id,
         _ => svc.post_or_fail(id).await?.authorization_id,
     })
 }
@@ -1317,8 +1455,12 @@ pub(crate) async fn policy_of(ctx: &Context<'_>, kind: &str, id: Uuid) -> AppRes
 pub(crate) async fn space_and_path_of_profiles(
     svc: &alkemio_space::SpaceService,
     profiles: &[Uuid],
+    content: bool,
 ) -> AppResult<HashMap<Uuid, (Uuid, String)>> {
-    let paths = svc.collaborations().paths_by_profiles(profiles).await?;
+    let paths = svc
+        .collaborations()
+        .paths_by_profiles(profiles, content)
+        .await?;
     let collaborations: Vec<Uuid> = paths.values().map(|(c, _)| *c).collect();
     let spaces = svc.spaces_of_collaborations(&collaborations).await?;
     Ok(paths
@@ -2082,6 +2224,10 @@ pub(crate) async fn add_planned_callouts(
             settings: SettingsChanges::default(),
             default_display_name: None,
             post_description: None,
+            link: None,
+            whiteboard: None,
+            framing_other_data: false,
+            default_whiteboard_content: None,
             sort_order: None,
             contributions: Vec::new(),
             send_notification: false,

@@ -16,6 +16,7 @@ pub mod collaboration;
 pub mod communication;
 pub mod community;
 pub mod configuration;
+pub mod content;
 pub mod context;
 pub mod contributor;
 pub mod entry;
@@ -110,6 +111,7 @@ pub struct MutationRoot(
     DirectMessageMutation,
     NotifiedMessageMutation,
     CollaborationMutation,
+    crate::content::ContentMutation,
     InnovationFlowMutation,
     crate::timeline::TimelineMutation,
 );

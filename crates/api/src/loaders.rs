@@ -280,6 +280,24 @@ loader!(
 );
 
 loader!(
+    /// Links by id.
+    LinkLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::Link,
+    |s, keys| s.links(keys).await
+);
+
+loader!(
+    /// Whiteboards by id.
+    WhiteboardLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::Whiteboard,
+    |s, keys| s.whiteboards(keys).await
+);
+
+loader!(
+    /// Whether whiteboards are multi-user (their collaboration's license), by whiteboard id.
+    WhiteboardMultiUserLoader(alkemio_collaboration::CollaborationService) -> bool,
+    |s, keys| s.whiteboards_multi_user(keys).await
+);
+
+loader!(
     /// Contributions per kind, by callout id.
     ContributionCountsLoader(alkemio_collaboration::CollaborationService) -> HashMap<alkemio_collaboration::CalloutContributionType, i64>,
     |s, keys| s.contribution_counts(keys).await
@@ -306,7 +324,13 @@ loader!(
 loader!(
     /// The space and the URL path below it of callout framing and post profiles, by profile id.
     CalloutPathLoader(alkemio_space::SpaceService) -> (Uuid, String),
-    |s, keys| crate::collaboration::space_and_path_of_profiles(s, keys).await
+    |s, keys| crate::collaboration::space_and_path_of_profiles(s, keys, false).await
+);
+
+loader!(
+    /// The space and the URL path below it of whiteboard and link profiles, by profile id.
+    ContentPathLoader(alkemio_space::SpaceService) -> (Uuid, String),
+    |s, keys| crate::collaboration::space_and_path_of_profiles(s, keys, true).await
 );
 
 /// The loaders of one schema, built with it.
@@ -375,10 +399,18 @@ pub struct Loaders {
     pub contributions: DataLoader<ContributionsLoader>,
     /// Posts by id.
     pub posts: DataLoader<PostLoader>,
+    /// Links by id.
+    pub links: DataLoader<LinkLoader>,
+    /// Whiteboards by id.
+    pub whiteboards: DataLoader<WhiteboardLoader>,
+    /// Whether whiteboards are multi-user, by whiteboard id.
+    pub whiteboards_multi_user: DataLoader<WhiteboardMultiUserLoader>,
     /// Contribution counts by callout id.
     pub contribution_counts: DataLoader<ContributionCountsLoader>,
     /// Space and path of callout framing and post profiles, by profile id.
     pub callout_paths: DataLoader<CalloutPathLoader>,
+    /// Space and path of whiteboard and link profiles, by profile id.
+    pub content_paths: DataLoader<ContentPathLoader>,
     /// Innovation flow states by flow id.
     pub flow_states: DataLoader<FlowStatesLoader>,
     /// The space owning a calendar, by calendar id.
@@ -439,8 +471,15 @@ impl Loaders {
             ),
             contributions: batched(ContributionsLoader(collaborations.clone()), window),
             posts: batched(PostLoader(collaborations.clone()), window),
+            links: batched(LinkLoader(collaborations.clone()), window),
+            whiteboards: batched(WhiteboardLoader(collaborations.clone()), window),
+            whiteboards_multi_user: batched(
+                WhiteboardMultiUserLoader(collaborations.clone()),
+                window,
+            ),
             contribution_counts: batched(ContributionCountsLoader(collaborations.clone()), window),
             callout_paths: batched(CalloutPathLoader(spaces.clone()), window),
+            content_paths: batched(ContentPathLoader(spaces.clone()), window),
             flow_states: batched(FlowStatesLoader(collaborations.clone()), window),
             calendar_spaces: batched(CalendarSpaceLoader(spaces.clone()), window),
             event_paths: batched(EventPathLoader(spaces.clone()), window),

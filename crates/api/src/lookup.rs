@@ -192,6 +192,17 @@ impl LookupQueryResults {
         Ok(Some(crate::collaboration::lookup_post(ctx, id.0).await?))
     }
 
+    /// A whiteboard (needs READ on it).
+    async fn whiteboard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::content::Whiteboard>> {
+        Ok(Some(
+            crate::collaboration::lookup_whiteboard(ctx, id.0).await?,
+        ))
+    }
+
     /// An authorization policy (needs PLATFORM_ADMIN on the platform).
     async fn authorization_policy(
         &self,
@@ -683,6 +694,16 @@ impl LookupMyPrivilegesQueryResults {
         #[graphql(name = "ID")] id: UuidScalar,
     ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
         let policy = crate::collaboration::policy_of(ctx, "post", id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on a whiteboard.
+    async fn whiteboard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::collaboration::policy_of(ctx, "whiteboard", id.0).await?;
         my_privileges_on(ctx, policy).await
     }
 

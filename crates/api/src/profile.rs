@@ -57,6 +57,13 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
                 None => base.clone(),
             }
         }
+        (ProfileType::Whiteboard | ProfileType::ContributionLink, _) => {
+            let loaders = data::<Loaders>(ctx)?;
+            match loaded(loaders.content_paths.load_one(profile.id).await)? {
+                Some((space, path)) => format!("{}/{path}", space_url(ctx, base, space).await?),
+                None => base.clone(),
+            }
+        }
         (ProfileType::CalloutFraming | ProfileType::Post, _) => {
             let loaders = data::<Loaders>(ctx)?;
             match loaded(loaders.callout_paths.load_one(profile.id).await)? {

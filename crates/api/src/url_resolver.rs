@@ -191,7 +191,7 @@ pub struct UrlResolverQueryResultCalloutsSet {
     pub contribution_id: Option<UuidScalar>,
     /// The post named.
     pub post_id: Option<UuidScalar>,
-    /// The whiteboard named (none exist yet).
+    /// The whiteboard named.
     pub whiteboard_id: Option<UuidScalar>,
     /// The memo named (none exist yet).
     pub memo_id: Option<UuidScalar>,
@@ -466,6 +466,27 @@ async fn resolve_space(
                 result.contribution_id = Some(UuidScalar(contribution.id));
                 result.post_id = Some(UuidScalar(post.id));
                 result.r#type = UrlType::ContributionPost;
+            }
+            if let [kind, name, ..] = rest
+                && kind == "whiteboards"
+                && let Some((contribution, whiteboard)) = collaborations
+                    .whiteboard_contribution_by_name(callout.id, name)
+                    .await?
+            {
+                if crate::authorization::require_on(
+                    ctx,
+                    whiteboard.authorization_id,
+                    P::Read,
+                    "resolve a whiteboard URL",
+                )
+                .await
+                .is_err()
+                {
+                    return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
+                }
+                result.contribution_id = Some(UuidScalar(contribution.id));
+                result.whiteboard_id = Some(UuidScalar(whiteboard.id));
+                result.r#type = UrlType::ContributionWhiteboard;
             }
         }
         // a calendar event: the space's READ_ABOUT, checked above, is enough to find it

@@ -299,3 +299,54 @@ mod tests {
         assert!(Emoji::parse("ok").is_err());
     }
 }
+
+/// Longest whiteboard content accepted, in characters.
+pub const WHITEBOARD_CONTENT_MAX_LENGTH: usize = 8_388_608;
+
+/// The `WhiteboardContent` scalar: an Excalidraw scene as a JSON string, an object with an
+/// `elements` array of objects and optionally a `source` string and an `appState` object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WhiteboardContent(pub String);
+
+impl WhiteboardContent {
+    /// Validates content as the scalar does.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let invalid =
+            |why: &str| format!("Value is not valid excalidraw content definition: {why}");
+        if input.chars().count() >= WHITEBOARD_CONTENT_MAX_LENGTH {
+            return Err(invalid("it is too long"));
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(input).map_err(|_| invalid("it is not JSON"))?;
+        let object = value
+            .as_object()
+            .ok_or_else(|| invalid("it is not an object"))?;
+        let elements = object
+            .get("elements")
+            .and_then(|e| e.as_array())
+            .ok_or_else(|| invalid("'elements' must be an array"))?;
+        if !elements.iter().all(|e| e.is_object()) {
+            return Err(invalid("every element must be an object"));
+        }
+        if object.get("source").is_some_and(|s| !s.is_string()) {
+            return Err(invalid("'source' must be a string"));
+        }
+        if object.get("appState").is_some_and(|s| !s.is_object()) {
+            return Err(invalid("'appState' must be an object"));
+        }
+        Ok(Self(input.to_owned()))
+    }
+}
+
+#[Scalar(name = "WhiteboardContent")]
+/// The content of a whiteboard: an Excalidraw scene as a JSON string.
+impl ScalarType for WhiteboardContent {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        let s = expect_string(value, "WhiteboardContent")?;
+        WhiteboardContent::parse(&s).map_err(InputValueError::custom)
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}

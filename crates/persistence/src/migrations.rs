@@ -33,6 +33,7 @@ mod m20261126_000025_communication_indexes;
 mod m20261126_000026_callouts_create;
 mod m20261126_000027_innovation_flow_create;
 mod m20261126_000028_timeline_create;
+mod m20261126_000029_callout_content_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000026_callouts_create::Migration),
             Box::new(m20261126_000027_innovation_flow_create::Migration),
             Box::new(m20261126_000028_timeline_create::Migration),
+            Box::new(m20261126_000029_callout_content_create::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use alkemio_authorization::{
 };
 use uuid::Uuid;
 
-use crate::model::{Callout, CalloutContributionType};
+use crate::model::{Callout, CalloutContributionType, ContentUpdatePolicy, Whiteboard};
 
 /// What the space lends its collaboration's policies.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +24,8 @@ pub struct CollaborationAccess {
     pub members_create_callouts: bool,
     /// Whether the space is archived (its content is then read-only).
     pub archived: bool,
+    /// Whether the space lets guests contribute to whiteboards shared with them.
+    pub guest_contributions: bool,
 }
 
 fn rule(name: &str, criteria: Vec<Credential>, granted: &[P]) -> Option<CredentialRule> {
@@ -234,4 +236,98 @@ pub fn apply_post_local_rules(
     if let Some(r) = rule("post-move", movers, &[P::MovePost]) {
         policy.add_credential_rules([r.local()]);
     }
+}
+
+/// A link: its holder's cascading rules (a framing's or a contribution's); the contribution's
+/// creator deletes it. (The reference gives a framing's link no rules at all, so nobody can
+/// update or delete it; here it follows its framing.)
+pub fn apply_link_policy(
+    policy: &mut AuthorizationPolicy,
+    holder: &AuthorizationPolicy,
+    created_by: Option<Uuid>,
+) {
+    policy.inherit_from(holder);
+    if let Some(creator) = created_by {
+        policy.add_credential_rules([CredentialRule::new(
+            "link-creator",
+            vec![user_self(creator)],
+            &[P::Delete],
+        )]);
+    }
+}
+
+/// The credential rule that opens a whiteboard to guests.
+pub const WHITEBOARD_GUEST_RULE: &str = "whiteboard-guest-access";
+
+/// A whiteboard: its holder's cascading rules; its owner changes its content, contributes and
+/// deletes it; its content policy says who else changes the content (admins: UPDATE,
+/// contributors: CONTRIBUTE). Where the space allows guest contributions its owner and the
+/// space's admins may share it, and a shared one is read and edited by guests and registered
+/// users.
+pub fn apply_whiteboard_policy(
+    policy: &mut AuthorizationPolicy,
+    holder: &AuthorizationPolicy,
+    whiteboard: &Whiteboard,
+    access: &CollaborationAccess,
+) {
+    policy.inherit_from(holder);
+    if let Some(creator) = whiteboard.created_by {
+        policy.add_credential_rules([CredentialRule::new(
+            "whiteboard-owner",
+            vec![user_self(creator)],
+            &[P::UpdateContent, P::Contribute, P::Delete],
+        )]);
+    }
+    if access.guest_contributions && !access.archived {
+        let mut sharers = vec![Credential::global(C::GlobalAdmin)];
+        sharers.extend(access.admins.iter().cloned());
+        sharers.extend(whiteboard.created_by.map(user_self));
+        policy.add_credential_rules([CredentialRule::new(
+            "whiteboard-share",
+            sharers,
+            &[P::PublicShare],
+        )]);
+        policy.add_privilege_rules([PrivilegeRule::new(
+            "whiteboard-grant-share",
+            P::Grant,
+            &[P::PublicShare],
+        )]);
+        if whiteboard.guest_access {
+            policy.add_credential_rules([CredentialRule::new(
+                WHITEBOARD_GUEST_RULE,
+                vec![
+                    Credential::global(C::GlobalGuest),
+                    Credential::global(C::GlobalRegistered),
+                ],
+                &[P::Read, P::UpdateContent, P::Contribute],
+            )]);
+        }
+    }
+    match whiteboard.content_update_policy {
+        ContentUpdatePolicy::Owner => {}
+        ContentUpdatePolicy::Admins => policy.add_privilege_rules([PrivilegeRule::new(
+            "whiteboard-content-admins",
+            P::Update,
+            &[P::UpdateContent],
+        )]),
+        ContentUpdatePolicy::Contributors => policy.add_privilege_rules([PrivilegeRule::new(
+            "whiteboard-content-contributors",
+            P::Contribute,
+            &[P::UpdateContent],
+        )]),
+    }
+}
+
+/// Whether a whiteboard's policy lets guests read and edit it.
+pub fn guests_allowed(policy: &AuthorizationPolicy) -> bool {
+    let guest = Credential::global(C::GlobalGuest);
+    let granted: Vec<P> = policy
+        .credential_rules
+        .iter()
+        .filter(|r| r.criterias.contains(&guest))
+        .flat_map(|r| r.granted_privileges.iter().copied())
+        .collect();
+    [P::Read, P::UpdateContent, P::Contribute]
+        .iter()
+        .all(|p| granted.contains(p))
 }

@@ -7,6 +7,7 @@
 
 pub use alkemio_activity as activity;
 pub mod authorization;
+pub mod content;
 pub mod innovation_flow;
 pub mod model;
 pub mod repo;
@@ -15,6 +16,6 @@ pub mod service;
 pub use model::{
     Callout, CalloutAllowedActors, CalloutContributionType, CalloutFraming, CalloutFramingType,
     CalloutSettings, CalloutVisibility, CalloutsSet, CalloutsSetType, Collaboration, Contribution,
-    ContributionDefaults, Post,
+    ContributionDefaults, Link, Post, Whiteboard,
 };
 pub use service::{CollaborationService, Host};

@@ -213,6 +213,10 @@ pub struct CalloutFraming {
     pub framing_type: CalloutFramingType,
     /// Its profile.
     pub profile_id: Uuid,
+    /// Its link, for a LINK framing.
+    pub link_id: Option<Uuid>,
+    /// Its whiteboard, for a WHITEBOARD framing.
+    pub whiteboard_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
@@ -230,6 +234,8 @@ pub struct ContributionDefaults {
     pub default_display_name: Option<String>,
     /// A post description to start from.
     pub post_description: Option<String>,
+    /// Whiteboard content new whiteboard contributions start from.
+    pub whiteboard_content: Option<String>,
     /// When it was created.
     pub created_date: DateTime<Utc>,
     /// When it last changed.
@@ -251,6 +257,10 @@ pub struct Contribution {
     pub created_by: Option<Uuid>,
     /// Its post, for a POST contribution.
     pub post_id: Option<Uuid>,
+    /// Its link, for a LINK contribution.
+    pub link_id: Option<Uuid>,
+    /// Its whiteboard, for a WHITEBOARD contribution.
+    pub whiteboard_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
@@ -272,6 +282,100 @@ pub struct Post {
     pub comments_id: Uuid,
     /// Who wrote it.
     pub created_by: Option<Uuid>,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+/// A link: a profile with a URI, framing a callout or contributed to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Its id.
+    pub id: Uuid,
+    /// Where it points.
+    pub uri: String,
+    /// Its profile.
+    pub profile_id: Uuid,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+stored_enum! {
+    /// Who may change the content of a whiteboard (besides its owner).
+    ContentUpdatePolicy {
+        Admins => ("ADMINS", "admins"),
+        Contributors => ("CONTRIBUTORS", "contributors"),
+        Owner => ("OWNER", "owner"),
+    }
+}
+
+stored_enum! {
+    /// How a whiteboard's preview image is framed.
+    WhiteboardPreviewMode {
+        Auto => ("AUTO", "auto"),
+        Custom => ("CUSTOM", "custom"),
+        Fixed => ("FIXED", "fixed"),
+    }
+}
+
+/// The area of a whiteboard a preview shows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PreviewCoordinates {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+}
+
+/// A whiteboard's preview settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PreviewSettings {
+    /// The framing mode.
+    pub mode: WhiteboardPreviewMode,
+    /// The area, for the modes that fix one.
+    pub coordinates: Option<PreviewCoordinates>,
+}
+
+impl Default for PreviewSettings {
+    fn default() -> Self {
+        Self {
+            mode: WhiteboardPreviewMode::Auto,
+            coordinates: None,
+        }
+    }
+}
+
+/// A whiteboard: Excalidraw content with a profile, framing a callout or contributed to one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Whiteboard {
+    /// Its id.
+    pub id: Uuid,
+    /// Its NameID.
+    pub name_id: String,
+    /// Its content (an Excalidraw scene as JSON; empty when none was given).
+    pub content: String,
+    /// Who made it (its owner).
+    pub created_by: Option<Uuid>,
+    /// Who may change its content.
+    pub content_update_policy: ContentUpdatePolicy,
+    /// How its preview is framed.
+    pub preview_settings: PreviewSettings,
+    /// Whether guests may read and edit it (effective only where the space allows guest
+    /// contributions).
+    pub guest_access: bool,
+    /// Its profile.
+    pub profile_id: Uuid,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.

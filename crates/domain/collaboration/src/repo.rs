@@ -13,7 +13,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::model::{
-    Callout, CalloutFraming, CalloutsSet, Collaboration, Contribution, ContributionDefaults, Post,
+    Callout, CalloutFraming, CalloutsSet, Collaboration, Contribution, ContributionDefaults, Link,
+    Post, Whiteboard,
 };
 
 macro_rules! entity {
@@ -73,10 +74,13 @@ entity!(framing, "callout_framing", {
     framing_type: String => "type",
     profile_id: Uuid,
     authorization_id: Option<Uuid>,
+    link_id: Option<Uuid>,
+    whiteboard_id: Option<Uuid>,
 });
 entity!(defaults, "callout_contribution_defaults", {
     default_display_name: Option<String>,
     post_description: Option<String>,
+    whiteboard_content: Option<String>,
 });
 entity!(contribution, "callout_contribution", {
     callout_id: Uuid,
@@ -84,6 +88,23 @@ entity!(contribution, "callout_contribution", {
     sort_order: f64,
     created_by: Option<Uuid>,
     post_id: Option<Uuid>,
+    authorization_id: Option<Uuid>,
+    link_id: Option<Uuid>,
+    whiteboard_id: Option<Uuid>,
+});
+entity!(link, "link", {
+    uri: String,
+    profile_id: Uuid,
+    authorization_id: Option<Uuid>,
+});
+entity!(whiteboard, "whiteboard", {
+    name_id: String,
+    content: String,
+    created_by: Option<Uuid>,
+    content_update_policy: String,
+    preview_settings: String,
+    guest_access: bool,
+    profile_id: Uuid,
     authorization_id: Option<Uuid>,
 });
 entity!(post, "post", {
@@ -342,6 +363,8 @@ pub async fn insert_callout(
         framing_type: Set(f.framing_type.as_str().to_owned()),
         profile_id: Set(f.profile_id),
         authorization_id: Set(f.authorization_id),
+        link_id: Set(f.link_id),
+        whiteboard_id: Set(f.whiteboard_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -352,6 +375,7 @@ pub async fn insert_callout(
         version: Set(1),
         default_display_name: Set(d.default_display_name.clone()),
         post_description: Set(d.post_description.clone()),
+        whiteboard_content: Set(d.whiteboard_content.clone()),
     })
     .exec_without_returning(conn)
     .await?;
@@ -384,6 +408,10 @@ pub async fn update_defaults(
         .col_expr(
             defaults::Column::PostDescription,
             Expr::value(d.post_description.clone()),
+        )
+        .col_expr(
+            defaults::Column::WhiteboardContent,
+            Expr::value(d.whiteboard_content.clone()),
         )
         .col_expr(defaults::Column::UpdatedDate, Expr::value(now()))
         .filter(defaults::Column::Id.eq(d.id))
@@ -497,6 +525,8 @@ pub async fn framings(
                     .parse()
                     .map_err(|e| corrupt("framing type", e))?,
                 profile_id: r.profile_id,
+                link_id: r.link_id,
+                whiteboard_id: r.whiteboard_id,
                 authorization_id: r.authorization_id,
                 created_date: r.created_date,
                 updated_date: r.updated_date,
@@ -526,6 +556,7 @@ pub async fn contribution_defaults(
                     id: r.id,
                     default_display_name: r.default_display_name,
                     post_description: r.post_description,
+                    whiteboard_content: r.whiteboard_content,
                     created_date: r.created_date,
                     updated_date: r.updated_date,
                 },
@@ -545,6 +576,15 @@ pub struct Leftovers {
     pub rooms: Vec<Uuid>,
 }
 
+impl Leftovers {
+    /// Takes over what another deletion left.
+    pub fn absorb(&mut self, other: Leftovers) {
+        self.policies.extend(other.policies);
+        self.profiles.extend(other.profiles);
+        self.rooms.extend(other.rooms);
+    }
+}
+
 /// Deletes callouts with their framings, defaults and contributions.
 pub async fn delete_callouts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Leftovers> {
     let mut out = Leftovers::default();
@@ -562,10 +602,16 @@ pub async fn delete_callouts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppRe
     out.profiles.extend(removed.profiles);
     out.rooms.extend(removed.rooms);
     let framing_ids: Vec<Uuid> = found.values().map(|c| c.framing_id).collect();
+    let mut held_links = Vec::new();
+    let mut held_whiteboards = Vec::new();
     for f in framings(conn, &framing_ids).await?.into_values() {
         out.profiles.push(f.profile_id);
         out.policies.extend(f.authorization_id);
+        held_links.extend(f.link_id);
+        held_whiteboards.extend(f.whiteboard_id);
     }
+    out.absorb(delete_links(conn, &held_links).await?);
+    out.absorb(delete_whiteboards(conn, &held_whiteboards).await?);
     for c in found.values() {
         out.policies.extend(c.authorization_id);
         out.policies
@@ -615,6 +661,8 @@ fn to_contribution(r: contribution::Model) -> AppResult<Contribution> {
         sort_order: r.sort_order,
         created_by: r.created_by,
         post_id: r.post_id,
+        link_id: r.link_id,
+        whiteboard_id: r.whiteboard_id,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -666,6 +714,8 @@ pub async fn insert_contribution(
         created_by: Set(c.created_by),
         post_id: Set(c.post_id),
         authorization_id: Set(c.authorization_id),
+        link_id: Set(c.link_id),
+        whiteboard_id: Set(c.whiteboard_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -750,34 +800,54 @@ pub async fn posts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashM
         .collect())
 }
 
-/// The NameIDs of the posts of a callout starting with `prefix`.
+/// The NameIDs of the posts and whiteboards contributed to a callout (one name space)
+/// starting with `prefix`.
 pub async fn post_names_like(
     conn: &impl ConnectionTrait,
     callout: Uuid,
     prefix: &str,
 ) -> AppResult<Vec<String>> {
-    let ids: Vec<Uuid> = contribution::Entity::find()
+    let held: Vec<(Option<Uuid>, Option<Uuid>)> = contribution::Entity::find()
         .select_only()
         .column(contribution::Column::PostId)
+        .column(contribution::Column::WhiteboardId)
         .filter(contribution::Column::CalloutId.eq(callout))
-        .filter(contribution::Column::PostId.is_not_null())
-        .into_tuple::<Option<Uuid>>()
-        .all(conn)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(post::Entity::find()
-        .select_only()
-        .column(post::Column::NameId)
-        .filter(post::Column::Id.is_in(ids))
-        .filter(post::Column::NameId.starts_with(prefix))
+        .filter(
+            sea_orm::Condition::any()
+                .add(contribution::Column::PostId.is_not_null())
+                .add(contribution::Column::WhiteboardId.is_not_null()),
+        )
         .into_tuple()
         .all(conn)
-        .await?)
+        .await?;
+    let posts: Vec<Uuid> = held.iter().filter_map(|h| h.0).collect();
+    let boards: Vec<Uuid> = held.iter().filter_map(|h| h.1).collect();
+    let mut out: Vec<String> = Vec::new();
+    if !posts.is_empty() {
+        out.extend(
+            post::Entity::find()
+                .select_only()
+                .column(post::Column::NameId)
+                .filter(post::Column::Id.is_in(posts))
+                .filter(post::Column::NameId.starts_with(prefix))
+                .into_tuple::<String>()
+                .all(conn)
+                .await?,
+        );
+    }
+    if !boards.is_empty() {
+        out.extend(
+            whiteboard::Entity::find()
+                .select_only()
+                .column(whiteboard::Column::NameId)
+                .filter(whiteboard::Column::Id.is_in(boards))
+                .filter(whiteboard::Column::NameId.starts_with(prefix))
+                .into_tuple::<String>()
+                .all(conn)
+                .await?,
+        );
+    }
+    Ok(out)
 }
 
 /// Writes a post's NameID.
@@ -824,6 +894,10 @@ pub async fn delete_contributions(
     }
     out.policies
         .extend(found.values().filter_map(|c| c.authorization_id));
+    let held_links: Vec<Uuid> = found.values().filter_map(|c| c.link_id).collect();
+    let held_whiteboards: Vec<Uuid> = found.values().filter_map(|c| c.whiteboard_id).collect();
+    out.absorb(delete_links(conn, &held_links).await?);
+    out.absorb(delete_whiteboards(conn, &held_whiteboards).await?);
     contribution::Entity::delete_many()
         .filter(contribution::Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
@@ -863,34 +937,53 @@ pub async fn contribution_counts(
     Ok(out)
 }
 
-/// Where profiles of callout framings and posts live: by profile id, the collaboration and
-/// the URL path below the space (`collaboration/<callout>` or
-/// `collaboration/<callout>/posts/<post>`). Five statements whatever the number of profiles.
+/// Where profiles of callout framings, posts, whiteboards and links live: by profile id, the
+/// collaboration and the URL path below the space (`collaboration/<callout>`,
+/// `collaboration/<callout>/posts/<post>`, `collaboration/<callout>/whiteboards/<whiteboard>`
+/// for a contributed whiteboard, `collaboration/<callout>/<whiteboard>` for a framing's; a
+/// link, which has no page, gives its callout's). `content` asks for whiteboards' and links'
+/// profiles, otherwise framings' and posts'. A bounded number of statements whatever the
+/// number of profiles.
 pub async fn paths_by_profiles(
     conn: &impl ConnectionTrait,
     profiles: &[Uuid],
+    content: bool,
 ) -> AppResult<HashMap<Uuid, (Uuid, String)>> {
     let mut out = HashMap::new();
     if profiles.is_empty() {
         return Ok(out);
     }
-    let framings: Vec<(Uuid, Uuid)> = framing::Entity::find()
-        .select_only()
-        .column(framing::Column::Id)
-        .column(framing::Column::ProfileId)
-        .filter(framing::Column::ProfileId.is_in(profiles.iter().copied()))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let posts: Vec<(Uuid, Uuid, String)> = post::Entity::find()
-        .select_only()
-        .column(post::Column::Id)
-        .column(post::Column::ProfileId)
-        .column(post::Column::NameId)
-        .filter(post::Column::ProfileId.is_in(profiles.iter().copied()))
-        .into_tuple()
-        .all(conn)
-        .await?;
+    let none: &[Uuid] = &[];
+    let (plain, content_profiles) = if content {
+        (none, profiles)
+    } else {
+        (profiles, none)
+    };
+    let framings: Vec<(Uuid, Uuid)> = if plain.is_empty() {
+        Vec::new()
+    } else {
+        framing::Entity::find()
+            .select_only()
+            .column(framing::Column::Id)
+            .column(framing::Column::ProfileId)
+            .filter(framing::Column::ProfileId.is_in(plain.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
+    let posts: Vec<(Uuid, Uuid, String)> = if plain.is_empty() {
+        Vec::new()
+    } else {
+        post::Entity::find()
+            .select_only()
+            .column(post::Column::Id)
+            .column(post::Column::ProfileId)
+            .column(post::Column::NameId)
+            .filter(post::Column::ProfileId.is_in(plain.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
     let post_callouts: Vec<(Option<Uuid>, Uuid)> = if posts.is_empty() {
         Vec::new()
     } else {
@@ -907,6 +1000,41 @@ pub async fn paths_by_profiles(
         .into_iter()
         .filter_map(|(p, c)| p.map(|p| (p, c)))
         .collect();
+    let boards: Vec<(Uuid, Uuid, String)> = if content_profiles.is_empty() {
+        Vec::new()
+    } else {
+        whiteboard::Entity::find()
+            .select_only()
+            .column(whiteboard::Column::Id)
+            .column(whiteboard::Column::ProfileId)
+            .column(whiteboard::Column::NameId)
+            .filter(whiteboard::Column::ProfileId.is_in(content_profiles.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
+    let held_links: Vec<(Uuid, Uuid)> = if content_profiles.is_empty() {
+        Vec::new()
+    } else {
+        link::Entity::find()
+            .select_only()
+            .column(link::Column::Id)
+            .column(link::Column::ProfileId)
+            .filter(link::Column::ProfileId.is_in(content_profiles.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
+    let mut holder_of =
+        holders(conn, &boards.iter().map(|b| b.0).collect::<Vec<_>>(), false).await?;
+    holder_of.extend(
+        holders(
+            conn,
+            &held_links.iter().map(|l| l.0).collect::<Vec<_>>(),
+            true,
+        )
+        .await?,
+    );
     let mut q = callout::Entity::find()
         .select_only()
         .column(callout::Column::Id)
@@ -914,7 +1042,8 @@ pub async fn paths_by_profiles(
         .column(callout::Column::NameId)
         .column(callout::Column::CalloutsSetId);
     let framing_ids: Vec<Uuid> = framings.iter().map(|f| f.0).collect();
-    let callout_ids: Vec<Uuid> = post_callout.values().copied().collect();
+    let mut callout_ids: Vec<Uuid> = post_callout.values().copied().collect();
+    callout_ids.extend(holder_of.values().map(|h| h.callout()));
     q = q.filter(
         sea_orm::Condition::any()
             .add(callout::Column::FramingId.is_in(framing_ids))
@@ -952,6 +1081,32 @@ pub async fn paths_by_profiles(
                 *profile,
                 (*collab, format!("collaboration/{name}/posts/{post_name}")),
             );
+        }
+    }
+    let callout_path = |holder: &Holder| {
+        callouts
+            .iter()
+            .find(|c| c.0 == holder.callout())
+            .and_then(|(_, _, name, set)| collaborations.get(set).map(|c| (*c, name.clone())))
+    };
+    for (id, profile, board_name) in &boards {
+        if let Some(h) = holder_of.get(id)
+            && let Some((collab, name)) = callout_path(h)
+        {
+            let path = match h {
+                Holder::Framing { .. } => format!("collaboration/{name}/{board_name}"),
+                Holder::Contribution { .. } => {
+                    format!("collaboration/{name}/whiteboards/{board_name}")
+                }
+            };
+            out.insert(*profile, (collab, path));
+        }
+    }
+    for (id, profile) in &held_links {
+        if let Some(h) = holder_of.get(id)
+            && let Some((collab, name)) = callout_path(h)
+        {
+            out.insert(*profile, (collab, format!("collaboration/{name}")));
         }
     }
     Ok(out)
@@ -1306,4 +1461,303 @@ pub async fn post_contribution_by_name(
         let p = c.post_id.and_then(|p| posts.get(&p))?;
         (p.name_id == post_name).then(|| (c.clone(), p.clone()))
     }))
+}
+
+/// A callout's contributed whiteboard by NameID, with its contribution.
+pub async fn whiteboard_contribution_by_name(
+    conn: &impl ConnectionTrait,
+    callout_id: Uuid,
+    name: &str,
+) -> AppResult<Option<(Contribution, Whiteboard)>> {
+    let contributions = contributions_of(conn, &[callout_id]).await?;
+    let boards = whiteboards(
+        conn,
+        &contributions
+            .iter()
+            .filter_map(|c| c.whiteboard_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(contributions.into_iter().find_map(|c| {
+        let w = c.whiteboard_id.and_then(|w| boards.get(&w))?;
+        (w.name_id == name).then(|| (c.clone(), w.clone()))
+    }))
+}
+
+// ---- links and whiteboards ----
+
+fn to_link(r: link::Model) -> Link {
+    Link {
+        id: r.id,
+        uri: r.uri,
+        profile_id: r.profile_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    }
+}
+
+/// Stores a link.
+pub async fn insert_link(conn: &impl ConnectionTrait, l: &Link) -> AppResult<()> {
+    link::Entity::insert(link::ActiveModel {
+        id: Set(l.id),
+        created_date: Set(l.created_date),
+        updated_date: Set(l.updated_date),
+        version: Set(1),
+        uri: Set(l.uri.clone()),
+        profile_id: Set(l.profile_id),
+        authorization_id: Set(l.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Links by id.
+pub async fn links(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Link>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(link::Entity::find()
+        .filter(link::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, to_link(r)))
+        .collect())
+}
+
+/// Writes a link's URI.
+pub async fn update_link(conn: &impl ConnectionTrait, l: &Link) -> AppResult<()> {
+    link::Entity::update_many()
+        .col_expr(link::Column::Uri, Expr::value(l.uri.clone()))
+        .col_expr(link::Column::UpdatedDate, Expr::value(now()))
+        .filter(link::Column::Id.eq(l.id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes links; returns their profiles and policies to delete.
+pub async fn delete_links(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Leftovers> {
+    let mut out = Leftovers::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for l in links(conn, ids).await?.into_values() {
+        out.profiles.push(l.profile_id);
+        out.policies.extend(l.authorization_id);
+    }
+    link::Entity::delete_many()
+        .filter(link::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(out)
+}
+
+fn to_whiteboard(r: whiteboard::Model) -> AppResult<Whiteboard> {
+    Ok(Whiteboard {
+        id: r.id,
+        name_id: r.name_id,
+        content: r.content,
+        created_by: r.created_by,
+        content_update_policy: r
+            .content_update_policy
+            .parse()
+            .map_err(|e| corrupt("content update policy", e))?,
+        preview_settings: serde_json::from_str(&r.preview_settings)
+            .map_err(|e| corrupt("preview settings", e))?,
+        guest_access: r.guest_access,
+        profile_id: r.profile_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+fn whiteboard_model(w: &Whiteboard) -> AppResult<whiteboard::ActiveModel> {
+    Ok(whiteboard::ActiveModel {
+        id: Set(w.id),
+        created_date: Set(w.created_date),
+        updated_date: Set(w.updated_date),
+        version: Set(1),
+        name_id: Set(w.name_id.clone()),
+        content: Set(w.content.clone()),
+        created_by: Set(w.created_by),
+        content_update_policy: Set(w.content_update_policy.as_str().to_owned()),
+        preview_settings: Set(
+            serde_json::to_string(&w.preview_settings).map_err(AppError::internal)?
+        ),
+        guest_access: Set(w.guest_access),
+        profile_id: Set(w.profile_id),
+        authorization_id: Set(w.authorization_id),
+    })
+}
+
+/// Stores a whiteboard.
+pub async fn insert_whiteboard(conn: &impl ConnectionTrait, w: &Whiteboard) -> AppResult<()> {
+    whiteboard::Entity::insert(whiteboard_model(w)?)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes a whiteboard's own columns.
+pub async fn update_whiteboard(conn: &impl ConnectionTrait, w: &Whiteboard) -> AppResult<()> {
+    let mut model = whiteboard_model(w)?;
+    model.updated_date = Set(now());
+    model.version = sea_orm::ActiveValue::NotSet;
+    model.created_date = sea_orm::ActiveValue::NotSet;
+    whiteboard::Entity::update(model).exec(conn).await?;
+    Ok(())
+}
+
+/// Whiteboards by id.
+pub async fn whiteboards(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Whiteboard>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    whiteboard::Entity::find()
+        .filter(whiteboard::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| to_whiteboard(r).map(|w| (w.id, w)))
+        .collect()
+}
+
+/// Deletes whiteboards; returns their profiles and policies to delete.
+pub async fn delete_whiteboards(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Leftovers> {
+    let mut out = Leftovers::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for w in whiteboards(conn, ids).await?.into_values() {
+        out.profiles.push(w.profile_id);
+        out.policies.extend(w.authorization_id);
+    }
+    whiteboard::Entity::delete_many()
+        .filter(whiteboard::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(out)
+}
+
+/// What holds a link or a whiteboard: the framing or the contribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// A callout's framing (with the callout's id).
+    Framing {
+        /// The framing.
+        framing: Uuid,
+        /// Its callout.
+        callout: Uuid,
+    },
+    /// A contribution (with its callout's id).
+    Contribution {
+        /// The contribution.
+        contribution: Uuid,
+        /// Its callout.
+        callout: Uuid,
+    },
+}
+
+impl Holder {
+    /// The callout it belongs to.
+    pub fn callout(self) -> Uuid {
+        match self {
+            Holder::Framing { callout, .. } | Holder::Contribution { callout, .. } => callout,
+        }
+    }
+}
+
+/// The holders of links (`links` true) or whiteboards, by the held entity's id.
+pub async fn holders(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+    links: bool,
+) -> AppResult<HashMap<Uuid, Holder>> {
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let (fcol, ccol) = if links {
+        (framing::Column::LinkId, contribution::Column::LinkId)
+    } else {
+        (
+            framing::Column::WhiteboardId,
+            contribution::Column::WhiteboardId,
+        )
+    };
+    let framed: Vec<(Uuid, Option<Uuid>)> = framing::Entity::find()
+        .select_only()
+        .column(framing::Column::Id)
+        .column(fcol)
+        .filter(fcol.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    if !framed.is_empty() {
+        let callouts: Vec<(Uuid, Uuid)> = callout::Entity::find()
+            .select_only()
+            .column(callout::Column::FramingId)
+            .column(callout::Column::Id)
+            .filter(callout::Column::FramingId.is_in(framed.iter().map(|f| f.0)))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (framing, held) in framed {
+            if let (Some(held), Some((_, callout))) =
+                (held, callouts.iter().find(|c| c.0 == framing))
+            {
+                out.insert(
+                    held,
+                    Holder::Framing {
+                        framing,
+                        callout: *callout,
+                    },
+                );
+            }
+        }
+    }
+    let contributed: Vec<(Uuid, Uuid, Option<Uuid>)> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::Id)
+        .column(contribution::Column::CalloutId)
+        .column(ccol)
+        .filter(ccol.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (contribution, callout, held) in contributed {
+        if let Some(held) = held {
+            out.insert(
+                held,
+                Holder::Contribution {
+                    contribution,
+                    callout,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Points a framing at its link and whiteboard (and sets its kind).
+pub async fn set_framing_content(conn: &impl ConnectionTrait, f: &CalloutFraming) -> AppResult<()> {
+    framing::Entity::update_many()
+        .col_expr(
+            framing::Column::FramingType,
+            Expr::value(f.framing_type.as_str()),
+        )
+        .col_expr(framing::Column::LinkId, Expr::value(f.link_id))
+        .col_expr(framing::Column::WhiteboardId, Expr::value(f.whiteboard_id))
+        .col_expr(framing::Column::UpdatedDate, Expr::value(now()))
+        .filter(framing::Column::Id.eq(f.id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }

@@ -154,8 +154,98 @@ pub struct NewContribution {
     pub contribution_type: CalloutContributionType,
     /// Its post, for a POST contribution.
     pub post: Option<NewPost>,
+    /// Its link, for a LINK contribution.
+    pub link: Option<crate::content::NewLink>,
+    /// Its whiteboard, for a WHITEBOARD contribution.
+    pub whiteboard: Option<crate::content::NewWhiteboard>,
+    /// Whether data of other kinds was given too (memo, document).
+    pub other_data: bool,
     /// Its position (before the others when absent).
     pub sort_order: Option<f64>,
+}
+
+/// Checks that a contribution is of a kind the callout accepts and carries the data of its
+/// kind and no other.
+fn check_contribution_shape(
+    new: &NewContribution,
+    allowed: &[CalloutContributionType],
+) -> AppResult<()> {
+    if !allowed.contains(&new.contribution_type) {
+        return Err(AppError::bad_input(format!(
+            "Attempted to create a contribution of type '{}', which is not in the allowed types: {}",
+            new.contribution_type.graphql_name(),
+            allowed
+                .iter()
+                .map(|t| t.graphql_name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let given = [
+        (CalloutContributionType::Post, new.post.is_some()),
+        (CalloutContributionType::Link, new.link.is_some()),
+        (
+            CalloutContributionType::Whiteboard,
+            new.whiteboard.is_some(),
+        ),
+    ];
+    let kind = new.contribution_type.graphql_name();
+    match given.iter().find(|(t, _)| *t == new.contribution_type) {
+        Some((_, true)) => {}
+        Some((_, false)) => {
+            return Err(AppError::bad_input(format!(
+                "CalloutContribution type is \"{kind}\" but no {} data was provided",
+                kind.to_lowercase()
+            )));
+        }
+        None => {
+            return Err(AppError::new(
+                ErrorStatus::NotSupported,
+                format!("Contributions of type {kind} are not supported by this server yet"),
+            ));
+        }
+    }
+    if new.other_data
+        || given
+            .iter()
+            .any(|(t, present)| *present && *t != new.contribution_type)
+    {
+        return Err(AppError::bad_input(format!(
+            "CalloutContribution type is \"{kind}\" but data of another kind was provided"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a new callout's framing: a kind this server holds content for, with the data of
+/// its kind and no other.
+fn check_framing_shape(c: &NewCallout) -> AppResult<()> {
+    let t = c.framing_type.unwrap_or(CalloutFramingType::None);
+    crate::content::check_framing_type(t)?;
+    if c.framing_other_data {
+        return Err(AppError::bad_input(format!(
+            "Callout Framing of type {} was given data of another type",
+            t.graphql_name()
+        )));
+    }
+    match (t, c.link.is_some(), c.whiteboard.is_some()) {
+        (CalloutFramingType::Link, false, _) => Err(AppError::bad_input(
+            "Callout Framing of type LINK requires link data",
+        )),
+        (CalloutFramingType::Whiteboard, _, false) => Err(AppError::bad_input(
+            "Callout Framing of type WHITEBOARD requires whiteboard data",
+        )),
+        (CalloutFramingType::Link, _, true) | (CalloutFramingType::Whiteboard, true, _) => {
+            Err(AppError::bad_input(format!(
+                "Callout Framing of type {} was given data of another type",
+                t.graphql_name()
+            )))
+        }
+        (CalloutFramingType::None, l, w) if l || w => Err(AppError::bad_input(
+            "Callout Framing of type NONE takes no link or whiteboard",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A new callout.
@@ -177,6 +267,14 @@ pub struct NewCallout {
     pub post_description: Option<String>,
     /// Its position (before the others when absent or 0).
     pub sort_order: Option<f64>,
+    /// The framing's link, for a LINK framing.
+    pub link: Option<crate::content::NewLink>,
+    /// The framing's whiteboard, for a WHITEBOARD framing.
+    pub whiteboard: Option<crate::content::NewWhiteboard>,
+    /// Whether framing data of other kinds was given (memo, poll, document).
+    pub framing_other_data: bool,
+    /// Whiteboard content new whiteboard contributions start from.
+    pub default_whiteboard_content: Option<String>,
     /// Contributions made with it.
     pub contributions: Vec<NewContribution>,
     /// Whether publishing it notifies the space's members.
@@ -195,6 +293,10 @@ pub struct CalloutChanges {
     pub settings: SettingsChanges,
     /// New contribution defaults: (display name, post description).
     pub defaults: Option<(Option<String>, Option<String>)>,
+    /// New whiteboard content for new whiteboard contributions to start from.
+    pub default_whiteboard_content: Option<String>,
+    /// Changes to the framing's kind and content.
+    pub framing: crate::content::FramingChanges,
     /// Its position (0 leaves it, as in the reference).
     pub sort_order: Option<f64>,
     /// New tags of its classification's tagsets, by tagset id.
@@ -297,8 +399,8 @@ fn flow_state_value(
 /// Collaborations, callouts, contributions and posts.
 #[derive(Debug, Clone)]
 pub struct CollaborationService {
-    db: Database,
-    profiles: ProfileService,
+    pub(crate) db: Database,
+    pub(crate) profiles: ProfileService,
     timelines: alkemio_timeline::TimelineService,
     outbox: alkemio_events::Outbox,
     posts_created: tokio::sync::broadcast::Sender<PostCreated>,
@@ -319,12 +421,14 @@ pub struct PostCreated {
 
 /// Everything created with a callout or a contribution, ready to be stored together.
 #[derive(Default)]
-struct Staged {
-    callouts: Vec<(Callout, CalloutFraming, ContributionDefaults)>,
-    contributions: Vec<(Contribution, Option<Post>)>,
-    profiles: Vec<alkemio_common::profile::ProfileBundle>,
-    rooms: Vec<Room>,
-    policies: Vec<AuthorizationPolicy>,
+pub(crate) struct Staged {
+    pub(crate) callouts: Vec<(Callout, CalloutFraming, ContributionDefaults)>,
+    pub(crate) contributions: Vec<(Contribution, Option<Post>)>,
+    pub(crate) links: Vec<crate::model::Link>,
+    pub(crate) whiteboards: Vec<crate::model::Whiteboard>,
+    pub(crate) profiles: Vec<alkemio_common::profile::ProfileBundle>,
+    pub(crate) rooms: Vec<Room>,
+    pub(crate) policies: Vec<AuthorizationPolicy>,
 }
 
 impl CollaborationService {
@@ -603,6 +707,18 @@ impl CollaborationService {
             apply_inherited_policy(&mut xp, &policy);
             out.push(xp);
         }
+        let link_ids: Vec<Uuid> = framing
+            .iter()
+            .filter_map(|f| f.link_id)
+            .chain(contributions.iter().filter_map(|c| c.link_id))
+            .collect();
+        let links = repo::links(conn, &link_ids).await?;
+        let board_ids: Vec<Uuid> = framing
+            .iter()
+            .filter_map(|f| f.whiteboard_id)
+            .chain(contributions.iter().filter_map(|c| c.whiteboard_id))
+            .collect();
+        let boards = repo::whiteboards(conn, &board_ids).await?;
         if let Some(f) = &framing {
             let mut fp = load(f.authorization_id, AuthorizationPolicyType::CalloutFraming);
             apply_inherited_policy(&mut fp, &policy);
@@ -611,6 +727,12 @@ impl CollaborationService {
                     .recompute_policies(conn, f.profile_id, &fp)
                     .await?,
             );
+            if let Some(l) = f.link_id.and_then(|id| links.get(&id)) {
+                out.extend(self.link_policies(conn, l, &fp, None).await?);
+            }
+            if let Some(w) = f.whiteboard_id.and_then(|id| boards.get(&id)) {
+                out.extend(self.whiteboard_policies(conn, w, &fp, access).await?);
+            }
             out.push(fp);
         }
         if let Some(r) = callout.comments_id.and_then(|id| rooms.get(&id)) {
@@ -624,6 +746,12 @@ impl CollaborationService {
                 AuthorizationPolicyType::CalloutContribution,
             );
             apply_contribution_policy(&mut kp, &policy, c.created_by, access);
+            if let Some(l) = c.link_id.and_then(|id| links.get(&id)) {
+                out.extend(self.link_policies(conn, l, &kp, c.created_by).await?);
+            }
+            if let Some(w) = c.whiteboard_id.and_then(|id| boards.get(&id)) {
+                out.extend(self.whiteboard_policies(conn, w, &kp, access).await?);
+            }
             if let Some(p) = c.post_id.and_then(|id| posts.get(&id)) {
                 let mut pp = load(p.authorization_id, AuthorizationPolicyType::Post);
                 apply_inherited_policy(&mut pp, &kp);
@@ -685,7 +813,7 @@ impl CollaborationService {
         self.delete_leftovers(conn, left).await
     }
 
-    async fn delete_leftovers(
+    pub(crate) async fn delete_leftovers(
         &self,
         conn: &impl ConnectionTrait,
         left: repo::Leftovers,
@@ -957,7 +1085,7 @@ impl CollaborationService {
         }
     }
 
-    async fn require(
+    pub(crate) async fn require(
         &self,
         caller: &ActorContext,
         policy: Option<Uuid>,
@@ -996,15 +1124,7 @@ impl CollaborationService {
         )
         .await?;
         let framing_type = new.framing_type.unwrap_or(CalloutFramingType::None);
-        if framing_type != CalloutFramingType::None {
-            return Err(AppError::new(
-                ErrorStatus::NotSupported,
-                format!(
-                    "Callout framing of type {} is not supported by this server yet",
-                    framing_type.graphql_name()
-                ),
-            ));
-        }
+        check_framing_shape(&new)?;
         let conn = self.db.conn();
         let name_id = match &new.name_id {
             Some(n) => {
@@ -1034,6 +1154,7 @@ impl CollaborationService {
         };
         let mut settings = CalloutSettings::default();
         new.settings.apply(&mut settings);
+        check_whiteboard_default(&settings, new.default_whiteboard_content.as_deref())?;
         let flow = self.flow_of_set(set.id).await?;
         let classification = match &flow {
             Some((f, states)) => {
@@ -1113,15 +1234,37 @@ impl CollaborationService {
             &framing_policy,
             host.aggregator,
         )?;
-        let framing = CalloutFraming {
+        let mut framing = CalloutFraming {
             id: callout.framing_id,
             framing_type,
             profile_id: bundle.profile.id,
+            link_id: None,
+            whiteboard_id: None,
             authorization_id: Some(framing_policy.id),
             created_date: at,
             updated_date: at,
         };
         staged.profiles.push(bundle);
+        if let Some(l) = new.link {
+            framing.link_id = Some(
+                self.stage_link(l, &framing_policy, None, host, &mut staged)?
+                    .id,
+            );
+        }
+        if let Some(w) = new.whiteboard {
+            let name = match &w.name_id {
+                Some(n) => check_name_id(n)?,
+                None => alkemio_contributor::name_id::generate(
+                    w.profile
+                        .as_ref()
+                        .map_or("Whiteboard", |p| p.display_name.as_str()),
+                ),
+            };
+            framing.whiteboard_id = Some(
+                self.stage_whiteboard(w, name, &framing_policy, author, host, &mut staged)?
+                    .id,
+            );
+        }
         if callout.settings.framing.comments_enabled {
             let mut rp = auth_repo::new_policy(AuthorizationPolicyType::Room);
             apply_comments_room_policy(&mut rp, &policy);
@@ -1139,6 +1282,7 @@ impl CollaborationService {
             id: callout.contribution_defaults_id,
             default_display_name: new.default_display_name,
             post_description: new.post_description,
+            whiteboard_content: new.default_whiteboard_content,
             created_date: at,
             updated_date: at,
         };
@@ -1183,56 +1327,9 @@ impl CollaborationService {
         taken_posts: &mut Vec<String>,
         staged: &mut Staged,
     ) -> AppResult<()> {
-        let allowed = &callout.settings.contribution.allowed_types;
-        if !allowed.contains(&new.contribution_type) {
-            return Err(AppError::bad_input(format!(
-                "Attempted to create a contribution of type '{}', which is not in the allowed types: {}",
-                new.contribution_type.graphql_name(),
-                allowed
-                    .iter()
-                    .map(|t| t.graphql_name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        let Some(new_post) = new.post else {
-            if new.contribution_type == CalloutContributionType::Post {
-                return Err(AppError::bad_input(
-                    "CalloutContribution type is \"POST\" but no post data was provided",
-                ));
-            }
-            return Err(AppError::new(
-                ErrorStatus::NotSupported,
-                format!(
-                    "Contributions of type {} are not supported by this server yet",
-                    new.contribution_type.graphql_name()
-                ),
-            ));
-        };
-        if new.contribution_type != CalloutContributionType::Post {
-            return Err(AppError::bad_input(format!(
-                "CalloutContribution type is \"{}\" but conflicting post data was provided",
-                new.contribution_type.graphql_name()
-            )));
-        }
+        check_contribution_shape(&new, &callout.settings.contribution.allowed_types)?;
         let at = now();
         let author = caller.authenticated_id();
-        let name_id = match &new_post.name_id {
-            Some(n) => {
-                let n = check_name_id(n)?;
-                if taken_posts.contains(&n) {
-                    return Err(AppError::bad_input(format!(
-                        "Unable to create Post: the provided nameID is already taken: {n}"
-                    )));
-                }
-                n
-            }
-            None => unique_name(
-                &alkemio_contributor::name_id::generate(&new_post.profile.display_name),
-                taken_posts,
-            ),
-        };
-        taken_posts.push(name_id.clone());
         let sort_order = new.sort_order.unwrap_or_else(|| {
             let existing = staged
                 .contributions
@@ -1248,10 +1345,12 @@ impl CollaborationService {
         let mut contribution = Contribution {
             id: Uuid::now_v7(),
             callout_id: callout.id,
-            contribution_type: CalloutContributionType::Post,
+            contribution_type: new.contribution_type,
             sort_order,
             created_by: author,
             post_id: None,
+            link_id: None,
+            whiteboard_id: None,
             authorization_id: None,
             created_date: at,
             updated_date: at,
@@ -1259,6 +1358,53 @@ impl CollaborationService {
         let mut kp = auth_repo::new_policy(AuthorizationPolicyType::CalloutContribution);
         contribution.authorization_id = Some(kp.id);
         apply_contribution_policy(&mut kp, callout_policy, author, &host.access);
+        let reserve =
+            |name: &Option<String>, display: &str, taken: &mut Vec<String>, what: &str| {
+                let n = match name {
+                    Some(n) => {
+                        let n = check_name_id(n)?;
+                        if taken.contains(&n) {
+                            return Err(AppError::bad_input(format!(
+                                "Unable to create {what}: the provided nameID is already taken: {n}"
+                            )));
+                        }
+                        n
+                    }
+                    None => unique_name(&alkemio_contributor::name_id::generate(display), taken),
+                };
+                taken.push(n.clone());
+                Ok(n)
+            };
+        if let Some(l) = new.link {
+            contribution.link_id = Some(self.stage_link(l, &kp, author, host, staged)?.id);
+            staged.policies.push(kp);
+            staged.contributions.push((contribution, None));
+            return Ok(());
+        }
+        if let Some(w) = new.whiteboard {
+            let display = w
+                .profile
+                .as_ref()
+                .map_or("Whiteboard", |p| p.display_name.as_str())
+                .to_owned();
+            let name_id = reserve(&w.name_id, &display, taken_posts, "Whiteboard")?;
+            contribution.whiteboard_id = Some(
+                self.stage_whiteboard(w, name_id, &kp, author, host, staged)?
+                    .id,
+            );
+            staged.policies.push(kp);
+            staged.contributions.push((contribution, None));
+            return Ok(());
+        }
+        let new_post = new
+            .post
+            .ok_or_else(|| AppError::internal_msg("post contribution without post"))?;
+        let name_id = reserve(
+            &new_post.name_id,
+            &new_post.profile.display_name,
+            taken_posts,
+            "Post",
+        )?;
         let mut pp = auth_repo::new_policy(AuthorizationPolicyType::Post);
         apply_inherited_policy(&mut pp, &kp);
         let mut rp = auth_repo::new_policy(AuthorizationPolicyType::Room);
@@ -1289,9 +1435,19 @@ impl CollaborationService {
         Ok(())
     }
 
-    async fn store(&self, conn: &impl ConnectionTrait, staged: &Staged) -> AppResult<()> {
+    pub(crate) async fn store(
+        &self,
+        conn: &impl ConnectionTrait,
+        staged: &Staged,
+    ) -> AppResult<()> {
         for b in &staged.profiles {
             self.profiles.insert_in(conn, b).await?;
+        }
+        for l in &staged.links {
+            repo::insert_link(conn, l).await?;
+        }
+        for w in &staged.whiteboards {
+            repo::insert_whiteboard(conn, w).await?;
         }
         for r in &staged.rooms {
             alkemio_communication::repo::insert_room(conn, r).await?;
@@ -1306,7 +1462,7 @@ impl CollaborationService {
     }
 
     /// Recomputes one callout's policies (after its settings or visibility changed).
-    async fn refresh_callout(
+    pub(crate) async fn refresh_callout(
         &self,
         conn: &impl ConnectionTrait,
         callout: &Callout,
@@ -1389,6 +1545,11 @@ impl CollaborationService {
             new_room = Some((r, rp));
         }
         let txn = self.db.begin().await?;
+        if !changes.framing.is_empty() {
+            let mut f = framing.clone();
+            self.change_framing(&txn, caller, &mut f, changes.framing, host)
+                .await?;
+        }
         if let Some((r, rp)) = &new_room {
             alkemio_communication::repo::insert_room(&txn, r).await?;
             auth_repo::save_all(&txn, std::slice::from_ref(rp)).await?;
@@ -1408,6 +1569,9 @@ impl CollaborationService {
             }
             if description.is_some() {
                 d.post_description = description;
+            }
+            if let Some(c) = changes.default_whiteboard_content.filter(|c| !c.is_empty()) {
+                d.whiteboard_content = Some(c);
             }
             repo::update_defaults(&txn, &d).await?;
         }
@@ -1583,33 +1747,61 @@ impl CollaborationService {
         let txn = self.db.begin().await?;
         self.store(&txn, &staged).await?;
         if !callout.is_draft()
-            && let (Some(author), Some(post)) = (
-                caller.authenticated_id(),
-                staged.contributions.first().and_then(|(_, p)| p.as_ref()),
-            )
+            && let Some(author) = caller.authenticated_id()
             && let Some(c) = repo::collaboration_of_set(&txn, callout.callouts_set_id).await?
         {
-            let profile = staged
-                .profiles
-                .iter()
-                .find(|b| b.profile.id == post.profile_id)
-                .map(|b| &b.profile);
-            alkemio_activity::record(
-                &txn,
-                alkemio_activity::NewActivity {
-                    triggered_by: author,
-                    resource_id: post.id,
-                    parent_id: Some(callout.id),
-                    collaboration_id: c.id,
-                    description: summary(
-                        profile.map_or("", |p| p.display_name.as_str()),
-                        profile.and_then(|p| p.description.as_deref()),
-                    ),
-                    message_id: None,
-                    event_type: alkemio_activity::ActivityEventType::CalloutPostCreated,
-                },
-            )
-            .await?;
+            let profile_of = |id: Uuid| {
+                staged
+                    .profiles
+                    .iter()
+                    .find(|b| b.profile.id == id)
+                    .map(|b| &b.profile)
+            };
+            use alkemio_activity::ActivityEventType as A;
+            let entry =
+                if let Some(post) = staged.contributions.first().and_then(|(_, p)| p.as_ref()) {
+                    let profile = profile_of(post.profile_id);
+                    Some((
+                        post.id,
+                        A::CalloutPostCreated,
+                        summary(
+                            profile.map_or("", |p| p.display_name.as_str()),
+                            profile.and_then(|p| p.description.as_deref()),
+                        ),
+                    ))
+                } else if let Some(link) = staged.links.first() {
+                    let framing = self.framings(&[callout.framing_id]).await?;
+                    let title = match framing.get(&callout.framing_id) {
+                        Some(f) => self.profiles.profile(f.profile_id).await?.display_name,
+                        None => String::new(),
+                    };
+                    let name = profile_of(link.profile_id).map_or("", |p| p.display_name.as_str());
+                    Some((
+                        link.id,
+                        A::CalloutLinkCreated,
+                        format!("[{title}] - {name}"),
+                    ))
+                } else {
+                    staged.whiteboards.first().map(|w| {
+                        let name = profile_of(w.profile_id).map_or("", |p| p.display_name.as_str());
+                        (w.id, A::CalloutWhiteboardCreated, format!("[{name}]"))
+                    })
+                };
+            if let Some((resource_id, event_type, description)) = entry {
+                alkemio_activity::record(
+                    &txn,
+                    alkemio_activity::NewActivity {
+                        triggered_by: author,
+                        resource_id,
+                        parent_id: Some(callout.id),
+                        collaboration_id: c.id,
+                        description,
+                        message_id: None,
+                        event_type,
+                    },
+                )
+                .await?;
+            }
         }
         txn.commit().await?;
         if let Some(post) = contribution.post_id {
@@ -1748,8 +1940,9 @@ impl CollaborationService {
     pub async fn paths_by_profiles(
         &self,
         profiles: &[Uuid],
+        content: bool,
     ) -> AppResult<HashMap<Uuid, (Uuid, String)>> {
-        repo::paths_by_profiles(self.db.conn(), profiles).await
+        repo::paths_by_profiles(self.db.conn(), profiles, content).await
     }
 
     /// How active callouts are: the number of contributions where a callout accepts them,
@@ -1890,6 +2083,15 @@ impl CollaborationService {
     ) -> AppResult<Option<(Contribution, Post)>> {
         repo::post_contribution_by_name(self.db.conn(), callout, post_name).await
     }
+
+    /// A callout's contributed whiteboard by NameID, with its contribution.
+    pub async fn whiteboard_contribution_by_name(
+        &self,
+        callout: Uuid,
+        name: &str,
+    ) -> AppResult<Option<(Contribution, crate::model::Whiteboard)>> {
+        repo::whiteboard_contribution_by_name(self.db.conn(), callout, name).await
+    }
 }
 
 impl CollaborationService {
@@ -1961,17 +2163,7 @@ impl CollaborationService {
     pub fn check_new_callouts(new: &[NewCallout], states: &[String]) -> AppResult<()> {
         let mut names: Vec<String> = Vec::new();
         for c in new {
-            if let Some(t) = c.framing_type
-                && t != CalloutFramingType::None
-            {
-                return Err(AppError::new(
-                    ErrorStatus::NotSupported,
-                    format!(
-                        "Callout framing of type {} is not supported by this server yet",
-                        t.graphql_name()
-                    ),
-                ));
-            }
+            check_framing_shape(c)?;
             if let Some(n) = &c.name_id {
                 let n = check_name_id(n)?;
                 if names.contains(&n) {
@@ -1991,24 +2183,26 @@ impl CollaborationService {
             }
             let mut settings = CalloutSettings::default();
             c.settings.clone().apply(&mut settings);
+            check_whiteboard_default(&settings, c.default_whiteboard_content.as_deref())?;
             for k in &c.contributions {
-                if !settings
-                    .contribution
-                    .allowed_types
-                    .contains(&k.contribution_type)
-                {
-                    return Err(AppError::bad_input(format!(
-                        "Attempted to create a contribution of type '{}', which is not in the allowed types",
-                        k.contribution_type.graphql_name()
-                    )));
-                }
-                if k.post.is_none() || k.contribution_type != CalloutContributionType::Post {
-                    return Err(AppError::bad_input(
-                        "Only post contributions with their post data can be made with a callout",
-                    ));
-                }
+                check_contribution_shape(k, &settings.contribution.allowed_types)?;
             }
         }
         Ok(())
     }
+}
+
+/// A callout taking whiteboards must say what new ones start from (as in the reference).
+fn check_whiteboard_default(settings: &CalloutSettings, content: Option<&str>) -> AppResult<()> {
+    if settings
+        .contribution
+        .allowed_types
+        .contains(&CalloutContributionType::Whiteboard)
+        && content.is_none_or(str::is_empty)
+    {
+        return Err(AppError::bad_input(
+            "Please provide a whiteboard template: a callout taking whiteboards needs the contribution defaults' whiteboardContent",
+        ));
+    }
+    Ok(())
 }

@@ -523,5 +523,6 @@ pub fn collaboration_access(
         platform_updaters: ctx.platform(P::Update),
         members_create_callouts: settings.allow_members_to_create_callouts,
         archived: ctx.archived(),
+        guest_contributions: settings.allow_guest_contributions,
     }
 }

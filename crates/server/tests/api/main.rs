@@ -21,6 +21,7 @@ mod identity;
 mod innovation_flows;
 mod innovation_hubs;
 mod licensing;
+mod links_and_whiteboards;
 mod mail_and_broker;
 mod memberships;
 mod notifications;
