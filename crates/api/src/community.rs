@@ -157,6 +157,26 @@ impl RoleSet {
         self.0.entry_role_name
     }
 
+    /// Its license: whether virtual contributors may take roles (needs READ).
+    async fn license(&self, ctx: &Context<'_>) -> Result<crate::account::License> {
+        crate::authorization::require_on(
+            ctx,
+            self.0.authorization_id,
+            alkemio_authorization::AuthorizationPrivilege::Read,
+            "read a role set's license",
+        )
+        .await?;
+        let id = self.0.license_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("role set {} has no license", self.0.id))
+        })?;
+        let license =
+            alkemio_licensing::licenses(data::<crate::SchemaServices>(ctx)?.db.conn(), &[id])
+                .await?
+                .remove(&id)
+                .ok_or_else(|| AppError::internal_msg(format_args!("license {id} missing")))?;
+        Ok(crate::account::License(license, None))
+    }
+
     /// The names of the roles in the set.
     async fn role_names(&self) -> Vec<RoleName> {
         self.0.roles.iter().map(|r| r.name).collect()

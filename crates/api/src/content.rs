@@ -12,7 +12,7 @@ use alkemio_collaboration::model::{
 };
 use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar, WhiteboardContent};
 use alkemio_kernel::{AppError, AppResult};
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Upload};
 
 use crate::authorization::{Authorization, require_on};
 use crate::context::{actor, data};
@@ -231,6 +231,14 @@ impl From<UpdateLinkInput> for LinkUpdate {
     }
 }
 
+/// The link a file is uploaded to.
+#[derive(InputObject)]
+pub struct StorageBucketUploadFileOnLinkInput {
+    /// The link.
+    #[graphql(name = "linkID")]
+    pub link_id: String,
+}
+
 /// The link to delete.
 #[derive(InputObject)]
 pub struct DeleteLinkInput {
@@ -392,6 +400,50 @@ impl ContentMutation {
             service(ctx)?
                 .update_link(&actor(ctx), link_data.into())
                 .await?,
+        ))
+    }
+
+    /// Uploads a file into the bucket of a link's profile and points the link at it (needs
+    /// UPDATE on the link and FILE_UPLOAD on the bucket; the type and size must be allowed).
+    async fn upload_file_on_link(
+        &self,
+        ctx: &Context<'_>,
+        file: Upload,
+        upload_data: StorageBucketUploadFileOnLinkInput,
+    ) -> Result<Link> {
+        let id = uuid::Uuid::parse_str(upload_data.link_id.trim()).map_err(|_| {
+            AppError::bad_input(format!("linkID is not a valid id: {}", upload_data.link_id))
+        })?;
+        let svc = service(ctx)?;
+        let link = svc.link_or_fail(id).await?;
+        require_on(
+            ctx,
+            link.authorization_id,
+            P::Update,
+            "upload a file to a link",
+        )
+        .await?;
+        let bucket = loaded(
+            data::<Loaders>(ctx)?
+                .profiles
+                .load_one(link.profile_id)
+                .await,
+        )?
+        .and_then(|p| p.storage_bucket_id)
+        .ok_or_else(|| AppError::internal_msg(format_args!("link {id} has no storage bucket")))?;
+        let file = crate::profile::read_upload(ctx, &file)?;
+        let storage = data::<alkemio_storage::StorageService>(ctx)?;
+        let doc = storage.upload(&actor(ctx), bucket, file, false).await?;
+        Ok(Link(
+            svc.update_link(
+                &actor(ctx),
+                LinkUpdate {
+                    id,
+                    profile: None,
+                    uri: Some(storage.document_url(doc.id)),
+                },
+            )
+            .await?,
         ))
     }
 

@@ -34,6 +34,7 @@ mod m20261126_000026_callouts_create;
 mod m20261126_000027_innovation_flow_create;
 mod m20261126_000028_timeline_create;
 mod m20261126_000029_callout_content_create;
+mod m20261126_000030_role_set_license;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000027_innovation_flow_create::Migration),
             Box::new(m20261126_000028_timeline_create::Migration),
             Box::new(m20261126_000029_callout_content_create::Migration),
+            Box::new(m20261126_000030_role_set_license::Migration),
         ]
     }
 }

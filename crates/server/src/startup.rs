@@ -169,6 +169,7 @@ impl Core {
             .ensure_collaboration_policies()
             .await
             .map_err(to_anyhow)?;
+        spaces.ensure_role_set_licenses().await.map_err(to_anyhow)?;
         let communication = alkemio_communication::CommunicationService::new(db.clone());
         let conversations = alkemio_communication::conversation::ConversationService::new(
             db.clone(),

@@ -102,6 +102,8 @@ pub struct RoleSet {
     pub authorization_id: Option<uuid::Uuid>,
     /// The role set of the parent space, for subspaces.
     pub parent_role_set_id: Option<RoleSetId>,
+    /// Its license (made when it is stored).
+    pub license_id: Option<uuid::Uuid>,
     /// Its roles.
     pub roles: Vec<Role>,
     /// When it was created.

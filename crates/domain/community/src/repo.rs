@@ -25,6 +25,7 @@ pub(crate) mod role_set {
         pub entry_role_name: String,
         pub authorization_id: Option<Uuid>,
         pub parent_role_set_id: Option<Uuid>,
+        pub license_id: Option<Uuid>,
         pub application_form: Option<Json>,
     }
 
@@ -103,6 +104,7 @@ pub async fn insert(conn: &impl ConnectionTrait, set: &RoleSet) -> AppResult<()>
         entry_role_name: Set(set.entry_role_name.as_str().to_owned()),
         authorization_id: Set(set.authorization_id),
         parent_role_set_id: Set(set.parent_role_set_id.map(|p| p.0)),
+        license_id: Set(set.license_id),
         application_form: Set(None),
     })
     .exec_without_returning(conn)
@@ -173,6 +175,7 @@ pub async fn find_many(conn: &impl ConnectionTrait, ids: &[uuid::Uuid]) -> AppRe
                     .map_err(|e| corrupt("role set", row.id, e))?,
                 authorization_id: row.authorization_id,
                 parent_role_set_id: row.parent_role_set_id.map(RoleSetId),
+                license_id: row.license_id,
                 roles: roles.remove(&row.id).unwrap_or_default(),
                 created_date: row.created_date,
                 updated_date: row.updated_date,
@@ -196,6 +199,36 @@ pub async fn set_authorization_id(
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Points a role set at its license.
+pub async fn set_license_id(
+    conn: &impl ConnectionTrait,
+    id: RoleSetId,
+    license_id: uuid::Uuid,
+) -> AppResult<()> {
+    role_set::Entity::update_many()
+        .col_expr(
+            role_set::Column::LicenseId,
+            sea_orm::sea_query::Expr::value(license_id),
+        )
+        .filter(role_set::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The role sets without a license.
+pub async fn without_license(conn: &impl ConnectionTrait) -> AppResult<Vec<RoleSet>> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<uuid::Uuid> = role_set::Entity::find()
+        .select_only()
+        .column(role_set::Column::Id)
+        .filter(role_set::Column::LicenseId.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?;
+    find_many(conn, &ids).await
 }
 
 /// Deletes a role set (its roles go with it).

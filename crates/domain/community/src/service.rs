@@ -1,10 +1,11 @@
 //! Role-set use cases: who holds which role, and assigning and removing roles within the
 //! role's limits.
 
-use alkemio_authorization::Credential;
+use alkemio_authorization::{AuthorizationPolicy, AuthorizationPolicyType, Credential};
 use alkemio_contributor::{ActorService, ActorType};
 use alkemio_kernel::ids::{ActorId, RoleSetId};
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
+use alkemio_licensing::LicenseEntitlementType;
 use alkemio_persistence::Database;
 use sea_orm::ConnectionTrait;
 
@@ -36,9 +37,93 @@ impl RoleSetService {
         Self { db, actors }
     }
 
-    /// Stores a new role set inside the caller's transaction.
-    pub async fn create_in(&self, conn: &impl ConnectionTrait, set: &RoleSet) -> AppResult<()> {
-        repo::insert(conn, set).await
+    /// Stores a new role set with its license inside the caller's transaction: the license's
+    /// flags as given ([`alkemio_licensing::role_set_flags`]), its policy inheriting the role
+    /// set's when known. Returns the license's policy for the caller to save with the others.
+    pub async fn create_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        set: &RoleSet,
+        policy: Option<&AuthorizationPolicy>,
+        flags: &[(LicenseEntitlementType, i32, bool)],
+    ) -> AppResult<AuthorizationPolicy> {
+        let (license, license_policy) = alkemio_licensing::new_role_set_license(policy, flags);
+        alkemio_licensing::insert_license(conn, &license).await?;
+        let mut set = set.clone();
+        set.license_id = Some(license.id);
+        repo::insert(conn, &set).await?;
+        Ok(license_policy)
+    }
+
+    /// The recomputed policy of a role set's license (inheriting the role set's), inside the
+    /// caller's transaction; none for a role set without a license.
+    pub async fn license_policy_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        set: &RoleSet,
+        set_policy: &AuthorizationPolicy,
+    ) -> AppResult<Option<AuthorizationPolicy>> {
+        let Some(license) = set.license_id else {
+            return Ok(None);
+        };
+        let Some(l) = alkemio_licensing::licenses(conn, &[license])
+            .await?
+            .remove(&license)
+        else {
+            return Ok(None);
+        };
+        let mut policy = match l.authorization_id {
+            Some(id) => alkemio_authorization::repo::load(conn, id)
+                .await?
+                .map(|s| s.policy)
+                .unwrap_or_else(|| AuthorizationPolicy::new(id, AuthorizationPolicyType::License)),
+            None => alkemio_authorization::repo::new_policy(AuthorizationPolicyType::License),
+        };
+        policy.inherit_from(set_policy);
+        Ok(Some(policy))
+    }
+
+    /// Sets the flags of a role set's license, inside the caller's transaction.
+    pub async fn set_license_flags_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        set: &RoleSet,
+        flags: &[(LicenseEntitlementType, i32, bool)],
+    ) -> AppResult<()> {
+        match set.license_id {
+            Some(license) => alkemio_licensing::set_entitlements(conn, license, flags).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Gives role sets made before role set licenses existed a license (the flag off, its
+    /// policy inheriting the role set's); returns them, now with their licenses.
+    pub async fn ensure_licenses(&self) -> AppResult<Vec<RoleSet>> {
+        let missing = repo::without_license(self.db.conn()).await?;
+        let mut out = Vec::with_capacity(missing.len());
+        for mut set in missing {
+            let txn = self.db.begin().await?;
+            let parent = match set.authorization_id {
+                Some(id) => alkemio_authorization::repo::load(&txn, id)
+                    .await?
+                    .map(|s| s.policy),
+                None => None,
+            };
+            let (license, policy) = alkemio_licensing::new_role_set_license(
+                parent.as_ref(),
+                &alkemio_licensing::role_set_flags(None),
+            );
+            alkemio_licensing::insert_license(&txn, &license).await?;
+            alkemio_authorization::repo::save_all(&txn, std::slice::from_ref(&policy)).await?;
+            repo::set_license_id(&txn, set.id, license.id).await?;
+            txn.commit().await?;
+            set.license_id = Some(license.id);
+            out.push(set);
+        }
+        if !out.is_empty() {
+            tracing::info!(role_sets = out.len(), "role set licenses created");
+        }
+        Ok(out)
     }
 
     /// Points a role set at its policy, inside the caller's transaction.
@@ -295,6 +380,10 @@ impl RoleSetService {
                 .extend(alkemio_contributor::repo::revoke_from_all(conn, &role.credential).await?);
         }
         repo::delete(conn, set.id).await?;
+        if let Some(license) = set.license_id {
+            let policies = alkemio_licensing::delete_licenses(conn, &[license]).await?;
+            alkemio_authorization::repo::delete(conn, &policies).await?;
+        }
         holders.sort();
         holders.dedup();
         Ok((holders, set.authorization_id))

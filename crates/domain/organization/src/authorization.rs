@@ -135,6 +135,7 @@ pub fn new_role_set(organization: ActorId) -> RoleSet {
         entry_role_name: RoleName::Associate,
         authorization_id: None,
         parent_role_set_id: None,
+        license_id: None,
         roles: vec![
             role(
                 RoleName::Associate,

@@ -402,7 +402,16 @@ impl OrganizationService {
             .create_account_in(&txn, account_id, AccountType::Organization, &mut policies)
             .await?;
         repo::insert(&txn, &organization).await?;
-        self.role_sets.create_in(&txn, &role_set).await?;
+        policies.push(
+            self.role_sets
+                .create_in(
+                    &txn,
+                    &role_set,
+                    Some(&role_set_policy),
+                    &alkemio_licensing::role_set_flags(None),
+                )
+                .await?,
+        );
         repo::insert_verification(&txn, &verification).await?;
         self.profiles()
             .storage()
@@ -597,6 +606,11 @@ impl OrganizationService {
                     .set_authorization_in(&txn, set.id, set_policy.id)
                     .await?;
             }
+            policies.extend(
+                self.role_sets
+                    .license_policy_in(&txn, &set, &set_policy)
+                    .await?,
+            );
             policies.push(set_policy);
         }
         policies.extend(

@@ -57,6 +57,36 @@ impl SpaceService {
         })
     }
 
+    /// Gives role sets made before role set licenses existed their license; a space's role
+    /// set takes its space's virtual-contributor flag. Returns how many were completed.
+    pub async fn ensure_role_set_licenses(&self) -> AppResult<usize> {
+        let completed = self.role_sets().ensure_licenses().await?;
+        let space_sets: Vec<Uuid> = completed
+            .iter()
+            .filter(|s| s.role_set_type == alkemio_community::RoleSetType::Space)
+            .map(|s| s.id.0)
+            .collect();
+        let spaces = self.by_role_sets(&space_sets).await?;
+        for set in &completed {
+            let Some(license) = spaces.get(&set.id.0).and_then(|s| s.license_id) else {
+                continue;
+            };
+            let entitlements = alkemio_licensing::licenses(self.db_conn(), &[license])
+                .await?
+                .remove(&license)
+                .map(|l| l.entitlements)
+                .unwrap_or_default();
+            self.role_sets()
+                .set_license_flags_in(
+                    self.db_conn(),
+                    set,
+                    &alkemio_licensing::role_set_flags(Some(&entitlements)),
+                )
+                .await?;
+        }
+        Ok(completed.len())
+    }
+
     /// Completes collaborations made before callouts, flows or collaboration licenses
     /// existed: a default innovation flow, a license with the space's flags, and the policies
     /// of all of it (by recomputing their spaces' trees); returns how many spaces were

@@ -308,6 +308,11 @@ impl LicenseService {
                     )
                     .await?;
                 }
+                let set = self.spaces.community_role_set_in(conn, &space).await?;
+                self.spaces
+                    .role_sets()
+                    .set_license_flags_in(conn, &set, &alkemio_licensing::role_set_values(&values))
+                    .await?;
             }
             let children: Vec<Uuid> = repo::subspace_ids_of(conn, &[space.id.0])
                 .await?

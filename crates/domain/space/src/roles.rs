@@ -56,6 +56,7 @@ pub fn new_space_role_set(space: ActorId, parent: Option<&RoleSet>) -> RoleSet {
         entry_role_name: RoleName::Member,
         authorization_id: None,
         parent_role_set_id: parent.map(|p| p.id),
+        license_id: None,
         roles: vec![
             role(
                 RoleName::Member,

@@ -185,6 +185,11 @@ impl SpaceService {
         self.db.begin().await
     }
 
+    /// The role set service.
+    pub fn role_sets(&self) -> &alkemio_community::RoleSetService {
+        &self.role_sets
+    }
+
     /// The collaboration service (callouts, contributions, posts).
     pub fn collaborations(&self) -> &alkemio_collaboration::CollaborationService {
         &self.collaborations
@@ -1241,7 +1246,16 @@ impl SpaceService {
         self.profiles().insert_in(&txn, &guidelines_profile).await?;
         repo::insert_guidelines(&txn, &guidelines).await?;
         repo::insert_about(&txn, &about).await?;
-        self.role_sets.create_in(&txn, &role_set).await?;
+        policies.push(
+            self.role_sets
+                .create_in(
+                    &txn,
+                    &role_set,
+                    Some(&role_set_policy),
+                    &alkemio_licensing::role_set_flags(Some(&license.entitlements)),
+                )
+                .await?,
+        );
         repo::insert_community(&txn, &community).await?;
         CommunicationService::insert_in(&txn, &communication).await?;
         policies.extend(communication.policies.iter().cloned());
@@ -1482,6 +1496,11 @@ impl SpaceService {
             );
             apply_space_role_set_policy(&mut rp, &cp, ctx);
             out.extend(entry_policies(conn, ctx.role_set.id, &rp).await?);
+            out.extend(
+                self.role_sets
+                    .license_policy_in(conn, ctx.role_set, &rp)
+                    .await?,
+            );
             out.extend(
                 groups::group_policies_under(
                     conn,

@@ -240,15 +240,69 @@ pub fn collaboration_flags(space: &[Entitlement]) -> Vec<(LicenseEntitlementType
         .collect()
 }
 
+/// The entitlements a role set license has: whether virtual contributors may take roles.
+pub const ROLE_SET_ENTITLEMENTS: [LicenseEntitlementType; 1] =
+    [LicenseEntitlementType::SpaceFlagVirtualContributorAccess];
+
+/// The values of a role set license: a space's role set copies its space's flag; others (an
+/// organization's, the platform's) have it off, as in the reference.
+pub fn role_set_flags(space: Option<&[Entitlement]>) -> Vec<(LicenseEntitlementType, i32, bool)> {
+    ROLE_SET_ENTITLEMENTS
+        .iter()
+        .map(
+            |t| match space.and_then(|s| s.iter().find(|e| e.entitlement_type == *t)) {
+                Some(e) => (*t, e.limit, e.enabled),
+                None => (*t, 0, false),
+            },
+        )
+        .collect()
+}
+
+/// The values of a space's role set license taken from the values of its space license.
+pub fn role_set_values(
+    space: &[(LicenseEntitlementType, i32, bool)],
+) -> Vec<(LicenseEntitlementType, i32, bool)> {
+    ROLE_SET_ENTITLEMENTS
+        .iter()
+        .map(|t| {
+            space
+                .iter()
+                .find(|v| v.0 == *t)
+                .copied()
+                .unwrap_or((*t, 0, false))
+        })
+        .collect()
+}
+
+/// A new role set license (its flags as given) and its policy, inheriting the role set's
+/// when it is known (else computed with the role set's).
+pub fn new_role_set_license(
+    role_set_policy: Option<&AuthorizationPolicy>,
+    values: &[(LicenseEntitlementType, i32, bool)],
+) -> (License, AuthorizationPolicy) {
+    let (mut license, policy) = new_child_license(role_set_policy, values);
+    license.license_type = LicenseType::Roleset;
+    (license, policy)
+}
+
 /// A new collaboration license (its flags as given) and its policy, inheriting the
 /// collaboration's.
 pub fn new_collaboration_license(
     collaboration_policy: &AuthorizationPolicy,
     values: &[(LicenseEntitlementType, i32, bool)],
 ) -> (License, AuthorizationPolicy) {
+    new_child_license(Some(collaboration_policy), values)
+}
+
+fn new_child_license(
+    parent: Option<&AuthorizationPolicy>,
+    values: &[(LicenseEntitlementType, i32, bool)],
+) -> (License, AuthorizationPolicy) {
     let now = Utc::now().trunc_subsecs(6);
     let mut policy = auth_repo::new_policy(AuthorizationPolicyType::License);
-    policy.inherit_from(collaboration_policy);
+    if let Some(parent) = parent {
+        policy.inherit_from(parent);
+    }
     let entitlements = values
         .iter()
         .map(|(t, limit, on)| Entitlement {

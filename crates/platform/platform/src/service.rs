@@ -81,6 +81,7 @@ fn platform_role_set() -> RoleSet {
         entry_role_name: RoleName::Registered,
         authorization_id: None,
         parent_role_set_id: None,
+        license_id: None,
         roles,
         created_date: now,
         updated_date: now,
@@ -171,7 +172,11 @@ impl PlatformService {
         };
         if platform.role_set_id.is_none() {
             let set = platform_role_set();
-            self.role_sets.create_in(&txn, &set).await?;
+            let license_policy = self
+                .role_sets
+                .create_in(&txn, &set, None, &alkemio_licensing::role_set_flags(None))
+                .await?;
+            auth_repo::save_all(&txn, std::slice::from_ref(&license_policy)).await?;
             repo::set_role_set_id(&txn, platform.id, set.id).await?;
             platform.role_set_id = Some(set.id);
         }
@@ -260,6 +265,14 @@ impl PlatformService {
                 self.role_sets
                     .set_authorization_in(txn, set.id, set_policy.id)
                     .await?;
+            }
+            if let Some(lp) = self
+                .role_sets
+                .license_policy_in(txn, &set, &set_policy)
+                .await?
+                && load(Some(lp.id)).await?.as_ref() != Some(&lp)
+            {
+                changed.push(lp);
             }
         }
         if let Some(aggregator) = platform.storage_aggregator_id {

@@ -10,7 +10,7 @@ use crate::helpers::{Backend, TestApp, assert_reference_error, spawn_app};
 use crate::on_both_backends;
 use crate::spaces::{account_of, err, ok, space, subspace};
 
-on_both_backends!(plans_licenses_and_limits);
+on_both_backends!(plans_licenses_and_limits, role_sets_carry_licenses);
 
 const ACCOUNT: &str = "query($id: UUID!) { lookup { account(ID: $id) {
     subscriptions { name expires }
@@ -248,4 +248,129 @@ async fn plans_licenses_and_limits(backend: Backend) {
         .await["resetLicenseOnAccounts"]
             == true
     );
+}
+
+const ROLE_SET_LICENSE: &str = "query($r: UUID!) { lookup { roleSet(ID: $r) { license { type
+    entitlements { type enabled } } } } }";
+
+async fn role_set_vc_flag(app: &TestApp, token: &str, role_set: &str) -> bool {
+    let data = ok(app, token, ROLE_SET_LICENSE, json!({"r": role_set})).await;
+    let license = &data["lookup"]["roleSet"]["license"];
+    assert_eq!(license["type"], "ROLESET");
+    let entitlements = license["entitlements"].as_array().unwrap();
+    assert_eq!(entitlements.len(), 1, "{license}");
+    assert_eq!(
+        entitlements[0]["type"],
+        "SPACE_FLAG_VIRTUAL_CONTRIBUTOR_ACCESS"
+    );
+    entitlements[0]["enabled"].as_bool().unwrap()
+}
+
+/// Every role set has a license saying whether virtual contributors may take roles: a
+/// space's follows its space's license, an organization's and the platform's are off.
+async fn role_sets_carry_licenses(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, stranger) = app.user_with_token("stranger@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let private = json!({"privacy": {"mode": "PRIVATE"}});
+    let (s, roles) = space(&app, &admin, &account, "Licensed", private).await;
+    let (flags, _) = space_flags(&app, &admin, &s).await;
+    assert!(flags.contains(&"SPACE_FLAG_VIRTUAL_CONTRIBUTOR_ACCESS".to_owned()));
+    assert!(role_set_vc_flag(&app, &admin, &roles).await);
+    // readers of the role set only
+    let denied = err(&app, &stranger, ROLE_SET_LICENSE, json!({"r": roles})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+
+    // the space loses its virtual contributors plan: its role set's license follows
+    let plans = ok(
+        &app,
+        &admin,
+        "{ platform { licensingFramework { plans { id name } } } }",
+        json!({}),
+    )
+    .await["platform"]["licensingFramework"]["plans"]
+        .clone();
+    let free = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "SPACE_FEATURE_VIRTUAL_CONTRIBUTORS")
+        .unwrap()["id"]
+        .clone();
+    ok(
+        &app,
+        &admin,
+        "mutation($p: UUID!, $s: UUID!) { revokeLicensePlanFromSpace(planData: {
+            licensePlanID: $p, spaceID: $s }) { id } }",
+        json!({"p": free, "s": s}),
+    )
+    .await;
+    let (flags, _) = space_flags(&app, &admin, &s).await;
+    assert!(!flags.contains(&"SPACE_FLAG_VIRTUAL_CONTRIBUTOR_ACCESS".to_owned()));
+    assert!(!role_set_vc_flag(&app, &admin, &roles).await);
+
+    // an organization's and the platform's are off
+    let org = ok(
+        &app,
+        &admin,
+        "mutation { createOrganization(organizationData: { nameID: \"licensed-org\",
+            profileData: { displayName: \"Licensed Org\" } }) { roleSet { id } } }",
+        json!({}),
+    )
+    .await["createOrganization"]["roleSet"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!role_set_vc_flag(&app, &admin, &org).await);
+    let platform = ok(&app, &admin, "{ platform { roleSet { id } } }", json!({})).await["platform"]
+        ["roleSet"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!role_set_vc_flag(&app, &admin, &platform).await);
+}
+
+/// Role sets made before role set licenses existed get one at start-up, a space's with its
+/// space's flag.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn older_role_sets_get_licenses() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app(Backend::Sqlite).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let account = account_of(&app, &admin).await;
+    let (_, roles) = space(
+        &app,
+        &admin,
+        &account,
+        "Elder",
+        json!({"privacy": {"mode": "PUBLIC"}}),
+    )
+    .await;
+    let conn = app.services.db.conn();
+    conn.execute_raw(Statement::from_string(
+        conn.get_database_backend(),
+        "UPDATE role_set SET license_id = NULL",
+    ))
+    .await
+    .unwrap();
+    let completed = app
+        .services
+        .spaces
+        .ensure_role_set_licenses()
+        .await
+        .unwrap();
+    assert!(
+        completed >= 2,
+        "the platform's and the space's: {completed}"
+    );
+    assert_eq!(
+        app.services
+            .spaces
+            .ensure_role_set_licenses()
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(role_set_vc_flag(&app, &admin, &roles).await);
 }

@@ -10,6 +10,7 @@ use crate::callouts::{CONTRIBUTE, add_post, callouts_set};
 use crate::helpers::{Backend, TestApp, assert_reference_error, spawn_app};
 use crate::on_both_backends;
 use crate::spaces::{account_of, assign, err, ok, public, space};
+use crate::storage::upload;
 
 on_both_backends!(
     links_frame_and_contribute,
@@ -183,6 +184,47 @@ async fn links_frame_and_contribute(backend: Backend) {
         read["contributions"][0]["link"]["uri"],
         "https://www.rust-lang.org"
     );
+
+    // a file uploaded to the link becomes what it points at: its creator may, others may not
+    const UPLOAD: &str = "mutation($file: Upload!, $l: String!) { uploadFileOnLink(file: $file, uploadData: { linkID: $l }) { id uri } }";
+    let pdf = b"%PDF-1.4 a tiny document".to_vec();
+    let (_, body) = upload(
+        &app,
+        &other_token,
+        UPLOAD,
+        json!({"l": link_id}),
+        pdf.clone(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (status, body) = upload(
+        &app,
+        &member_token,
+        UPLOAD,
+        json!({"l": link_id}),
+        pdf.clone(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let uri = body["data"]["uploadFileOnLink"]["uri"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    assert!(uri.contains("/api/private/rest/storage/document/"), "{uri}");
+    let path = uri.trim_start_matches("http://localhost:3000");
+    let res = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
 
     // the contribution is logged
     let log =

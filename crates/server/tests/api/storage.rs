@@ -45,7 +45,7 @@ async fn me(app: &TestApp, token: &str) -> Value {
 }
 
 /// Sends a GraphQL multipart request with one file.
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     query: &str,
