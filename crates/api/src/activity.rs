@@ -74,6 +74,14 @@ pub struct ActivityLogEntryCalloutLinkCreated {
     link: alkemio_collaboration::Link,
 }
 
+/// A memo was contributed to a callout.
+#[derive(Debug, Clone)]
+pub struct ActivityLogEntryCalloutMemoCreated {
+    common: Common,
+    callout: alkemio_collaboration::Callout,
+    memo: alkemio_collaboration::Memo,
+}
+
 /// A whiteboard was contributed to a callout.
 #[derive(Debug, Clone)]
 pub struct ActivityLogEntryCalloutWhiteboardCreated {
@@ -238,6 +246,22 @@ common_fields!(
 );
 
 common_fields!(
+    ActivityLogEntryCalloutMemoCreated,
+    "ActivityLogEntryCalloutMemoCreated",
+    {
+        /// The callout.
+        async fn callout(&self) -> crate::collaboration::Callout {
+            crate::collaboration::Callout(self.callout.clone())
+        }
+
+        /// The memo.
+        async fn memo(&self) -> crate::content::Memo {
+            crate::content::Memo(self.memo.clone())
+        }
+    }
+);
+
+common_fields!(
     ActivityLogEntryCalloutWhiteboardCreated,
     "ActivityLogEntryCalloutWhiteboardCreated",
     {
@@ -312,6 +336,8 @@ pub enum ActivityLogEntry {
     CalloutLinkCreated(ActivityLogEntryCalloutLinkCreated),
     /// A whiteboard was contributed.
     CalloutWhiteboardCreated(ActivityLogEntryCalloutWhiteboardCreated),
+    /// A memo was contributed.
+    CalloutMemoCreated(ActivityLogEntryCalloutMemoCreated),
 }
 
 impl ActivityLogEntry {
@@ -325,6 +351,7 @@ impl ActivityLogEntry {
             ActivityLogEntry::CalendarEventCreated(c) => &c.common,
             ActivityLogEntry::CalloutLinkCreated(c) => &c.common,
             ActivityLogEntry::CalloutWhiteboardCreated(c) => &c.common,
+            ActivityLogEntry::CalloutMemoCreated(c) => &c.common,
         }
     }
 }
@@ -429,9 +456,10 @@ impl ActivityResolver {
         let scheduled = of(ActivityEventType::CalendarEventCreated);
         let linked = of(ActivityEventType::CalloutLinkCreated);
         let drawn = of(ActivityEventType::CalloutWhiteboardCreated);
+        let written = of(ActivityEventType::CalloutMemoCreated);
         let mut callout_ids = ids(&|a| published(a).then_some(a.resource_id));
         callout_ids.extend(ids(&|a| {
-            if posted(a) || linked(a) || drawn(a) {
+            if posted(a) || linked(a) || drawn(a) || written(a) {
                 a.parent_id
             } else {
                 None
@@ -456,6 +484,10 @@ impl ActivityResolver {
         let whiteboards = self
             .collaborations
             .whiteboards(&ids(&|a| drawn(a).then_some(a.resource_id)))
+            .await?;
+        let memos = self
+            .collaborations
+            .memos(&ids(&|a| written(a).then_some(a.resource_id)))
             .await?;
         let timelines = self.collaborations.timelines();
         let events = timelines
@@ -537,6 +569,13 @@ impl ActivityResolver {
                         ActivityLogEntry::CalloutLinkCreated(ActivityLogEntryCalloutLinkCreated {
                             callout: callouts.get(&parent?)?.clone(),
                             link: links.get(&resource)?.clone(),
+                            common,
+                        }),
+                    ),
+                    ActivityEventType::CalloutMemoCreated => Some(
+                        ActivityLogEntry::CalloutMemoCreated(ActivityLogEntryCalloutMemoCreated {
+                            callout: callouts.get(&parent?)?.clone(),
+                            memo: memos.get(&resource)?.clone(),
                             common,
                         }),
                     ),

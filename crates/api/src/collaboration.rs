@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use crate::authorization::{Authorization, require_on};
 use crate::communication::Room;
 use crate::content::{
-    CreateLinkInput, CreateWhiteboardInput, UpdateLinkInput, UpdateWhiteboardPreviewSettingsInput,
+    CreateLinkInput, CreateMemoInput, CreateWhiteboardInput, UpdateLinkInput,
+    UpdateWhiteboardPreviewSettingsInput,
 };
 use crate::context::{actor, data};
 use crate::contributor::User;
@@ -582,6 +583,14 @@ impl CalloutFraming {
         Ok(loaded(data::<Loaders>(ctx)?.links.load_one(id).await)?.map(crate::content::Link))
     }
 
+    /// Its memo, for a MEMO framing.
+    async fn memo(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Memo>> {
+        let Some(id) = self.0.memo_id else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.memos.load_one(id).await)?.map(crate::content::Memo))
+    }
+
     /// Its whiteboard, for a WHITEBOARD framing.
     async fn whiteboard(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Whiteboard>> {
         let Some(id) = self.0.whiteboard_id else {
@@ -695,6 +704,21 @@ impl CalloutContribution {
         Ok(loaded(data::<Loaders>(ctx)?.links.load_one(id).await)?.map(crate::content::Link))
     }
 
+    /// Its memo, for a memo contribution (needs READ on the contribution).
+    async fn memo(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Memo>> {
+        let Some(id) = self.0.memo_id else {
+            return Ok(None);
+        };
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a contribution's memo",
+        )
+        .await?;
+        Ok(loaded(data::<Loaders>(ctx)?.memos.load_one(id).await)?.map(crate::content::Memo))
+    }
+
     /// Its whiteboard, for a whiteboard contribution (needs READ on the contribution).
     async fn whiteboard(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Whiteboard>> {
         let Some(id) = self.0.whiteboard_id else {
@@ -776,6 +800,8 @@ impl Post {
 pub struct CreateCalloutFramingInput {
     /// Its link, for a LINK framing.
     pub link: Option<CreateLinkInput>,
+    /// Its memo, for a MEMO framing.
+    pub memo: Option<CreateMemoInput>,
     /// Its profile.
     pub profile: CreateProfileInput,
     /// Tags for the profile's default tagset.
@@ -869,6 +895,8 @@ impl CreatePostInput {
 pub struct CreateCalloutContributionInput {
     /// Its link, for a LINK contribution.
     pub link: Option<CreateLinkInput>,
+    /// Its memo, for a MEMO contribution.
+    pub memo: Option<CreateMemoInput>,
     /// Its post, for a POST contribution.
     pub post: Option<CreatePostInput>,
     /// Its position.
@@ -912,6 +940,7 @@ impl CreateCalloutInput {
                 c.post,
                 c.link,
                 c.whiteboard,
+                c.memo,
                 c.sort_order,
             )?);
         }
@@ -923,6 +952,7 @@ impl CreateCalloutInput {
                 .whiteboard
                 .map(CreateWhiteboardInput::into_new)
                 .transpose()?,
+            memo: d.framing.memo.map(CreateMemoInput::into_new).transpose()?,
             framing_other_data: false,
             default_whiteboard_content: defaults
                 .as_ref()
@@ -1012,6 +1042,8 @@ pub struct UpdateCalloutSettingsInput {
 pub struct UpdateCalloutFramingInput {
     /// Changes to its link (made when the framing has none).
     pub link: Option<UpdateLinkInput>,
+    /// New text for its memo (made when the framing has none).
+    pub memo_content: Option<Markdown>,
     /// Profile changes.
     pub profile: Option<UpdateProfileInput>,
     /// A new kind; content of another kind goes.
@@ -1091,6 +1123,8 @@ pub struct CreateContributionOnCalloutInput {
     pub callout_id: UuidScalar,
     /// Its link, for a LINK contribution.
     pub link: Option<CreateLinkInput>,
+    /// Its memo, for a MEMO contribution.
+    pub memo: Option<CreateMemoInput>,
     /// Its post, for a POST contribution.
     pub post: Option<CreatePostInput>,
     /// Its position (before the others when absent).
@@ -1146,6 +1180,7 @@ fn new_contribution(
     post: Option<CreatePostInput>,
     link: Option<CreateLinkInput>,
     whiteboard: Option<CreateWhiteboardInput>,
+    memo: Option<CreateMemoInput>,
     sort_order: Option<f64>,
 ) -> AppResult<NewContribution> {
     Ok(NewContribution {
@@ -1155,6 +1190,7 @@ fn new_contribution(
         whiteboard: whiteboard
             .map(CreateWhiteboardInput::into_new)
             .transpose()?,
+        memo: memo.map(CreateMemoInput::into_new).transpose()?,
         other_data: false,
         sort_order,
     })
@@ -1214,6 +1250,7 @@ impl CollaborationMutation {
                     link: f.link.map(Into::into),
                     whiteboard_content: f.whiteboard_content.map(|c| c.0),
                     whiteboard_preview: f.whiteboard_preview_settings.map(Into::into),
+                    memo_content: f.memo_content.map(|m| m.0),
                 },
             ),
             None => (None, Default::default()),
@@ -1325,7 +1362,7 @@ impl CollaborationMutation {
         let d = contribution_data;
         let svc = service(ctx)?;
         let callout = svc.callout_or_fail(d.callout_id.0).await?;
-        let new = new_contribution(d.r#type, d.post, d.link, d.whiteboard, d.sort_order)?;
+        let new = new_contribution(d.r#type, d.post, d.link, d.whiteboard, d.memo, d.sort_order)?;
         let host = host_of_set(ctx, callout.callouts_set_id).await?;
         Ok(CalloutContribution(
             svc.create_contribution(&actor(ctx), callout.id, new, &host)
@@ -1427,6 +1464,13 @@ pub(crate) async fn lookup_post(ctx: &Context<'_>, id: Uuid) -> Result<Post> {
     let p = service(ctx)?.post_or_fail(id).await?;
     require_on(ctx, p.authorization_id, P::Read, "read a post").await?;
     Ok(Post(p))
+}
+
+/// A memo by id (needs READ).
+pub(crate) async fn lookup_memo(ctx: &Context<'_>, id: Uuid) -> Result<crate::content::Memo> {
+    let m = service(ctx)?.memo_or_fail(id).await?;
+    require_on(ctx, m.authorization_id, P::Read, "read a memo").await?;
+    Ok(crate::content::Memo(m))
 }
 
 /// A whiteboard by id (needs READ).
@@ -2226,6 +2270,7 @@ pub(crate) async fn add_planned_callouts(
             post_description: None,
             link: None,
             whiteboard: None,
+            memo: None,
             framing_other_data: false,
             default_whiteboard_content: None,
             sort_order: None,

@@ -5,12 +5,12 @@
 use alkemio_authorization::AuthorizationPrivilege as P;
 use alkemio_collaboration::CollaborationService;
 use alkemio_collaboration::content::{
-    LinkUpdate, NewLink, NewWhiteboard, PreviewChanges, WhiteboardUpdate,
+    LinkUpdate, MemoUpdate, NewLink, NewMemo, NewWhiteboard, PreviewChanges, WhiteboardUpdate,
 };
 use alkemio_collaboration::model::{
     self, ContentUpdatePolicy, PreviewCoordinates, WhiteboardPreviewMode,
 };
-use alkemio_kernel::scalars::{DateTime, NameId, UuidScalar, WhiteboardContent};
+use alkemio_kernel::scalars::{DateTime, Markdown, NameId, UuidScalar, WhiteboardContent};
 use alkemio_kernel::{AppError, AppResult};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Upload};
 
@@ -384,7 +384,9 @@ async fn host_of_whiteboard(
     ctx: &Context<'_>,
     id: uuid::Uuid,
 ) -> AppResult<alkemio_collaboration::Host> {
-    let callout = service(ctx)?.callout_holding(id, false).await?;
+    let callout = service(ctx)?
+        .callout_holding(id, alkemio_collaboration::repo::Held::Whiteboard)
+        .await?;
     crate::collaboration::host_of_set(ctx, callout.callouts_set_id).await
 }
 
@@ -512,5 +514,164 @@ impl ContentMutation {
             success: true,
             whiteboard: Some(Whiteboard(w)),
         })
+    }
+}
+
+// ---- memos ----
+
+/// A memo: a Markdown document with a profile.
+pub struct Memo(pub model::Memo);
+
+#[Object(name = "Memo")]
+impl Memo {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Its NameID.
+    #[graphql(name = "nameID")]
+    async fn name_id(&self) -> NameId {
+        NameId::from_trusted(self.0.name_id.clone())
+    }
+
+    /// Its text (needs READ; null until written).
+    async fn markdown(&self, ctx: &Context<'_>) -> Result<Option<Markdown>> {
+        require_on(ctx, self.0.authorization_id, P::Read, "read a memo").await?;
+        Ok(self.0.markdown.clone().map(Markdown))
+    }
+
+    /// Who may change the content besides its owner.
+    async fn content_update_policy(&self) -> ContentUpdatePolicy {
+        self.0.content_update_policy
+    }
+
+    /// Whether several people may edit it at once (its collaboration's license).
+    async fn is_multi_user(&self, ctx: &Context<'_>) -> Result<bool> {
+        let found = loaded(
+            data::<Loaders>(ctx)?
+                .memos_multi_user
+                .load_one(self.0.id)
+                .await,
+        )?;
+        Ok(found.ok_or_else(|| {
+            AppError::not_found(format!(
+                "Memo {} is not in a collaboration with a license",
+                self.0.id
+            ))
+        })?)
+    }
+
+    /// Its owner (null when gone).
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.created_by else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.users.load_one(id).await)?.map(User))
+    }
+
+    /// Its profile (needs READ).
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
+        require_on(ctx, self.0.authorization_id, P::Read, "read a memo").await?;
+        profile(ctx, self.0.profile_id).await
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A new memo.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateMemoInput {
+    /// Its text.
+    pub markdown: Option<Markdown>,
+    /// Its profile (named "Memo" when absent).
+    pub profile: Option<CreateProfileInput>,
+}
+
+impl CreateMemoInput {
+    pub(crate) fn into_new(self) -> AppResult<NewMemo> {
+        Ok(NewMemo {
+            name_id: None,
+            profile: self
+                .profile
+                .map(|p| p.into_new_profile().map(|x| x.0))
+                .transpose()?,
+            markdown: self.markdown.map(|m| m.0),
+        })
+    }
+}
+
+/// Changes to a memo.
+#[derive(InputObject)]
+pub struct UpdateMemoEntityInput {
+    /// Who may change the content besides its owner.
+    pub content_update_policy: Option<ContentUpdatePolicy>,
+    /// The memo.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// Profile changes.
+    pub profile: Option<UpdateProfileInput>,
+}
+
+/// The memo to delete.
+#[derive(InputObject)]
+pub struct DeleteMemoInput {
+    /// Its id.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// Memo mutations.
+#[derive(Debug, Default)]
+pub struct MemoMutation;
+
+#[Object]
+impl MemoMutation {
+    /// Changes a memo's profile or content policy (needs UPDATE on it).
+    async fn update_memo(
+        &self,
+        ctx: &Context<'_>,
+        memo_data: UpdateMemoEntityInput,
+    ) -> Result<Memo> {
+        let d = memo_data;
+        let callout = service(ctx)?
+            .callout_holding(d.id.0, alkemio_collaboration::repo::Held::Memo)
+            .await?;
+        let host = crate::collaboration::host_of_set(ctx, callout.callouts_set_id).await?;
+        Ok(Memo(
+            service(ctx)?
+                .update_memo(
+                    &actor(ctx),
+                    d.id.0,
+                    MemoUpdate {
+                        profile: d.profile.map(Into::into),
+                        content_update_policy: d.content_update_policy,
+                    },
+                    &host,
+                )
+                .await?,
+        ))
+    }
+
+    /// Deletes a memo; a contributed one goes with its contribution (needs DELETE on it).
+    async fn delete_memo(&self, ctx: &Context<'_>, memo_data: DeleteMemoInput) -> Result<Memo> {
+        Ok(Memo(
+            service(ctx)?
+                .delete_memo(&actor(ctx), memo_data.id.0)
+                .await?,
+        ))
     }
 }

@@ -112,6 +112,7 @@ pub struct MutationRoot(
     NotifiedMessageMutation,
     CollaborationMutation,
     crate::content::ContentMutation,
+    crate::content::MemoMutation,
     InnovationFlowMutation,
     crate::timeline::TimelineMutation,
 );

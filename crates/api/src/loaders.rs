@@ -292,6 +292,18 @@ loader!(
 );
 
 loader!(
+    /// Memos by id.
+    MemoLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::Memo,
+    |s, keys| s.memos(keys).await
+);
+
+loader!(
+    /// Whether memos are multi-user (their collaboration's license), by memo id.
+    MemoMultiUserLoader(alkemio_collaboration::CollaborationService) -> bool,
+    |s, keys| s.memos_multi_user(keys).await
+);
+
+loader!(
     /// Whether whiteboards are multi-user (their collaboration's license), by whiteboard id.
     WhiteboardMultiUserLoader(alkemio_collaboration::CollaborationService) -> bool,
     |s, keys| s.whiteboards_multi_user(keys).await
@@ -403,6 +415,10 @@ pub struct Loaders {
     pub links: DataLoader<LinkLoader>,
     /// Whiteboards by id.
     pub whiteboards: DataLoader<WhiteboardLoader>,
+    /// Memos by id.
+    pub memos: DataLoader<MemoLoader>,
+    /// Whether memos are multi-user, by memo id.
+    pub memos_multi_user: DataLoader<MemoMultiUserLoader>,
     /// Whether whiteboards are multi-user, by whiteboard id.
     pub whiteboards_multi_user: DataLoader<WhiteboardMultiUserLoader>,
     /// Contribution counts by callout id.
@@ -473,6 +489,8 @@ impl Loaders {
             posts: batched(PostLoader(collaborations.clone()), window),
             links: batched(LinkLoader(collaborations.clone()), window),
             whiteboards: batched(WhiteboardLoader(collaborations.clone()), window),
+            memos: batched(MemoLoader(collaborations.clone()), window),
+            memos_multi_user: batched(MemoMultiUserLoader(collaborations.clone()), window),
             whiteboards_multi_user: batched(
                 WhiteboardMultiUserLoader(collaborations.clone()),
                 window,

@@ -192,6 +192,15 @@ impl LookupQueryResults {
         Ok(Some(crate::collaboration::lookup_post(ctx, id.0).await?))
     }
 
+    /// A memo (needs READ on it).
+    async fn memo(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::content::Memo>> {
+        Ok(Some(crate::collaboration::lookup_memo(ctx, id.0).await?))
+    }
+
     /// A whiteboard (needs READ on it).
     async fn whiteboard(
         &self,

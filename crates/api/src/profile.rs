@@ -57,7 +57,7 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
                 None => base.clone(),
             }
         }
-        (ProfileType::Whiteboard | ProfileType::ContributionLink, _) => {
+        (ProfileType::Whiteboard | ProfileType::Memo | ProfileType::ContributionLink, _) => {
             let loaders = data::<Loaders>(ctx)?;
             match loaded(loaders.content_paths.load_one(profile.id).await)? {
                 Some((space, path)) => format!("{}/{path}", space_url(ctx, base, space).await?),

@@ -193,7 +193,7 @@ pub struct UrlResolverQueryResultCalloutsSet {
     pub post_id: Option<UuidScalar>,
     /// The whiteboard named.
     pub whiteboard_id: Option<UuidScalar>,
-    /// The memo named (none exist yet).
+    /// The memo named.
     pub memo_id: Option<UuidScalar>,
 }
 
@@ -466,6 +466,27 @@ async fn resolve_space(
                 result.contribution_id = Some(UuidScalar(contribution.id));
                 result.post_id = Some(UuidScalar(post.id));
                 result.r#type = UrlType::ContributionPost;
+            }
+            if let [kind, name, ..] = rest
+                && kind == "memos"
+                && let Some((contribution, memo)) = collaborations
+                    .memo_contribution_by_name(callout.id, name)
+                    .await?
+            {
+                if crate::authorization::require_on(
+                    ctx,
+                    memo.authorization_id,
+                    P::Read,
+                    "resolve a memo URL",
+                )
+                .await
+                .is_err()
+                {
+                    return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
+                }
+                result.contribution_id = Some(UuidScalar(contribution.id));
+                result.memo_id = Some(UuidScalar(memo.id));
+                result.r#type = UrlType::ContributionMemo;
             }
             if let [kind, name, ..] = rest
                 && kind == "whiteboards"

@@ -35,6 +35,7 @@ mod m20261126_000027_innovation_flow_create;
 mod m20261126_000028_timeline_create;
 mod m20261126_000029_callout_content_create;
 mod m20261126_000030_role_set_license;
+mod m20261126_000031_memo_create;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000028_timeline_create::Migration),
             Box::new(m20261126_000029_callout_content_create::Migration),
             Box::new(m20261126_000030_role_set_license::Migration),
+            Box::new(m20261126_000031_memo_create::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use alkemio_authorization::{
 };
 use uuid::Uuid;
 
-use crate::model::{Callout, CalloutContributionType, ContentUpdatePolicy, Whiteboard};
+use crate::model::{Callout, CalloutContributionType, ContentUpdatePolicy, Memo, Whiteboard};
 
 /// What the space lends its collaboration's policies.
 #[derive(Debug, Clone, Default)]
@@ -303,19 +303,42 @@ pub fn apply_whiteboard_policy(
             )]);
         }
     }
-    match whiteboard.content_update_policy {
+    apply_content_update_policy(policy, whiteboard.content_update_policy);
+}
+
+/// Who else changes content: admins (UPDATE), contributors (CONTRIBUTE) or only the owner.
+fn apply_content_update_policy(policy: &mut AuthorizationPolicy, p: ContentUpdatePolicy) {
+    match p {
         ContentUpdatePolicy::Owner => {}
         ContentUpdatePolicy::Admins => policy.add_privilege_rules([PrivilegeRule::new(
-            "whiteboard-content-admins",
+            "content-update-admins",
             P::Update,
             &[P::UpdateContent],
         )]),
         ContentUpdatePolicy::Contributors => policy.add_privilege_rules([PrivilegeRule::new(
-            "whiteboard-content-contributors",
+            "content-update-contributors",
             P::Contribute,
             &[P::UpdateContent],
         )]),
     }
+}
+
+/// A memo: its holder's cascading rules; its owner changes its content, contributes and
+/// deletes it; its content policy says who else changes the content.
+pub fn apply_memo_policy(
+    policy: &mut AuthorizationPolicy,
+    holder: &AuthorizationPolicy,
+    memo: &Memo,
+) {
+    policy.inherit_from(holder);
+    if let Some(creator) = memo.created_by {
+        policy.add_credential_rules([CredentialRule::new(
+            "memo-owner",
+            vec![user_self(creator)],
+            &[P::UpdateContent, P::Contribute, P::Delete],
+        )]);
+    }
+    apply_content_update_policy(policy, memo.content_update_policy);
 }
 
 /// Whether a whiteboard's policy lets guests read and edit it.

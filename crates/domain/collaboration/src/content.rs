@@ -1,7 +1,7 @@
-//! Links and whiteboards: what a callout's framing or a contribution holds besides a post.
-//! Each has a profile and a policy under its holder's; a whiteboard also has an owner, a
-//! content policy and preview settings, and may be shared with guests where its space allows
-//! guest contributions.
+//! Links, whiteboards and memos: what a callout's framing or a contribution holds besides a
+//! post. Each has a profile and a policy under its holder's; whiteboards and memos also have an
+//! owner and a content policy; a whiteboard has preview settings and may be shared with guests
+//! where its space allows guest contributions; a memo is Markdown.
 
 use std::collections::HashMap;
 
@@ -16,12 +16,14 @@ use alkemio_licensing::LicenseEntitlementType;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use crate::authorization::{apply_link_policy, apply_whiteboard_policy, guests_allowed};
-use crate::model::{
-    Callout, CalloutFraming, CalloutFramingType, ContentUpdatePolicy, Link, PreviewCoordinates,
-    PreviewSettings, Whiteboard, WhiteboardPreviewMode,
+use crate::authorization::{
+    apply_link_policy, apply_memo_policy, apply_whiteboard_policy, guests_allowed,
 };
-use crate::repo::{self, Holder};
+use crate::model::{
+    Callout, CalloutFraming, CalloutFramingType, ContentUpdatePolicy, Link, Memo,
+    PreviewCoordinates, PreviewSettings, Whiteboard, WhiteboardPreviewMode,
+};
+use crate::repo::{self, Held, Holder};
 use crate::service::{CollaborationService, Host, Staged, now};
 
 /// Longest link URI accepted.
@@ -93,6 +95,26 @@ pub struct WhiteboardUpdate {
     pub preview: Option<PreviewChanges>,
 }
 
+/// A new memo.
+#[derive(Debug, Clone, Default)]
+pub struct NewMemo {
+    /// Its NameID (generated from its display name when absent).
+    pub name_id: Option<String>,
+    /// Its profile (a profile named "Memo" when absent).
+    pub profile: Option<NewProfile>,
+    /// Its text.
+    pub markdown: Option<String>,
+}
+
+/// Changes to a memo; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct MemoUpdate {
+    /// Its profile.
+    pub profile: Option<ProfileUpdate>,
+    /// Who may change its content.
+    pub content_update_policy: Option<ContentUpdatePolicy>,
+}
+
 /// Changes to a callout's framing content; `None` leaves a part as it is.
 #[derive(Debug, Clone, Default)]
 pub struct FramingChanges {
@@ -104,6 +126,8 @@ pub struct FramingChanges {
     pub whiteboard_content: Option<String>,
     /// The framing whiteboard's preview settings.
     pub whiteboard_preview: Option<PreviewChanges>,
+    /// The framing memo's text (a memo is created when the framing has none).
+    pub memo_content: Option<String>,
 }
 
 impl FramingChanges {
@@ -113,6 +137,7 @@ impl FramingChanges {
             && self.link.is_none()
             && self.whiteboard_content.is_none()
             && self.whiteboard_preview.is_none()
+            && self.memo_content.is_none()
     }
 }
 
@@ -128,9 +153,10 @@ fn check_uri(uri: &str) -> AppResult<()> {
 /// The kinds a framing may hold content of here.
 pub(crate) fn check_framing_type(t: CalloutFramingType) -> AppResult<()> {
     match t {
-        CalloutFramingType::None | CalloutFramingType::Link | CalloutFramingType::Whiteboard => {
-            Ok(())
-        }
+        CalloutFramingType::None
+        | CalloutFramingType::Link
+        | CalloutFramingType::Whiteboard
+        | CalloutFramingType::Memo => Ok(()),
         other => Err(AppError::new(
             alkemio_kernel::ErrorStatus::NotSupported,
             format!(
@@ -234,6 +260,68 @@ impl CollaborationService {
         Ok(whiteboard)
     }
 
+    /// Prepares a memo named `name_id` under `holder`, owned by `created_by`, with these
+    /// visuals.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn stage_memo(
+        &self,
+        new: NewMemo,
+        name_id: String,
+        holder: &AuthorizationPolicy,
+        created_by: Option<Uuid>,
+        host: &Host,
+        visuals: Vec<VisualType>,
+        staged: &mut Staged,
+    ) -> AppResult<Memo> {
+        let at = now();
+        let mut memo = Memo {
+            id: Uuid::now_v7(),
+            name_id,
+            markdown: new.markdown.filter(|m| !m.is_empty()),
+            created_by,
+            content_update_policy: ContentUpdatePolicy::Contributors,
+            profile_id: Uuid::nil(),
+            authorization_id: None,
+            created_date: at,
+            updated_date: at,
+        };
+        let mut policy = auth_repo::new_policy(AuthorizationPolicyType::Memo);
+        apply_memo_policy(&mut policy, holder, &memo);
+        let mut profile = new.profile.unwrap_or_else(|| NewProfile {
+            display_name: "Memo".to_owned(),
+            ..Default::default()
+        });
+        default_tagset(&mut profile);
+        profile.visuals = visuals;
+        let bundle = self
+            .profiles
+            .build(profile, ProfileType::Memo, &policy, host.aggregator)?;
+        memo.profile_id = bundle.profile.id;
+        memo.authorization_id = Some(policy.id);
+        staged.profiles.push(bundle);
+        staged.policies.push(policy);
+        staged.memos.push(memo.clone());
+        Ok(memo)
+    }
+
+    /// The recomputed policies of a memo and its profile.
+    pub(crate) async fn memo_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        memo: &Memo,
+        holder: &AuthorizationPolicy,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let mut policy =
+            load_policy(conn, memo.authorization_id, AuthorizationPolicyType::Memo).await?;
+        apply_memo_policy(&mut policy, holder, memo);
+        let mut out = self
+            .profiles
+            .recompute_policies(conn, memo.profile_id, &policy)
+            .await?;
+        out.push(policy);
+        Ok(out)
+    }
+
     /// The recomputed policies of a link and its profile.
     pub(crate) async fn link_policies(
         &self,
@@ -304,9 +392,22 @@ impl CollaborationService {
             .ok_or_else(|| AppError::not_found(format!("Whiteboard {id} not found")))
     }
 
-    /// The callout holding a link (`links` true) or a whiteboard.
-    pub async fn callout_holding(&self, id: Uuid, links: bool) -> AppResult<Callout> {
-        let holder = repo::holders(self.db.conn(), &[id], links)
+    /// Memos by id.
+    pub async fn memos(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Memo>> {
+        repo::memos(self.db.conn(), ids).await
+    }
+
+    /// A memo, or ENTITY_NOT_FOUND.
+    pub async fn memo_or_fail(&self, id: Uuid) -> AppResult<Memo> {
+        self.memos(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("Memo {id} not found")))
+    }
+
+    /// The callout holding a link, a whiteboard or a memo.
+    pub async fn callout_holding(&self, id: Uuid, kind: Held) -> AppResult<Callout> {
+        let holder = repo::holders(self.db.conn(), &[id], kind)
             .await?
             .remove(&id)
             .ok_or_else(|| AppError::internal_msg(format_args!("{id} has no callout")))?;
@@ -317,8 +418,22 @@ impl CollaborationService {
     /// license flag SPACE_FLAG_WHITEBOARD_MULTI_USER. A whiteboard outside a collaboration
     /// fails (as in the reference).
     pub async fn whiteboards_multi_user(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, bool>> {
+        self.multi_user(ids, Held::Whiteboard).await
+    }
+
+    /// Whether memos may be edited by several people at once: their collaboration's license
+    /// flag SPACE_FLAG_MEMO_MULTI_USER.
+    pub async fn memos_multi_user(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, bool>> {
+        self.multi_user(ids, Held::Memo).await
+    }
+
+    async fn multi_user(&self, ids: &[Uuid], kind: Held) -> AppResult<HashMap<Uuid, bool>> {
+        let flag = match kind {
+            Held::Memo => LicenseEntitlementType::SpaceFlagMemoMultiUser,
+            _ => LicenseEntitlementType::SpaceFlagWhiteboardMultiUser,
+        };
         let conn = self.db.conn();
-        let holders = repo::holders(conn, ids, false).await?;
+        let holders = repo::holders(conn, ids, kind).await?;
         let callout_ids: Vec<Uuid> = holders.values().map(|h| h.callout()).collect();
         let callouts = repo::callouts(conn, &callout_ids).await?;
         let mut license_of_set: HashMap<Uuid, Option<Uuid>> = HashMap::new();
@@ -343,16 +458,14 @@ impl CollaborationService {
                 .and_then(|c| license_of_set.get(&c.callouts_set_id).copied().flatten())
                 .and_then(|l| licenses.get(&l))
                 .ok_or_else(|| {
-                    AppError::not_found(format!(
-                        "Whiteboard {id} is not in a collaboration with a license"
-                    ))
+                    AppError::not_found(format!("{id} is not in a collaboration with a license"))
                 })?;
             out.insert(
                 *id,
-                license.entitlements.iter().any(|e| {
-                    e.entitlement_type == LicenseEntitlementType::SpaceFlagWhiteboardMultiUser
-                        && e.enabled
-                }),
+                license
+                    .entitlements
+                    .iter()
+                    .any(|e| e.entitlement_type == flag && e.enabled),
             );
         }
         Ok(out)
@@ -400,7 +513,7 @@ impl CollaborationService {
         let link = self.link_or_fail(id).await?;
         self.require(caller, link.authorization_id, P::Delete, "delete a link")
             .await?;
-        self.delete_held(id, true).await?;
+        self.delete_held(id, Held::Link).await?;
         Ok(link)
     }
 
@@ -418,12 +531,56 @@ impl CollaborationService {
             "delete a whiteboard",
         )
         .await?;
-        self.delete_held(id, false).await?;
+        self.delete_held(id, Held::Whiteboard).await?;
         Ok(whiteboard)
     }
 
-    async fn delete_held(&self, id: Uuid, link: bool) -> AppResult<()> {
-        let holder = repo::holders(self.db.conn(), &[id], link)
+    /// `deleteMemo`: needs DELETE on the memo; as [`Self::delete_link`].
+    pub async fn delete_memo(&self, caller: &ActorContext, id: Uuid) -> AppResult<Memo> {
+        let memo = self.memo_or_fail(id).await?;
+        self.require(caller, memo.authorization_id, P::Delete, "delete a memo")
+            .await?;
+        self.delete_held(id, Held::Memo).await?;
+        Ok(memo)
+    }
+
+    /// `updateMemo`: needs UPDATE on the memo; changes its profile and content policy (in
+    /// force at once).
+    pub async fn update_memo(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        change: MemoUpdate,
+        host: &Host,
+    ) -> AppResult<Memo> {
+        let mut memo = self.memo_or_fail(id).await?;
+        self.require(caller, memo.authorization_id, P::Update, "update a memo")
+            .await?;
+        let prepared = match change.profile {
+            Some(p) => Some(self.profiles.prepare_update(memo.profile_id, p).await?),
+            None => None,
+        };
+        let policy_changed = change
+            .content_update_policy
+            .is_some_and(|p| p != memo.content_update_policy);
+        if let Some(p) = change.content_update_policy {
+            memo.content_update_policy = p;
+        }
+        let txn = self.db.begin().await?;
+        repo::update_memo(&txn, &memo).await?;
+        if let Some(p) = &prepared {
+            ProfileService::write_update(&txn, p).await?;
+        }
+        if policy_changed {
+            let callout = self.callout_holding(id, Held::Memo).await?;
+            self.refresh_callout(&txn, &callout, &host.access).await?;
+        }
+        txn.commit().await?;
+        self.memo_or_fail(id).await
+    }
+
+    async fn delete_held(&self, id: Uuid, kind: Held) -> AppResult<()> {
+        let holder = repo::holders(self.db.conn(), &[id], kind)
             .await?
             .remove(&id);
         let txn = self.db.begin().await?;
@@ -435,17 +592,17 @@ impl CollaborationService {
                 if let Some(Holder::Framing { framing, .. }) = other
                     && let Some(mut f) = repo::framings(&txn, &[framing]).await?.remove(&framing)
                 {
-                    if link {
-                        f.link_id = None;
-                    } else {
-                        f.whiteboard_id = None;
+                    match kind {
+                        Held::Link => f.link_id = None,
+                        Held::Whiteboard => f.whiteboard_id = None,
+                        Held::Memo => f.memo_id = None,
                     }
                     repo::set_framing_content(&txn, &f).await?;
                 }
-                if link {
-                    repo::delete_links(&txn, &[id]).await?
-                } else {
-                    repo::delete_whiteboards(&txn, &[id]).await?
+                match kind {
+                    Held::Link => repo::delete_links(&txn, &[id]).await?,
+                    Held::Whiteboard => repo::delete_whiteboards(&txn, &[id]).await?,
+                    Held::Memo => repo::delete_memos(&txn, &[id]).await?,
                 }
             }
         };
@@ -484,7 +641,7 @@ impl CollaborationService {
             && n != whiteboard.name_id
         {
             if let Some(Holder::Contribution { callout, .. }) =
-                repo::holders(self.db.conn(), &[id], false)
+                repo::holders(self.db.conn(), &[id], Held::Whiteboard)
                     .await?
                     .remove(&id)
             {
@@ -512,7 +669,7 @@ impl CollaborationService {
             ProfileService::write_update(&txn, p).await?;
         }
         if policy_changed {
-            let callout = self.callout_holding(id, false).await?;
+            let callout = self.callout_holding(id, Held::Whiteboard).await?;
             self.refresh_callout(&txn, &callout, &host.access).await?;
         }
         txn.commit().await?;
@@ -542,7 +699,7 @@ impl CollaborationService {
             ));
         }
         whiteboard.guest_access = enabled;
-        let callout = self.callout_holding(id, false).await?;
+        let callout = self.callout_holding(id, Held::Whiteboard).await?;
         let txn = self.db.begin().await?;
         repo::update_whiteboard(&txn, &whiteboard).await?;
         self.refresh_callout(&txn, &callout, &host.access).await?;
@@ -584,6 +741,11 @@ impl CollaborationService {
             {
                 left.absorb(repo::delete_whiteboards(conn, &[w]).await?);
             }
+            if t != CalloutFramingType::Memo
+                && let Some(m) = framing.memo_id.take()
+            {
+                left.absorb(repo::delete_memos(conn, &[m]).await?);
+            }
             framing.framing_type = t;
         }
         if changes.link.is_some() && framing.framing_type != CalloutFramingType::Link {
@@ -596,6 +758,11 @@ impl CollaborationService {
         {
             return Err(AppError::bad_input(
                 "Whiteboard data was given for a framing that is not of type WHITEBOARD",
+            ));
+        }
+        if changes.memo_content.is_some() && framing.framing_type != CalloutFramingType::Memo {
+            return Err(AppError::bad_input(
+                "Memo content was given for a framing that is not of type MEMO",
             ));
         }
         let framing_policy = load_policy(
@@ -698,6 +865,42 @@ impl CollaborationService {
                     return Err(AppError::bad_input(
                         "Callout Framing of type WHITEBOARD requires whiteboard content",
                     ));
+                }
+            }
+        }
+        match framing.memo_id {
+            Some(existing) => {
+                if let Some(markdown) = changes.memo_content {
+                    let mut m = repo::memos(conn, &[existing])
+                        .await?
+                        .remove(&existing)
+                        .ok_or_else(|| AppError::internal_msg("framing memo missing"))?;
+                    m.markdown = Some(markdown).filter(|t| !t.is_empty());
+                    repo::update_memo(conn, &m).await?;
+                }
+            }
+            None => {
+                if framing.framing_type == CalloutFramingType::Memo
+                    && (type_changed || changes.memo_content.is_some())
+                {
+                    let name = alkemio_contributor::name_id::generate("Callout Framing Memo");
+                    let m = self.stage_memo(
+                        NewMemo {
+                            name_id: None,
+                            profile: Some(NewProfile {
+                                display_name: "Callout Framing Memo".to_owned(),
+                                ..Default::default()
+                            }),
+                            markdown: changes.memo_content,
+                        },
+                        name,
+                        &framing_policy,
+                        author,
+                        host,
+                        vec![VisualType::Card, VisualType::Banner],
+                        &mut staged,
+                    )?;
+                    framing.memo_id = Some(m.id);
                 }
             }
         }

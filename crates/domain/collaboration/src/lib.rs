@@ -16,6 +16,6 @@ pub mod service;
 pub use model::{
     Callout, CalloutAllowedActors, CalloutContributionType, CalloutFraming, CalloutFramingType,
     CalloutSettings, CalloutVisibility, CalloutsSet, CalloutsSetType, Collaboration, Contribution,
-    ContributionDefaults, Link, Post, Whiteboard,
+    ContributionDefaults, Link, Memo, Post, Whiteboard,
 };
 pub use service::{CollaborationService, Host};

@@ -217,6 +217,8 @@ pub struct CalloutFraming {
     pub link_id: Option<Uuid>,
     /// Its whiteboard, for a WHITEBOARD framing.
     pub whiteboard_id: Option<Uuid>,
+    /// Its memo, for a MEMO framing.
+    pub memo_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
@@ -261,6 +263,8 @@ pub struct Contribution {
     pub link_id: Option<Uuid>,
     /// Its whiteboard, for a WHITEBOARD contribution.
     pub whiteboard_id: Option<Uuid>,
+    /// Its memo, for a MEMO contribution.
+    pub memo_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
@@ -374,6 +378,29 @@ pub struct Whiteboard {
     /// Whether guests may read and edit it (effective only where the space allows guest
     /// contributions).
     pub guest_access: bool,
+    /// Its profile.
+    pub profile_id: Uuid,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
+}
+
+/// A memo: a Markdown document with a profile, framing a callout or contributed to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Memo {
+    /// Its id.
+    pub id: Uuid,
+    /// Its NameID.
+    pub name_id: String,
+    /// Its text (none until written).
+    pub markdown: Option<String>,
+    /// Who made it (its owner).
+    pub created_by: Option<Uuid>,
+    /// Who may change its content.
+    pub content_update_policy: ContentUpdatePolicy,
     /// Its profile.
     pub profile_id: Uuid,
     /// Its policy.

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::model::{
     Callout, CalloutFraming, CalloutsSet, Collaboration, Contribution, ContributionDefaults, Link,
-    Post, Whiteboard,
+    Memo, Post, Whiteboard,
 };
 
 macro_rules! entity {
@@ -76,6 +76,7 @@ entity!(framing, "callout_framing", {
     authorization_id: Option<Uuid>,
     link_id: Option<Uuid>,
     whiteboard_id: Option<Uuid>,
+    memo_id: Option<Uuid>,
 });
 entity!(defaults, "callout_contribution_defaults", {
     default_display_name: Option<String>,
@@ -91,6 +92,15 @@ entity!(contribution, "callout_contribution", {
     authorization_id: Option<Uuid>,
     link_id: Option<Uuid>,
     whiteboard_id: Option<Uuid>,
+    memo_id: Option<Uuid>,
+});
+entity!(memo, "memo", {
+    name_id: String,
+    markdown: Option<String>,
+    created_by: Option<Uuid>,
+    content_update_policy: String,
+    profile_id: Uuid,
+    authorization_id: Option<Uuid>,
 });
 entity!(link, "link", {
     uri: String,
@@ -365,6 +375,7 @@ pub async fn insert_callout(
         authorization_id: Set(f.authorization_id),
         link_id: Set(f.link_id),
         whiteboard_id: Set(f.whiteboard_id),
+        memo_id: Set(f.memo_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -527,6 +538,7 @@ pub async fn framings(
                 profile_id: r.profile_id,
                 link_id: r.link_id,
                 whiteboard_id: r.whiteboard_id,
+                memo_id: r.memo_id,
                 authorization_id: r.authorization_id,
                 created_date: r.created_date,
                 updated_date: r.updated_date,
@@ -604,14 +616,17 @@ pub async fn delete_callouts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppRe
     let framing_ids: Vec<Uuid> = found.values().map(|c| c.framing_id).collect();
     let mut held_links = Vec::new();
     let mut held_whiteboards = Vec::new();
+    let mut held_memos = Vec::new();
     for f in framings(conn, &framing_ids).await?.into_values() {
         out.profiles.push(f.profile_id);
         out.policies.extend(f.authorization_id);
         held_links.extend(f.link_id);
         held_whiteboards.extend(f.whiteboard_id);
+        held_memos.extend(f.memo_id);
     }
     out.absorb(delete_links(conn, &held_links).await?);
     out.absorb(delete_whiteboards(conn, &held_whiteboards).await?);
+    out.absorb(delete_memos(conn, &held_memos).await?);
     for c in found.values() {
         out.policies.extend(c.authorization_id);
         out.policies
@@ -663,6 +678,7 @@ fn to_contribution(r: contribution::Model) -> AppResult<Contribution> {
         post_id: r.post_id,
         link_id: r.link_id,
         whiteboard_id: r.whiteboard_id,
+        memo_id: r.memo_id,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -716,6 +732,7 @@ pub async fn insert_contribution(
         authorization_id: Set(c.authorization_id),
         link_id: Set(c.link_id),
         whiteboard_id: Set(c.whiteboard_id),
+        memo_id: Set(c.memo_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -807,21 +824,24 @@ pub async fn post_names_like(
     callout: Uuid,
     prefix: &str,
 ) -> AppResult<Vec<String>> {
-    let held: Vec<(Option<Uuid>, Option<Uuid>)> = contribution::Entity::find()
+    let held: Vec<(Option<Uuid>, Option<Uuid>, Option<Uuid>)> = contribution::Entity::find()
         .select_only()
         .column(contribution::Column::PostId)
         .column(contribution::Column::WhiteboardId)
+        .column(contribution::Column::MemoId)
         .filter(contribution::Column::CalloutId.eq(callout))
         .filter(
             sea_orm::Condition::any()
                 .add(contribution::Column::PostId.is_not_null())
-                .add(contribution::Column::WhiteboardId.is_not_null()),
+                .add(contribution::Column::WhiteboardId.is_not_null())
+                .add(contribution::Column::MemoId.is_not_null()),
         )
         .into_tuple()
         .all(conn)
         .await?;
     let posts: Vec<Uuid> = held.iter().filter_map(|h| h.0).collect();
     let boards: Vec<Uuid> = held.iter().filter_map(|h| h.1).collect();
+    let memos: Vec<Uuid> = held.iter().filter_map(|h| h.2).collect();
     let mut out: Vec<String> = Vec::new();
     if !posts.is_empty() {
         out.extend(
@@ -842,6 +862,18 @@ pub async fn post_names_like(
                 .column(whiteboard::Column::NameId)
                 .filter(whiteboard::Column::Id.is_in(boards))
                 .filter(whiteboard::Column::NameId.starts_with(prefix))
+                .into_tuple::<String>()
+                .all(conn)
+                .await?,
+        );
+    }
+    if !memos.is_empty() {
+        out.extend(
+            memo::Entity::find()
+                .select_only()
+                .column(memo::Column::NameId)
+                .filter(memo::Column::Id.is_in(memos))
+                .filter(memo::Column::NameId.starts_with(prefix))
                 .into_tuple::<String>()
                 .all(conn)
                 .await?,
@@ -896,8 +928,10 @@ pub async fn delete_contributions(
         .extend(found.values().filter_map(|c| c.authorization_id));
     let held_links: Vec<Uuid> = found.values().filter_map(|c| c.link_id).collect();
     let held_whiteboards: Vec<Uuid> = found.values().filter_map(|c| c.whiteboard_id).collect();
+    let held_memos: Vec<Uuid> = found.values().filter_map(|c| c.memo_id).collect();
     out.absorb(delete_links(conn, &held_links).await?);
     out.absorb(delete_whiteboards(conn, &held_whiteboards).await?);
+    out.absorb(delete_memos(conn, &held_memos).await?);
     contribution::Entity::delete_many()
         .filter(contribution::Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
@@ -1013,6 +1047,19 @@ pub async fn paths_by_profiles(
             .all(conn)
             .await?
     };
+    let held_memos: Vec<(Uuid, Uuid, String)> = if content_profiles.is_empty() {
+        Vec::new()
+    } else {
+        memo::Entity::find()
+            .select_only()
+            .column(memo::Column::Id)
+            .column(memo::Column::ProfileId)
+            .column(memo::Column::NameId)
+            .filter(memo::Column::ProfileId.is_in(content_profiles.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
     let held_links: Vec<(Uuid, Uuid)> = if content_profiles.is_empty() {
         Vec::new()
     } else {
@@ -1025,13 +1072,25 @@ pub async fn paths_by_profiles(
             .all(conn)
             .await?
     };
-    let mut holder_of =
-        holders(conn, &boards.iter().map(|b| b.0).collect::<Vec<_>>(), false).await?;
+    let mut holder_of = holders(
+        conn,
+        &boards.iter().map(|b| b.0).collect::<Vec<_>>(),
+        Held::Whiteboard,
+    )
+    .await?;
     holder_of.extend(
         holders(
             conn,
             &held_links.iter().map(|l| l.0).collect::<Vec<_>>(),
-            true,
+            Held::Link,
+        )
+        .await?,
+    );
+    holder_of.extend(
+        holders(
+            conn,
+            &held_memos.iter().map(|m| m.0).collect::<Vec<_>>(),
+            Held::Memo,
         )
         .await?,
     );
@@ -1098,6 +1157,17 @@ pub async fn paths_by_profiles(
                 Holder::Contribution { .. } => {
                     format!("collaboration/{name}/whiteboards/{board_name}")
                 }
+            };
+            out.insert(*profile, (collab, path));
+        }
+    }
+    for (id, profile, memo_name) in &held_memos {
+        if let Some(h) = holder_of.get(id)
+            && let Some((collab, name)) = callout_path(h)
+        {
+            let path = match h {
+                Holder::Framing { .. } => format!("collaboration/{name}/{memo_name}"),
+                Holder::Contribution { .. } => format!("collaboration/{name}/memos/{memo_name}"),
             };
             out.insert(*profile, (collab, path));
         }
@@ -1463,6 +1533,27 @@ pub async fn post_contribution_by_name(
     }))
 }
 
+/// A callout's contributed memo by NameID, with its contribution.
+pub async fn memo_contribution_by_name(
+    conn: &impl ConnectionTrait,
+    callout_id: Uuid,
+    name: &str,
+) -> AppResult<Option<(Contribution, Memo)>> {
+    let contributions = contributions_of(conn, &[callout_id]).await?;
+    let found = memos(
+        conn,
+        &contributions
+            .iter()
+            .filter_map(|c| c.memo_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(contributions.into_iter().find_map(|c| {
+        let m = c.memo_id.and_then(|m| found.get(&m))?;
+        (m.name_id == name).then(|| (c.clone(), m.clone()))
+    }))
+}
+
 /// A callout's contributed whiteboard by NameID, with its contribution.
 pub async fn whiteboard_contribution_by_name(
     conn: &impl ConnectionTrait,
@@ -1674,23 +1765,34 @@ impl Holder {
     }
 }
 
-/// The holders of links (`links` true) or whiteboards, by the held entity's id.
+/// What a framing or a contribution holds besides a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// A link.
+    Link,
+    /// A whiteboard.
+    Whiteboard,
+    /// A memo.
+    Memo,
+}
+
+/// The holders of links, whiteboards or memos, by the held entity's id.
 pub async fn holders(
     conn: &impl ConnectionTrait,
     ids: &[Uuid],
-    links: bool,
+    kind: Held,
 ) -> AppResult<HashMap<Uuid, Holder>> {
     let mut out = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
     }
-    let (fcol, ccol) = if links {
-        (framing::Column::LinkId, contribution::Column::LinkId)
-    } else {
-        (
+    let (fcol, ccol) = match kind {
+        Held::Link => (framing::Column::LinkId, contribution::Column::LinkId),
+        Held::Whiteboard => (
             framing::Column::WhiteboardId,
             contribution::Column::WhiteboardId,
-        )
+        ),
+        Held::Memo => (framing::Column::MemoId, contribution::Column::MemoId),
     };
     let framed: Vec<(Uuid, Option<Uuid>)> = framing::Entity::find()
         .select_only()
@@ -1755,9 +1857,91 @@ pub async fn set_framing_content(conn: &impl ConnectionTrait, f: &CalloutFraming
         )
         .col_expr(framing::Column::LinkId, Expr::value(f.link_id))
         .col_expr(framing::Column::WhiteboardId, Expr::value(f.whiteboard_id))
+        .col_expr(framing::Column::MemoId, Expr::value(f.memo_id))
         .col_expr(framing::Column::UpdatedDate, Expr::value(now()))
         .filter(framing::Column::Id.eq(f.id))
         .exec(conn)
         .await?;
     Ok(())
+}
+
+fn to_memo(r: memo::Model) -> AppResult<Memo> {
+    Ok(Memo {
+        id: r.id,
+        name_id: r.name_id,
+        markdown: r.markdown,
+        created_by: r.created_by,
+        content_update_policy: r
+            .content_update_policy
+            .parse()
+            .map_err(|e| corrupt("content update policy", e))?,
+        profile_id: r.profile_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+fn memo_model(m: &Memo) -> memo::ActiveModel {
+    memo::ActiveModel {
+        id: Set(m.id),
+        created_date: Set(m.created_date),
+        updated_date: Set(m.updated_date),
+        version: Set(1),
+        name_id: Set(m.name_id.clone()),
+        markdown: Set(m.markdown.clone()),
+        created_by: Set(m.created_by),
+        content_update_policy: Set(m.content_update_policy.as_str().to_owned()),
+        profile_id: Set(m.profile_id),
+        authorization_id: Set(m.authorization_id),
+    }
+}
+
+/// Stores a memo.
+pub async fn insert_memo(conn: &impl ConnectionTrait, m: &Memo) -> AppResult<()> {
+    memo::Entity::insert(memo_model(m))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes a memo's own columns.
+pub async fn update_memo(conn: &impl ConnectionTrait, m: &Memo) -> AppResult<()> {
+    let mut model = memo_model(m);
+    model.updated_date = Set(now());
+    model.version = sea_orm::ActiveValue::NotSet;
+    model.created_date = sea_orm::ActiveValue::NotSet;
+    memo::Entity::update(model).exec(conn).await?;
+    Ok(())
+}
+
+/// Memos by id.
+pub async fn memos(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Memo>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    memo::Entity::find()
+        .filter(memo::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| to_memo(r).map(|m| (m.id, m)))
+        .collect()
+}
+
+/// Deletes memos; returns their profiles and policies to delete.
+pub async fn delete_memos(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Leftovers> {
+    let mut out = Leftovers::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for m in memos(conn, ids).await?.into_values() {
+        out.profiles.push(m.profile_id);
+        out.policies.extend(m.authorization_id);
+    }
+    memo::Entity::delete_many()
+        .filter(memo::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(out)
 }

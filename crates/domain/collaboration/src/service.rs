@@ -158,7 +158,9 @@ pub struct NewContribution {
     pub link: Option<crate::content::NewLink>,
     /// Its whiteboard, for a WHITEBOARD contribution.
     pub whiteboard: Option<crate::content::NewWhiteboard>,
-    /// Whether data of other kinds was given too (memo, document).
+    /// Its memo, for a MEMO contribution.
+    pub memo: Option<crate::content::NewMemo>,
+    /// Whether data of other kinds was given too (a document).
     pub other_data: bool,
     /// Its position (before the others when absent).
     pub sort_order: Option<f64>,
@@ -188,6 +190,7 @@ fn check_contribution_shape(
             CalloutContributionType::Whiteboard,
             new.whiteboard.is_some(),
         ),
+        (CalloutContributionType::Memo, new.memo.is_some()),
     ];
     let kind = new.contribution_type.graphql_name();
     match given.iter().find(|(t, _)| *t == new.contribution_type) {
@@ -228,24 +231,25 @@ fn check_framing_shape(c: &NewCallout) -> AppResult<()> {
             t.graphql_name()
         )));
     }
-    match (t, c.link.is_some(), c.whiteboard.is_some()) {
-        (CalloutFramingType::Link, false, _) => Err(AppError::bad_input(
-            "Callout Framing of type LINK requires link data",
-        )),
-        (CalloutFramingType::Whiteboard, _, false) => Err(AppError::bad_input(
-            "Callout Framing of type WHITEBOARD requires whiteboard data",
-        )),
-        (CalloutFramingType::Link, _, true) | (CalloutFramingType::Whiteboard, true, _) => {
-            Err(AppError::bad_input(format!(
-                "Callout Framing of type {} was given data of another type",
-                t.graphql_name()
-            )))
-        }
-        (CalloutFramingType::None, l, w) if l || w => Err(AppError::bad_input(
-            "Callout Framing of type NONE takes no link or whiteboard",
-        )),
-        _ => Ok(()),
+    let given = [
+        (CalloutFramingType::Link, c.link.is_some()),
+        (CalloutFramingType::Whiteboard, c.whiteboard.is_some()),
+        (CalloutFramingType::Memo, c.memo.is_some()),
+    ];
+    if let Some((_, false)) = given.iter().find(|(kind, _)| *kind == t) {
+        return Err(AppError::bad_input(format!(
+            "Callout Framing of type {} requires {} data",
+            t.graphql_name(),
+            t.graphql_name().to_lowercase()
+        )));
     }
+    if given.iter().any(|(kind, present)| *present && *kind != t) {
+        return Err(AppError::bad_input(format!(
+            "Callout Framing of type {} was given data of another type",
+            t.graphql_name()
+        )));
+    }
+    Ok(())
 }
 
 /// A new callout.
@@ -271,7 +275,9 @@ pub struct NewCallout {
     pub link: Option<crate::content::NewLink>,
     /// The framing's whiteboard, for a WHITEBOARD framing.
     pub whiteboard: Option<crate::content::NewWhiteboard>,
-    /// Whether framing data of other kinds was given (memo, poll, document).
+    /// The framing's memo, for a MEMO framing.
+    pub memo: Option<crate::content::NewMemo>,
+    /// Whether framing data of other kinds was given (poll, document).
     pub framing_other_data: bool,
     /// Whiteboard content new whiteboard contributions start from.
     pub default_whiteboard_content: Option<String>,
@@ -426,6 +432,7 @@ pub(crate) struct Staged {
     pub(crate) contributions: Vec<(Contribution, Option<Post>)>,
     pub(crate) links: Vec<crate::model::Link>,
     pub(crate) whiteboards: Vec<crate::model::Whiteboard>,
+    pub(crate) memos: Vec<crate::model::Memo>,
     pub(crate) profiles: Vec<alkemio_common::profile::ProfileBundle>,
     pub(crate) rooms: Vec<Room>,
     pub(crate) policies: Vec<AuthorizationPolicy>,
@@ -719,6 +726,12 @@ impl CollaborationService {
             .chain(contributions.iter().filter_map(|c| c.whiteboard_id))
             .collect();
         let boards = repo::whiteboards(conn, &board_ids).await?;
+        let memo_ids: Vec<Uuid> = framing
+            .iter()
+            .filter_map(|f| f.memo_id)
+            .chain(contributions.iter().filter_map(|c| c.memo_id))
+            .collect();
+        let memos = repo::memos(conn, &memo_ids).await?;
         if let Some(f) = &framing {
             let mut fp = load(f.authorization_id, AuthorizationPolicyType::CalloutFraming);
             apply_inherited_policy(&mut fp, &policy);
@@ -732,6 +745,9 @@ impl CollaborationService {
             }
             if let Some(w) = f.whiteboard_id.and_then(|id| boards.get(&id)) {
                 out.extend(self.whiteboard_policies(conn, w, &fp, access).await?);
+            }
+            if let Some(m) = f.memo_id.and_then(|id| memos.get(&id)) {
+                out.extend(self.memo_policies(conn, m, &fp).await?);
             }
             out.push(fp);
         }
@@ -751,6 +767,9 @@ impl CollaborationService {
             }
             if let Some(w) = c.whiteboard_id.and_then(|id| boards.get(&id)) {
                 out.extend(self.whiteboard_policies(conn, w, &kp, access).await?);
+            }
+            if let Some(m) = c.memo_id.and_then(|id| memos.get(&id)) {
+                out.extend(self.memo_policies(conn, m, &kp).await?);
             }
             if let Some(p) = c.post_id.and_then(|id| posts.get(&id)) {
                 let mut pp = load(p.authorization_id, AuthorizationPolicyType::Post);
@@ -1240,6 +1259,7 @@ impl CollaborationService {
             profile_id: bundle.profile.id,
             link_id: None,
             whiteboard_id: None,
+            memo_id: None,
             authorization_id: Some(framing_policy.id),
             created_date: at,
             updated_date: at,
@@ -1263,6 +1283,28 @@ impl CollaborationService {
             framing.whiteboard_id = Some(
                 self.stage_whiteboard(w, name, &framing_policy, author, host, &mut staged)?
                     .id,
+            );
+        }
+        if let Some(m) = new.memo {
+            let name = match &m.name_id {
+                Some(n) => check_name_id(n)?,
+                None => alkemio_contributor::name_id::generate(
+                    m.profile
+                        .as_ref()
+                        .map_or("Memo", |p| p.display_name.as_str()),
+                ),
+            };
+            framing.memo_id = Some(
+                self.stage_memo(
+                    m,
+                    name,
+                    &framing_policy,
+                    author,
+                    host,
+                    vec![VisualType::Card, VisualType::Banner],
+                    &mut staged,
+                )?
+                .id,
             );
         }
         if callout.settings.framing.comments_enabled {
@@ -1351,6 +1393,7 @@ impl CollaborationService {
             post_id: None,
             link_id: None,
             whiteboard_id: None,
+            memo_id: None,
             authorization_id: None,
             created_date: at,
             updated_date: at,
@@ -1391,6 +1434,29 @@ impl CollaborationService {
             contribution.whiteboard_id = Some(
                 self.stage_whiteboard(w, name_id, &kp, author, host, staged)?
                     .id,
+            );
+            staged.policies.push(kp);
+            staged.contributions.push((contribution, None));
+            return Ok(());
+        }
+        if let Some(m) = new.memo {
+            let display = m
+                .profile
+                .as_ref()
+                .map_or("Memo", |p| p.display_name.as_str())
+                .to_owned();
+            let name_id = reserve(&m.name_id, &display, taken_posts, "Memo")?;
+            contribution.memo_id = Some(
+                self.stage_memo(
+                    m,
+                    name_id,
+                    &kp,
+                    author,
+                    host,
+                    vec![VisualType::Card],
+                    staged,
+                )?
+                .id,
             );
             staged.policies.push(kp);
             staged.contributions.push((contribution, None));
@@ -1448,6 +1514,9 @@ impl CollaborationService {
         }
         for w in &staged.whiteboards {
             repo::insert_whiteboard(conn, w).await?;
+        }
+        for m in &staged.memos {
+            repo::insert_memo(conn, m).await?;
         }
         for r in &staged.rooms {
             alkemio_communication::repo::insert_room(conn, r).await?;
@@ -1758,6 +1827,14 @@ impl CollaborationService {
                     .map(|b| &b.profile)
             };
             use alkemio_activity::ActivityEventType as A;
+            let title = match self
+                .framings(&[callout.framing_id])
+                .await?
+                .get(&callout.framing_id)
+            {
+                Some(f) => self.profiles.profile(f.profile_id).await?.display_name,
+                None => String::new(),
+            };
             let entry =
                 if let Some(post) = staged.contributions.first().and_then(|(_, p)| p.as_ref()) {
                     let profile = profile_of(post.profile_id);
@@ -1770,17 +1847,15 @@ impl CollaborationService {
                         ),
                     ))
                 } else if let Some(link) = staged.links.first() {
-                    let framing = self.framings(&[callout.framing_id]).await?;
-                    let title = match framing.get(&callout.framing_id) {
-                        Some(f) => self.profiles.profile(f.profile_id).await?.display_name,
-                        None => String::new(),
-                    };
                     let name = profile_of(link.profile_id).map_or("", |p| p.display_name.as_str());
                     Some((
                         link.id,
                         A::CalloutLinkCreated,
                         format!("[{title}] - {name}"),
                     ))
+                } else if let Some(m) = staged.memos.first() {
+                    let name = profile_of(m.profile_id).map_or("", |p| p.display_name.as_str());
+                    Some((m.id, A::CalloutMemoCreated, format!("[{name}]")))
                 } else {
                     staged.whiteboards.first().map(|w| {
                         let name = profile_of(w.profile_id).map_or("", |p| p.display_name.as_str());
@@ -1802,8 +1877,44 @@ impl CollaborationService {
                 )
                 .await?;
             }
+            if let Some(space_id) = host.space_id {
+                let named = staged
+                    .profiles
+                    .iter()
+                    .find(|b| {
+                        Some(b.profile.id)
+                            == staged
+                                .contributions
+                                .first()
+                                .and_then(|(_, p)| p.as_ref().map(|p| p.profile_id))
+                                .or(staged.links.first().map(|l| l.profile_id))
+                                .or(staged.whiteboards.first().map(|w| w.profile_id))
+                                .or(staged.memos.first().map(|m| m.profile_id))
+                    })
+                    .map(|b| b.profile.display_name.clone())
+                    .unwrap_or_default();
+                self.outbox
+                    .record(
+                        &txn,
+                        alkemio_events::DomainEvent::ContributionCreated {
+                            space_id,
+                            callout_id: callout.id,
+                            contribution_id: contribution.id,
+                            contribution_type: contribution
+                                .contribution_type
+                                .graphql_name()
+                                .to_owned(),
+                            contribution_name: named,
+                            callout_title: title,
+                            callout_name_id: callout.name_id.clone(),
+                        },
+                        Some(author),
+                    )
+                    .await?;
+            }
         }
         txn.commit().await?;
+        self.outbox.wake();
         if let Some(post) = contribution.post_id {
             // nobody listening is fine
             let _ = self.posts_created.send(PostCreated {
@@ -2082,6 +2193,15 @@ impl CollaborationService {
         post_name: &str,
     ) -> AppResult<Option<(Contribution, Post)>> {
         repo::post_contribution_by_name(self.db.conn(), callout, post_name).await
+    }
+
+    /// A callout's contributed memo by NameID, with its contribution.
+    pub async fn memo_contribution_by_name(
+        &self,
+        callout: Uuid,
+        name: &str,
+    ) -> AppResult<Option<(Contribution, crate::model::Memo)>> {
+        repo::memo_contribution_by_name(self.db.conn(), callout, name).await
     }
 
     /// A callout's contributed whiteboard by NameID, with its contribution.

@@ -807,6 +807,68 @@ impl NotificationConsumer {
                     email_needs_recipients: false,
                 });
             }
+            DomainEvent::ContributionCreated {
+                space_id,
+                callout_id,
+                contribution_id,
+                contribution_type,
+                contribution_name,
+                callout_title,
+                callout_name_id,
+            } => {
+                let Some((space_row, space_payload, space)) = self.space(*space_id).await? else {
+                    return Ok(notices);
+                };
+                let link = format!("{}/collaboration/{callout_name_id}", space.url);
+                let what = match contribution_type.as_str() {
+                    "POST" => format!("the post \"{contribution_name}\""),
+                    "LINK" => format!("the link \"{contribution_name}\""),
+                    "WHITEBOARD" => format!("the whiteboard \"{contribution_name}\""),
+                    "MEMO" => format!("the memo \"{contribution_name}\""),
+                    _ => format!("\"{contribution_name}\""),
+                };
+                let payload = json!({"type": "SPACE_COLLABORATION_CALLOUT", "spaceID": space_id,
+                    "calloutID": callout_id, "contributionID": contribution_id});
+                let email_data = obj(json!({"space": space_payload,
+                    "callout": {"id": callout_id, "displayName": callout_title, "url": link},
+                    "contribution": {"id": contribution_id, "type": contribution_type, "displayName": contribution_name}}));
+                let vals = values(&[
+                    ("space", space.display_name),
+                    ("callout", callout_title.clone()),
+                    ("contributor", trigger_name.clone()),
+                    ("contribution", what),
+                    ("link", link.clone()),
+                    ("action", "Go to the callout".to_owned()),
+                ]);
+                notices.push(Notice {
+                    event: E::SpaceCollaborationCalloutContribution,
+                    category: Cat::SpaceMember,
+                    who: Self::members_of_space(&space_row),
+                    setting: &["space", "collaborationCalloutContributionCreated"],
+                    in_app: Some(InApp {
+                        payload: payload.clone(),
+                        space_id: Some(*space_id),
+                        ..InApp::default()
+                    }),
+                    email_data: email_data.clone(),
+                    values: vals.clone(),
+                    email_needs_recipients: false,
+                });
+                notices.push(Notice {
+                    event: E::SpaceAdminCollaborationCalloutContribution,
+                    category: Cat::SpaceAdmin,
+                    who: Self::admins_of_space(&space_row),
+                    setting: &["space", "admin", "collaborationCalloutContributionCreated"],
+                    in_app: Some(InApp {
+                        payload,
+                        space_id: Some(*space_id),
+                        ..InApp::default()
+                    }),
+                    email_data,
+                    values: vals,
+                    email_needs_recipients: false,
+                });
+            }
             DomainEvent::UpdateSent {
                 space_id, update, ..
             } => {
@@ -937,6 +999,8 @@ impl NotificationConsumer {
             E::SpaceCommunicationUpdate
                 | E::SpaceLeadCommunicationMessage
                 | E::SpaceCollaborationCalloutPublished
+                | E::SpaceCollaborationCalloutContribution
+                | E::SpaceAdminCollaborationCalloutContribution
         ) {
             recipients.retain(|(user, ..)| Some(user.id.0) != record.triggered_by);
         }

@@ -204,6 +204,12 @@ fn template(event: NotificationEvent) -> Option<&'static str> {
         E::SpaceCollaborationCalloutPublished => {
             include_str!("../templates/SPACE_COLLABORATION_CALLOUT_PUBLISHED.txt")
         }
+        E::SpaceCollaborationCalloutContribution => {
+            include_str!("../templates/SPACE_COLLABORATION_CALLOUT_CONTRIBUTION.txt")
+        }
+        E::SpaceAdminCollaborationCalloutContribution => {
+            include_str!("../templates/SPACE_ADMIN_COLLABORATION_CALLOUT_CONTRIBUTION.txt")
+        }
         E::UserSpaceCommunityInvitation => {
             include_str!("../templates/USER_SPACE_COMMUNITY_INVITATION.txt")
         }

@@ -122,6 +122,23 @@ pub enum DomainEvent {
         /// The callout's NameID (for its link).
         callout_name_id: String,
     },
+    /// Something was contributed to a published callout of a space's collaboration.
+    ContributionCreated {
+        /// The space.
+        space_id: Uuid,
+        /// The callout.
+        callout_id: Uuid,
+        /// The contribution.
+        contribution_id: Uuid,
+        /// Its kind (`POST`, `LINK`, `WHITEBOARD`, `MEMO`).
+        contribution_type: String,
+        /// The contribution's display name.
+        contribution_name: String,
+        /// The callout's title.
+        callout_title: String,
+        /// The callout's NameID (for its link).
+        callout_name_id: String,
+    },
     /// A space's admins sent an update to its community (a message in its updates room).
     UpdateSent {
         /// The space.
@@ -148,6 +165,7 @@ impl DomainEvent {
             Self::MemberJoined { .. } => "community.member.joined",
             Self::UpdateSent { .. } => "communication.update.sent",
             Self::CalloutPublished { .. } => "collaboration.callout.published",
+            Self::ContributionCreated { .. } => "collaboration.callout.contribution.created",
             Self::UserMessage { .. } => "communication.user.message",
             Self::OrganizationMessage { .. } => "communication.organization.message",
             Self::CommunityLeadsMessage { .. } => "communication.community-leads.message",

@@ -1,4 +1,4 @@
-//! Links and whiteboards over GraphQL, as callout framings and as contributions: creation with
+//! Links, whiteboards and memos over GraphQL, as callout framings and as contributions: creation with
 //! their checks (kinds, data of the kind and no other, URI length, whiteboard content, NameIDs
 //! shared with posts, the whiteboard template a callout taking whiteboards needs), their
 //! policies (creators, content policies, guest sharing), updates and deletion, the activity
@@ -15,7 +15,8 @@ use crate::storage::upload;
 on_both_backends!(
     links_frame_and_contribute,
     whiteboards_are_drawn_and_shared,
-    framing_content_changes_with_its_type
+    framing_content_changes_with_its_type,
+    memos_are_written_and_kept
 );
 
 const SCENE: &str = r#"{"type":"excalidraw","version":2,"source":"test","elements":[{"id":"a","type":"rectangle"}],"appState":{"gridSize":null}}"#;
@@ -580,7 +581,7 @@ async fn framing_content_changes_with_its_type(backend: Backend) {
     let gone = err(&app, &admin, WHITEBOARD, json!({"w": first})).await;
     assert_reference_error(&gone, "ENTITY_NOT_FOUND", 10101);
 
-    // to NONE: the link goes too; MEMO framings are not supported here yet
+    // to NONE: the link goes too; POLL framings are not supported here yet
     ok(
         &app,
         &admin,
@@ -595,7 +596,7 @@ async fn framing_content_changes_with_its_type(backend: Backend) {
         &app,
         &admin,
         UPDATE_CALLOUT,
-        json!({"d": {"ID": k, "framing": {"type": "MEMO"}}}),
+        json!({"d": {"ID": k, "framing": {"type": "POLL"}}}),
     )
     .await;
     assert_reference_error(&unsupported, "NOT_SUPPORTED", 12114);
@@ -617,5 +618,177 @@ async fn framing_content_changes_with_its_type(backend: Backend) {
     )
     .await;
     let gone = err(&app, &admin, WHITEBOARD, json!({"w": wd})).await;
+    assert_reference_error(&gone, "ENTITY_NOT_FOUND", 10101);
+}
+
+const MEMO: &str =
+    "query($m: UUID!) { lookup { memo(ID: $m) { id nameID markdown contentUpdatePolicy isMultiUser
+    createdBy { id } profile { displayName url } authorization { myPrivileges } } } }";
+
+async fn memos_are_written_and_kept(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let (other, other_token) = app.user_with_token("other@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Note Book", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", member.id).await;
+    assign(&app, &admin, &roles, "MEMBER", other.id).await;
+    let (c, set) = callouts_set(&app, &admin, &s).await;
+
+    // a callout taking memos; a memo contribution needs its memo
+    let d = json!({"calloutsSetID": set, "framing": {"profile": {"displayName": "Minutes"}},
+        "settings": {"contribution": {"enabled": true, "allowedTypes": ["MEMO"]}}});
+    let k = callout(&app, &admin, d).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bare = err(
+        &app,
+        &member_token,
+        ADD,
+        json!({"d": {"calloutID": k, "type": "MEMO"}}),
+    )
+    .await;
+    assert_reference_error(&bare, "BAD_USER_INPUT", 12101);
+    const ADD_MEMO: &str = "mutation($d: CreateContributionOnCalloutInput!) { createContributionOnCallout(contributionData: $d) {
+        id memo { id nameID markdown contentUpdatePolicy createdBy { id } profile { displayName url } } } }";
+    let d = json!({"calloutID": k, "type": "MEMO",
+        "memo": {"markdown": "# Plan\n\nFirst steps", "profile": {"displayName": "Meeting notes"}}});
+    let added =
+        ok(&app, &member_token, ADD_MEMO, json!({"d": d})).await["createContributionOnCallout"]
+            .clone();
+    let m = &added["memo"];
+    assert_eq!(m["nameID"], "meetingnotes");
+    assert_eq!(m["markdown"], "# Plan\n\nFirst steps");
+    assert_eq!(m["contentUpdatePolicy"], "CONTRIBUTORS");
+    assert_eq!(m["createdBy"]["id"], member.id.to_string());
+    assert_eq!(
+        m["profile"]["url"],
+        "http://localhost:3000/notebook/collaboration/minutes/memos/meetingnotes"
+    );
+    let mid = m["id"].as_str().unwrap().to_owned();
+
+    // another member reads it and, under CONTRIBUTORS, edits its content, but does not delete
+    // it or change it
+    let seen = ok(&app, &other_token, MEMO, json!({"m": mid})).await["lookup"]["memo"].clone();
+    assert_eq!(seen["markdown"], "# Plan\n\nFirst steps");
+    assert!(seen["isMultiUser"].is_boolean());
+    let p = &seen["authorization"]["myPrivileges"];
+    assert!(
+        has(p, "UPDATE_CONTENT") && !has(p, "DELETE") && !has(p, "UPDATE"),
+        "{p}"
+    );
+    const UPDATE: &str = "mutation($d: UpdateMemoEntityInput!) { updateMemo(memoData: $d) { contentUpdatePolicy profile { displayName } } }";
+    let denied = err(
+        &app,
+        &other_token,
+        UPDATE,
+        json!({"d": {"ID": mid, "contentUpdatePolicy": "OWNER"}}),
+    )
+    .await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let updated = ok(
+        &app,
+        &member_token,
+        UPDATE,
+        json!({"d": {"ID": mid, "contentUpdatePolicy": "OWNER", "profile": {"displayName": "Notes of the meeting"}}}),
+    )
+    .await["updateMemo"]
+        .clone();
+    assert_eq!(
+        updated,
+        json!({"contentUpdatePolicy": "OWNER", "profile": {"displayName": "Notes of the meeting"}})
+    );
+    let seen = ok(&app, &other_token, MEMO, json!({"m": mid})).await["lookup"]["memo"].clone();
+    assert!(!has(
+        &seen["authorization"]["myPrivileges"],
+        "UPDATE_CONTENT"
+    ));
+
+    // logged, found by its URL, deleted with its contribution by its owner
+    let log = ok(
+        &app,
+        &member_token,
+        "query($c: UUID!) { activityLogOnCollaboration(queryData: { collaborationID: $c, limit: 10 }) {
+            type description ... on ActivityLogEntryCalloutMemoCreated { callout { nameID } memo { nameID } } } }",
+        json!({"c": c}),
+    )
+    .await["activityLogOnCollaboration"]
+        .clone();
+    assert_eq!(log[0]["type"], "CALLOUT_MEMO_CREATED", "{log}");
+    assert_eq!(log[0]["description"], "[Meeting notes]");
+    assert_eq!(log[0]["memo"]["nameID"], "meetingnotes");
+    let resolved = ok(
+        &app,
+        &other_token,
+        "query($u: String!) { urlResolver(url: $u) { space { collaboration { calloutsSet { type memoId contributionId } } } } }",
+        json!({"u": "http://localhost:3000/notebook/collaboration/minutes/memos/meetingnotes"}),
+    )
+    .await;
+    let r = &resolved["urlResolver"]["space"]["collaboration"]["calloutsSet"];
+    assert_eq!(r["type"], "CONTRIBUTION_MEMO", "{resolved}");
+    assert_eq!(r["memoId"], mid);
+    assert_eq!(r["contributionId"], added["id"]);
+    const DELETE: &str = "mutation($m: UUID!) { deleteMemo(memoData: { ID: $m }) { id } }";
+    let denied = err(&app, &other_token, DELETE, json!({"m": mid})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    ok(&app, &member_token, DELETE, json!({"m": mid})).await;
+    assert_eq!(
+        read_callout(&app, &admin, &k).await["contributions"],
+        json!([])
+    );
+
+    // a callout framed by a memo: its text changes through the callout (the reference makes
+    // a new, empty memo instead); leaving MEMO removes it
+    const CREATE_MEMO: &str = "mutation($d: CreateCalloutOnCalloutsSetInput!) { createCalloutOnCalloutsSet(calloutData: $d) {
+        id framing { type memo { id markdown profile { url } } } } }";
+    let d = json!({"calloutsSetID": set, "framing": {"type": "MEMO", "profile": {"displayName": "Agenda"},
+        "memo": {"markdown": "1. Welcome"}}});
+    let framed =
+        ok(&app, &admin, CREATE_MEMO, json!({"d": d})).await["createCalloutOnCalloutsSet"].clone();
+    assert_eq!(framed["framing"]["memo"]["markdown"], "1. Welcome");
+    assert!(
+        framed["framing"]["memo"]["profile"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://localhost:3000/notebook/collaboration/agenda/memo"),
+        "{framed}"
+    );
+    let fk = framed["id"].as_str().unwrap();
+    let fm = framed["framing"]["memo"]["id"].as_str().unwrap().to_owned();
+    const UPDATE_CALLOUT: &str =
+        "mutation($d: UpdateCalloutEntityInput!) { updateCallout(calloutData: $d) {
+        framing { type memo { id markdown } } } }";
+    let changed = ok(
+        &app,
+        &admin,
+        UPDATE_CALLOUT,
+        json!({"d": {"ID": fk, "framing": {"memoContent": "1. Welcome\n2. Budget"}}}),
+    )
+    .await["updateCallout"]["framing"]
+        .clone();
+    assert_eq!(
+        changed["memo"],
+        json!({"id": fm, "markdown": "1. Welcome\n2. Budget"})
+    );
+    let wrong = err(
+        &app,
+        &admin,
+        crate::callouts::CREATE,
+        json!({"d": {"calloutsSetID": set, "framing": {"type": "MEMO", "profile": {"displayName": "No memo"}}}}),
+    )
+    .await;
+    assert_reference_error(&wrong, "BAD_USER_INPUT", 12101);
+    let none = ok(
+        &app,
+        &admin,
+        UPDATE_CALLOUT,
+        json!({"d": {"ID": fk, "framing": {"type": "NONE"}}}),
+    )
+    .await["updateCallout"]["framing"]
+        .clone();
+    assert_eq!(none, json!({"type": "NONE", "memo": null}));
+    let gone = err(&app, &admin, MEMO, json!({"m": fm})).await;
     assert_reference_error(&gone, "ENTITY_NOT_FOUND", 10101);
 }

@@ -1323,4 +1323,101 @@ async fn published_callouts_reach_members(backend: Backend) {
     );
 }
 
-crate::on_both_backends!(published_callouts_reach_members);
+crate::on_both_backends!(
+    published_callouts_reach_members,
+    contributions_reach_members_and_admins
+);
+
+/// A contribution to a published callout reaches the space's members (in-app by default, by
+/// e-mail when they ask) and its admins, not the contributor.
+async fn contributions_reach_members_and_admins(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mail = Mail::Files(app.db().dir().join("mail"));
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice, alice_token) = app.user_with_token("alice@example.org").await;
+    let (carol, carol_token) = app.user_with_token("carol@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (space_id, roles) = space(&app, &admin, &account, "Orchard", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", alice.id).await;
+    assign(&app, &admin, &roles, "MEMBER", carol.id).await;
+    set_notification(
+        &app,
+        &alice_token,
+        alice.id.0,
+        json!({"space": {"collaborationCalloutContributionCreated": {"email": true, "inApp": true}}}),
+    )
+    .await;
+    let (_, set) = crate::callouts::callouts_set(&app, &admin, &space_id).await;
+    let callout = crate::callouts::post_callout(&app, &admin, &set, "Harvest ideas").await;
+    let k = callout["id"].as_str().unwrap();
+    let contribution = crate::callouts::add_post(&app, &carol_token, k, "Cider press").await;
+    app.settle().await;
+    let query = "{ me { notifications(filter: { types: [SPACE_COLLABORATION_CALLOUT_CONTRIBUTION, SPACE_ADMIN_COLLABORATION_CALLOUT_CONTRIBUTION] }) { total
+        inAppNotifications { type category payload { type
+            ... on InAppNotificationPayloadSpaceCollaborationCallout { space { id } callout { id } } } } } } }";
+    for (who, token, kind, category) in [
+        (
+            "Alice",
+            &alice_token,
+            "SPACE_COLLABORATION_CALLOUT_CONTRIBUTION",
+            "SPACE_MEMBER",
+        ),
+        (
+            "the admin",
+            &admin,
+            "SPACE_ADMIN_COLLABORATION_CALLOUT_CONTRIBUTION",
+            "SPACE_ADMIN",
+        ),
+    ] {
+        assert!(
+            eventually(Duration::from_secs(30), || async {
+                ok(&app, token, query, json!({})).await["me"]["notifications"]["inAppNotifications"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|n| n["type"] == kind)
+            })
+            .await,
+            "{who} heard of no contribution"
+        );
+        let theirs = ok(&app, token, query, json!({})).await;
+        let item = theirs["me"]["notifications"]["inAppNotifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["type"] == kind)
+            .unwrap()
+            .clone();
+        assert_eq!(item["category"], category, "{who}");
+        assert_eq!(item["payload"]["type"], "SPACE_COLLABORATION_CALLOUT");
+        assert_eq!(item["payload"]["callout"]["id"], k);
+        assert_eq!(item["payload"]["space"]["id"], space_id.as_str());
+    }
+    let carols = ok(&app, &carol_token, query, json!({})).await;
+    assert_eq!(
+        carols["me"]["notifications"]["total"], 0.0,
+        "the contributor"
+    );
+    assert!(
+        eventually(Duration::from_secs(30), || async {
+            mail.all().await.iter().any(|(to, m)| {
+                to == "alice@example.org"
+                    && unfold(m).contains("New contribution in Orchard: Harvest ideas")
+                    && unfold(m).contains("the post \"Cider press\"")
+                    && unfold(m).contains("/orchard/collaboration/harvestideas")
+            })
+        })
+        .await,
+        "no contribution e-mail reached Alice: {:?}",
+        mail.all().await
+    );
+    // by default members get no e-mail of contributions
+    assert!(
+        !mail
+            .all()
+            .await
+            .iter()
+            .any(|(to, m)| to == "carol@example.org" && unfold(m).contains("New contribution")),
+        "{contribution}"
+    );
+}
