@@ -34,7 +34,7 @@ fn service<'a>(ctx: &Context<'a>) -> AppResult<&'a SpaceService> {
     data::<SpaceService>(ctx)
 }
 
-async fn load_spaces(ctx: &Context<'_>, ids: &[uuid::Uuid]) -> AppResult<Vec<Space>> {
+pub(crate) async fn load_spaces(ctx: &Context<'_>, ids: &[uuid::Uuid]) -> AppResult<Vec<Space>> {
     let found = loaded(
         data::<Loaders>(ctx)?
             .spaces
@@ -1134,6 +1134,7 @@ fn new_space(
     name_id: Option<NameId>,
     settings: Option<CreateSpaceSettingsInput>,
     flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
+    license_plan_id: Option<uuid::Uuid>,
 ) -> AppResult<NewSpace> {
     let (mut profile, _) = about.profile_data.into_new_profile()?;
     // a space's tags live in its `default` tagset
@@ -1154,6 +1155,7 @@ fn new_space(
         guidelines,
         settings: settings.map(SettingsChange::from).unwrap_or_default(),
         flow,
+        license_plan_id,
     })
 }
 
@@ -1167,6 +1169,10 @@ pub struct CreateSpaceOnAccountInput {
     pub account_id: UuidScalar,
     /// Its collaboration: innovation flow and first callouts.
     pub collaboration_data: crate::collaboration::CreateCollaborationOnSpaceInput,
+    /// The space plan it is to have (free, plus, premium); the account's license must have
+    /// room for a space of that plan.
+    #[graphql(name = "licensePlanID")]
+    pub license_plan_id: Option<UuidScalar>,
     /// Its URL slug (generated from the name when absent).
     #[graphql(name = "nameID")]
     pub name_id: Option<NameId>,
@@ -1409,6 +1415,7 @@ impl SpaceMutation {
             space_data.name_id,
             space_data.settings,
             plan.flow,
+            space_data.license_plan_id.map(|p| p.0),
         )?;
         let space = service(ctx)?
             .create_space(&actor(ctx), ActorId(space_data.account_id.0), new)
@@ -1430,6 +1437,7 @@ impl SpaceMutation {
             subspace_data.name_id,
             subspace_data.settings,
             plan.flow,
+            None,
         )?;
         let space = service(ctx)?
             .create_subspace(&actor(ctx), ActorId(subspace_data.space_id.0), new)

@@ -55,6 +55,7 @@ fn profile(name: String, i: usize) -> NewProfile {
 fn new_space(name: String, i: usize, public: bool) -> NewSpace {
     NewSpace {
         flow: None,
+        license_plan_id: None,
         name_id: None,
         profile: profile(name, i),
         why: Some("To make change happen together".to_owned()),

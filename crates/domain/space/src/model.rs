@@ -397,6 +397,8 @@ pub struct NewSpace {
     pub settings: SettingsChange,
     /// The innovation flow asked for (the level's default when absent).
     pub flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
+    /// The space plan asked for (an L0 space on an account whose license has room for it).
+    pub license_plan_id: Option<uuid::Uuid>,
 }
 
 /// A partial settings change (create or update); absent parts stay as they are.

@@ -931,23 +931,63 @@ impl SpaceService {
             .map(|p| p.is_granted(&caller.credentials, P::PlatformAdmin))
             .transpose()?
             .unwrap_or(false);
+        // The plan asked for must be a space plan; its tier says which of the account's
+        // entitlements the space uses (the reference always checks the free one and then
+        // grants whatever plan was named).
+        let tier = match new.license_plan_id {
+            Some(plan_id) => {
+                let plan = alkemio_licensing::framework::plans(self.db.conn())
+                    .await?
+                    .into_iter()
+                    .find(|p| p.id == plan_id)
+                    .ok_or_else(|| {
+                        AppError::not_found(format!("License plan {plan_id} not found"))
+                    })?;
+                if plan.plan_type
+                    != alkemio_licensing::framework::LicensingCredentialBasedPlanType::SpacePlan
+                {
+                    return Err(AppError::bad_input(format!(
+                        "License plan {} is not a space plan",
+                        plan.name
+                    )));
+                }
+                use alkemio_licensing::framework::LicensingCredentialBasedCredentialType as L;
+                match plan.license_credential {
+                    L::SpaceLicensePlus => Some(LicenseEntitlementType::AccountSpacePlus),
+                    L::SpaceLicensePremium => Some(LicenseEntitlementType::AccountSpacePremium),
+                    L::SpaceLicenseFree => Some(LicenseEntitlementType::AccountSpaceFree),
+                    _ => None,
+                }
+            }
+            None => Some(LicenseEntitlementType::AccountSpaceFree),
+        };
         if !platform_admin {
+            let kind = tier.ok_or_else(|| {
+                AppError::bad_input("Only platform admins may create spaces of this plan")
+            })?;
             let limit = match account.license_id {
                 Some(id) => alkemio_licensing::licenses(self.db.conn(), &[id])
                     .await?
                     .remove(&id)
                     .and_then(|l| {
-                        l.entitlements.into_iter().find(|e| {
-                            e.entitlement_type == LicenseEntitlementType::AccountSpaceFree
-                        })
+                        l.entitlements
+                            .into_iter()
+                            .find(|e| e.entitlement_type == kind)
                     }),
                 None => None,
             };
-            let used = self.usage_of_account(account_id).await?.free;
+            let usage = self.usage_of_account(account_id).await?;
+            let used = match kind {
+                LicenseEntitlementType::AccountSpacePlus => usage.plus,
+                LicenseEntitlementType::AccountSpacePremium => usage.premium,
+                _ => usage.free,
+            };
             if !limit.as_ref().is_some_and(|e| e.is_available(used)) {
                 return Err(AppError::bad_input(format!(
-                    "Unable to create account-space-free on account: {account_id}. Entitlement limit of {} of type account-space-free reached",
-                    limit.map_or(0, |e| e.limit)
+                    "Unable to create {} on account: {account_id}. Entitlement limit of {} of type {} reached",
+                    kind.as_str(),
+                    limit.map_or(0, |e| e.limit),
+                    kind.as_str()
                 )));
             }
         }
@@ -1164,11 +1204,12 @@ impl SpaceService {
                     .await?
                     .into_iter()
                     .filter(|p| {
-                        if for_orgs {
-                            p.assign_to_new_organization_accounts
-                        } else {
-                            p.assign_to_new_user_accounts
-                        }
+                        Some(p.id) == new.license_plan_id
+                            || if for_orgs {
+                                p.assign_to_new_organization_accounts
+                            } else {
+                                p.assign_to_new_user_accounts
+                            }
                     })
                     .map(|p| p.license_credential.credential_type())
                     .collect()

@@ -10,7 +10,11 @@ use crate::helpers::{Backend, TestApp, assert_reference_error, spawn_app};
 use crate::on_both_backends;
 use crate::spaces::{account_of, err, ok, space, subspace};
 
-on_both_backends!(plans_licenses_and_limits, role_sets_carry_licenses);
+on_both_backends!(
+    plans_licenses_and_limits,
+    role_sets_carry_licenses,
+    spaces_start_with_the_plan_asked_for
+);
 
 const ACCOUNT: &str = "query($id: UUID!) { lookup { account(ID: $id) {
     subscriptions { name expires }
@@ -373,4 +377,112 @@ async fn older_role_sets_get_licenses() {
         0
     );
     assert!(role_set_vc_flag(&app, &admin, &roles).await);
+}
+
+/// `createSpace(licensePlanID)`: the plan must be a space plan and the account's license must
+/// have room for a space of its tier (the reference checks only the free tier and then grants
+/// whatever plan was named, premium included); platform admins may pick any space plan.
+async fn spaces_start_with_the_plan_asked_for(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, owner) = app.user_with_token("owner@example.org").await;
+    let account = account_of(&app, &owner).await;
+    let plans = ok(
+        &app,
+        &owner,
+        "{ platform { licensingFramework { plans { id name } } } }",
+        json!({}),
+    )
+    .await["platform"]["licensingFramework"]["plans"]
+        .clone();
+    let plan = |name: &str| {
+        plans
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // one free and one plus space in the account's baseline
+    ok(
+        &app,
+        &admin,
+        "mutation($a: UUID!) { updateBaselineLicensePlanOnAccount(updateData: {
+            accountID: $a, spaceFree: 1, spacePlus: 1 }) { id } }",
+        json!({"a": account}),
+    )
+    .await;
+    let create =
+        "mutation($a: UUID!, $n: String!, $p: UUID) { createSpace(spaceData: { accountID: $a,
+        licensePlanID: $p, collaborationData: { calloutsSetData: {}, addCallouts: false },
+        about: { profileData: { displayName: $n } } }) { id activeSubscription { name } } }";
+    for (name, code, numeric) in [
+        ("SPACE_LICENSE_PREMIUM", "BAD_USER_INPUT", 12101),
+        ("ACCOUNT_LICENSE_PLUS", "BAD_USER_INPUT", 12101),
+        ("SPACE_FEATURE_SAVE_AS_TEMPLATE", "BAD_USER_INPUT", 12101),
+    ] {
+        let refused = err(
+            &app,
+            &owner,
+            create,
+            json!({"a": account, "n": name, "p": plan(name)}),
+        )
+        .await;
+        assert_reference_error(&refused, code, numeric);
+    }
+    let unknown = err(
+        &app,
+        &owner,
+        create,
+        json!({"a": account, "n": "Nowhere", "p": "00000000-0000-0000-0000-000000000001"}),
+    )
+    .await;
+    assert_reference_error(&unknown, "ENTITY_NOT_FOUND", 10101);
+    // a plus space uses the plus room; a second one finds none; the free room is still there
+    let plus = ok(
+        &app,
+        &owner,
+        create,
+        json!({"a": account, "n": "Plus One", "p": plan("SPACE_LICENSE_PLUS")}),
+    )
+    .await["createSpace"]
+        .clone();
+    assert_eq!(plus["activeSubscription"]["name"], "SPACE_LICENSE_PLUS");
+    assert_eq!(
+        entitlement(&app, &owner, &account, "ACCOUNT_SPACE_PLUS").await["usage"],
+        1.0
+    );
+    let full = err(
+        &app,
+        &owner,
+        create,
+        json!({"a": account, "n": "Plus Two", "p": plan("SPACE_LICENSE_PLUS")}),
+    )
+    .await;
+    assert_reference_error(&full, "BAD_USER_INPUT", 12101);
+    let free = ok(
+        &app,
+        &owner,
+        create,
+        json!({"a": account, "n": "Free One", "p": null}),
+    )
+    .await["createSpace"]
+        .clone();
+    assert_eq!(free["activeSubscription"]["name"], "SPACE_LICENSE_FREE");
+    // a platform admin picks premium for the account
+    let premium = ok(
+        &app,
+        &admin,
+        create,
+        json!({"a": account, "n": "Top", "p": plan("SPACE_LICENSE_PREMIUM")}),
+    )
+    .await["createSpace"]
+        .clone();
+    assert_eq!(
+        premium["activeSubscription"]["name"],
+        "SPACE_LICENSE_PREMIUM"
+    );
 }
