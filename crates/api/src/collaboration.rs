@@ -329,7 +329,7 @@ impl Callout {
         let id = self.0.framing_id;
         let found = loaded(data::<Loaders>(ctx)?.framings.load_one(id).await)?
             .ok_or_else(|| AppError::internal_msg(format_args!("framing {id} missing")))?;
-        Ok(CalloutFraming(found))
+        Ok(CalloutFraming(found, self.0.clone()))
     }
 
     /// What contributors start from (needs READ).
@@ -538,10 +538,20 @@ impl CalloutSettingsFraming {
     async fn comments_enabled(&self) -> bool {
         self.0.comments_enabled
     }
+
+    /// What a CONTRIBUTORS framing shows.
+    async fn contributors(&self) -> Option<crate::collection::CalloutContributorsSettings> {
+        self.0.contributors.as_ref().map(Into::into)
+    }
+
+    /// Which contributors or subspaces a collection framing shows (AUTO when absent).
+    async fn selection(&self) -> Option<crate::collection::CalloutSelectionSettings> {
+        self.0.selection.as_ref().map(Into::into)
+    }
 }
 
 /// What frames a callout: a profile (and, with later modules, a whiteboard, link, memo, …).
-pub struct CalloutFraming(pub model::CalloutFraming);
+pub struct CalloutFraming(pub model::CalloutFraming, pub model::Callout);
 
 #[Object(name = "CalloutFraming")]
 impl CalloutFraming {
@@ -581,6 +591,30 @@ impl CalloutFraming {
             return Ok(None);
         };
         Ok(loaded(data::<Loaders>(ctx)?.links.load_one(id).await)?.map(crate::content::Link))
+    }
+
+    /// The space's contributors of one kind, for a CONTRIBUTORS framing (leads first; users
+    /// only to members where the space shows user information to members only).
+    async fn contributors(
+        &self,
+        ctx: &Context<'_>,
+        r#type: alkemio_contributor::ActorType,
+    ) -> Result<Vec<crate::collection::ContributorCollectionItem>> {
+        Ok(crate::collection::contributors(ctx, &self.1, self.0.framing_type, r#type).await?)
+    }
+
+    /// How many contributors of each kind a CONTRIBUTORS framing shows.
+    async fn contributor_counts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::collection::ContributorCollectionCounts> {
+        Ok(crate::collection::contributor_counts(ctx, &self.1, self.0.framing_type).await?)
+    }
+
+    /// The space's subspaces, for a SPACES framing.
+    async fn subspaces(&self, ctx: &Context<'_>) -> Result<Vec<crate::space::Space>> {
+        let ids = crate::collection::subspaces(ctx, &self.1, self.0.framing_type).await?;
+        Ok(crate::space::load_spaces(ctx, &ids).await?)
     }
 
     /// Its memo, for a MEMO framing.
@@ -830,6 +864,10 @@ pub struct CreateCalloutSettingsContributionInput {
 pub struct CreateCalloutSettingsFramingInput {
     /// Whether the callout has comments.
     pub comments_enabled: Option<bool>,
+    /// What a CONTRIBUTORS framing shows (only, and always, for that kind).
+    pub contributors: Option<crate::collection::CreateCalloutContributorsSettingsInput>,
+    /// Which contributors or subspaces a CONTRIBUTORS or SPACES framing shows.
+    pub selection: Option<crate::collection::CreateCalloutSelectionSettingsInput>,
 }
 
 /// Settings of a new callout (over the defaults: published, comments on, no contributions).
@@ -844,16 +882,28 @@ pub struct CreateCalloutSettingsInput {
 }
 
 impl CreateCalloutSettingsInput {
-    fn into_changes(self) -> SettingsChanges {
+    fn into_changes(self) -> AppResult<SettingsChanges> {
         let c = self.contribution;
-        SettingsChanges {
+        let f = self.framing;
+        Ok(SettingsChanges {
             contribution_enabled: c.as_ref().and_then(|c| c.enabled),
             allowed_types: c.as_ref().and_then(|c| c.allowed_types.clone()),
             can_add_contributions: c.as_ref().and_then(|c| c.can_add_contributions),
             contribution_comments_enabled: c.as_ref().and_then(|c| c.comments_enabled),
-            framing_comments_enabled: self.framing.and_then(|f| f.comments_enabled),
+            framing_comments_enabled: f.as_ref().and_then(|f| f.comments_enabled),
             visibility: self.visibility,
-        }
+            framing_contributors: f.as_ref().and_then(|f| f.contributors.clone()).map(|c| {
+                crate::collection::contributors_change(
+                    Some(c.contributor_types),
+                    c.default_contributor_type,
+                    c.default_view,
+                )
+            }),
+            framing_selection: f
+                .and_then(|f| f.selection)
+                .map(|s| crate::collection::selection_change(s.mode, s.selected_ids))
+                .transpose()?,
+        })
     }
 }
 
@@ -962,7 +1012,11 @@ impl CreateCalloutInput {
             framing_type: d.framing.r#type,
             profile: d.framing.profile.into_new_profile()?.0,
             tags: d.framing.tags.unwrap_or_default(),
-            settings: d.settings.map(|s| s.into_changes()).unwrap_or_default(),
+            settings: d
+                .settings
+                .map(|s| s.into_changes())
+                .transpose()?
+                .unwrap_or_default(),
             default_display_name: defaults
                 .as_ref()
                 .and_then(|x| x.default_display_name.clone()),
@@ -1024,6 +1078,10 @@ pub struct UpdateCalloutSettingsContributionInput {
 pub struct UpdateCalloutSettingsFramingInput {
     /// Whether the callout has comments.
     pub comments_enabled: Option<bool>,
+    /// What a CONTRIBUTORS framing shows.
+    pub contributors: Option<crate::collection::UpdateCalloutContributorsSettingsInput>,
+    /// Which contributors or subspaces a CONTRIBUTORS or SPACES framing shows.
+    pub selection: Option<crate::collection::UpdateCalloutSelectionSettingsInput>,
 }
 
 /// Settings to change.
@@ -1274,6 +1332,23 @@ impl CollaborationMutation {
                     .and_then(|s| s.framing.as_ref())
                     .and_then(|f| f.comments_enabled),
                 visibility: s.as_ref().and_then(|s| s.visibility),
+                framing_contributors: s
+                    .as_ref()
+                    .and_then(|s| s.framing.as_ref())
+                    .and_then(|f| f.contributors.clone())
+                    .map(|c| {
+                        crate::collection::contributors_change(
+                            c.contributor_types,
+                            c.default_contributor_type,
+                            c.default_view,
+                        )
+                    }),
+                framing_selection: s
+                    .as_ref()
+                    .and_then(|s| s.framing.as_ref())
+                    .and_then(|f| f.selection.clone())
+                    .map(|x| crate::collection::selection_change(x.mode, x.selected_ids))
+                    .transpose()?,
             },
             defaults: d
                 .contribution_defaults

@@ -13,6 +13,7 @@ pub mod activity;
 pub mod audit;
 pub mod authorization;
 pub mod collaboration;
+pub mod collection;
 pub mod communication;
 pub mod community;
 pub mod configuration;

@@ -156,7 +156,9 @@ pub(crate) fn check_framing_type(t: CalloutFramingType) -> AppResult<()> {
         CalloutFramingType::None
         | CalloutFramingType::Link
         | CalloutFramingType::Whiteboard
-        | CalloutFramingType::Memo => Ok(()),
+        | CalloutFramingType::Memo
+        | CalloutFramingType::Contributors
+        | CalloutFramingType::Spaces => Ok(()),
         other => Err(AppError::new(
             alkemio_kernel::ErrorStatus::NotSupported,
             format!(

@@ -76,6 +76,86 @@ pub struct ContributionSettings {
 pub struct FramingSettings {
     /// Whether the callout itself has comments.
     pub comments_enabled: bool,
+    /// What a CONTRIBUTORS framing shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contributors: Option<ContributorsSettings>,
+    /// Which members or subspaces a collection framing (CONTRIBUTORS, SPACES) shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<SelectionSettings>,
+}
+
+stored_enum! {
+    /// How a contributor collection opens.
+    ContributorCollectionView {
+        List => ("LIST", "list"),
+        Map => ("MAP", "map"),
+    }
+}
+
+stored_enum! {
+    /// Whether a collection shows everything it may (AUTO) or a curated subset (CUSTOM).
+    CalloutSelectionMode {
+        Auto => ("AUTO", "auto"),
+        Custom => ("CUSTOM", "custom"),
+    }
+}
+
+mod actor_types {
+    use alkemio_contributor::ActorType;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[ActorType], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|t| t.as_str()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ActorType>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| {
+                ActorType::parse(s)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown actor type {s}")))
+            })
+            .collect()
+    }
+}
+
+mod actor_type {
+    use alkemio_contributor::ActorType;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &ActorType, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ActorType, D::Error> {
+        let s = String::deserialize(d)?;
+        ActorType::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown actor type {s}")))
+    }
+}
+
+/// What a contributor-collection framing shows and how it opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContributorsSettings {
+    /// The kinds of contributor shown (users, organizations, virtual contributors).
+    #[serde(with = "actor_types")]
+    pub contributor_types: Vec<alkemio_contributor::ActorType>,
+    /// The kind shown first.
+    #[serde(with = "actor_type")]
+    pub default_contributor_type: alkemio_contributor::ActorType,
+    /// List or map.
+    pub default_view: ContributorCollectionView,
+}
+
+/// A collection framing's selection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionSettings {
+    /// AUTO or CUSTOM.
+    pub mode: CalloutSelectionMode,
+    /// The actors or subspaces chosen (CUSTOM).
+    pub selected_ids: Vec<Uuid>,
 }
 
 /// A callout's settings, stored as one JSON document.
@@ -102,6 +182,8 @@ impl Default for CalloutSettings {
             },
             framing: FramingSettings {
                 comments_enabled: true,
+                contributors: None,
+                selection: None,
             },
             visibility: CalloutVisibility::Published,
         }

@@ -111,10 +111,161 @@ pub struct SettingsChanges {
     pub framing_comments_enabled: Option<bool>,
     /// Draft or published.
     pub visibility: Option<CalloutVisibility>,
+    /// What a CONTRIBUTORS framing shows.
+    pub framing_contributors: Option<ContributorsChange>,
+    /// A collection framing's selection.
+    pub framing_selection: Option<SelectionChange>,
+}
+
+/// Changes to a contributor collection's settings; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ContributorsChange {
+    /// The kinds shown (required for a new collection).
+    pub contributor_types: Option<Vec<alkemio_contributor::ActorType>>,
+    /// The kind shown first.
+    pub default_contributor_type: Option<alkemio_contributor::ActorType>,
+    /// List or map.
+    pub default_view: Option<crate::model::ContributorCollectionView>,
+}
+
+/// Changes to a collection's selection; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SelectionChange {
+    /// AUTO or CUSTOM.
+    pub mode: Option<crate::model::CalloutSelectionMode>,
+    /// The chosen ids (replaces the list).
+    pub selected_ids: Option<Vec<Uuid>>,
+}
+
+/// Most ids a selection holds.
+pub const MAX_SELECTED_IDS: usize = 500;
+
+/// Checks and completes a callout's framing settings for its framing kind: contributor
+/// settings only (and always) on CONTRIBUTORS, at least one kind among users, organizations and
+/// virtual contributors, the default kind one of them (the first otherwise), MAP only with
+/// users or organizations (LIST otherwise); a selection only on CONTRIBUTORS and SPACES (AUTO
+/// when absent), at most 500 distinct ids.
+fn normalize_framing_settings(
+    settings: &mut CalloutSettings,
+    framing_type: CalloutFramingType,
+) -> AppResult<()> {
+    use alkemio_contributor::ActorType as T;
+    let f = &mut settings.framing;
+    match (framing_type, f.contributors.as_mut()) {
+        (CalloutFramingType::Contributors, None) => {
+            return Err(AppError::bad_input(
+                "A CONTRIBUTORS framing needs its contributors settings",
+            ));
+        }
+        (CalloutFramingType::Contributors, Some(c)) => {
+            if c.contributor_types.is_empty() {
+                return Err(AppError::bad_input(
+                    "A contributor collection shows at least one kind of contributor",
+                ));
+            }
+            if let Some(t) = c
+                .contributor_types
+                .iter()
+                .find(|t| !matches!(t, T::User | T::Organization | T::VirtualContributor))
+            {
+                return Err(AppError::bad_input(format!(
+                    "A contributor collection cannot show actors of type {}",
+                    t.as_str()
+                )));
+            }
+            let mut seen = Vec::new();
+            c.contributor_types.retain(|t| {
+                let fresh = !seen.contains(t);
+                seen.push(*t);
+                fresh
+            });
+            if !c.contributor_types.contains(&c.default_contributor_type) {
+                c.default_contributor_type = c.contributor_types[0];
+            }
+            if c.default_view == crate::model::ContributorCollectionView::Map
+                && !c
+                    .contributor_types
+                    .iter()
+                    .any(|t| matches!(t, T::User | T::Organization))
+            {
+                c.default_view = crate::model::ContributorCollectionView::List;
+            }
+        }
+        (_, Some(_)) => {
+            return Err(AppError::bad_input(
+                "Contributors settings are only for a CONTRIBUTORS framing",
+            ));
+        }
+        (_, None) => {}
+    }
+    let collection = matches!(
+        framing_type,
+        CalloutFramingType::Contributors | CalloutFramingType::Spaces
+    );
+    match f.selection.as_mut() {
+        Some(_) if !collection => {
+            return Err(AppError::bad_input(
+                "A selection is only for a CONTRIBUTORS or SPACES framing",
+            ));
+        }
+        Some(sel) => {
+            let mut seen = Vec::new();
+            sel.selected_ids.retain(|id| {
+                let fresh = !seen.contains(id);
+                seen.push(*id);
+                fresh
+            });
+            if sel.selected_ids.len() > MAX_SELECTED_IDS {
+                return Err(AppError::bad_input(format!(
+                    "A selection holds at most {MAX_SELECTED_IDS} ids"
+                )));
+            }
+        }
+        None if collection => {
+            f.selection = Some(crate::model::SelectionSettings {
+                mode: crate::model::CalloutSelectionMode::Auto,
+                selected_ids: Vec::new(),
+            });
+        }
+        None => {}
+    }
+    Ok(())
 }
 
 impl SettingsChanges {
     fn apply(self, s: &mut CalloutSettings) {
+        if let Some(c) = self.framing_contributors {
+            let current = s.framing.contributors.take();
+            let types = c
+                .contributor_types
+                .or_else(|| current.as_ref().map(|x| x.contributor_types.clone()))
+                .unwrap_or_default();
+            s.framing.contributors = Some(crate::model::ContributorsSettings {
+                default_contributor_type: c
+                    .default_contributor_type
+                    .or(current.as_ref().map(|x| x.default_contributor_type))
+                    .or(types.first().copied())
+                    .unwrap_or(alkemio_contributor::ActorType::User),
+                default_view: c
+                    .default_view
+                    .or(current.as_ref().map(|x| x.default_view))
+                    .unwrap_or(crate::model::ContributorCollectionView::List),
+                contributor_types: types,
+            });
+        }
+        if let Some(c) = self.framing_selection {
+            let current = s.framing.selection.take();
+            s.framing.selection = Some(crate::model::SelectionSettings {
+                mode: c
+                    .mode
+                    .or(current.as_ref().map(|x| x.mode))
+                    .unwrap_or(crate::model::CalloutSelectionMode::Auto),
+                selected_ids: c
+                    .selected_ids
+                    .or(current.map(|x| x.selected_ids))
+                    .unwrap_or_default(),
+            });
+        }
         if let Some(v) = self.contribution_enabled {
             s.contribution.enabled = v;
         }
@@ -1144,6 +1295,9 @@ impl CollaborationService {
         .await?;
         let framing_type = new.framing_type.unwrap_or(CalloutFramingType::None);
         check_framing_shape(&new)?;
+        if framing_type == CalloutFramingType::Contributors {
+            self.may_collect_contributors(caller, &set).await?;
+        }
         let conn = self.db.conn();
         let name_id = match &new.name_id {
             Some(n) => {
@@ -1173,6 +1327,7 @@ impl CollaborationService {
         };
         let mut settings = CalloutSettings::default();
         new.settings.apply(&mut settings);
+        normalize_framing_settings(&mut settings, framing_type)?;
         check_whiteboard_default(&settings, new.default_whiteboard_content.as_deref())?;
         let flow = self.flow_of_set(set.id).await?;
         let classification = match &flow {
@@ -1544,6 +1699,28 @@ impl CollaborationService {
         auth_repo::save_all(conn, &policies).await
     }
 
+    /// A contributor collection goes only in a collaboration's callouts set and only by
+    /// those with CREATE on it (its admins).
+    async fn may_collect_contributors(
+        &self,
+        caller: &ActorContext,
+        set: &CalloutsSet,
+    ) -> AppResult<()> {
+        if set.set_type != CalloutsSetType::Collaboration {
+            return Err(AppError::bad_input(
+                "Contributor collections are only for the callouts of a collaboration",
+            ));
+        }
+        self.require(
+            caller,
+            set.authorization_id,
+            P::Create,
+            "create a contributor collection",
+        )
+        .await?;
+        Ok(())
+    }
+
     /// `updateCallout`: needs UPDATE on the callout; changes its framing profile, settings
     /// (a list replaces the list), contribution defaults and sort order, and recomputes its
     /// policies. Enabling comments gives a callout without a comments room one.
@@ -1590,7 +1767,27 @@ impl CollaborationService {
             }
         }
         let was_published = !callout.is_draft();
+        let final_type = changes.framing.framing_type.unwrap_or(framing.framing_type);
         changes.settings.apply(&mut callout.settings);
+        if final_type != CalloutFramingType::Contributors
+            && framing.framing_type == CalloutFramingType::Contributors
+        {
+            callout.settings.framing.contributors = None;
+        }
+        if !matches!(
+            final_type,
+            CalloutFramingType::Contributors | CalloutFramingType::Spaces
+        ) && changes.framing.framing_type.is_some()
+        {
+            callout.settings.framing.selection = None;
+        }
+        normalize_framing_settings(&mut callout.settings, final_type)?;
+        if final_type == CalloutFramingType::Contributors
+            && framing.framing_type != CalloutFramingType::Contributors
+        {
+            let set = self.callouts_set_or_fail(callout.callouts_set_id).await?;
+            self.may_collect_contributors(caller, &set).await?;
+        }
         if !was_published && !callout.is_draft() {
             callout.published_by = caller.authenticated_id();
             callout.published_date = Some(now());
@@ -2303,6 +2500,10 @@ impl CollaborationService {
             }
             let mut settings = CalloutSettings::default();
             c.settings.clone().apply(&mut settings);
+            normalize_framing_settings(
+                &mut settings,
+                c.framing_type.unwrap_or(CalloutFramingType::None),
+            )?;
             check_whiteboard_default(&settings, c.default_whiteboard_content.as_deref())?;
             for k in &c.contributions {
                 check_contribution_shape(k, &settings.contribution.allowed_types)?;

@@ -10,6 +10,7 @@ mod audit;
 mod authorization;
 mod calendars;
 mod callouts;
+mod collections;
 mod communication;
 mod communities;
 mod conversations;
