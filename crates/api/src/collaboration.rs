@@ -617,6 +617,21 @@ impl CalloutFraming {
         Ok(crate::space::load_spaces(ctx, &ids).await?)
     }
 
+    /// Its media gallery, for a MEDIA_GALLERY framing.
+    async fn media_gallery(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::content::MediaGallery>> {
+        let Some(id) = self.0.media_gallery_id else {
+            return Ok(None);
+        };
+        Ok(data::<alkemio_common::profile::ProfileService>(ctx)?
+            .galleries(&[id])
+            .await?
+            .remove(&id)
+            .map(crate::content::MediaGallery))
+    }
+
     /// Its memo, for a MEMO framing.
     async fn memo(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Memo>> {
         let Some(id) = self.0.memo_id else {
@@ -1135,6 +1150,9 @@ pub struct UpdateCalloutEntityInput {
     pub contribution_defaults: Option<UpdateCalloutContributionDefaultsInput>,
     /// Framing changes.
     pub framing: Option<UpdateCalloutFramingInput>,
+    /// A new NameID (unique in its callouts set).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
     /// Settings changes.
     pub settings: Option<UpdateCalloutSettingsInput>,
     /// A new position.
@@ -1319,6 +1337,7 @@ impl CollaborationMutation {
             .and_then(|x| x.whiteboard_content.clone())
             .map(|c| c.0);
         let changes = CalloutChanges {
+            name_id: d.name_id.map(NameId::into_inner),
             profile: framing_profile.map(Into::into),
             framing,
             default_whiteboard_content,

@@ -675,3 +675,132 @@ impl MemoMutation {
         ))
     }
 }
+
+// ---- media galleries ----
+
+/// A media gallery: images and videos with a storage bucket of their own.
+pub struct MediaGallery(pub alkemio_common::profile::MediaGallery);
+
+#[Object(name = "MediaGallery")]
+impl MediaGallery {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// Who made it.
+    async fn created_by(&self) -> Option<String> {
+        self.0.created_by.map(|u| u.to_string())
+    }
+
+    /// Its images and videos, by position.
+    async fn visuals(&self, ctx: &Context<'_>) -> Result<Vec<crate::profile::Visual>> {
+        Ok(data::<alkemio_common::profile::ProfileService>(ctx)?
+            .gallery_visuals(&[self.0.id])
+            .await?
+            .into_iter()
+            .map(crate::profile::Visual)
+            .collect())
+    }
+
+    /// Where its files are stored.
+    async fn storage_bucket(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::storage::StorageBucket>> {
+        let Some(id) = self.0.storage_bucket_id else {
+            return Ok(None);
+        };
+        Ok(loaded(data::<Loaders>(ctx)?.buckets.load_one(id).await)?
+            .map(crate::storage::StorageBucket))
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// A visual to add to a gallery.
+#[derive(InputObject)]
+pub struct AddVisualToMediaGalleryInput {
+    /// The gallery.
+    #[graphql(name = "mediaGalleryID")]
+    pub media_gallery_id: String,
+    /// Its position (last when absent).
+    pub sort_order: Option<f64>,
+    /// MEDIA_GALLERY_IMAGE or MEDIA_GALLERY_VIDEO.
+    pub visual_type: alkemio_common::visual::VisualType,
+}
+
+/// A visual to remove from a gallery.
+#[derive(InputObject)]
+pub struct DeleteVisualFromMediaGalleryInput {
+    /// The gallery.
+    #[graphql(name = "mediaGalleryID")]
+    pub media_gallery_id: String,
+    /// The visual.
+    #[graphql(name = "visualID")]
+    pub visual_id: String,
+}
+
+fn parse_id(value: &str, what: &str) -> AppResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(value.trim())
+        .map_err(|_| AppError::bad_input(format!("{what} is not a valid id: {value}")))
+}
+
+/// Media gallery mutations.
+#[derive(Debug, Default)]
+pub struct MediaGalleryMutation;
+
+#[Object]
+impl MediaGalleryMutation {
+    /// Adds an empty image or video to a gallery, to upload onto (needs UPDATE on the
+    /// gallery).
+    async fn add_visual_to_media_gallery(
+        &self,
+        ctx: &Context<'_>,
+        add_data: AddVisualToMediaGalleryInput,
+    ) -> Result<crate::profile::Visual> {
+        let gallery = parse_id(&add_data.media_gallery_id, "mediaGalleryID")?;
+        Ok(crate::profile::Visual(
+            data::<alkemio_common::profile::ProfileService>(ctx)?
+                .add_gallery_visual(
+                    &actor(ctx),
+                    gallery,
+                    add_data.visual_type,
+                    add_data.sort_order,
+                )
+                .await?,
+        ))
+    }
+
+    /// Removes a visual from a gallery (needs UPDATE on the gallery).
+    async fn delete_visual_from_media_gallery(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteVisualFromMediaGalleryInput,
+    ) -> Result<crate::profile::Visual> {
+        let gallery = parse_id(&delete_data.media_gallery_id, "mediaGalleryID")?;
+        let visual = parse_id(&delete_data.visual_id, "visualID")?;
+        Ok(crate::profile::Visual(
+            data::<alkemio_common::profile::ProfileService>(ctx)?
+                .delete_gallery_visual(&actor(ctx), gallery, visual)
+                .await?,
+        ))
+    }
+}
+
+/// The mutations of links, whiteboards, memos and media galleries.
+#[derive(Debug, Default, async_graphql::MergedObject)]
+pub struct ContentMutations(ContentMutation, MemoMutation, MediaGalleryMutation);

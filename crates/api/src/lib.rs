@@ -35,6 +35,7 @@ pub mod profile;
 pub mod space;
 pub mod storage;
 pub mod task;
+pub mod template;
 pub mod timeline;
 pub mod url_resolver;
 pub mod user_settings_types;
@@ -112,8 +113,8 @@ pub struct MutationRoot(
     DirectMessageMutation,
     NotifiedMessageMutation,
     CollaborationMutation,
-    crate::content::ContentMutation,
-    crate::content::MemoMutation,
+    crate::content::ContentMutations,
+    crate::template::TemplateMutation,
     InnovationFlowMutation,
     crate::timeline::TimelineMutation,
 );

@@ -62,6 +62,16 @@ impl LookupByNameQueryResults {
         Ok(Some(crate::space::Space(space)))
     }
 
+    /// The id of the template of a set with this NameID (needs READ on it).
+    async fn template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "NAMEID")] name_id: NameId,
+        #[graphql(name = "templatesSetID")] templates_set_id: UuidScalar,
+    ) -> Result<Option<String>> {
+        crate::template::template_id_by_name(ctx, templates_set_id.0, name_id.as_str()).await
+    }
+
     /// The id of the innovation hub with this NameID (needs READ on it).
     async fn innovation_hub(
         &self,
@@ -190,6 +200,33 @@ impl LookupQueryResults {
         #[graphql(name = "ID")] id: UuidScalar,
     ) -> Result<Option<crate::collaboration::Post>> {
         Ok(Some(crate::collaboration::lookup_post(ctx, id.0).await?))
+    }
+
+    /// A template (needs READ on it).
+    async fn template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::template::Template>> {
+        Ok(Some(crate::template::lookup_template(ctx, id.0).await?))
+    }
+
+    /// A templates manager (needs READ on it).
+    async fn templates_manager(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::template::TemplatesManager>> {
+        Ok(Some(crate::template::lookup_manager(ctx, id.0).await?))
+    }
+
+    /// A templates set (needs READ on it).
+    async fn templates_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::template::TemplatesSet>> {
+        Ok(Some(crate::template::lookup_set(ctx, id.0).await?))
     }
 
     /// A memo (needs READ on it).
@@ -703,6 +740,36 @@ impl LookupMyPrivilegesQueryResults {
         #[graphql(name = "ID")] id: UuidScalar,
     ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
         let policy = crate::collaboration::policy_of(ctx, "post", id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on a template.
+    async fn template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::template::policy_of(ctx, "template", id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on a templates manager.
+    async fn templates_manager(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::template::policy_of(ctx, "templatesManager", id.0).await?;
+        my_privileges_on(ctx, policy).await
+    }
+
+    /// The caller's privileges on a templates set.
+    async fn templates_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::template::policy_of(ctx, "templatesSet", id.0).await?;
         my_privileges_on(ctx, policy).await
     }
 

@@ -112,6 +112,23 @@ impl Platform {
         Ok(RoleSet(service(ctx)?.role_set().await?))
     }
 
+    /// The platform's templates manager: the defaults for new spaces, subspaces, tutorials and
+    /// knowledge bases, and the platform's templates set.
+    async fn templates_manager(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::template::TemplatesManager>> {
+        let Some(id) = self.row(ctx).await?.templates_manager_id else {
+            return Ok(None);
+        };
+        Ok(Some(crate::template::TemplatesManager(
+            data::<alkemio_space::SpaceService>(ctx)?
+                .templates()
+                .manager_or_fail(id)
+                .await?,
+        )))
+    }
+
     /// Where files that belong to the platform itself are stored.
     async fn storage_aggregator(
         &self,

@@ -276,6 +276,28 @@ impl Space {
             .ok_or_else(|| AppError::not_found(format!("Account {id} not found")))?)
     }
 
+    /// The templates manager of its L0 space (needs READ).
+    async fn templates_manager(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::template::TemplatesManager>> {
+        self.require(ctx, P::Read, "read a space's templates")
+            .await?;
+        let l0 = if self.0.level == alkemio_space::model::SpaceLevel::L0 {
+            self.0.clone()
+        } else {
+            service(ctx)?
+                .get_or_fail(self.0.level_zero_space_id)
+                .await?
+        };
+        let Some(id) = l0.templates_manager_id else {
+            return Ok(None);
+        };
+        Ok(Some(crate::template::TemplatesManager(
+            service(ctx)?.templates().manager_or_fail(id).await?,
+        )))
+    }
+
     /// Its license (needs READ_LICENSE).
     async fn license(&self, ctx: &Context<'_>) -> Result<License> {
         self.require(ctx, P::ReadLicense, "read a space's license")

@@ -36,6 +36,9 @@ mod m20261126_000028_timeline_create;
 mod m20261126_000029_callout_content_create;
 mod m20261126_000030_role_set_license;
 mod m20261126_000031_memo_create;
+mod m20261126_000032_media_gallery_create;
+mod m20261126_000033_templates_create;
+mod m20261126_000034_platform_templates;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -76,6 +79,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000029_callout_content_create::Migration),
             Box::new(m20261126_000030_role_set_license::Migration),
             Box::new(m20261126_000031_memo_create::Migration),
+            Box::new(m20261126_000032_media_gallery_create::Migration),
+            Box::new(m20261126_000033_templates_create::Migration),
+            Box::new(m20261126_000034_platform_templates::Migration),
         ]
     }
 }

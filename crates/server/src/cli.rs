@@ -88,8 +88,10 @@ pub fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings.logging);
+    // resolvers of a large schema make deep futures: 8 MiB per worker, not the default 2
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
         .build()
     {
         Ok(rt) => rt,

@@ -162,6 +162,7 @@ impl Core {
             role_sets.clone(),
             organizations.clone(),
             tasks.clone(),
+            spaces.templates().clone(),
         );
         platform.bootstrap().await.map_err(to_anyhow)?;
         spaces.ensure_communications().await.map_err(to_anyhow)?;
@@ -170,6 +171,10 @@ impl Core {
             .await
             .map_err(to_anyhow)?;
         spaces.ensure_role_set_licenses().await.map_err(to_anyhow)?;
+        spaces
+            .ensure_templates_managers()
+            .await
+            .map_err(to_anyhow)?;
         let communication = alkemio_communication::CommunicationService::new(db.clone());
         let conversations = alkemio_communication::conversation::ConversationService::new(
             db.clone(),

@@ -158,7 +158,8 @@ pub(crate) fn check_framing_type(t: CalloutFramingType) -> AppResult<()> {
         | CalloutFramingType::Whiteboard
         | CalloutFramingType::Memo
         | CalloutFramingType::Contributors
-        | CalloutFramingType::Spaces => Ok(()),
+        | CalloutFramingType::Spaces
+        | CalloutFramingType::MediaGallery => Ok(()),
         other => Err(AppError::new(
             alkemio_kernel::ErrorStatus::NotSupported,
             format!(
@@ -364,6 +365,91 @@ impl CollaborationService {
             .await?;
         out.push(policy);
         Ok(out)
+    }
+
+    // ---- whiteboards outside callouts (templates') ----
+
+    /// Creates a whiteboard under `holder` (a template's policy) inside the caller's
+    /// transaction: named "Whiteboard Template" with a generated NameID, as in the reference.
+    pub async fn create_standalone_whiteboard_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        new: NewWhiteboard,
+        holder: &AuthorizationPolicy,
+        created_by: Option<Uuid>,
+        aggregator: Option<Uuid>,
+    ) -> AppResult<(Whiteboard, Vec<AuthorizationPolicy>)> {
+        let host = Host {
+            access: crate::authorization::CollaborationAccess::default(),
+            aggregator,
+            space_id: None,
+        };
+        let mut staged = Staged::default();
+        let w = self.stage_whiteboard(
+            NewWhiteboard {
+                name_id: None,
+                profile: Some(NewProfile {
+                    display_name: "Whiteboard Template".to_owned(),
+                    ..Default::default()
+                }),
+                content: new.content,
+                preview: new.preview,
+            },
+            alkemio_contributor::name_id::generate("Whiteboard Template"),
+            holder,
+            created_by,
+            &host,
+            &mut staged,
+        )?;
+        self.store(conn, &staged).await?;
+        Ok((w, Vec::new()))
+    }
+
+    /// The recomputed policies of a whiteboard outside callouts under `holder`.
+    pub async fn standalone_whiteboard_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        holder: &AuthorizationPolicy,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        match repo::whiteboards(conn, &[id]).await?.remove(&id) {
+            Some(w) => {
+                self.whiteboard_policies(
+                    conn,
+                    &w,
+                    holder,
+                    &crate::authorization::CollaborationAccess::default(),
+                )
+                .await
+            }
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Deletes whiteboards outside callouts with their profiles inside the caller's
+    /// transaction; returns the policy ids to delete.
+    pub async fn delete_standalone_whiteboards_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<Vec<Uuid>> {
+        let left = repo::delete_whiteboards(conn, ids).await?;
+        self.delete_leftovers(conn, left).await
+    }
+
+    /// Replaces a whiteboard's content inside the caller's transaction.
+    pub async fn set_whiteboard_content_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        content: String,
+    ) -> AppResult<()> {
+        let mut w = repo::whiteboards(conn, &[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found(format!("Whiteboard {id} not found")))?;
+        w.content = content;
+        repo::update_whiteboard(conn, &w).await
     }
 
     // ---- reads ----
@@ -748,6 +834,11 @@ impl CollaborationService {
             {
                 left.absorb(repo::delete_memos(conn, &[m]).await?);
             }
+            if t != CalloutFramingType::MediaGallery
+                && let Some(g) = framing.media_gallery_id.take()
+            {
+                left.galleries.push(g);
+            }
             framing.framing_type = t;
         }
         if changes.link.is_some() && framing.framing_type != CalloutFramingType::Link {
@@ -905,6 +996,16 @@ impl CollaborationService {
                     framing.memo_id = Some(m.id);
                 }
             }
+        }
+        if framing.framing_type == CalloutFramingType::MediaGallery
+            && framing.media_gallery_id.is_none()
+        {
+            let (g, b, policies) =
+                self.profiles
+                    .build_gallery(author, host.aggregator, &framing_policy);
+            framing.media_gallery_id = Some(g.id);
+            staged.galleries.push((g, b));
+            staged.policies.extend(policies);
         }
         self.store(conn, &staged).await?;
         repo::set_framing_content(conn, framing).await?;

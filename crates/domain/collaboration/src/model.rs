@@ -301,6 +301,8 @@ pub struct CalloutFraming {
     pub whiteboard_id: Option<Uuid>,
     /// Its memo, for a MEMO framing.
     pub memo_id: Option<Uuid>,
+    /// Its media gallery, for a MEDIA_GALLERY framing.
+    pub media_gallery_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.

@@ -77,6 +77,7 @@ entity!(framing, "callout_framing", {
     link_id: Option<Uuid>,
     whiteboard_id: Option<Uuid>,
     memo_id: Option<Uuid>,
+    media_gallery_id: Option<Uuid>,
 });
 entity!(defaults, "callout_contribution_defaults", {
     default_display_name: Option<String>,
@@ -376,6 +377,7 @@ pub async fn insert_callout(
         link_id: Set(f.link_id),
         whiteboard_id: Set(f.whiteboard_id),
         memo_id: Set(f.memo_id),
+        media_gallery_id: Set(f.media_gallery_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -539,6 +541,7 @@ pub async fn framings(
                 link_id: r.link_id,
                 whiteboard_id: r.whiteboard_id,
                 memo_id: r.memo_id,
+                media_gallery_id: r.media_gallery_id,
                 authorization_id: r.authorization_id,
                 created_date: r.created_date,
                 updated_date: r.updated_date,
@@ -586,6 +589,8 @@ pub struct Leftovers {
     pub profiles: Vec<Uuid>,
     /// Rooms (comments).
     pub rooms: Vec<Uuid>,
+    /// Media galleries (framings').
+    pub galleries: Vec<Uuid>,
 }
 
 impl Leftovers {
@@ -594,6 +599,7 @@ impl Leftovers {
         self.policies.extend(other.policies);
         self.profiles.extend(other.profiles);
         self.rooms.extend(other.rooms);
+        self.galleries.extend(other.galleries);
     }
 }
 
@@ -623,6 +629,7 @@ pub async fn delete_callouts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppRe
         held_links.extend(f.link_id);
         held_whiteboards.extend(f.whiteboard_id);
         held_memos.extend(f.memo_id);
+        out.galleries.extend(f.media_gallery_id);
     }
     out.absorb(delete_links(conn, &held_links).await?);
     out.absorb(delete_whiteboards(conn, &held_whiteboards).await?);
@@ -1858,6 +1865,10 @@ pub async fn set_framing_content(conn: &impl ConnectionTrait, f: &CalloutFraming
         .col_expr(framing::Column::LinkId, Expr::value(f.link_id))
         .col_expr(framing::Column::WhiteboardId, Expr::value(f.whiteboard_id))
         .col_expr(framing::Column::MemoId, Expr::value(f.memo_id))
+        .col_expr(
+            framing::Column::MediaGalleryId,
+            Expr::value(f.media_gallery_id),
+        )
         .col_expr(framing::Column::UpdatedDate, Expr::value(now()))
         .filter(framing::Column::Id.eq(f.id))
         .exec(conn)

@@ -444,6 +444,8 @@ pub struct NewCallout {
 /// Changes to a callout; `None` leaves a part as it is.
 #[derive(Debug, Clone, Default)]
 pub struct CalloutChanges {
+    /// A new NameID (unique in its set; the reference accepts and ignores it).
+    pub name_id: Option<String>,
     /// The framing profile.
     pub profile: Option<ProfileUpdate>,
     /// The settings.
@@ -584,6 +586,10 @@ pub(crate) struct Staged {
     pub(crate) links: Vec<crate::model::Link>,
     pub(crate) whiteboards: Vec<crate::model::Whiteboard>,
     pub(crate) memos: Vec<crate::model::Memo>,
+    pub(crate) galleries: Vec<(
+        alkemio_common::profile::MediaGallery,
+        alkemio_storage::StorageBucket,
+    )>,
     pub(crate) profiles: Vec<alkemio_common::profile::ProfileBundle>,
     pub(crate) rooms: Vec<Room>,
     pub(crate) policies: Vec<AuthorizationPolicy>,
@@ -900,6 +906,13 @@ impl CollaborationService {
             if let Some(m) = f.memo_id.and_then(|id| memos.get(&id)) {
                 out.extend(self.memo_policies(conn, m, &fp).await?);
             }
+            if let Some(g) = f.media_gallery_id {
+                out.extend(
+                    self.profiles
+                        .recompute_gallery_policies(conn, g, &fp)
+                        .await?,
+                );
+            }
             out.push(fp);
         }
         if let Some(r) = callout.comments_id.and_then(|id| rooms.get(&id)) {
@@ -990,6 +1003,11 @@ impl CollaborationService {
     ) -> AppResult<Vec<Uuid>> {
         let mut policies = left.policies;
         policies.extend(self.profiles.delete_in(conn, &left.profiles).await?);
+        policies.extend(
+            self.profiles
+                .delete_galleries_in(conn, &left.galleries)
+                .await?,
+        );
         policies.extend(alkemio_communication::repo::delete_rooms(conn, &left.rooms).await?);
         Ok(policies)
     }
@@ -1415,6 +1433,7 @@ impl CollaborationService {
             link_id: None,
             whiteboard_id: None,
             memo_id: None,
+            media_gallery_id: None,
             authorization_id: Some(framing_policy.id),
             created_date: at,
             updated_date: at,
@@ -1439,6 +1458,14 @@ impl CollaborationService {
                 self.stage_whiteboard(w, name, &framing_policy, author, host, &mut staged)?
                     .id,
             );
+        }
+        if framing_type == CalloutFramingType::MediaGallery {
+            let (g, b, policies) =
+                self.profiles
+                    .build_gallery(author, host.aggregator, &framing_policy);
+            framing.media_gallery_id = Some(g.id);
+            staged.galleries.push((g, b));
+            staged.policies.extend(policies);
         }
         if let Some(m) = new.memo {
             let name = match &m.name_id {
@@ -1673,6 +1700,9 @@ impl CollaborationService {
         for m in &staged.memos {
             repo::insert_memo(conn, m).await?;
         }
+        for (g, b) in &staged.galleries {
+            self.profiles.insert_gallery_in(conn, g, b).await?;
+        }
         for r in &staged.rooms {
             alkemio_communication::repo::insert_room(conn, r).await?;
         }
@@ -1764,6 +1794,24 @@ impl CollaborationService {
                         AppError::not_found(format!("Tagset {tagset} not found on the callout"))
                     })?;
                 x.flow_state = Some(flow_state_value(tags, &states)?);
+            }
+        }
+        if let Some(n) = &changes.name_id {
+            let n = check_name_id(n)?;
+            if n != callout.name_id {
+                if repo::callout_name_taken(
+                    self.db.conn(),
+                    callout.callouts_set_id,
+                    &n,
+                    Some(callout.id),
+                )
+                .await?
+                {
+                    return Err(AppError::bad_input(format!(
+                        "Unable to update Callout: the provided nameID is already taken: {n}"
+                    )));
+                }
+                callout.name_id = n;
             }
         }
         let was_published = !callout.is_draft();

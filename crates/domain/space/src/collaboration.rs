@@ -3,6 +3,7 @@
 //! before callouts existed.
 
 use alkemio_collaboration::Host;
+use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::{AppError, AppResult};
 use uuid::Uuid;
 
@@ -55,6 +56,52 @@ impl SpaceService {
             aggregator: space.storage_aggregator_id,
             space_id: Some(space.id.0),
         })
+    }
+
+    /// Gives L0 spaces made before templates existed their templates manager (with its
+    /// policies); returns how many were completed.
+    pub async fn ensure_templates_managers(&self) -> AppResult<usize> {
+        let missing = repo::l0_without_templates_manager(self.db_conn()).await?;
+        for id in &missing {
+            let Some(space) = repo::find(self.db_conn(), ActorId(*id)).await? else {
+                continue;
+            };
+            let policy = self
+                .policy_of(space.authorization_id)
+                .await?
+                .unwrap_or_else(|| {
+                    alkemio_authorization::AuthorizationPolicy::new(
+                        uuid::Uuid::now_v7(),
+                        alkemio_authorization::AuthorizationPolicyType::Space,
+                    )
+                });
+            let (manager, set, defaults, policies) =
+                alkemio_template::TemplateService::build_manager(
+                    &policy,
+                    &[(
+                        alkemio_template::TemplateDefaultType::SpaceSubspace,
+                        alkemio_template::TemplateType::Space,
+                    )],
+                );
+            let txn = self.begin().await?;
+            alkemio_template::TemplateService::insert_manager_in(&txn, &manager, &set, &defaults)
+                .await?;
+            alkemio_authorization::repo::save_all(&txn, &policies).await?;
+            repo::set_templates_manager_id(&txn, space.id, manager.id).await?;
+            txn.commit().await?;
+        }
+        if !missing.is_empty() {
+            tracing::info!(spaces = missing.len(), "templates managers created");
+        }
+        Ok(missing.len())
+    }
+
+    /// The space holding a templates manager.
+    pub async fn space_of_templates_manager(&self, manager: Uuid) -> AppResult<Option<Space>> {
+        match repo::id_by_templates_manager(self.db_conn(), manager).await? {
+            Some(id) => repo::find(self.db_conn(), ActorId(id)).await,
+            None => Ok(None),
+        }
     }
 
     /// Gives role sets made before role set licenses existed their license; a space's role

@@ -311,6 +311,8 @@ pub struct Space {
     pub license_id: Option<Uuid>,
     /// Its collaboration.
     pub collaboration_id: Option<Uuid>,
+    /// Its templates manager (L0 spaces).
+    pub templates_manager_id: Option<Uuid>,
     /// Its storage.
     pub storage_aggregator_id: Option<Uuid>,
     /// Its actor profile (the about's profile).

@@ -44,6 +44,7 @@ pub(crate) mod space {
         pub community_id: Option<Uuid>,
         pub license_id: Option<Uuid>,
         pub collaboration_id: Option<Uuid>,
+        pub templates_manager_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -149,6 +150,7 @@ pub async fn insert(conn: &impl ConnectionTrait, s: &Space) -> AppResult<()> {
         community_id: Set(s.community_id),
         license_id: Set(s.license_id),
         collaboration_id: Set(s.collaboration_id),
+        templates_manager_id: Set(s.templates_manager_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -231,6 +233,7 @@ fn select_spaces() -> sea_orm::Select<space::Entity> {
             space::Column::CommunityId,
             space::Column::LicenseId,
             space::Column::CollaborationId,
+            space::Column::TemplatesManagerId,
         ])
         .column_as(Expr::cust("row_id"), "row_id")
 }
@@ -254,6 +257,7 @@ struct SpaceRow {
     community_id: Option<Uuid>,
     license_id: Option<Uuid>,
     collaboration_id: Option<Uuid>,
+    templates_manager_id: Option<Uuid>,
     row_id: i64,
 }
 
@@ -283,6 +287,7 @@ fn to_space(row: SpaceRow, actor: &alkemio_contributor::Actor) -> AppResult<Spac
         community_id: row.community_id,
         license_id: row.license_id,
         collaboration_id: row.collaboration_id,
+        templates_manager_id: row.templates_manager_id,
         storage_aggregator_id: actor.storage_aggregator_id,
         profile_id: actor.profile_id,
         authorization_id: actor.authorization_id,
@@ -973,4 +978,44 @@ pub async fn spaces_of_collaborations(
         .into_iter()
         .filter_map(|s| s.collaboration_id.map(|c| (c, s)))
         .collect())
+}
+
+/// Points a space at its templates manager.
+pub async fn set_templates_manager_id(
+    conn: &impl ConnectionTrait,
+    id: ActorId,
+    manager: Uuid,
+) -> AppResult<()> {
+    space::Entity::update_many()
+        .col_expr(space::Column::TemplatesManagerId, Expr::value(manager))
+        .filter(space::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The L0 spaces without a templates manager.
+pub async fn l0_without_templates_manager(conn: &impl ConnectionTrait) -> AppResult<Vec<Uuid>> {
+    Ok(space::Entity::find()
+        .select_only()
+        .column(space::Column::Id)
+        .filter(space::Column::Level.eq(0))
+        .filter(space::Column::TemplatesManagerId.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// The space holding a templates manager.
+pub async fn id_by_templates_manager(
+    conn: &impl ConnectionTrait,
+    manager: Uuid,
+) -> AppResult<Option<Uuid>> {
+    Ok(space::Entity::find()
+        .select_only()
+        .column(space::Column::Id)
+        .filter(space::Column::TemplatesManagerId.eq(manager))
+        .into_tuple()
+        .one(conn)
+        .await?)
 }

@@ -94,6 +94,7 @@ pub struct SpaceService {
     users: UserService,
     role_sets: RoleSetService,
     collaborations: alkemio_collaboration::CollaborationService,
+    templates: alkemio_template::TemplateService,
     subspaces_created: tokio::sync::broadcast::Sender<SubspaceCreated>,
 }
 
@@ -171,11 +172,17 @@ impl SpaceService {
             users.profiles().clone(),
             users.outbox().clone(),
         );
+        let templates = alkemio_template::TemplateService::new(
+            db.clone(),
+            users.profiles().clone(),
+            collaborations.clone(),
+        );
         Self {
             db,
             users,
             role_sets,
             collaborations,
+            templates,
             subspaces_created: tokio::sync::broadcast::channel(256).0,
         }
     }
@@ -188,6 +195,11 @@ impl SpaceService {
     /// The role set service.
     pub fn role_sets(&self) -> &alkemio_community::RoleSetService {
         &self.role_sets
+    }
+
+    /// The template service.
+    pub fn templates(&self) -> &alkemio_template::TemplateService {
+        &self.templates
     }
 
     /// The collaboration service (callouts, contributions, posts).
@@ -1130,6 +1142,7 @@ impl SpaceService {
             community_id: Some(community_id),
             license_id: None,
             collaboration_id: None,
+            templates_manager_id: None,
             storage_aggregator_id: None,
             profile_id: None,
             authorization_id: None,
@@ -1258,6 +1271,17 @@ impl SpaceService {
             updated_date: now,
         };
         space.collaboration_id = Some(collaboration.collaboration.id);
+        // an L0 space has a templates manager: one default, the template of its subspaces
+        let templates = (level == SpaceLevel::L0).then(|| {
+            alkemio_template::TemplateService::build_manager(
+                &policy,
+                &[(
+                    alkemio_template::TemplateDefaultType::SpaceSubspace,
+                    alkemio_template::TemplateType::Space,
+                )],
+            )
+        });
+        space.templates_manager_id = templates.as_ref().map(|t| t.0.id);
         space.license_id = Some(license.id);
         space.storage_aggregator_id = Some(aggregator.id);
         space.profile_id = Some(about_profile.profile.id);
@@ -1303,6 +1327,11 @@ impl SpaceService {
         alkemio_licensing::insert_license(&txn, &license).await?;
         self.collaborations.insert_in(&txn, &collaboration).await?;
         policies.extend(collaboration.policies.iter().cloned());
+        if let Some((manager, set, defaults, template_policies)) = &templates {
+            alkemio_template::TemplateService::insert_manager_in(&txn, manager, set, defaults)
+                .await?;
+            policies.extend(template_policies.iter().cloned());
+        }
         policies.extend(about_profile.policies.iter().cloned());
         policies.extend(guidelines_profile.policies.iter().cloned());
         policies.extend([
@@ -1571,6 +1600,13 @@ impl SpaceService {
             out.extend(
                 self.collaborations
                     .recompute_policies(conn, collaboration, &policy, &collaboration_access(ctx))
+                    .await?,
+            );
+        }
+        if let Some(manager) = space.templates_manager_id {
+            out.extend(
+                self.templates
+                    .recompute_manager_policies(conn, manager, &policy)
                     .await?,
             );
         }
@@ -1900,6 +1936,9 @@ impl SpaceService {
         policies.extend(alkemio_licensing::delete_licenses(&txn, &licenses).await?);
         let collaborations: Vec<Uuid> = spaces.iter().filter_map(|s| s.collaboration_id).collect();
         policies.extend(self.collaborations.delete_in(&txn, &collaborations).await?);
+        for manager in spaces.iter().filter_map(|s| s.templates_manager_id) {
+            policies.extend(self.templates.delete_manager_in(&txn, manager).await?);
+        }
         activity::delete_for(&txn, &collaborations, &ids).await?;
         repo::delete_rows(&txn, &ids, &about_ids, &guideline_ids, &community_ids).await?;
         for s in &spaces {

@@ -21,6 +21,8 @@ pub struct Platform {
     pub role_set_id: Option<alkemio_kernel::ids::RoleSetId>,
     /// Its storage aggregator (files that belong to the platform itself).
     pub storage_aggregator_id: Option<uuid::Uuid>,
+    /// Its templates manager.
+    pub templates_manager_id: Option<uuid::Uuid>,
 }
 
 /// Platform-wide settings, stored as one JSON document in the reference's shape.

@@ -21,6 +21,7 @@ pub(crate) mod entity {
         pub authorization_id: Option<Uuid>,
         pub role_set_id: Option<Uuid>,
         pub storage_aggregator_id: Option<Uuid>,
+        pub templates_manager_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -40,6 +41,7 @@ fn to_model(row: entity::Model) -> AppResult<Platform> {
         authorization_id: row.authorization_id,
         role_set_id: row.role_set_id.map(alkemio_kernel::ids::RoleSetId),
         storage_aggregator_id: row.storage_aggregator_id,
+        templates_manager_id: row.templates_manager_id,
     })
 }
 
@@ -77,6 +79,7 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, platform: &Platform) -> 
         authorization_id: Set(platform.authorization_id),
         role_set_id: Set(platform.role_set_id.map(|r| r.0)),
         storage_aggregator_id: Set(platform.storage_aggregator_id),
+        templates_manager_id: Set(platform.templates_manager_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -127,6 +130,23 @@ pub(crate) async fn set_storage_aggregator_id(
         .col_expr(
             entity::Column::StorageAggregatorId,
             sea_orm::sea_query::Expr::value(aggregator),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Points the platform at its templates manager.
+pub(crate) async fn set_templates_manager_id(
+    conn: &impl ConnectionTrait,
+    id: PlatformId,
+    manager: uuid::Uuid,
+) -> AppResult<()> {
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::TemplatesManagerId,
+            sea_orm::sea_query::Expr::value(manager),
         )
         .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
         .exec(conn)

@@ -36,6 +36,7 @@ pub struct PlatformService {
     role_sets: RoleSetService,
     organizations: OrganizationService,
     tasks: Arc<TaskService>,
+    templates: alkemio_template::TemplateService,
     id: Arc<OnceLock<PlatformId>>,
 }
 
@@ -126,6 +127,10 @@ pub fn privilege_to_manage(role: RoleName) -> AuthorizationPrivilege {
 
 impl PlatformService {
     /// A platform service.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the platform's collaborators are services built once at start-up"
+    )]
     pub fn new(
         db: Database,
         client_config: Arc<ClientConfig>,
@@ -134,6 +139,7 @@ impl PlatformService {
         role_sets: RoleSetService,
         organizations: OrganizationService,
         tasks: Arc<TaskService>,
+        templates: alkemio_template::TemplateService,
     ) -> Self {
         Self {
             db,
@@ -143,6 +149,7 @@ impl PlatformService {
             role_sets,
             organizations,
             tasks,
+            templates,
             id: Arc::default(),
         }
     }
@@ -164,6 +171,7 @@ impl PlatformService {
                     authorization_id: None,
                     role_set_id: None,
                     storage_aggregator_id: None,
+                    templates_manager_id: None,
                 };
                 repo::insert(&txn, &platform).await?;
                 tracing::info!(platform.id = %platform.id, "bootstrapped the platform");
@@ -191,6 +199,25 @@ impl PlatformService {
             auth_repo::save_all(&txn, &policies).await?;
             repo::set_storage_aggregator_id(&txn, platform.id, aggregator.id).await?;
             platform.storage_aggregator_id = Some(aggregator.id);
+        }
+        if platform.templates_manager_id.is_none() {
+            use alkemio_template::{TemplateDefaultType as D, TemplateType as T};
+            let owner = self.platform_policy_in(&txn, &platform).await?;
+            let (manager, set, defaults, policies) =
+                alkemio_template::TemplateService::build_manager(
+                    &owner,
+                    &[
+                        (D::PlatformSpace, T::Space),
+                        (D::PlatformSubspace, T::Space),
+                        (D::PlatformSpaceTutorials, T::Space),
+                        (D::PlatformSubspaceKnowledge, T::Space),
+                    ],
+                );
+            alkemio_template::TemplateService::insert_manager_in(&txn, &manager, &set, &defaults)
+                .await?;
+            auth_repo::save_all(&txn, &policies).await?;
+            repo::set_templates_manager_id(&txn, platform.id, manager.id).await?;
+            platform.templates_manager_id = Some(manager.id);
         }
         self.apply_authorization(&txn, &platform).await?;
         let platform_policy = self.platform_policy_in(&txn, &platform).await?;
@@ -273,6 +300,18 @@ impl PlatformService {
                 && load(Some(lp.id)).await?.as_ref() != Some(&lp)
             {
                 changed.push(lp);
+            }
+        }
+        if let Some(manager) = platform.templates_manager_id {
+            for p in self
+                .templates
+                .recompute_manager_policies(txn, manager, &policy)
+                .await?
+            {
+                let stored = load(Some(p.id)).await?;
+                if stored.as_ref() != Some(&p) {
+                    changed.push(p);
+                }
             }
         }
         if let Some(aggregator) = platform.storage_aggregator_id {

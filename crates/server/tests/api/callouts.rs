@@ -16,7 +16,8 @@ on_both_backends!(
     content_of_private_spaces,
     draft_callouts,
     settings_toggles,
-    content_activity_is_logged
+    content_activity_is_logged,
+    callouts_are_renamed
 );
 
 const SET: &str = "query($s: UUID!) { lookup { space(ID: $s) { collaboration { id
@@ -948,4 +949,52 @@ async fn new_posts_reach_followers() {
     assert_eq!(payload["contributionID"], added["id"]);
     assert_eq!(payload["post"]["nameID"], "freshidea");
     assert_eq!(payload["sortOrder"], 1.0);
+}
+
+/// `updateCallout(nameID)` renames a callout within its set (the reference accepts the
+/// NameID and ignores it); a taken one is refused and nothing changes.
+async fn callouts_are_renamed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let account = account_of(&app, &admin).await;
+    let (s, _) = space(&app, &admin, &account, "Renames", public()).await;
+    let (_, set) = callouts_set(&app, &admin, &s).await;
+    let first = post_callout(&app, &admin, &set, "First topic").await;
+    post_callout(&app, &admin, &set, "Second topic").await;
+    const UPDATE: &str =
+        "mutation($d: UpdateCalloutEntityInput!) { updateCallout(calloutData: $d) {
+        nameID framing { profile { url } } } }";
+    let renamed = ok(
+        &app,
+        &admin,
+        UPDATE,
+        json!({"d": {"ID": first["id"], "nameID": "opening-topic"}}),
+    )
+    .await["updateCallout"]
+        .clone();
+    assert_eq!(renamed["nameID"], "opening-topic");
+    assert_eq!(
+        renamed["framing"]["profile"]["url"],
+        "http://localhost:3000/renames/collaboration/opening-topic"
+    );
+    let taken = err(
+        &app,
+        &admin,
+        UPDATE,
+        json!({"d": {"ID": first["id"], "nameID": "secondtopic", "framing": {"profile": {"displayName": "Changed"}}}}),
+    )
+    .await;
+    assert_reference_error(&taken, "BAD_USER_INPUT", 12101);
+    let read = ok(
+        &app,
+        &admin,
+        "query($k: UUID!) { lookup { callout(ID: $k) { nameID framing { profile { displayName } } } } }",
+        json!({"k": first["id"]}),
+    )
+    .await;
+    assert_eq!(read["lookup"]["callout"]["nameID"], "opening-topic");
+    assert_eq!(
+        read["lookup"]["callout"]["framing"]["profile"]["displayName"], "First topic",
+        "nothing written"
+    );
 }

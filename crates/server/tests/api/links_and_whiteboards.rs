@@ -16,7 +16,8 @@ on_both_backends!(
     links_frame_and_contribute,
     whiteboards_are_drawn_and_shared,
     framing_content_changes_with_its_type,
-    memos_are_written_and_kept
+    memos_are_written_and_kept,
+    galleries_hold_images_and_videos
 );
 
 const SCENE: &str = r#"{"type":"excalidraw","version":2,"source":"test","elements":[{"id":"a","type":"rectangle"}],"appState":{"gridSize":null}}"#;
@@ -790,5 +791,139 @@ async fn memos_are_written_and_kept(backend: Backend) {
         .clone();
     assert_eq!(none, json!({"type": "NONE", "memo": null}));
     let gone = err(&app, &admin, MEMO, json!({"m": fm})).await;
+    assert_reference_error(&gone, "ENTITY_NOT_FOUND", 10101);
+}
+
+const GALLERY: &str = "query($k: UUID!) { lookup { callout(ID: $k) { framing { type mediaGallery { id createdBy
+    storageBucket { allowedMimeTypes } visuals { id name uri sortOrder authorization { myPrivileges } } } } } } }";
+
+async fn galleries_hold_images_and_videos(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (admin_user, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Photo Wall", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", member.id).await;
+    let (_, set) = callouts_set(&app, &admin, &s).await;
+    let d = json!({"calloutsSetID": set, "framing": {"type": "MEDIA_GALLERY", "profile": {"displayName": "Snapshots"}}});
+    let k = callout(&app, &admin, d).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let read = ok(&app, &member_token, GALLERY, json!({"k": k})).await;
+    let g = read["lookup"]["callout"]["framing"]["mediaGallery"].clone();
+    assert_eq!(g["createdBy"], admin_user.id.to_string());
+    assert_eq!(g["visuals"], json!([]));
+    let types = &g["storageBucket"]["allowedMimeTypes"];
+    assert!(
+        has(types, "image/png") && has(types, "video/mp4"),
+        "{types}"
+    );
+    let gid = g["id"].as_str().unwrap().to_owned();
+
+    // its creator (and admins) add images and videos, in order; members may not; other kinds
+    // of visual are refused (the reference takes any)
+    const ADD: &str = "mutation($g: String!, $t: VisualType!) { addVisualToMediaGallery(addData: {
+        mediaGalleryID: $g, visualType: $t }) { id name sortOrder uri } }";
+    let first = ok(
+        &app,
+        &admin,
+        ADD,
+        json!({"g": gid, "t": "MEDIA_GALLERY_IMAGE"}),
+    )
+    .await["addVisualToMediaGallery"]
+        .clone();
+    assert_eq!(first["sortOrder"], 1.0);
+    assert_eq!(first["uri"], "");
+    let second = ok(
+        &app,
+        &admin,
+        ADD,
+        json!({"g": gid, "t": "MEDIA_GALLERY_VIDEO"}),
+    )
+    .await["addVisualToMediaGallery"]
+        .clone();
+    assert_eq!(second["sortOrder"], 2.0);
+    let refused = err(&app, &admin, ADD, json!({"g": gid, "t": "AVATAR"})).await;
+    assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
+    let denied = err(
+        &app,
+        &member_token,
+        ADD,
+        json!({"g": gid, "t": "MEDIA_GALLERY_IMAGE"}),
+    )
+    .await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+
+    // members upload onto them: an image is measured, a video is not
+    const UPLOAD: &str = "mutation($file: Upload!, $v: String!) { uploadImageOnVisual(file: $file, uploadData: {visualID: $v}) { id uri } }";
+    let (status, body) = upload(
+        &app,
+        &member_token,
+        UPLOAD,
+        json!({"v": first["id"]}),
+        crate::storage::png(640, 480),
+        "image/png",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["data"]["uploadImageOnVisual"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.contains("/api/private/rest/storage/document/")),
+        "{body}"
+    );
+    let (status, body) = upload(
+        &app,
+        &member_token,
+        UPLOAD,
+        json!({"v": second["id"]}),
+        b"\x00\x00\x00\x18ftypmp42 not really a film".to_vec(),
+        "video/mp4",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{body}");
+
+    // removing one keeps the other; a visual of another gallery is not found there
+    const DELETE: &str =
+        "mutation($g: String!, $v: String!) { deleteVisualFromMediaGallery(deleteData: {
+        mediaGalleryID: $g, visualID: $v }) { id } }";
+    let denied = err(
+        &app,
+        &member_token,
+        DELETE,
+        json!({"g": gid, "v": first["id"]}),
+    )
+    .await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    ok(&app, &admin, DELETE, json!({"g": gid, "v": first["id"]})).await;
+    let again = err(&app, &admin, DELETE, json!({"g": gid, "v": first["id"]})).await;
+    assert_reference_error(&again, "ENTITY_NOT_FOUND", 10101);
+    let read = ok(&app, &admin, GALLERY, json!({"k": k})).await;
+    let visuals = &read["lookup"]["callout"]["framing"]["mediaGallery"]["visuals"];
+    assert_eq!(visuals.as_array().unwrap().len(), 1, "{visuals}");
+    assert_eq!(visuals[0]["id"], second["id"]);
+    assert_eq!(visuals[0]["name"], "MEDIA_GALLERY_VIDEO");
+
+    // another framing kind removes the gallery
+    ok(
+        &app,
+        &admin,
+        "mutation($d: UpdateCalloutEntityInput!) { updateCallout(calloutData: $d) { id } }",
+        json!({"d": {"ID": k, "framing": {"type": "NONE"}}}),
+    )
+    .await;
+    let read = ok(&app, &admin, GALLERY, json!({"k": k})).await;
+    assert!(read["lookup"]["callout"]["framing"]["mediaGallery"].is_null());
+    let gone = err(
+        &app,
+        &admin,
+        ADD,
+        json!({"g": gid, "t": "MEDIA_GALLERY_IMAGE"}),
+    )
+    .await;
     assert_reference_error(&gone, "ENTITY_NOT_FOUND", 10101);
 }

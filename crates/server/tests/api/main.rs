@@ -35,6 +35,7 @@ mod roles;
 mod spaces;
 mod stand_ins;
 mod storage;
+mod templates;
 mod transport;
 mod url_resolver;
 mod users;

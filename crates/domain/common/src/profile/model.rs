@@ -153,6 +153,8 @@ pub struct Visual {
     pub sort_order: Option<i32>,
     /// Its profile.
     pub profile_id: Option<Uuid>,
+    /// Its media gallery (for a gallery's visuals).
+    pub media_gallery_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
@@ -253,4 +255,21 @@ pub struct NewProfile {
     pub tagsets: Vec<NewTagset>,
     /// Visuals to create (empty images).
     pub visuals: Vec<VisualType>,
+}
+
+/// A media gallery: visuals (images and videos) with a storage bucket of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaGallery {
+    /// Its id.
+    pub id: Uuid,
+    /// Who made it.
+    pub created_by: Option<Uuid>,
+    /// Where its files go.
+    pub storage_bucket_id: Option<Uuid>,
+    /// Its policy.
+    pub authorization_id: Option<Uuid>,
+    /// When it was created.
+    pub created_date: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_date: DateTime<Utc>,
 }

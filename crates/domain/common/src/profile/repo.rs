@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::model::{GeoLocation, Location, Profile, Reference, Tagset, Visual};
+use super::model::{GeoLocation, Location, MediaGallery, Profile, Reference, Tagset, Visual};
 use crate::visual::VisualType;
 
 macro_rules! entity {
@@ -83,6 +83,12 @@ entity!(visual, "visual", {
     alternative_text: Option<String>,
     sort_order: Option<i32>,
     profile_id: Option<Uuid>,
+    authorization_id: Option<Uuid>,
+    media_gallery_id: Option<Uuid>,
+});
+entity!(media_gallery, "media_gallery", {
+    created_by: Option<Uuid>,
+    storage_bucket_id: Option<Uuid>,
     authorization_id: Option<Uuid>,
 });
 
@@ -177,6 +183,7 @@ fn to_visual(r: visual::Model) -> AppResult<Visual> {
         alternative_text: r.alternative_text,
         sort_order: r.sort_order,
         profile_id: r.profile_id,
+        media_gallery_id: r.media_gallery_id,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -231,6 +238,7 @@ fn visual_row(v: &Visual) -> visual::ActiveModel {
         sort_order: Set(v.sort_order),
         profile_id: Set(v.profile_id),
         authorization_id: Set(v.authorization_id),
+        media_gallery_id: Set(v.media_gallery_id),
     }
 }
 
@@ -571,4 +579,114 @@ pub(crate) async fn delete_profiles(
             .await?;
     }
     Ok(policies)
+}
+
+// ---- media galleries ----
+
+/// Stores a media gallery.
+pub(crate) async fn insert_gallery(conn: &impl ConnectionTrait, g: &MediaGallery) -> AppResult<()> {
+    media_gallery::Entity::insert(media_gallery::ActiveModel {
+        id: Set(g.id),
+        created_date: Set(g.created_date),
+        updated_date: Set(g.updated_date),
+        version: Set(1),
+        created_by: Set(g.created_by),
+        storage_bucket_id: Set(g.storage_bucket_id),
+        authorization_id: Set(g.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Media galleries by id.
+pub(crate) async fn galleries(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, MediaGallery>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(media_gallery::Entity::find()
+        .filter(media_gallery::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                MediaGallery {
+                    id: r.id,
+                    created_by: r.created_by,
+                    storage_bucket_id: r.storage_bucket_id,
+                    authorization_id: r.authorization_id,
+                    created_date: r.created_date,
+                    updated_date: r.updated_date,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The visuals of media galleries, by their position (unplaced last).
+pub(crate) async fn gallery_visuals(
+    conn: &impl ConnectionTrait,
+    galleries: &[Uuid],
+) -> AppResult<Vec<Visual>> {
+    if galleries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<Visual> = visual::Entity::find()
+        .filter(visual::Column::MediaGalleryId.is_in(galleries.iter().copied()))
+        .order_by_asc(visual::Column::CreatedDate)
+        .order_by_asc(visual::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_visual)
+        .collect::<AppResult<_>>()?;
+    out.sort_by_key(|v| (v.sort_order.is_none(), v.sort_order));
+    Ok(out)
+}
+
+/// Stores one visual.
+pub(crate) async fn insert_visual(conn: &impl ConnectionTrait, v: &Visual) -> AppResult<()> {
+    visual::Entity::insert(visual_row(v))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes visuals.
+pub(crate) async fn delete_visuals(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    visual::Entity::delete_many()
+        .filter(visual::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes media galleries with their visuals; returns the policies to delete and their
+/// buckets.
+pub(crate) async fn delete_galleries(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<(Vec<Uuid>, Vec<Uuid>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let found = galleries(conn, ids).await?;
+    let visuals = gallery_visuals(conn, ids).await?;
+    let mut policies: Vec<Uuid> = visuals.iter().filter_map(|v| v.authorization_id).collect();
+    policies.extend(found.values().filter_map(|g| g.authorization_id));
+    let buckets: Vec<Uuid> = found.values().filter_map(|g| g.storage_bucket_id).collect();
+    delete_visuals(conn, &visuals.iter().map(|v| v.id).collect::<Vec<_>>()).await?;
+    media_gallery::Entity::delete_many()
+        .filter(media_gallery::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok((policies, buckets))
 }

@@ -85,8 +85,8 @@ pub struct TagsetUpdate {
 /// Profile use cases.
 #[derive(Debug, Clone)]
 pub struct ProfileService {
-    db: Database,
-    storage: StorageService,
+    pub(super) db: Database,
+    pub(super) storage: StorageService,
 }
 
 fn trimmed(s: Option<String>) -> Option<String> {
@@ -222,6 +222,7 @@ impl ProfileService {
                     alternative_text: None,
                     sort_order: None,
                     profile_id: Some(id),
+                    media_gallery_id: None,
                     authorization_id: part(AuthorizationPolicyType::Visual, true),
                     created_date: now,
                     updated_date: now,
@@ -314,6 +315,28 @@ impl ProfileService {
     /// The visuals of profiles (one query).
     pub async fn visuals_of(&self, profiles: &[Uuid]) -> AppResult<Vec<Visual>> {
         repo::visuals_of(self.db.conn(), profiles).await
+    }
+
+    /// Grants `privilege` on a stored policy or fails; returns the policy.
+    pub(super) async fn require_policy(
+        &self,
+        caller: &ActorContext,
+        policy: Option<Uuid>,
+        privilege: AuthorizationPrivilege,
+        action: &str,
+    ) -> AppResult<AuthorizationPolicy> {
+        let loaded = match policy {
+            Some(id) => auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy),
+            None => None,
+        };
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            loaded.as_ref(),
+            privilege,
+            action,
+        )?;
+        loaded.ok_or_else(|| AppError::internal_msg("granted without a policy"))
     }
 
     async fn require(
@@ -714,17 +737,15 @@ impl ProfileService {
             "update a visual",
         )
         .await?;
-        let profile_id = visual.profile_id.ok_or_else(|| {
+        let bucket_id = match (visual.profile_id, visual.media_gallery_id) {
+            (Some(profile_id), _) => self.profile(profile_id).await?.storage_bucket_id,
+            (None, Some(gallery)) => self.gallery_or_fail(gallery).await?.storage_bucket_id,
+            (None, None) => None,
+        }
+        .ok_or_else(|| {
             AppError::new(
                 ErrorStatus::EntityNotInitialized,
-                "The visual has no profile",
-            )
-        })?;
-        let profile = self.profile(profile_id).await?;
-        let bucket_id = profile.storage_bucket_id.ok_or_else(|| {
-            AppError::new(
-                ErrorStatus::EntityNotInitialized,
-                "The profile has no storage bucket",
+                "The visual has no storage bucket",
             )
         })?;
         let bucket = self.storage.bucket(bucket_id).await?;
@@ -749,7 +770,9 @@ impl ProfileService {
                 "Image upload type not in allowed mime types",
             ));
         }
-        if mime != "image/svg+xml" {
+        // videos (a gallery's) are not measured: the reference asks the file service for their
+        // pixels and fails on every video
+        if mime != "image/svg+xml" && !mime.starts_with("video/") {
             let size = imagesize::blob_size(&file.bytes).map_err(|_| {
                 AppError::new(
                     ErrorStatus::StorageUploadFailed,

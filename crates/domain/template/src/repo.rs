@@ -1,0 +1,376 @@
+//! SQL of the template module.
+
+use std::collections::HashMap;
+
+use alkemio_kernel::{AppError, AppResult};
+use chrono::{SubsecRound, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::model::{Template, TemplateDefault, TemplateType, TemplatesManager, TemplatesSet};
+
+macro_rules! entity {
+    ($module:ident, $table:literal, { $($field:ident: $ty:ty $(=> $col:literal)?,)* }) => {
+        pub(crate) mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub id: Uuid,
+                pub created_date: DateTimeUtc,
+                pub updated_date: DateTimeUtc,
+                pub version: i32,
+                $($(#[sea_orm(column_name = $col)])? pub $field: $ty,)*
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+entity!(manager, "templates_manager", {
+    templates_set_id: Uuid,
+    authorization_id: Option<Uuid>,
+});
+entity!(set, "templates_set", {
+    authorization_id: Option<Uuid>,
+});
+entity!(default_row, "template_default", {
+    templates_manager_id: Uuid,
+    default_type: String => "type",
+    allowed_template_type: String,
+    template_id: Option<Uuid>,
+    authorization_id: Option<Uuid>,
+});
+entity!(template, "template", {
+    templates_set_id: Uuid,
+    name_id: String,
+    template_type: String => "type",
+    post_default_description: Option<String>,
+    profile_id: Uuid,
+    whiteboard_id: Option<Uuid>,
+    authorization_id: Option<Uuid>,
+});
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::internal_msg(format_args!("stored {what} unreadable: {e}"))
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Stores a manager with its set and defaults.
+pub async fn insert_manager(
+    conn: &impl ConnectionTrait,
+    m: &TemplatesManager,
+    s: &TemplatesSet,
+    defaults: &[TemplateDefault],
+) -> AppResult<()> {
+    set::Entity::insert(set::ActiveModel {
+        id: Set(s.id),
+        created_date: Set(s.created_date),
+        updated_date: Set(s.updated_date),
+        version: Set(1),
+        authorization_id: Set(s.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    manager::Entity::insert(manager::ActiveModel {
+        id: Set(m.id),
+        created_date: Set(m.created_date),
+        updated_date: Set(m.updated_date),
+        version: Set(1),
+        templates_set_id: Set(m.templates_set_id),
+        authorization_id: Set(m.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    for d in defaults {
+        default_row::Entity::insert(default_row::ActiveModel {
+            id: Set(d.id),
+            created_date: Set(d.created_date),
+            updated_date: Set(d.updated_date),
+            version: Set(1),
+            templates_manager_id: Set(d.templates_manager_id),
+            default_type: Set(d.default_type.as_str().to_owned()),
+            allowed_template_type: Set(d.allowed_template_type.as_str().to_owned()),
+            template_id: Set(d.template_id),
+            authorization_id: Set(d.authorization_id),
+        })
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Managers by id.
+pub async fn managers(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, TemplatesManager>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(manager::Entity::find()
+        .filter(manager::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                TemplatesManager {
+                    id: r.id,
+                    templates_set_id: r.templates_set_id,
+                    authorization_id: r.authorization_id,
+                    created_date: r.created_date,
+                    updated_date: r.updated_date,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The manager holding a set.
+pub async fn manager_of_set(
+    conn: &impl ConnectionTrait,
+    set_id: Uuid,
+) -> AppResult<Option<TemplatesManager>> {
+    let id: Option<Uuid> = manager::Entity::find()
+        .filter(manager::Column::TemplatesSetId.eq(set_id))
+        .one(conn)
+        .await?
+        .map(|r| r.id);
+    Ok(match id {
+        Some(id) => managers(conn, &[id]).await?.remove(&id),
+        None => None,
+    })
+}
+
+/// Sets by id.
+pub async fn sets(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, TemplatesSet>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(set::Entity::find()
+        .filter(set::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                TemplatesSet {
+                    id: r.id,
+                    authorization_id: r.authorization_id,
+                    created_date: r.created_date,
+                    updated_date: r.updated_date,
+                },
+            )
+        })
+        .collect())
+}
+
+fn to_default(r: default_row::Model) -> AppResult<TemplateDefault> {
+    Ok(TemplateDefault {
+        id: r.id,
+        templates_manager_id: r.templates_manager_id,
+        default_type: r
+            .default_type
+            .parse()
+            .map_err(|e| corrupt("template default type", e))?,
+        allowed_template_type: r
+            .allowed_template_type
+            .parse()
+            .map_err(|e| corrupt("template type", e))?,
+        template_id: r.template_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+/// The defaults of managers, in creation order.
+pub async fn defaults_of(
+    conn: &impl ConnectionTrait,
+    managers: &[Uuid],
+) -> AppResult<Vec<TemplateDefault>> {
+    if managers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows = default_row::Entity::find()
+        .filter(default_row::Column::TemplatesManagerId.is_in(managers.iter().copied()))
+        .all(conn)
+        .await?;
+    rows.sort_by_key(|r| (r.created_date, r.id));
+    rows.into_iter().map(to_default).collect()
+}
+
+/// A default by id.
+pub async fn default_by_id(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<Option<TemplateDefault>> {
+    default_row::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(to_default)
+        .transpose()
+}
+
+/// Points a default at a template.
+pub async fn set_default_template(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    template: Uuid,
+) -> AppResult<()> {
+    default_row::Entity::update_many()
+        .col_expr(default_row::Column::TemplateId, Expr::value(template))
+        .col_expr(default_row::Column::UpdatedDate, Expr::value(now()))
+        .filter(default_row::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether a default uses a template.
+pub async fn template_in_default(conn: &impl ConnectionTrait, template: Uuid) -> AppResult<bool> {
+    Ok(default_row::Entity::find()
+        .filter(default_row::Column::TemplateId.eq(template))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+fn to_template(r: template::Model) -> AppResult<Template> {
+    Ok(Template {
+        id: r.id,
+        templates_set_id: r.templates_set_id,
+        name_id: r.name_id,
+        template_type: r
+            .template_type
+            .parse()
+            .map_err(|e| corrupt("template type", e))?,
+        post_default_description: r.post_default_description,
+        profile_id: r.profile_id,
+        whiteboard_id: r.whiteboard_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+/// Stores a template.
+pub async fn insert_template(conn: &impl ConnectionTrait, t: &Template) -> AppResult<()> {
+    template::Entity::insert(template::ActiveModel {
+        id: Set(t.id),
+        created_date: Set(t.created_date),
+        updated_date: Set(t.updated_date),
+        version: Set(1),
+        templates_set_id: Set(t.templates_set_id),
+        name_id: Set(t.name_id.clone()),
+        template_type: Set(t.template_type.as_str().to_owned()),
+        post_default_description: Set(t.post_default_description.clone()),
+        profile_id: Set(t.profile_id),
+        whiteboard_id: Set(t.whiteboard_id),
+        authorization_id: Set(t.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes a template's post description.
+pub async fn update_template(conn: &impl ConnectionTrait, t: &Template) -> AppResult<()> {
+    template::Entity::update_many()
+        .col_expr(
+            template::Column::PostDefaultDescription,
+            Expr::value(t.post_default_description.clone()),
+        )
+        .col_expr(template::Column::UpdatedDate, Expr::value(now()))
+        .filter(template::Column::Id.eq(t.id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Templates by id.
+pub async fn templates(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Template>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    template::Entity::find()
+        .filter(template::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| to_template(r).map(|t| (t.id, t)))
+        .collect()
+}
+
+/// The templates of sets, optionally of one kind.
+pub async fn templates_of_sets(
+    conn: &impl ConnectionTrait,
+    sets: &[Uuid],
+    kind: Option<TemplateType>,
+) -> AppResult<Vec<Template>> {
+    if sets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = template::Entity::find()
+        .filter(template::Column::TemplatesSetId.is_in(sets.iter().copied()));
+    if let Some(k) = kind {
+        q = q.filter(template::Column::TemplateType.eq(k.as_str()));
+    }
+    q.all(conn).await?.into_iter().map(to_template).collect()
+}
+
+/// Deletes templates; returns nothing left to delete but their rows (the caller deletes their
+/// profiles, whiteboards and policies).
+pub async fn delete_templates(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    template::Entity::delete_many()
+        .filter(template::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes managers with their sets and defaults (not the templates: the caller deletes those
+/// first).
+pub async fn delete_managers(
+    conn: &impl ConnectionTrait,
+    ms: &[TemplatesManager],
+) -> AppResult<()> {
+    if ms.is_empty() {
+        return Ok(());
+    }
+    default_row::Entity::delete_many()
+        .filter(default_row::Column::TemplatesManagerId.is_in(ms.iter().map(|m| m.id)))
+        .exec(conn)
+        .await?;
+    manager::Entity::delete_many()
+        .filter(manager::Column::Id.is_in(ms.iter().map(|m| m.id)))
+        .exec(conn)
+        .await?;
+    set::Entity::delete_many()
+        .filter(set::Column::Id.is_in(ms.iter().map(|m| m.templates_set_id)))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
