@@ -1847,6 +1847,25 @@ pub struct InnovationFlowSettings {
     pub minimum_number_of_states: f64,
 }
 
+/// A state's new default callout template.
+#[derive(InputObject)]
+pub struct SetDefaultCalloutTemplateOnInnovationFlowStateInput {
+    /// The state.
+    #[graphql(name = "flowStateID")]
+    pub flow_state_id: UuidScalar,
+    /// The template (a CALLOUT template).
+    #[graphql(name = "templateID")]
+    pub template_id: UuidScalar,
+}
+
+/// The state whose default callout template goes.
+#[derive(InputObject)]
+pub struct RemoveDefaultCalloutTemplateOnInnovationFlowStateInput {
+    /// The state.
+    #[graphql(name = "flowStateID")]
+    pub flow_state_id: UuidScalar,
+}
+
 /// A state of an innovation flow.
 pub struct InnovationFlowState(pub flow_model::InnovationFlowState);
 
@@ -1875,6 +1894,22 @@ impl InnovationFlowState {
     /// Its settings.
     async fn settings(&self) -> InnovationFlowStateSettings {
         InnovationFlowStateSettings(self.0.settings)
+    }
+
+    /// The callout template new callouts in it start from, when one is set.
+    async fn default_callout_template(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::template::Template>> {
+        let Some(id) = self.0.default_callout_template_id else {
+            return Ok(None);
+        };
+        Ok(data::<alkemio_space::SpaceService>(ctx)?
+            .templates()
+            .templates(&[id])
+            .await?
+            .remove(&id)
+            .map(crate::template::Template))
     }
 
     /// When it was created.
@@ -2115,6 +2150,44 @@ impl InnovationFlowMutation {
                         sort_order: d.sort_order,
                     },
                 )
+                .await?,
+        ))
+    }
+
+    /// Sets the callout template new callouts in a state start from (needs UPDATE on the
+    /// state; the template must be a CALLOUT template).
+    async fn set_default_callout_template_on_innovation_flow_state(
+        &self,
+        ctx: &Context<'_>,
+        set_data: SetDefaultCalloutTemplateOnInnovationFlowStateInput,
+    ) -> Result<InnovationFlowState> {
+        let template = data::<alkemio_space::SpaceService>(ctx)?
+            .templates()
+            .template_or_fail(set_data.template_id.0)
+            .await?;
+        if template.template_type != alkemio_template::TemplateType::Callout {
+            return Err(AppError::bad_input("Template must be of type CALLOUT").into());
+        }
+        Ok(InnovationFlowState(
+            service(ctx)?
+                .set_state_default_template(
+                    &actor(ctx),
+                    set_data.flow_state_id.0,
+                    Some(template.id),
+                )
+                .await?,
+        ))
+    }
+
+    /// Clears a state's default callout template (needs UPDATE on the state).
+    async fn remove_default_callout_template_on_innovation_flow_state(
+        &self,
+        ctx: &Context<'_>,
+        remove_data: RemoveDefaultCalloutTemplateOnInnovationFlowStateInput,
+    ) -> Result<InnovationFlowState> {
+        Ok(InnovationFlowState(
+            service(ctx)?
+                .set_state_default_template(&actor(ctx), remove_data.flow_state_id.0, None)
                 .await?,
         ))
     }

@@ -536,9 +536,28 @@ async fn resolve_space(
                 calendar_event_id: Some(UuidScalar(event.id)),
             });
         }
-        // templates do not exist yet: a URL naming one names nothing
-        [first, second, ..] if first == "settings" && second == "templates" => {
-            return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+        // the templates of the L0 space, maybe one of them by NameID
+        [first, second, rest @ ..] if first == "settings" && second == "templates" => {
+            let spaces = data::<alkemio_space::SpaceService>(ctx)?;
+            let l0 = spaces
+                .get_or_fail(alkemio_kernel::ids::ActorId(space.level_zero_space_id.0))
+                .await?;
+            let Some(manager) = l0.templates_manager_id else {
+                return Ok(fail(UrlResolverResultState::NotFound, ancestor));
+            };
+            let templates = spaces.templates();
+            let set = templates.manager_or_fail(manager).await?.templates_set_id;
+            let template_id = match rest.first() {
+                Some(name) => match templates.template_by_name(set, name).await? {
+                    Some(t) => Some(UuidScalar(t.id)),
+                    None => return Ok(fail(UrlResolverResultState::NotFound, ancestor)),
+                },
+                None => None,
+            };
+            space.templates_set = Some(UrlResolverQueryResultTemplatesSet {
+                id: UuidScalar(set),
+                template_id,
+            });
         }
         _ => {}
     }

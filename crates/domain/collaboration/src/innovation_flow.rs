@@ -100,6 +100,8 @@ pub struct InnovationFlowState {
     pub settings: StateSettings,
     /// Its position.
     pub sort_order: f64,
+    /// The callout template new callouts in it start from.
+    pub default_callout_template_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
@@ -347,6 +349,7 @@ impl CollaborationService {
                     description: new.description,
                     settings: new.settings.unwrap_or_default(),
                     sort_order,
+                    default_callout_template_id: None,
                     authorization_id: Some(sp.id),
                     created_date: at,
                     updated_date: at,
@@ -572,6 +575,7 @@ impl CollaborationService {
                 Some(o) if o != 0.0 => o,
                 _ => states.iter().map(|s| s.sort_order).fold(0.0, f64::max) + 1.0,
             },
+            default_callout_template_id: None,
             authorization_id: Some(sp.id),
             created_date: at,
             updated_date: at,
@@ -585,6 +589,32 @@ impl CollaborationService {
 
     /// `updateInnovationFlowState`: needs UPDATE on the state; a new name is checked as a new
     /// state's, and the callouts in the state move along with it.
+    /// `set/removeDefaultCalloutTemplateOnInnovationFlowState`: needs UPDATE on the state; the
+    /// caller has checked that the template is a CALLOUT template.
+    pub async fn set_state_default_template(
+        &self,
+        caller: &ActorContext,
+        state_id: Uuid,
+        template: Option<Uuid>,
+    ) -> AppResult<InnovationFlowState> {
+        let mut state = repo::states(self.conn(), &[state_id])
+            .await?
+            .remove(&state_id)
+            .ok_or_else(|| {
+                AppError::not_found(format!("InnovationFlowState {state_id} not found"))
+            })?;
+        self.require_on(
+            caller,
+            state.authorization_id,
+            P::Update,
+            "set the default callout template of an innovation flow state",
+        )
+        .await?;
+        state.default_callout_template_id = template;
+        repo::update_state(self.conn(), &state).await?;
+        Ok(state)
+    }
+
     pub async fn update_state(
         &self,
         caller: &ActorContext,

@@ -1205,6 +1205,7 @@ entity!(flow_state, "innovation_flow_state", {
     settings: String,
     sort_order: f64,
     authorization_id: Option<Uuid>,
+    default_callout_template_id: Option<Uuid>,
 });
 
 use crate::innovation_flow::{InnovationFlow, InnovationFlowState};
@@ -1230,6 +1231,7 @@ fn to_state(r: flow_state::Model) -> AppResult<InnovationFlowState> {
         description: r.description,
         settings: serde_json::from_str(&r.settings).map_err(|e| corrupt("state settings", e))?,
         sort_order: r.sort_order,
+        default_callout_template_id: r.default_callout_template_id,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -1248,6 +1250,7 @@ fn state_model(s: &InnovationFlowState) -> AppResult<flow_state::ActiveModel> {
         settings: Set(serde_json::to_string(&s.settings).map_err(AppError::internal)?),
         sort_order: Set(s.sort_order),
         authorization_id: Set(s.authorization_id),
+        default_callout_template_id: Set(s.default_callout_template_id),
     })
 }
 

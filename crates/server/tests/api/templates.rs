@@ -175,6 +175,27 @@ async fn templates_are_kept_per_space(backend: Backend) {
     )
     .await;
     assert_eq!(by_name["lookupByName"]["template"], created["id"]);
+    // the URL resolver finds the set and a template in it
+    const RESOLVE: &str = "query($u: String!) { urlResolver(url: $u) { state space { templatesSet { id templateId } } } }";
+    let resolved = ok(
+        &app,
+        &member_token,
+        RESOLVE,
+        json!({"u": "http://localhost:3000/patternbook/settings/templates/meetingnotes"}),
+    )
+    .await;
+    assert_eq!(
+        resolved["urlResolver"]["space"]["templatesSet"],
+        json!({"id": set, "templateId": created["id"]})
+    );
+    let unknown = ok(
+        &app,
+        &member_token,
+        RESOLVE,
+        json!({"u": "http://localhost:3000/patternbook/settings/templates/nosuchone"}),
+    )
+    .await;
+    assert_eq!(unknown["urlResolver"]["state"], "NotFound", "{unknown}");
     let privileges = ok(
         &app,
         &admin,
@@ -226,6 +247,35 @@ async fn templates_are_kept_per_space(backend: Backend) {
     )
     .await;
     assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
+
+    // a flow state's default callout template must be a CALLOUT template; clearing it needs
+    // UPDATE on the state
+    let states = ok(
+        &app,
+        &admin,
+        "query($s: UUID!) { lookup { space(ID: $s) { collaboration { innovationFlow { states { id defaultCalloutTemplate { id } } } } } } }",
+        json!({"s": s}),
+    )
+    .await["lookup"]["space"]["collaboration"]["innovationFlow"]["states"]
+        .clone();
+    let state = states[0]["id"].clone();
+    assert!(states[0]["defaultCalloutTemplate"].is_null());
+    let not_callout = err(
+        &app,
+        &admin,
+        "mutation($st: UUID!, $t: UUID!) { setDefaultCalloutTemplateOnInnovationFlowState(setData: { flowStateID: $st, templateID: $t }) { id } }",
+        json!({"st": state, "t": created["id"]}),
+    )
+    .await;
+    assert_reference_error(&not_callout, "BAD_USER_INPUT", 12101);
+    const CLEAR: &str = "mutation($st: UUID!) { removeDefaultCalloutTemplateOnInnovationFlowState(removeData: { flowStateID: $st }) { id defaultCalloutTemplate { id } } }";
+    let denied = err(&app, &member_token, CLEAR, json!({"st": state})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let cleared = ok(&app, &admin, CLEAR, json!({"st": state})).await;
+    assert!(
+        cleared["removeDefaultCalloutTemplateOnInnovationFlowState"]["defaultCalloutTemplate"]
+            .is_null()
+    );
 
     // deleted
     const DELETE: &str = "mutation($t: UUID!) { deleteTemplate(deleteData: { ID: $t }) { id } }";
