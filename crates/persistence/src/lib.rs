@@ -6,6 +6,7 @@
 //! connection, the schema's history and nothing else.
 
 mod database;
+mod entity;
 pub mod migrations;
 pub mod paging;
 

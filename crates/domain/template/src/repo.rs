@@ -10,29 +10,7 @@ use uuid::Uuid;
 
 use crate::model::{Template, TemplateDefault, TemplateType, TemplatesManager, TemplatesSet};
 
-macro_rules! entity {
-    ($module:ident, $table:literal, { $($field:ident: $ty:ty $(=> $col:literal)?,)* }) => {
-        pub(crate) mod $module {
-            use sea_orm::entity::prelude::*;
-
-            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-            #[sea_orm(table_name = $table)]
-            pub struct Model {
-                #[sea_orm(primary_key, auto_increment = false)]
-                pub id: Uuid,
-                pub created_date: DateTimeUtc,
-                pub updated_date: DateTimeUtc,
-                pub version: i32,
-                $($(#[sea_orm(column_name = $col)])? pub $field: $ty,)*
-            }
-
-            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-            pub enum Relation {}
-
-            impl ActiveModelBehavior for ActiveModel {}
-        }
-    };
-}
+use alkemio_persistence::entity;
 
 entity!(manager, "templates_manager", {
     templates_set_id: Uuid,

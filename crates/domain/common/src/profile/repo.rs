@@ -13,29 +13,7 @@ use uuid::Uuid;
 use super::model::{GeoLocation, Location, MediaGallery, Profile, Reference, Tagset, Visual};
 use crate::visual::VisualType;
 
-macro_rules! entity {
-    ($module:ident, $table:literal, { $($field:ident : $ty:ty $(=> $col:literal)?),* $(,)? }) => {
-        pub(crate) mod $module {
-            use sea_orm::entity::prelude::*;
-
-            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-            #[sea_orm(table_name = $table)]
-            pub struct Model {
-                #[sea_orm(primary_key, auto_increment = false)]
-                pub id: Uuid,
-                pub created_date: DateTimeUtc,
-                pub updated_date: DateTimeUtc,
-                pub version: i32,
-                $( $(#[sea_orm(column_name = $col)])? pub $field: $ty, )*
-            }
-
-            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-            pub enum Relation {}
-
-            impl ActiveModelBehavior for ActiveModel {}
-        }
-    };
-}
+use alkemio_persistence::entity;
 
 entity!(profile, "profile", {
     display_name: String,
