@@ -625,10 +625,7 @@ impl CalloutFraming {
         let Some(id) = self.0.media_gallery_id else {
             return Ok(None);
         };
-        Ok(data::<alkemio_common::profile::ProfileService>(ctx)?
-            .galleries(&[id])
-            .await?
-            .remove(&id)
+        Ok(loaded(data::<Loaders>(ctx)?.galleries.load_one(id).await)?
             .map(crate::content::MediaGallery))
     }
 

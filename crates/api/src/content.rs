@@ -695,12 +695,16 @@ impl MediaGallery {
 
     /// Its images and videos, by position.
     async fn visuals(&self, ctx: &Context<'_>) -> Result<Vec<crate::profile::Visual>> {
-        Ok(data::<alkemio_common::profile::ProfileService>(ctx)?
-            .gallery_visuals(&[self.0.id])
-            .await?
-            .into_iter()
-            .map(crate::profile::Visual)
-            .collect())
+        Ok(loaded(
+            data::<Loaders>(ctx)?
+                .gallery_visuals
+                .load_one(self.0.id)
+                .await,
+        )?
+        .unwrap_or_default()
+        .into_iter()
+        .map(crate::profile::Visual)
+        .collect())
     }
 
     /// Where its files are stored.

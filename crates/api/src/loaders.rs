@@ -292,6 +292,18 @@ loader!(
 );
 
 loader!(
+    /// Media galleries by id.
+    GalleryLoader(ProfileService) -> alkemio_common::profile::MediaGallery,
+    |s, keys| s.galleries(keys).await
+);
+
+loader!(
+    /// The visuals of media galleries by position, by gallery id.
+    GalleryVisualsLoader(ProfileService) -> Vec<Visual>,
+    |s, keys| s.visuals_by_gallery(keys).await
+);
+
+loader!(
     /// Memos by id.
     MemoLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::Memo,
     |s, keys| s.memos(keys).await
@@ -415,6 +427,10 @@ pub struct Loaders {
     pub links: DataLoader<LinkLoader>,
     /// Whiteboards by id.
     pub whiteboards: DataLoader<WhiteboardLoader>,
+    /// Media galleries by id.
+    pub galleries: DataLoader<GalleryLoader>,
+    /// The visuals of media galleries, by gallery id.
+    pub gallery_visuals: DataLoader<GalleryVisualsLoader>,
     /// Memos by id.
     pub memos: DataLoader<MemoLoader>,
     /// Whether memos are multi-user, by memo id.
@@ -489,6 +505,8 @@ impl Loaders {
             posts: batched(PostLoader(collaborations.clone()), window),
             links: batched(LinkLoader(collaborations.clone()), window),
             whiteboards: batched(WhiteboardLoader(collaborations.clone()), window),
+            galleries: batched(GalleryLoader(profiles.clone()), window),
+            gallery_visuals: batched(GalleryVisualsLoader(profiles.clone()), window),
             memos: batched(MemoLoader(collaborations.clone()), window),
             memos_multi_user: batched(MemoMultiUserLoader(collaborations.clone()), window),
             whiteboards_multi_user: batched(

@@ -93,8 +93,9 @@ impl TemplatesSet {
     }
 
     async fn count(&self, ctx: &Context<'_>, kind: Option<TemplateType>) -> Result<f64> {
+        require_on(ctx, self.0.authorization_id, P::Read, "count templates").await?;
         #[allow(clippy::cast_precision_loss, reason = "counts are small")]
-        Ok(self.of(ctx, kind).await?.len() as f64)
+        Ok(service(ctx)?.count_templates(self.0.id, kind).await? as f64)
     }
 }
 

@@ -316,6 +316,20 @@ pub async fn templates_of_sets(
     q.all(conn).await?.into_iter().map(to_template).collect()
 }
 
+/// How many templates sets hold, optionally of one kind.
+pub async fn count_templates(
+    conn: &impl ConnectionTrait,
+    set_id: Uuid,
+    kind: Option<TemplateType>,
+) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    let mut q = template::Entity::find().filter(template::Column::TemplatesSetId.eq(set_id));
+    if let Some(k) = kind {
+        q = q.filter(template::Column::TemplateType.eq(k.as_str()));
+    }
+    Ok(q.count(conn).await?)
+}
+
 /// Deletes templates; returns nothing left to delete but their rows (the caller deletes their
 /// profiles, whiteboards and policies).
 pub async fn delete_templates(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {

@@ -333,15 +333,18 @@ impl TemplateService {
         kind: Option<TemplateType>,
     ) -> AppResult<Vec<Template>> {
         let mut found = repo::templates_of_sets(self.db.conn(), &[set], kind).await?;
-        let mut names = HashMap::new();
-        for t in &found {
-            names.insert(
-                t.id,
-                self.profiles.profile(t.profile_id).await?.display_name,
-            );
-        }
-        found.sort_by(|a, b| names.get(&a.id).cmp(&names.get(&b.id)));
+        let profiles = self
+            .profiles
+            .profiles(&found.iter().map(|t| t.profile_id).collect::<Vec<_>>())
+            .await?;
+        let name = |t: &Template| profiles.get(&t.profile_id).map(|p| p.display_name.clone());
+        found.sort_by_key(|t| (name(t), t.id));
         Ok(found)
+    }
+
+    /// How many templates a set holds, optionally of one kind (one statement).
+    pub async fn count_templates(&self, set: Uuid, kind: Option<TemplateType>) -> AppResult<u64> {
+        repo::count_templates(self.db.conn(), set, kind).await
     }
 
     /// A template of a set by NameID.

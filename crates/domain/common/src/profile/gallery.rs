@@ -126,6 +126,21 @@ impl ProfileService {
         repo::gallery_visuals(self.db.conn(), galleries).await
     }
 
+    /// The visuals of galleries by gallery id, by position (one statement).
+    pub async fn visuals_by_gallery(
+        &self,
+        galleries: &[Uuid],
+    ) -> AppResult<std::collections::HashMap<Uuid, Vec<Visual>>> {
+        let mut out: std::collections::HashMap<Uuid, Vec<Visual>> =
+            galleries.iter().map(|g| (*g, Vec::new())).collect();
+        for v in repo::gallery_visuals(self.db.conn(), galleries).await? {
+            if let Some(g) = v.media_gallery_id {
+                out.entry(g).or_default().push(v);
+            }
+        }
+        Ok(out)
+    }
+
     /// The recomputed policies of a gallery, its bucket with its documents, and its visuals.
     pub async fn recompute_gallery_policies(
         &self,
