@@ -315,7 +315,8 @@ impl CollaborationService {
         holder: &AuthorizationPolicy,
     ) -> AppResult<Vec<AuthorizationPolicy>> {
         let mut policy =
-            load_policy(conn, memo.authorization_id, AuthorizationPolicyType::Memo).await?;
+            auth_repo::load_or_new(conn, memo.authorization_id, AuthorizationPolicyType::Memo)
+                .await?;
         apply_memo_policy(&mut policy, holder, memo);
         let mut out = self
             .profiles
@@ -334,7 +335,8 @@ impl CollaborationService {
         created_by: Option<Uuid>,
     ) -> AppResult<Vec<AuthorizationPolicy>> {
         let mut policy =
-            load_policy(conn, link.authorization_id, AuthorizationPolicyType::Link).await?;
+            auth_repo::load_or_new(conn, link.authorization_id, AuthorizationPolicyType::Link)
+                .await?;
         apply_link_policy(&mut policy, holder, created_by);
         let mut out = self
             .profiles
@@ -352,7 +354,7 @@ impl CollaborationService {
         holder: &AuthorizationPolicy,
         access: &crate::authorization::CollaborationAccess,
     ) -> AppResult<Vec<AuthorizationPolicy>> {
-        let mut policy = load_policy(
+        let mut policy = auth_repo::load_or_new(
             conn,
             whiteboard.authorization_id,
             AuthorizationPolicyType::Whiteboard,
@@ -858,7 +860,7 @@ impl CollaborationService {
                 "Memo content was given for a framing that is not of type MEMO",
             ));
         }
-        let framing_policy = load_policy(
+        let framing_policy = auth_repo::load_or_new(
             conn,
             framing.authorization_id,
             AuthorizationPolicyType::CalloutFraming,
@@ -1013,18 +1015,4 @@ impl CollaborationService {
         auth_repo::delete(conn, &policies).await?;
         Ok(())
     }
-}
-
-async fn load_policy(
-    conn: &impl ConnectionTrait,
-    id: Option<Uuid>,
-    ty: AuthorizationPolicyType,
-) -> AppResult<AuthorizationPolicy> {
-    Ok(match id {
-        Some(id) => auth_repo::load(conn, id)
-            .await?
-            .map(|s| s.policy)
-            .unwrap_or_else(|| AuthorizationPolicy::new(id, ty)),
-        None => auth_repo::new_policy(ty),
-    })
 }

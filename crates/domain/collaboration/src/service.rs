@@ -799,15 +799,9 @@ impl CollaborationService {
                 .await?
                 .remove(&license)
         {
-            let mut lp = match l.authorization_id {
-                Some(id) => auth_repo::load(conn, id)
-                    .await?
-                    .map(|s| s.policy)
-                    .unwrap_or_else(|| {
-                        AuthorizationPolicy::new(id, AuthorizationPolicyType::License)
-                    }),
-                None => auth_repo::new_policy(AuthorizationPolicyType::License),
-            };
+            let mut lp =
+                auth_repo::load_or_new(conn, l.authorization_id, AuthorizationPolicyType::License)
+                    .await?;
             lp.inherit_from(&cp);
             out.push(lp);
         }
@@ -859,15 +853,12 @@ impl CollaborationService {
         apply_callout_policy(&mut policy, collaboration, callout, access);
         let mut out = Vec::new();
         if let Some(x) = &callout.classification {
-            let mut xp = match x.authorization_id {
-                Some(id) => auth_repo::load(conn, id)
-                    .await?
-                    .map(|s| s.policy)
-                    .unwrap_or_else(|| {
-                        AuthorizationPolicy::new(id, AuthorizationPolicyType::Classification)
-                    }),
-                None => auth_repo::new_policy(AuthorizationPolicyType::Classification),
-            };
+            let mut xp = auth_repo::load_or_new(
+                conn,
+                x.authorization_id,
+                AuthorizationPolicyType::Classification,
+            )
+            .await?;
             apply_inherited_policy(&mut xp, &policy);
             out.push(xp);
         }

@@ -72,13 +72,12 @@ impl RoleSetService {
         else {
             return Ok(None);
         };
-        let mut policy = match l.authorization_id {
-            Some(id) => alkemio_authorization::repo::load(conn, id)
-                .await?
-                .map(|s| s.policy)
-                .unwrap_or_else(|| AuthorizationPolicy::new(id, AuthorizationPolicyType::License)),
-            None => alkemio_authorization::repo::new_policy(AuthorizationPolicyType::License),
-        };
+        let mut policy = alkemio_authorization::repo::load_or_new(
+            conn,
+            l.authorization_id,
+            AuthorizationPolicyType::License,
+        )
+        .await?;
         policy.inherit_from(set_policy);
         Ok(Some(policy))
     }

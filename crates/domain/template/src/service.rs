@@ -57,20 +57,6 @@ fn now() -> chrono::DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-async fn load_policy(
-    conn: &impl ConnectionTrait,
-    id: Option<Uuid>,
-    ty: AuthorizationPolicyType,
-) -> AppResult<AuthorizationPolicy> {
-    Ok(match id {
-        Some(id) => auth_repo::load(conn, id)
-            .await?
-            .map(|s| s.policy)
-            .unwrap_or_else(|| AuthorizationPolicy::new(id, ty)),
-        None => auth_repo::new_policy(ty),
-    })
-}
-
 /// Templates.
 #[derive(Debug, Clone)]
 pub struct TemplateService {
@@ -169,7 +155,7 @@ impl TemplateService {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        let mut mp = load_policy(
+        let mut mp = auth_repo::load_or_new(
             conn,
             m.authorization_id,
             AuthorizationPolicyType::TemplatesManager,
@@ -178,7 +164,7 @@ impl TemplateService {
         mp.inherit_from(owner);
         out.push(mp);
         for d in repo::defaults_of(conn, &[id]).await? {
-            let mut dp = load_policy(
+            let mut dp = auth_repo::load_or_new(
                 conn,
                 d.authorization_id,
                 AuthorizationPolicyType::TemplateDefault,
@@ -191,7 +177,7 @@ impl TemplateService {
             .await?
             .remove(&m.templates_set_id)
         {
-            let mut sp = load_policy(
+            let mut sp = auth_repo::load_or_new(
                 conn,
                 set.authorization_id,
                 AuthorizationPolicyType::TemplatesSet,
@@ -213,7 +199,8 @@ impl TemplateService {
         set: &AuthorizationPolicy,
     ) -> AppResult<Vec<AuthorizationPolicy>> {
         let mut tp =
-            load_policy(conn, t.authorization_id, AuthorizationPolicyType::Template).await?;
+            auth_repo::load_or_new(conn, t.authorization_id, AuthorizationPolicyType::Template)
+                .await?;
         tp.inherit_from(set);
         let mut out = self
             .profiles

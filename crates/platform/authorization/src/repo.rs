@@ -216,6 +216,22 @@ pub fn new_policy(policy_type: AuthorizationPolicyType) -> AuthorizationPolicy {
     AuthorizationPolicy::new(Uuid::now_v7(), policy_type)
 }
 
+/// The stored policy `id` points at, or a new empty one of `policy_type` (with that id when
+/// there is one): what a recomputation starts from.
+pub async fn load_or_new(
+    conn: &impl ConnectionTrait,
+    id: Option<Uuid>,
+    policy_type: AuthorizationPolicyType,
+) -> AppResult<AuthorizationPolicy> {
+    Ok(match id {
+        Some(id) => load(conn, id)
+            .await?
+            .map(|s| s.policy)
+            .unwrap_or_else(|| AuthorizationPolicy::new(id, policy_type)),
+        None => new_policy(policy_type),
+    })
+}
+
 /// Deletes policies.
 pub async fn delete(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {
     if ids.is_empty() {

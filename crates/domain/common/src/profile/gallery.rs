@@ -51,20 +51,6 @@ pub fn apply_gallery_visual_policy(
     )]);
 }
 
-async fn load_policy(
-    conn: &impl ConnectionTrait,
-    id: Option<Uuid>,
-    ty: AuthorizationPolicyType,
-) -> AppResult<AuthorizationPolicy> {
-    Ok(match id {
-        Some(id) => auth_repo::load(conn, id)
-            .await?
-            .map(|s| s.policy)
-            .unwrap_or_else(|| AuthorizationPolicy::new(id, ty)),
-        None => auth_repo::new_policy(ty),
-    })
-}
-
 impl ProfileService {
     /// A new, empty gallery under `holder` with its bucket (in `aggregator`, taking images,
     /// documents and videos) and their policies; nothing is stored.
@@ -151,7 +137,7 @@ impl ProfileService {
         let Some(g) = repo::galleries(conn, &[id]).await?.remove(&id) else {
             return Ok(Vec::new());
         };
-        let mut policy = load_policy(
+        let mut policy = auth_repo::load_or_new(
             conn,
             g.authorization_id,
             AuthorizationPolicyType::MediaGallery,
@@ -168,7 +154,8 @@ impl ProfileService {
         }
         for v in repo::gallery_visuals(conn, &[id]).await? {
             let mut vp =
-                load_policy(conn, v.authorization_id, AuthorizationPolicyType::Visual).await?;
+                auth_repo::load_or_new(conn, v.authorization_id, AuthorizationPolicyType::Visual)
+                    .await?;
             apply_gallery_visual_policy(&mut vp, &policy);
             out.push(vp);
         }
