@@ -131,6 +131,14 @@ impl Account {
     ) -> Result<Vec<crate::innovation_hub::InnovationHub>> {
         crate::innovation_hub::hubs_of_account(ctx, self.0.id, search_visibility).await
     }
+    /// The account's innovation packs, optionally only of some search visibilities.
+    async fn innovation_packs(
+        &self,
+        ctx: &Context<'_>,
+        search_visibility: Option<Vec<alkemio_library::SearchVisibility>>,
+    ) -> Result<Vec<crate::library::InnovationPack>> {
+        crate::library::packs_of_account(ctx, self.0.id, search_visibility).await
+    }
 
     /// The licensing credentials the account holds.
     async fn subscriptions(
@@ -217,8 +225,8 @@ pub struct AccountLicensePlan {
 pub struct License(pub alkemio_licensing::License, pub Option<ActorId>);
 
 /// How many of an account entitlement's kind the account already uses: its L0 spaces by their
-/// level (free, plus, premium) and its innovation hubs; virtual contributors and innovation packs
-/// do not exist yet in this server, so none is used.
+/// level (free, plus, premium), its innovation hubs and its innovation packs; virtual
+/// contributors do not exist yet in this server, so none is used.
 async fn account_usage(
     ctx: &Context<'_>,
     account: Option<ActorId>,
@@ -244,6 +252,12 @@ async fn account_usage(
                 .of_accounts(&[account.0])
                 .await?;
             Ok(i64::try_from(hubs.len()).unwrap_or(i64::MAX))
+        }
+        E::AccountInnovationPack => {
+            let packs = data::<alkemio_library::LibraryService>(ctx)?
+                .of_accounts(&[account.0])
+                .await?;
+            Ok(i64::try_from(packs.len()).unwrap_or(i64::MAX))
         }
         _ => Ok(0),
     }

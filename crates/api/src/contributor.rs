@@ -828,6 +828,9 @@ impl ContributorMutation {
             data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
                 .delete_of_account(account)
                 .await?;
+            data::<alkemio_library::LibraryService>(ctx)?
+                .delete_of_account(account)
+                .await?;
         }
         if delete_data.delete_identity.unwrap_or(true)
             && let Some(identity) = deleted.authentication_id.as_deref()

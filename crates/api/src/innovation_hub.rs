@@ -131,23 +131,27 @@ impl InnovationHub {
             .0
             .account_id
             .ok_or_else(|| AppError::not_found(format!("Hub {} has no account", self.0.id)))?;
-        let host = match data::<alkemio_contributor::UserService>(ctx)?
-            .account_host(account)
-            .await?
-        {
-            Some(user) => Some(ActorId(user.id.0)),
-            None => data::<alkemio_organization::OrganizationService>(ctx)?
-                .by_account(account)
-                .await?
-                .map(|o| o.id),
+        account_provider(ctx, account).await
+    }
+    /// Its curated innovation packs, in order (those the caller may read; null until set).
+    async fn innovation_pack_list_filter(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<crate::library::InnovationPack>>> {
+        let Some(ids) = self.0.pack_list_filter.clone() else {
+            return Ok(None);
+        };
+        let library = data::<alkemio_library::LibraryService>(ctx)?;
+        let mut found = library.many(&ids).await?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(pack) = found.remove(&id)
+                && crate::authorization::can(ctx, pack.authorization_id, P::Read).await?
+            {
+                out.push(crate::library::InnovationPack(pack));
+            }
         }
-        .ok_or_else(|| AppError::not_found(format!("Account {account} has no host")))?;
-        Ok(Actor(
-            data::<alkemio_contributor::ActorService>(ctx)?
-                .actor(host)
-                .await?
-                .ok_or_else(|| AppError::not_found(format!("Actor {host} not found")))?,
-        ))
+        Ok(Some(out))
     }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
@@ -164,6 +168,27 @@ impl InnovationHub {
     async fn updated_date(&self) -> DateTime {
         DateTime(self.0.updated_date)
     }
+}
+
+/// The actor hosting an account: its user, or else its organization.
+pub(crate) async fn account_provider(ctx: &Context<'_>, account: ActorId) -> Result<Actor> {
+    let host = match data::<alkemio_contributor::UserService>(ctx)?
+        .account_host(account)
+        .await?
+    {
+        Some(user) => Some(ActorId(user.id.0)),
+        None => data::<alkemio_organization::OrganizationService>(ctx)?
+            .by_account(account)
+            .await?
+            .map(|o| o.id),
+    }
+    .ok_or_else(|| AppError::not_found(format!("Account {account} has no host")))?;
+    Ok(Actor(
+        data::<alkemio_contributor::ActorService>(ctx)?
+            .actor(host)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Actor {host} not found")))?,
+    ))
 }
 
 /// `platform.innovationHub`: by id or subdomain, or the hub the request came through.

@@ -24,6 +24,7 @@ pub mod entry;
 mod executor;
 mod extensions;
 pub mod innovation_hub;
+pub mod library;
 pub mod licensing;
 pub mod loaders;
 pub mod lookup;
@@ -114,7 +115,7 @@ pub struct MutationRoot(
     NotifiedMessageMutation,
     CollaborationMutation,
     crate::content::ContentMutations,
-    crate::template::TemplateMutation,
+    crate::library::LibraryMutations,
     InnovationFlowMutation,
     crate::timeline::TimelineMutation,
 );
@@ -157,6 +158,8 @@ pub struct SchemaServices {
     pub licenses: alkemio_space::LicenseService,
     /// Innovation hubs.
     pub hubs: alkemio_innovation_hub::InnovationHubService,
+    /// Innovation packs and the library.
+    pub library: alkemio_library::LibraryService,
     /// In-app notifications.
     pub notifications: alkemio_notification::NotificationService,
     /// Rooms and messages.
@@ -231,6 +234,7 @@ fn schema_with(
         .data(services.entry)
         .data(services.licenses)
         .data(services.hubs)
+        .data(services.library)
         .data(services.notifications)
         .data(services.communication)
         .data(services.conversations)

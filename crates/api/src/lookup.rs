@@ -81,6 +81,15 @@ impl LookupByNameQueryResults {
         crate::innovation_hub::lookup_hub_by_name(ctx, name_id.as_str()).await
     }
 
+    /// The id of the innovation pack with this NameID (needs READ on it).
+    async fn innovation_pack(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "NAMEID")] name_id: NameId,
+    ) -> Result<Option<String>> {
+        crate::library::lookup_pack_by_name(ctx, name_id.as_str()).await
+    }
+
     /// The id of the organization with this NameID.
     async fn organization(
         &self,
@@ -374,6 +383,15 @@ impl LookupQueryResults {
         #[graphql(name = "ID")] id: UuidScalar,
     ) -> Result<Option<crate::innovation_hub::InnovationHub>> {
         crate::innovation_hub::lookup_hub(ctx, id).await
+    }
+
+    /// An innovation pack (needs READ on it).
+    async fn innovation_pack(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::library::InnovationPack>> {
+        crate::library::lookup_pack(ctx, id).await
     }
 
     /// A conversation (needs READ on it: its members).
@@ -890,6 +908,16 @@ impl LookupMyPrivilegesQueryResults {
             .get(id.0)
             .await?;
         my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on an innovation pack.
+    async fn innovation_pack(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::library::pack_policy(ctx, id.0).await?;
+        my_privileges_on(ctx, policy).await
     }
 
     /// The caller's privileges on a profile.

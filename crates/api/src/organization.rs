@@ -954,6 +954,9 @@ impl OrganizationMutation {
             data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
                 .delete_of_account(account)
                 .await?;
+            data::<alkemio_library::LibraryService>(ctx)?
+                .delete_of_account(account)
+                .await?;
         }
         Ok(Organization(deleted))
     }

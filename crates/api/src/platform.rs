@@ -67,6 +67,23 @@ impl Platform {
         crate::innovation_hub::platform_hub(ctx, id, subdomain).await
     }
 
+    /// Whether the caller may use the web AI assistant (holds ACCESS_VIRTUAL_ASSISTANT on the
+    /// platform); false rather than an error for everyone else.
+    async fn virtual_assistant_access(&self, ctx: &Context<'_>) -> Result<bool> {
+        let platform = data::<alkemio_platform::PlatformService>(ctx)?
+            .authorization()
+            .await?;
+        Ok(platform.policy.is_granted(
+            &crate::context::actor(ctx).credentials,
+            alkemio_authorization::AuthorizationPrivilege::AccessVirtualAssistant,
+        )?)
+    }
+
+    /// The library: the innovation packs, templates and hubs offered publicly.
+    async fn library(&self, ctx: &Context<'_>) -> Result<crate::library::Library> {
+        crate::library::platform_library(ctx).await
+    }
+
     /// The licensing framework: plans and the license policy.
     async fn licensing_framework(&self, ctx: &Context<'_>) -> Result<crate::licensing::Licensing> {
         crate::licensing::framework(ctx).await

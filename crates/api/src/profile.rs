@@ -78,6 +78,16 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
                 None => base.clone(),
             }
         }
+        (ProfileType::InnovationPack, _) => {
+            match data::<alkemio_library::LibraryService>(ctx)?
+                .by_profile(profile.id)
+                .await?
+            {
+                Some(pack) => format!("{base}/innovation-packs/{}", pack.name_id),
+                None => base.clone(),
+            }
+        }
+        (ProfileType::Template, _) => template_url(ctx, base, profile.id).await?,
         (ProfileType::Account, _) => format!("{base}/admin"),
         (ProfileType::UserGroup, _) => base.clone(),
         (kind, _) => {
@@ -88,6 +98,32 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
             )));
         }
     })
+}
+
+/// A template's URL: under its pack (`/innovation-packs/<pack>/<template>`), its space's
+/// template settings (`/<space>/settings/templates/<template>`) or the platform's
+/// (`/admin/templates/<template>`), as the reference builds them.
+async fn template_url(ctx: &Context<'_>, base: &str, profile: Uuid) -> Result<String, AppError> {
+    let spaces = data::<alkemio_space::SpaceService>(ctx)?;
+    let templates = spaces.templates();
+    let Some(template) = templates.template_by_profile(profile).await? else {
+        return Ok(base.to_owned());
+    };
+    let set = template.templates_set_id;
+    let owner = match templates.manager_of_set(set).await? {
+        Some(manager) => match spaces.space_of_templates_manager(manager.id).await? {
+            Some(space) => format!("{base}/{}/settings/templates", space.name_id),
+            None => format!("{base}/admin/templates"),
+        },
+        None => match data::<alkemio_library::LibraryService>(ctx)?
+            .by_templates_set(set)
+            .await?
+        {
+            Some(pack) => format!("{base}/innovation-packs/{}", pack.name_id),
+            None => return Ok(base.to_owned()),
+        },
+    };
+    Ok(format!("{owner}/{}", template.name_id))
 }
 
 async fn space_url(ctx: &Context<'_>, base: &str, space: uuid::Uuid) -> Result<String, AppError> {

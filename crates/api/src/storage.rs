@@ -222,6 +222,19 @@ impl StorageBucket {
                         .await?
                         .map(|h| h.id)
                 }
+                alkemio_common::profile::ProfileType::InnovationPack => {
+                    data::<alkemio_library::LibraryService>(ctx)?
+                        .by_profile(profile.id)
+                        .await?
+                        .map(|p| p.id)
+                }
+                alkemio_common::profile::ProfileType::Template => {
+                    data::<alkemio_space::SpaceService>(ctx)?
+                        .templates()
+                        .template_by_profile(profile.id)
+                        .await?
+                        .map(|t| t.id)
+                }
                 alkemio_common::profile::ProfileType::CommunityGuidelines => {
                     data::<alkemio_space::SpaceService>(ctx)?
                         .by_guidelines_profiles(&[profile.id])

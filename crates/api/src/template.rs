@@ -379,7 +379,18 @@ impl TemplateMutation {
                 .space_of_templates_manager(m.id)
                 .await?
                 .and_then(|s| s.storage_aggregator_id),
-            None => None,
+            // a pack's templates keep their files with the pack's account
+            None => match data::<alkemio_library::LibraryService>(ctx)?
+                .by_templates_set(set)
+                .await?
+                .and_then(|p| p.account_id)
+            {
+                Some(account) => data::<alkemio_contributor::UserService>(ctx)?
+                    .account(account)
+                    .await?
+                    .and_then(|a| a.storage_aggregator_id),
+                None => None,
+            },
         };
         let new = NewTemplate {
             template_type: d.r#type,

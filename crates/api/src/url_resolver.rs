@@ -92,6 +92,13 @@ pub enum Route {
     },
     /// An innovation hub's page.
     Hub(Option<String>),
+    /// An innovation pack, or a template in it.
+    Pack {
+        /// The pack's NameID.
+        pack: String,
+        /// The template's NameID.
+        template: Option<String>,
+    },
     /// A kind of entity this server does not hold yet (the type it would have).
     NotYetHeld(UrlType),
     /// A base route the client reserves but does not serve.
@@ -114,7 +121,17 @@ pub fn classify(segments: &[String]) -> Route {
         "admin" => Route::Page(UrlType::Admin),
         "hub" => Route::Hub(second),
         "innovation-library" => Route::Page(UrlType::InnovationLibrary),
-        "innovation-packs" if segments.len() > 1 => Route::NotYetHeld(UrlType::InnovationPacks),
+        "innovation-packs" if segments.len() > 1 => {
+            // `/innovation-packs/<pack>{/settings}{/<template>}{/…}`
+            let rest = match segments.get(2).map(String::as_str) {
+                Some("settings") => &segments[3..],
+                _ => &segments[2..],
+            };
+            Route::Pack {
+                pack: segments[1].clone(),
+                template: rest.first().cloned(),
+            }
+        }
         "innovation-packs" => Route::Page(UrlType::InnovationPacks),
         "spaces" => Route::Page(UrlType::SpaceExplorer),
         "contributors" => Route::Page(UrlType::ContributorsExplorer),
@@ -237,7 +254,7 @@ pub struct UrlResolverQueryResultVirtualContributor {
     pub callouts_set: UrlResolverQueryResultCalloutsSet,
 }
 
-/// An innovation pack a URL names (none exist yet).
+/// An innovation pack a URL names.
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(name = "UrlResolverQueryResultInnovationPack")]
 pub struct UrlResolverQueryResultInnovationPack {
@@ -620,6 +637,41 @@ impl UrlResolverQuery {
                         ..resolved(UrlType::InnovationHub)
                     },
                     None => not_found(UrlType::InnovationHub),
+                }
+            }
+            Route::Pack { pack, template } => {
+                let library = data::<alkemio_library::LibraryService>(ctx)?;
+                match library.by_name_id(&pack).await? {
+                    None => not_found(UrlType::InnovationPacks),
+                    Some(p) => {
+                        let set = p.templates_set_id.map(UuidScalar);
+                        let found = match (&template, p.templates_set_id) {
+                            (Some(name), Some(set)) => Some(
+                                data::<alkemio_space::SpaceService>(ctx)?
+                                    .templates()
+                                    .template_by_name(set, name)
+                                    .await?,
+                            ),
+                            _ => None,
+                        };
+                        let template_id = found.flatten().map(|t| UuidScalar(t.id));
+                        // As in the reference, a template missing from the pack still names
+                        // the pack in the result.
+                        let mut result = if template.is_some() && template_id.is_none() {
+                            not_found(UrlType::InnovationPacks)
+                        } else {
+                            resolved(UrlType::InnovationPacks)
+                        };
+                        result.innovation_pack =
+                            set.map(|set| UrlResolverQueryResultInnovationPack {
+                                id: UuidScalar(p.id),
+                                templates_set: UrlResolverQueryResultTemplatesSet {
+                                    id: set,
+                                    template_id,
+                                },
+                            });
+                        result
+                    }
                 }
             }
             Route::Unknown => not_found(UrlType::Unknown),

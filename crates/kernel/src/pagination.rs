@@ -145,6 +145,47 @@ impl PageRequest {
     }
 }
 
+impl PageRequest {
+    /// One page of a list already held in memory, in its order: the cursor must name an item
+    /// of the list (ENTITY_NOT_FOUND otherwise).
+    pub fn page_in_memory<T>(
+        self,
+        items: Vec<T>,
+        id_of: impl Fn(&T) -> Uuid,
+    ) -> AppResult<Page<T>> {
+        let start = match self.cursor {
+            Some(cursor) => Some(items.iter().position(|x| id_of(x) == cursor).ok_or_else(
+                || {
+                    AppError::new(
+                        ErrorStatus::EntityNotFound,
+                        format!("Unable to find entity with ID: {cursor}"),
+                    )
+                },
+            )?),
+            None => None,
+        };
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        let fetched: Vec<T> = match self.direction {
+            Direction::Forward => {
+                let from = start.map_or(0, |i| i + 1);
+                items
+                    .into_iter()
+                    .skip(from)
+                    .take(limit.saturating_add(1))
+                    .collect()
+            }
+            Direction::Backward => {
+                let end = start.unwrap_or(items.len());
+                let mut before: Vec<T> = items.into_iter().take(end).collect();
+                before.reverse();
+                before.truncate(limit.saturating_add(1));
+                before
+            }
+        };
+        Ok(self.into_page(fetched, id_of))
+    }
+}
+
 /// The reference's `limit`/`shuffle` arguments on plain lists: no limit (or 0) keeps every item
 /// in order (shuffle is then ignored, as in the reference); `shuffle` picks `limit` items at
 /// random; otherwise the first `limit` are kept. A negative limit is a BAD_USER_INPUT error.

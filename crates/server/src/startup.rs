@@ -148,10 +148,16 @@ impl Core {
         }
         let licenses =
             alkemio_space::LicenseService::new(db.clone(), spaces.clone(), users.clone());
+        let library = alkemio_library::LibraryService::new(
+            db.clone(),
+            users.clone(),
+            spaces.templates().clone(),
+        );
         let hubs = alkemio_innovation_hub::InnovationHubService::new(
             db.clone(),
             users.clone(),
             spaces.clone(),
+            library.clone(),
         );
         let tasks = Arc::new(TaskService::new(cache.clone()));
         let platform = PlatformService::new(
@@ -165,6 +171,10 @@ impl Core {
             spaces.templates().clone(),
         );
         platform.bootstrap().await.map_err(to_anyhow)?;
+        library
+            .ensure_library(&platform.authorization().await.map_err(to_anyhow)?.policy)
+            .await
+            .map_err(to_anyhow)?;
         spaces.ensure_communications().await.map_err(to_anyhow)?;
         spaces
             .ensure_collaboration_policies()
@@ -222,6 +232,7 @@ impl Core {
             entry,
             licenses,
             hubs,
+            library,
             notifications,
             communication,
             conversations,

@@ -19,6 +19,7 @@ use alkemio_contributor::UserService;
 use alkemio_contributor::name_id;
 use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::{AppError, AppResult, stored_enum};
+use alkemio_library::LibraryService;
 use alkemio_licensing::LicenseEntitlementType;
 use alkemio_persistence::Database;
 use alkemio_space::{Space, SpaceLevel, SpaceService, SpaceVisibility};
@@ -38,14 +39,7 @@ pub mod model {
         }
     }
 
-    stored_enum! {
-        /// Where an entity shows up in searches and listings.
-        SearchVisibility {
-            Account => ("ACCOUNT", "account"),
-            Hidden => ("HIDDEN", "hidden"),
-            Public => ("PUBLIC", "public"),
-        }
-    }
+    pub use alkemio_library::SearchVisibility;
 
     /// An innovation hub.
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +56,8 @@ pub mod model {
         pub space_visibility_filter: Option<SpaceVisibility>,
         /// The spaces shown, in order (LIST hubs; absent until set).
         pub space_list_filter: Option<Vec<Uuid>>,
+        /// The innovation packs curated, in order (absent until set).
+        pub pack_list_filter: Option<Vec<Uuid>>,
         /// Whether it is offered in the platform's store.
         pub listed_in_store: bool,
         /// Where it shows up in listings.
@@ -121,7 +117,7 @@ pub struct NewHub {
     pub space_list_filter: Option<Vec<Uuid>>,
     /// Visibility shown (VISIBILITY).
     pub space_visibility_filter: Option<SpaceVisibility>,
-    /// Innovation packs curated (none exist on this platform yet).
+    /// Innovation packs curated.
     pub pack_list_filter: Option<Vec<Uuid>>,
     /// Virtual contributors curated (none exist on this platform yet).
     pub vc_list_filter: Option<Vec<Uuid>>,
@@ -183,12 +179,23 @@ pub struct InnovationHubService {
     db: Database,
     users: UserService,
     spaces: SpaceService,
+    library: LibraryService,
 }
 
 impl InnovationHubService {
-    /// A service over accounts and spaces.
-    pub fn new(db: Database, users: UserService, spaces: SpaceService) -> Self {
-        Self { db, users, spaces }
+    /// A service over accounts, spaces and the library.
+    pub fn new(
+        db: Database,
+        users: UserService,
+        spaces: SpaceService,
+        library: LibraryService,
+    ) -> Self {
+        Self {
+            db,
+            users,
+            spaces,
+            library,
+        }
     }
 
     fn profiles(&self) -> &ProfileService {
@@ -239,6 +246,13 @@ impl InnovationHubService {
         repo::by_profile(self.db.conn(), profile).await
     }
 
+    /// The hubs the library lists: offered in the store and public.
+    pub async fn listed(&self) -> AppResult<Vec<InnovationHub>> {
+        let mut hubs = repo::all(self.db.conn()).await?;
+        hubs.retain(|h| h.listed_in_store && h.search_visibility == SearchVisibility::Public);
+        Ok(hubs)
+    }
+
     /// The hubs of some accounts.
     pub async fn of_accounts(&self, accounts: &[Uuid]) -> AppResult<Vec<InnovationHub>> {
         repo::of_accounts(self.db.conn(), accounts).await
@@ -269,14 +283,16 @@ impl InnovationHubService {
         }
     }
 
-    fn check_curated(packs: Option<&Vec<Uuid>>, vcs: Option<&Vec<Uuid>>) -> AppResult<()> {
-        // Neither innovation packs nor virtual contributors exist on this platform yet, so
-        // every curated identifier is unknown.
-        if packs.is_some_and(|p| !p.is_empty()) {
-            return Err(AppError::bad_input(
-                "Innovation Packs not found for the identifiers provided",
-            ));
+    async fn check_curated(
+        &self,
+        packs: Option<&Vec<Uuid>>,
+        vcs: Option<&Vec<Uuid>>,
+    ) -> AppResult<()> {
+        if let Some(packs) = packs {
+            self.library.check_known(packs).await?;
         }
+        // Virtual contributors do not exist on this platform yet, so every curated
+        // identifier is unknown.
         if vcs.is_some_and(|v| !v.is_empty()) {
             return Err(AppError::bad_input(
                 "Virtual Contributors not found for the identifiers provided",
@@ -350,7 +366,8 @@ impl InnovationHubService {
                 }
             }
         }
-        Self::check_curated(new.pack_list_filter.as_ref(), new.vc_list_filter.as_ref())?;
+        self.check_curated(new.pack_list_filter.as_ref(), new.vc_list_filter.as_ref())
+            .await?;
         let subdomain = new.subdomain.trim().to_owned();
         if !valid_subdomain(&subdomain) {
             return Err(AppError::bad_input(format!(
@@ -410,6 +427,7 @@ impl InnovationHubService {
             hub_type: new.hub_type,
             space_visibility_filter: new.space_visibility_filter,
             space_list_filter: new.space_list_filter,
+            pack_list_filter: new.pack_list_filter,
             listed_in_store: true,
             search_visibility: SearchVisibility::Account,
             account_id: Some(account.id),
@@ -470,10 +488,14 @@ impl InnovationHubService {
             }
             hub.space_visibility_filter = Some(v);
         }
-        Self::check_curated(
+        self.check_curated(
             change.pack_list_filter.as_ref(),
             change.vc_list_filter.as_ref(),
-        )?;
+        )
+        .await?;
+        if let Some(packs) = change.pack_list_filter {
+            hub.pack_list_filter = Some(packs);
+        }
         if let Some(l) = change.listed_in_store {
             hub.listed_in_store = l;
         }

@@ -27,6 +27,7 @@ pub(crate) mod row {
         pub hub_type: String,
         pub space_visibility_filter: Option<String>,
         pub space_list_filter: Option<Json>,
+        pub innovation_pack_list_filter: Option<Json>,
         pub listed_in_store: bool,
         pub search_visibility: String,
         pub account_id: Option<Uuid>,
@@ -60,6 +61,11 @@ fn decode(r: row::Model) -> AppResult<InnovationHub> {
             .map(serde_json::from_value)
             .transpose()
             .map_err(|e| corrupt(r.id, e))?,
+        pack_list_filter: r
+            .innovation_pack_list_filter
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| corrupt(r.id, e))?,
         listed_in_store: r.listed_in_store,
         search_visibility: r.search_visibility.parse().map_err(|e| corrupt(r.id, e))?,
         account_id: r.account_id.map(ActorId),
@@ -82,6 +88,10 @@ fn model(h: &InnovationHub) -> row::ActiveModel {
         space_visibility_filter: Set(h.space_visibility_filter.map(|v| v.as_str().to_owned())),
         space_list_filter: Set(h
             .space_list_filter
+            .as_ref()
+            .map(|l| serde_json::to_value(l).unwrap_or_default())),
+        innovation_pack_list_filter: Set(h
+            .pack_list_filter
             .as_ref()
             .map(|l| serde_json::to_value(l).unwrap_or_default())),
         listed_in_store: Set(h.listed_in_store),
@@ -152,6 +162,17 @@ pub async fn by_profile(
         .await?
         .map(decode)
         .transpose()
+}
+
+/// Every hub, oldest first.
+pub async fn all(conn: &impl ConnectionTrait) -> AppResult<Vec<InnovationHub>> {
+    row::Entity::find()
+        .order_by_asc(row::Column::CreatedDate)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
 }
 
 /// The hubs of some accounts, oldest first.

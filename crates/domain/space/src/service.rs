@@ -1936,8 +1936,11 @@ impl SpaceService {
         policies.extend(alkemio_licensing::delete_licenses(&txn, &licenses).await?);
         let collaborations: Vec<Uuid> = spaces.iter().filter_map(|s| s.collaboration_id).collect();
         policies.extend(self.collaborations.delete_in(&txn, &collaborations).await?);
+        let mut released = released;
         for manager in spaces.iter().filter_map(|s| s.templates_manager_id) {
-            policies.extend(self.templates.delete_manager_in(&txn, manager).await?);
+            let (p, hashes) = self.templates.delete_manager_in(&txn, manager).await?;
+            policies.extend(p);
+            released.1.extend(hashes);
         }
         activity::delete_for(&txn, &collaborations, &ids).await?;
         repo::delete_rows(&txn, &ids, &about_ids, &guideline_ids, &community_ids).await?;

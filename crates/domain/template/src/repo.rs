@@ -44,13 +44,8 @@ fn now() -> chrono::DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-/// Stores a manager with its set and defaults.
-pub async fn insert_manager(
-    conn: &impl ConnectionTrait,
-    m: &TemplatesManager,
-    s: &TemplatesSet,
-    defaults: &[TemplateDefault],
-) -> AppResult<()> {
+/// Stores a set (of a manager or of an innovation pack).
+pub async fn insert_set(conn: &impl ConnectionTrait, s: &TemplatesSet) -> AppResult<()> {
     set::Entity::insert(set::ActiveModel {
         id: Set(s.id),
         created_date: Set(s.created_date),
@@ -60,6 +55,29 @@ pub async fn insert_manager(
     })
     .exec_without_returning(conn)
     .await?;
+    Ok(())
+}
+
+/// Deletes sets that no manager holds (the caller deletes their templates first).
+pub async fn delete_sets(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    set::Entity::delete_many()
+        .filter(set::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores a manager with its set and defaults.
+pub async fn insert_manager(
+    conn: &impl ConnectionTrait,
+    m: &TemplatesManager,
+    s: &TemplatesSet,
+    defaults: &[TemplateDefault],
+) -> AppResult<()> {
+    insert_set(conn, s).await?;
     manager::Entity::insert(manager::ActiveModel {
         id: Set(m.id),
         created_date: Set(m.created_date),
@@ -268,6 +286,19 @@ pub async fn insert_template(conn: &impl ConnectionTrait, t: &Template) -> AppRe
     Ok(())
 }
 
+/// The template owning a profile.
+pub async fn template_by_profile(
+    conn: &impl ConnectionTrait,
+    profile: Uuid,
+) -> AppResult<Option<Template>> {
+    template::Entity::find()
+        .filter(template::Column::ProfileId.eq(profile))
+        .one(conn)
+        .await?
+        .map(to_template)
+        .transpose()
+}
+
 /// Writes a template's post description.
 pub async fn update_template(conn: &impl ConnectionTrait, t: &Template) -> AppResult<()> {
     template::Entity::update_many()
@@ -314,6 +345,31 @@ pub async fn templates_of_sets(
         q = q.filter(template::Column::TemplateType.eq(k.as_str()));
     }
     q.all(conn).await?.into_iter().map(to_template).collect()
+}
+
+/// How many templates each of some sets holds (one grouped statement; sets without templates
+/// are absent).
+pub async fn count_templates_of_sets(
+    conn: &impl ConnectionTrait,
+    sets: &[Uuid],
+) -> AppResult<HashMap<Uuid, u64>> {
+    use sea_orm::QuerySelect;
+    if sets.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, i64)> = template::Entity::find()
+        .select_only()
+        .column(template::Column::TemplatesSetId)
+        .column_as(template::Column::Id.count(), "n")
+        .filter(template::Column::TemplatesSetId.is_in(sets.iter().copied()))
+        .group_by(template::Column::TemplatesSetId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, n)| (s, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// How many templates sets hold, optionally of one kind.

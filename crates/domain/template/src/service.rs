@@ -133,6 +133,70 @@ impl TemplateService {
         (manager, set, defaults, policies)
     }
 
+    /// A new, empty set (an innovation pack's) with a policy inheriting the owner's; nothing is
+    /// stored.
+    pub fn build_set(owner: &AuthorizationPolicy) -> (TemplatesSet, AuthorizationPolicy) {
+        let at = now();
+        let mut sp = auth_repo::new_policy(AuthorizationPolicyType::TemplatesSet);
+        sp.inherit_from(owner);
+        let set = TemplatesSet {
+            id: Uuid::now_v7(),
+            authorization_id: Some(sp.id),
+            created_date: at,
+            updated_date: at,
+        };
+        (set, sp)
+    }
+
+    /// Stores a new set inside the caller's transaction.
+    pub async fn insert_set_in(conn: &impl ConnectionTrait, set: &TemplatesSet) -> AppResult<()> {
+        repo::insert_set(conn, set).await
+    }
+
+    /// The recomputed policies of a set and its templates (with their profiles and
+    /// whiteboards), all inheriting the owner's.
+    pub async fn recompute_set_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        owner: &AuthorizationPolicy,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let Some(set) = repo::sets(conn, &[id]).await?.remove(&id) else {
+            return Ok(Vec::new());
+        };
+        let mut sp = auth_repo::load_or_new(
+            conn,
+            set.authorization_id,
+            AuthorizationPolicyType::TemplatesSet,
+        )
+        .await?;
+        sp.inherit_from(owner);
+        let mut out = Vec::new();
+        for t in repo::templates_of_sets(conn, &[set.id], None).await? {
+            out.extend(self.template_policies(conn, &t, &sp).await?);
+        }
+        out.push(sp);
+        Ok(out)
+    }
+
+    /// Deletes a set that no manager holds, with its templates, inside the caller's
+    /// transaction; returns the policy ids to delete and the content hashes of the deleted
+    /// files, to release after the transaction commits.
+    pub async fn delete_set_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
+        let Some(set) = repo::sets(conn, &[id]).await?.remove(&id) else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let templates = repo::templates_of_sets(conn, &[id], None).await?;
+        let (mut policies, hashes) = self.delete_templates_in(conn, &templates).await?;
+        policies.extend(set.authorization_id);
+        repo::delete_sets(conn, &[id]).await?;
+        Ok((policies, hashes))
+    }
+
     /// Stores a new manager inside the caller's transaction.
     pub async fn insert_manager_in(
         conn: &impl ConnectionTrait,
@@ -173,22 +237,10 @@ impl TemplateService {
             dp.inherit_from(owner);
             out.push(dp);
         }
-        if let Some(set) = repo::sets(conn, &[m.templates_set_id])
-            .await?
-            .remove(&m.templates_set_id)
-        {
-            let mut sp = auth_repo::load_or_new(
-                conn,
-                set.authorization_id,
-                AuthorizationPolicyType::TemplatesSet,
-            )
-            .await?;
-            sp.inherit_from(owner);
-            for t in repo::templates_of_sets(conn, &[set.id], None).await? {
-                out.extend(self.template_policies(conn, &t, &sp).await?);
-            }
-            out.push(sp);
-        }
+        out.extend(
+            self.recompute_set_policies(conn, m.templates_set_id, owner)
+                .await?,
+        );
         Ok(out)
     }
 
@@ -218,17 +270,18 @@ impl TemplateService {
     }
 
     /// Deletes a manager with its set, defaults and templates inside the caller's
-    /// transaction; returns the policy ids to delete.
+    /// transaction; returns the policy ids to delete and the content hashes of the deleted
+    /// files, to release after the transaction commits.
     pub async fn delete_manager_in(
         &self,
         conn: &impl ConnectionTrait,
         id: Uuid,
-    ) -> AppResult<Vec<Uuid>> {
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
         let Some(m) = repo::managers(conn, &[id]).await?.remove(&id) else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         };
         let templates = repo::templates_of_sets(conn, &[m.templates_set_id], None).await?;
-        let mut policies = self.delete_templates_in(conn, &templates).await?;
+        let (mut policies, hashes) = self.delete_templates_in(conn, &templates).await?;
         policies.extend(m.authorization_id);
         policies.extend(
             repo::defaults_of(conn, &[id])
@@ -243,28 +296,41 @@ impl TemplateService {
             policies.extend(s.authorization_id);
         }
         repo::delete_managers(conn, &[m]).await?;
-        Ok(policies)
+        Ok((policies, hashes))
     }
 
     async fn delete_templates_in(
         &self,
         conn: &impl ConnectionTrait,
         templates: &[Template],
-    ) -> AppResult<Vec<Uuid>> {
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
         let mut policies: Vec<Uuid> = templates
             .iter()
             .filter_map(|t| t.authorization_id)
             .collect();
         let profiles: Vec<Uuid> = templates.iter().map(|t| t.profile_id).collect();
+        let buckets: Vec<Uuid> = self
+            .profiles
+            .profiles(&profiles)
+            .await?
+            .values()
+            .filter_map(|p| p.storage_bucket_id)
+            .collect();
         let boards: Vec<Uuid> = templates.iter().filter_map(|t| t.whiteboard_id).collect();
         repo::delete_templates(conn, &templates.iter().map(|t| t.id).collect::<Vec<_>>()).await?;
         policies.extend(self.profiles.delete_in(conn, &profiles).await?);
+        let (bucket_policies, hashes) = self
+            .profiles
+            .storage()
+            .delete_buckets_in(conn, &buckets)
+            .await?;
+        policies.extend(bucket_policies);
         policies.extend(
             self.collaborations
                 .delete_standalone_whiteboards_in(conn, &boards)
                 .await?,
         );
-        Ok(policies)
+        Ok((policies, hashes))
     }
 
     // ---- reads ----
@@ -329,9 +395,28 @@ impl TemplateService {
         Ok(found)
     }
 
+    /// The templates of several sets (any kind), unordered.
+    pub async fn templates_of_sets(&self, sets: &[Uuid]) -> AppResult<Vec<Template>> {
+        repo::templates_of_sets(self.db.conn(), sets, None).await
+    }
+
+    /// How many templates each set holds (one statement; a set without templates has 0).
+    pub async fn count_templates_of_sets(&self, sets: &[Uuid]) -> AppResult<HashMap<Uuid, u64>> {
+        let mut counts = repo::count_templates_of_sets(self.db.conn(), sets).await?;
+        for s in sets {
+            counts.entry(*s).or_insert(0);
+        }
+        Ok(counts)
+    }
+
     /// How many templates a set holds, optionally of one kind (one statement).
     pub async fn count_templates(&self, set: Uuid, kind: Option<TemplateType>) -> AppResult<u64> {
         repo::count_templates(self.db.conn(), set, kind).await
+    }
+
+    /// The template owning a profile.
+    pub async fn template_by_profile(&self, profile: Uuid) -> AppResult<Option<Template>> {
+        repo::template_by_profile(self.db.conn(), profile).await
     }
 
     /// A template of a set by NameID.
@@ -538,11 +623,12 @@ impl TemplateService {
             )));
         }
         let txn = self.db.begin().await?;
-        let policies = self
+        let (policies, hashes) = self
             .delete_templates_in(&txn, std::slice::from_ref(&t))
             .await?;
         auth_repo::delete(&txn, &policies).await?;
         txn.commit().await?;
+        self.profiles.storage().release_contents(&hashes).await?;
         Ok(t)
     }
 

@@ -21,6 +21,7 @@ mod health;
 mod identity;
 mod innovation_flows;
 mod innovation_hubs;
+mod innovation_packs;
 mod licensing;
 mod links_and_whiteboards;
 mod mail_and_broker;

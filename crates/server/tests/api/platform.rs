@@ -8,8 +8,44 @@ use crate::on_both_backends;
 on_both_backends!(
     platform_answers_with_configuration_and_metadata,
     configuration_is_served_on_the_public_endpoint,
-    platform_survives_a_restart
+    platform_survives_a_restart,
+    the_web_assistant_is_for_those_granted_it
 );
+
+/// `platform.virtualAssistantAccess`: true for global admins and holders of the platform's
+/// assistant-access role, false (not an error) for everyone else.
+async fn the_web_assistant_is_for_those_granted_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (user, token) = app.user_with_token("someone@example.org").await;
+    let q = "{ platform { virtualAssistantAccess } }";
+    let anonymous = app.graphql(q).await;
+    assert_eq!(
+        anonymous["data"]["platform"]["virtualAssistantAccess"],
+        false
+    );
+    let access = |body: serde_json::Value| body["platform"]["virtualAssistantAccess"].clone();
+    assert_eq!(
+        access(crate::spaces::ok(&app, &token, q, json!({})).await),
+        false
+    );
+    assert_eq!(
+        access(crate::spaces::ok(&app, &admin, q, json!({})).await),
+        true
+    );
+    crate::spaces::ok(
+        &app,
+        &admin,
+        "mutation($u: UUID!) { assignPlatformRoleToUser(roleData: { actorID: $u,
+            role: PLATFORM_ASSISTANT_ACCESS }) { id } }",
+        json!({"u": user.id.to_string()}),
+    )
+    .await;
+    assert_eq!(
+        access(crate::spaces::ok(&app, &token, q, json!({})).await),
+        true
+    );
+}
 
 async fn platform_answers_with_configuration_and_metadata(backend: Backend) {
     let app = spawn_app(backend).await;
