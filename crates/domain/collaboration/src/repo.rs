@@ -114,6 +114,27 @@ fn now() -> chrono::DateTime<Utc> {
 
 // ---- collaborations and callouts sets ----
 
+/// Stores a callouts set that no collaboration holds (a knowledge base's).
+pub async fn insert_set(conn: &impl ConnectionTrait, set: &CalloutsSet) -> AppResult<()> {
+    callouts_set::Entity::insert(callouts_set::ActiveModel {
+        id: Set(set.id),
+        created_date: Set(set.created_date),
+        updated_date: Set(set.updated_date),
+        version: Set(1),
+        set_type: Set(set.set_type.as_str().to_owned()),
+        authorization_id: Set(set.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a callouts set's row.
+pub async fn delete_set(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
+    callouts_set::Entity::delete_by_id(id).exec(conn).await?;
+    Ok(())
+}
+
 /// Stores a collaboration with its callouts set.
 pub async fn insert_collaboration(
     conn: &impl ConnectionTrait,

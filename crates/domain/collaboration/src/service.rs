@@ -1005,6 +1005,69 @@ impl CollaborationService {
 
     // ---- reads ----
 
+    /// A new callouts set for a knowledge base, its policy inheriting the knowledge base's;
+    /// nothing is stored.
+    pub fn build_knowledge_base_set(
+        &self,
+        parent: &AuthorizationPolicy,
+    ) -> (CalloutsSet, AuthorizationPolicy) {
+        let at = now();
+        let mut policy = auth_repo::new_policy(AuthorizationPolicyType::CalloutsSet);
+        policy.inherit_from(parent);
+        let set = CalloutsSet {
+            id: Uuid::now_v7(),
+            set_type: crate::model::CalloutsSetType::KnowledgeBase,
+            authorization_id: Some(policy.id),
+            created_date: at,
+            updated_date: at,
+        };
+        (set, policy)
+    }
+
+    /// Stores a callouts set no collaboration holds inside the caller's transaction.
+    pub async fn insert_standalone_set_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        set: &CalloutsSet,
+    ) -> AppResult<()> {
+        repo::insert_set(conn, set).await
+    }
+
+    /// The recomputed policy of a callouts set no collaboration holds (a knowledge base's;
+    /// it holds no callouts yet).
+    pub async fn standalone_set_policies(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        parent: &AuthorizationPolicy,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let Some(set) = repo::callouts_sets(conn, &[id]).await?.remove(&id) else {
+            return Ok(Vec::new());
+        };
+        let mut policy = auth_repo::load_or_new(
+            conn,
+            set.authorization_id,
+            AuthorizationPolicyType::CalloutsSet,
+        )
+        .await?;
+        policy.inherit_from(parent);
+        Ok(vec![policy])
+    }
+
+    /// Deletes a callouts set no collaboration holds inside the caller's transaction; returns
+    /// the policy ids to delete.
+    pub async fn delete_standalone_set_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> AppResult<Vec<Uuid>> {
+        let Some(set) = repo::callouts_sets(conn, &[id]).await?.remove(&id) else {
+            return Ok(Vec::new());
+        };
+        repo::delete_set(conn, id).await?;
+        Ok(set.authorization_id.into_iter().collect())
+    }
+
     /// Collaborations by id.
     pub async fn collaborations(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Collaboration>> {
         repo::collaborations(self.db.conn(), ids).await
