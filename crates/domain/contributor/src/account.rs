@@ -218,6 +218,47 @@ pub fn apply_account_policy(policy: &mut AuthorizationPolicy, account: ActorId) 
     ]);
 }
 
+/// Fails unless one more resource of `entitlement`'s kind fits the account's license, given
+/// that `used` are in use; a caller with PLATFORM_ADMIN on the account is not limited. The
+/// error is the reference's ("Entitlement limit of N of type … reached").
+pub async fn require_free_entitlement(
+    conn: &impl ConnectionTrait,
+    caller: &alkemio_authorization::ActorContext,
+    account: &Account,
+    account_policy: Option<&AuthorizationPolicy>,
+    entitlement: alkemio_licensing::LicenseEntitlementType,
+    used: usize,
+) -> AppResult<()> {
+    let limit = match account.license_id {
+        Some(id) => alkemio_licensing::licenses(conn, &[id])
+            .await?
+            .remove(&id)
+            .and_then(|l| {
+                l.entitlements
+                    .into_iter()
+                    .find(|e| e.entitlement_type == entitlement)
+            })
+            .map_or(0, |e| e.limit),
+        None => 0,
+    };
+    let platform_admin = alkemio_authorization::grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        account_policy,
+        P::PlatformAdmin,
+        "check",
+    )
+    .is_ok();
+    if !platform_admin && i64::try_from(used).unwrap_or(i64::MAX) >= i64::from(limit) {
+        return Err(AppError::bad_input(format!(
+            "Unable to create {kind} on account: {id}. Entitlement limit of {limit} of type {kind} reached",
+            kind = entitlement.as_str(),
+            id = account.id
+        )));
+    }
+    Ok(())
+}
+
 /// A new account's policy.
 pub fn new_account_policy(account: ActorId) -> AuthorizationPolicy {
     let mut policy = auth_repo::new_policy(AuthorizationPolicyType::Account);

@@ -240,26 +240,15 @@ impl LibraryService {
         )?;
         let conn = self.db.conn();
         let used = repo::of_accounts(conn, &[account.id.0]).await?.len();
-        let limit = match account.license_id {
-            Some(id) => alkemio_licensing::licenses(conn, &[id])
-                .await?
-                .remove(&id)
-                .and_then(|l| {
-                    l.entitlements.into_iter().find(|e| {
-                        e.entitlement_type == LicenseEntitlementType::AccountInnovationPack
-                    })
-                })
-                .map_or(0, |e| e.limit),
-            None => 0,
-        };
-        let platform_admin =
-            Self::require(caller, account_policy.as_ref(), P::PlatformAdmin, "check").is_ok();
-        if !platform_admin && i64::try_from(used).unwrap_or(i64::MAX) >= i64::from(limit) {
-            return Err(AppError::bad_input(format!(
-                "Unable to create account-innovation-pack on account: {}. Entitlement limit of {limit} of type account-innovation-pack reached",
-                account.id
-            )));
-        }
+        alkemio_contributor::account::require_free_entitlement(
+            conn,
+            caller,
+            &account,
+            account_policy.as_ref(),
+            LicenseEntitlementType::AccountInnovationPack,
+            used,
+        )
+        .await?;
         let name_id = match new.name_id {
             Some(n) => {
                 let n = n.to_lowercase();
