@@ -225,7 +225,7 @@ pub async fn require_free_entitlement(
     conn: &impl ConnectionTrait,
     caller: &alkemio_authorization::ActorContext,
     account: &Account,
-    account_policy: Option<&AuthorizationPolicy>,
+    account_policy: &AuthorizationPolicy,
     entitlement: alkemio_licensing::LicenseEntitlementType,
     used: usize,
 ) -> AppResult<()> {
@@ -244,7 +244,7 @@ pub async fn require_free_entitlement(
     let platform_admin = alkemio_authorization::grant_access_or_fail(
         &caller.actor_id(),
         &caller.credentials,
-        account_policy,
+        Some(account_policy),
         P::PlatformAdmin,
         "check",
     )

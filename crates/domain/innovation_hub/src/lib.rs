@@ -11,7 +11,7 @@ pub mod repo;
 use alkemio_authorization::repo as auth_repo;
 use alkemio_authorization::{
     ActorContext, AuthorizationPolicy, AuthorizationPolicyType, AuthorizationPrivilege as P,
-    Credential, CredentialRule, CredentialType as C, grant_access_or_fail,
+    Credential, CredentialRule, CredentialType as C,
 };
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
 use alkemio_common::visual::VisualType;
@@ -202,28 +202,6 @@ impl InnovationHubService {
         self.users.profiles()
     }
 
-    async fn policy(&self, id: Option<Uuid>) -> AppResult<Option<AuthorizationPolicy>> {
-        match id {
-            Some(id) => Ok(auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy)),
-            None => Ok(None),
-        }
-    }
-
-    fn require(
-        caller: &ActorContext,
-        policy: Option<&AuthorizationPolicy>,
-        privilege: P,
-        action: &str,
-    ) -> AppResult<()> {
-        grant_access_or_fail(
-            &caller.actor_id(),
-            &caller.credentials,
-            policy,
-            privilege,
-            action,
-        )
-    }
-
     /// A hub.
     pub async fn get(&self, id: Uuid) -> AppResult<InnovationHub> {
         repo::find(self.db.conn(), id).await?.ok_or_else(|| {
@@ -248,9 +226,7 @@ impl InnovationHubService {
 
     /// The hubs the library lists: offered in the store and public.
     pub async fn listed(&self) -> AppResult<Vec<InnovationHub>> {
-        let mut hubs = repo::all(self.db.conn()).await?;
-        hubs.retain(|h| h.listed_in_store && h.search_visibility == SearchVisibility::Public);
-        Ok(hubs)
+        repo::listed(self.db.conn()).await
     }
 
     /// The hubs of some accounts.
@@ -260,10 +236,15 @@ impl InnovationHubService {
 
     /// Whether the caller holds `privilege` on the hub.
     pub async fn can(&self, caller: &ActorContext, hub: &InnovationHub, privilege: P) -> bool {
-        match self.policy(hub.authorization_id).await {
-            Ok(p) => Self::require(caller, p.as_ref(), privilege, "check").is_ok(),
-            Err(_) => false,
-        }
+        auth_repo::require(
+            self.db.conn(),
+            caller,
+            hub.authorization_id,
+            privilege,
+            "check",
+        )
+        .await
+        .is_ok()
     }
 
     async fn check_spaces(&self, ids: &[Uuid]) -> AppResult<()> {
@@ -309,20 +290,21 @@ impl InnovationHubService {
             .account(new.account)
             .await?
             .ok_or_else(|| AppError::not_found(format!("Account {} not found", new.account)))?;
-        let account_policy = self.policy(account.authorization_id).await?;
-        Self::require(
+        let account_policy = auth_repo::require(
+            self.db.conn(),
             caller,
-            account_policy.as_ref(),
+            account.authorization_id,
             P::CreateInnovationHub,
             "create an innovation hub",
-        )?;
+        )
+        .await?;
         let conn = self.db.conn();
         let used = repo::of_accounts(conn, &[account.id.0]).await?.len();
         alkemio_contributor::account::require_free_entitlement(
             conn,
             caller,
             &account,
-            account_policy.as_ref(),
+            &account_policy,
             LicenseEntitlementType::AccountInnovationHub,
             used,
         )
@@ -386,9 +368,7 @@ impl InnovationHubService {
             }
         };
         let mut policy = auth_repo::new_policy(AuthorizationPolicyType::InnovationHub);
-        if let Some(parent) = &account_policy {
-            apply_hub_policy(&mut policy, parent);
-        }
+        apply_hub_policy(&mut policy, &account_policy);
         let mut profile = new.profile;
         if !profile.visuals.contains(&VisualType::BannerWide) {
             profile.visuals.push(VisualType::BannerWide);
@@ -442,13 +422,14 @@ impl InnovationHubService {
         change: HubUpdate,
     ) -> AppResult<InnovationHub> {
         let mut hub = self.get(id).await?;
-        let policy = self.policy(hub.authorization_id).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            policy.as_ref(),
+            hub.authorization_id,
             P::Update,
             "update an innovation hub",
-        )?;
+        )
+        .await?;
         let conn = self.db.conn();
         if let Some(n) = change.name_id
             && n != hub.name_id
@@ -508,13 +489,14 @@ impl InnovationHubService {
     /// `deleteInnovationHub`: needs DELETE on the hub; its profile goes with it.
     pub async fn delete(&self, caller: &ActorContext, id: Uuid) -> AppResult<InnovationHub> {
         let hub = self.get(id).await?;
-        let policy = self.policy(hub.authorization_id).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            policy.as_ref(),
+            hub.authorization_id,
             P::Delete,
             "delete an innovation hub",
-        )?;
+        )
+        .await?;
         let txn = self.db.begin().await?;
         let hashes = self.delete_in(&txn, &hub).await?;
         txn.commit().await?;

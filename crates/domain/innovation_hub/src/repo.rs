@@ -164,9 +164,11 @@ pub async fn by_profile(
         .transpose()
 }
 
-/// Every hub, oldest first.
-pub async fn all(conn: &impl ConnectionTrait) -> AppResult<Vec<InnovationHub>> {
+/// The hubs offered in the store and public, oldest first.
+pub async fn listed(conn: &impl ConnectionTrait) -> AppResult<Vec<InnovationHub>> {
     row::Entity::find()
+        .filter(row::Column::ListedInStore.eq(true))
+        .filter(row::Column::SearchVisibility.eq(crate::model::SearchVisibility::Public.as_str()))
         .order_by_asc(row::Column::CreatedDate)
         .all(conn)
         .await?

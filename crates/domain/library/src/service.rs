@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use alkemio_authorization::repo as auth_repo;
 use alkemio_authorization::{
     ActorContext, AuthorizationPolicy, AuthorizationPolicyType, AuthorizationPrivilege as P,
-    Credential, CredentialRule, CredentialType as C, grant_access_or_fail,
+    Credential, CredentialRule, CredentialType as C,
 };
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
 use alkemio_common::visual::VisualType;
@@ -102,28 +102,6 @@ impl LibraryService {
         self.users.profiles()
     }
 
-    async fn policy(&self, id: Option<Uuid>) -> AppResult<Option<AuthorizationPolicy>> {
-        match id {
-            Some(id) => Ok(auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy)),
-            None => Ok(None),
-        }
-    }
-
-    fn require(
-        caller: &ActorContext,
-        policy: Option<&AuthorizationPolicy>,
-        privilege: P,
-        action: &str,
-    ) -> AppResult<()> {
-        grant_access_or_fail(
-            &caller.actor_id(),
-            &caller.credentials,
-            policy,
-            privilege,
-            action,
-        )
-    }
-
     async fn account_or_fail(&self, id: ActorId) -> AppResult<Account> {
         self.users
             .account(id)
@@ -201,10 +179,15 @@ impl LibraryService {
 
     /// Whether the caller holds `privilege` on the pack.
     pub async fn can(&self, caller: &ActorContext, pack: &InnovationPack, privilege: P) -> bool {
-        match self.policy(pack.authorization_id).await {
-            Ok(p) => Self::require(caller, p.as_ref(), privilege, "check").is_ok(),
-            Err(_) => false,
-        }
+        auth_repo::require(
+            self.db.conn(),
+            caller,
+            pack.authorization_id,
+            privilege,
+            "check",
+        )
+        .await
+        .is_ok()
     }
 
     /// Checks curated pack identifiers (an innovation hub's list): no duplicates, all known.
@@ -231,20 +214,21 @@ impl LibraryService {
     /// listed in the store but visible only on its account until made public.
     pub async fn create(&self, caller: &ActorContext, new: NewPack) -> AppResult<InnovationPack> {
         let account = self.account_or_fail(new.account).await?;
-        let account_policy = self.policy(account.authorization_id).await?;
-        Self::require(
+        let account_policy = auth_repo::require(
+            self.db.conn(),
             caller,
-            account_policy.as_ref(),
+            account.authorization_id,
             P::CreateInnovationPack,
             &format!("create account-innovation-pack on account: {}", account.id),
-        )?;
+        )
+        .await?;
         let conn = self.db.conn();
         let used = repo::of_accounts(conn, &[account.id.0]).await?.len();
         alkemio_contributor::account::require_free_entitlement(
             conn,
             caller,
             &account,
-            account_policy.as_ref(),
+            &account_policy,
             LicenseEntitlementType::AccountInnovationPack,
             used,
         )
@@ -268,9 +252,7 @@ impl LibraryService {
             }
         };
         let mut policy = auth_repo::new_policy(AuthorizationPolicyType::InnovationPack);
-        if let Some(parent) = &account_policy {
-            apply_pack_policy(&mut policy, parent, account.id);
-        }
+        apply_pack_policy(&mut policy, &account_policy, account.id);
         let mut profile = new.profile;
         profile.visuals = vec![VisualType::Avatar, VisualType::Card];
         match profile.tagsets.iter_mut().find(|t| t.name == "default") {
@@ -327,13 +309,14 @@ impl LibraryService {
         change: PackUpdate,
     ) -> AppResult<InnovationPack> {
         let mut pack = self.get(id).await?;
-        let policy = self.policy(pack.authorization_id).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            policy.as_ref(),
+            pack.authorization_id,
             P::Update,
             &format!("updateInnovationPack: {id}"),
-        )?;
+        )
+        .await?;
         let conn = self.db.conn();
         if let Some(n) = change.name_id
             && n != pack.name_id
@@ -368,13 +351,14 @@ impl LibraryService {
     /// `deleteInnovationPack`: needs DELETE on the pack; its templates and profile go with it.
     pub async fn delete(&self, caller: &ActorContext, id: Uuid) -> AppResult<InnovationPack> {
         let pack = self.get(id).await?;
-        let policy = self.policy(pack.authorization_id).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            policy.as_ref(),
+            pack.authorization_id,
             P::Delete,
             &format!("deleteInnovationPack: {id}"),
-        )?;
+        )
+        .await?;
         let txn = self.db.begin().await?;
         let hashes = self.delete_in(&txn, &pack).await?;
         txn.commit().await?;
@@ -437,35 +421,36 @@ impl LibraryService {
         })?;
         let source = self.account_or_fail(source).await?;
         let target = self.account_or_fail(target).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            self.policy(source.authorization_id).await?.as_ref(),
+            source.authorization_id,
             P::TransferResourceOffer,
             &format!(
                 "transfer Innovation Pack to another Account: {}",
                 caller.actor_id()
             ),
-        )?;
-        let target_policy = self.policy(target.authorization_id).await?;
-        Self::require(
+        )
+        .await?;
+        let target_policy = auth_repo::require(
+            self.db.conn(),
             caller,
-            target_policy.as_ref(),
+            target.authorization_id,
             P::TransferResourceAccept,
             &format!(
                 "transfer Innovation Pack to target Account: {}",
                 caller.actor_id()
             ),
-        )?;
+        )
+        .await?;
         pack.account_id = Some(target.id);
         pack.updated_date = now();
         let txn = self.db.begin().await?;
         repo::update(&txn, &pack).await?;
-        if let Some(parent) = &target_policy {
-            let policies = self
-                .recompute_policies(&txn, &pack, parent, target.id)
-                .await?;
-            auth_repo::save_all(&txn, &policies).await?;
-        }
+        let policies = self
+            .recompute_policies(&txn, &pack, &target_policy, target.id)
+            .await?;
+        auth_repo::save_all(&txn, &policies).await?;
         txn.commit().await?;
         Ok(pack)
     }
@@ -502,22 +487,6 @@ impl LibraryService {
         }
         out.push(policy);
         Ok(out)
-    }
-
-    /// Recomputes the policies of an account's packs from the account's (stored) policy.
-    pub async fn recompute_of_account(&self, account: ActorId) -> AppResult<()> {
-        let account_row = self.account_or_fail(account).await?;
-        let Some(parent) = self.policy(account_row.authorization_id).await? else {
-            return Ok(());
-        };
-        let txn = self.db.begin().await?;
-        for pack in repo::of_accounts(&txn, &[account.0]).await? {
-            let policies = self
-                .recompute_policies(&txn, &pack, &parent, account)
-                .await?;
-            auth_repo::save_all(&txn, &policies).await?;
-        }
-        txn.commit().await.map_err(Into::into)
     }
 
     // ---- the library ----

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use alkemio_authorization::repo as auth_repo;
 use alkemio_authorization::{
     ActorContext, AuthorizationPolicy, AuthorizationPolicyType, AuthorizationPrivilege as P,
-    Credential, CredentialRule, CredentialType as C, PrivilegeRule, grant_access_or_fail,
-    root_policy,
+    Credential, CredentialRule, CredentialType as C, PrivilegeRule, root_policy,
 };
 use alkemio_collaboration::CollaborationService;
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
@@ -255,28 +254,6 @@ impl VirtualContributorService {
         self.users.profiles()
     }
 
-    async fn policy(&self, id: Option<Uuid>) -> AppResult<Option<AuthorizationPolicy>> {
-        match id {
-            Some(id) => Ok(auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy)),
-            None => Ok(None),
-        }
-    }
-
-    fn require(
-        caller: &ActorContext,
-        policy: Option<&AuthorizationPolicy>,
-        privilege: P,
-        action: &str,
-    ) -> AppResult<()> {
-        grant_access_or_fail(
-            &caller.actor_id(),
-            &caller.credentials,
-            policy,
-            privilege,
-            action,
-        )
-    }
-
     async fn account_or_fail(&self, id: ActorId) -> AppResult<Account> {
         self.users
             .account(id)
@@ -371,23 +348,24 @@ impl VirtualContributorService {
         account_spaces: &[Uuid],
     ) -> AppResult<VirtualContributor> {
         let account = self.account_or_fail(new.account).await?;
-        let account_policy = self.policy(account.authorization_id).await?;
-        Self::require(
+        let account_policy = auth_repo::require(
+            self.db.conn(),
             caller,
-            account_policy.as_ref(),
+            account.authorization_id,
             P::CreateVirtual,
             &format!(
                 "create account-virtual-contributor on account: {}",
                 account.id
             ),
-        )?;
+        )
+        .await?;
         let conn = self.db.conn();
         let used = repo::of_accounts(conn, &[account.id.0]).await?.len();
         alkemio_contributor::account::require_free_entitlement(
             conn,
             caller,
             &account,
-            account_policy.as_ref(),
+            &account_policy,
             LicenseEntitlementType::AccountVirtualContributor,
             used,
         )
@@ -630,13 +608,14 @@ impl VirtualContributorService {
         account_spaces: &[Uuid],
     ) -> AppResult<VirtualContributor> {
         let mut vc = self.get(id).await?;
-        let policy = self.policy(vc.authorization_id).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            policy.as_ref(),
+            vc.authorization_id,
             P::Update,
             &format!("virtual contributor Update: {id}"),
-        )?;
+        )
+        .await?;
         let conn = self.db.conn();
         if let Some(n) = change.name_id
             && !n.eq_ignore_ascii_case(&vc.name_id)
@@ -727,13 +706,14 @@ impl VirtualContributorService {
                 "Unable to load authorizing account for VC {id}"
             )));
         }
-        let policy = self.policy(vc.authorization_id).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            policy.as_ref(),
+            vc.authorization_id,
             P::Update,
             &format!("virtualContributor settings update: {id}"),
-        )?;
+        )
+        .await?;
         if let Some(v) = knowledge_base_content_visible {
             vc.settings.knowledge_base_content_visible = v;
         }
@@ -755,13 +735,14 @@ impl VirtualContributorService {
         prompt_graph_editing_enabled: bool,
     ) -> AppResult<VirtualContributor> {
         let mut vc = self.get(id).await?;
-        let policy = self.policy(vc.authorization_id).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            policy.as_ref(),
+            vc.authorization_id,
             P::PlatformAdmin,
             &format!("virtualContributor platform settings update: {id}"),
-        )?;
+        )
+        .await?;
         vc.prompt_graph_editing_enabled = prompt_graph_editing_enabled;
         vc.updated_date = now();
         repo::update(self.db.conn(), &vc).await?;
@@ -772,13 +753,14 @@ impl VirtualContributorService {
     /// credentials and actor go with it.
     pub async fn delete(&self, caller: &ActorContext, id: Uuid) -> AppResult<VirtualContributor> {
         let vc = self.get(id).await?;
-        let policy = self.policy(vc.authorization_id).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            policy.as_ref(),
+            vc.authorization_id,
             P::Delete,
             &format!("delete virtual contributor: {id}"),
-        )?;
+        )
+        .await?;
         let txn = self.db.begin().await?;
         let hashes = self.delete_in(&txn, &vc).await?;
         txn.commit().await?;
@@ -867,24 +849,28 @@ impl VirtualContributorService {
         })?;
         let source = self.account_or_fail(source).await?;
         let target = self.account_or_fail(target).await?;
-        Self::require(
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            self.policy(source.authorization_id).await?.as_ref(),
+            source.authorization_id,
             P::TransferResourceOffer,
             &format!(
                 "transfer VirtualContributor to another Account: {}",
                 caller.actor_id()
             ),
-        )?;
-        Self::require(
+        )
+        .await?;
+        auth_repo::require(
+            self.db.conn(),
             caller,
-            self.policy(target.authorization_id).await?.as_ref(),
+            target.authorization_id,
             P::TransferResourceAccept,
             &format!(
                 "transfer VirtualContributor to target Account: {}",
                 caller.actor_id()
             ),
-        )?;
+        )
+        .await?;
         vc.account_id = Some(target.id);
         vc.updated_date = now();
         let txn = self.db.begin().await?;

@@ -303,6 +303,22 @@ async fn innovation_packs_are_published_through_the_library(backend: Backend) {
     }
     let curated = ok(&app, &admin, hub, hub_data(json!([id]))).await["createInnovationHub"].clone();
     assert_eq!(curated["innovationPackListFilter"], json!([{"id": id}]));
+    // the library offers hubs that are listed and public
+    let hubs = "{ platform { library { innovationHubs { id } } } }";
+    let offered = |body: Value| body["platform"]["library"]["innovationHubs"].clone();
+    assert_eq!(offered(ok(&app, &taker, hubs, json!({})).await), json!([]));
+    ok(
+        &app,
+        &admin,
+        "mutation($id: UUID!) { updateInnovationHub(updateData: { ID: $id,
+            searchVisibility: PUBLIC }) { id } }",
+        json!({"id": curated["id"]}),
+    )
+    .await;
+    assert_eq!(
+        offered(ok(&app, &taker, hubs, json!({})).await),
+        json!([{"id": curated["id"]}])
+    );
 
     // transfer: the source account offers, the target accepts; admins of the new account then
     // manage the pack and its templates, the old ones no longer do
