@@ -140,6 +140,14 @@ impl Account {
         crate::library::packs_of_account(ctx, self.0.id, search_visibility).await
     }
 
+    /// The account's virtual contributors, oldest first.
+    async fn virtual_contributors(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::virtual_contributor::VirtualContributor>> {
+        crate::virtual_contributor::of_account(ctx, self.0.id).await
+    }
+
     /// The licensing credentials the account holds.
     async fn subscriptions(
         &self,
@@ -224,9 +232,31 @@ pub struct AccountLicensePlan {
 #[derive(Debug, Clone)]
 pub struct License(pub alkemio_licensing::License, pub Option<ActorId>);
 
+/// Deletes what a deleted account hosted: its innovation hubs, innovation packs and virtual
+/// contributors.
+pub(crate) async fn delete_hosted(ctx: &Context<'_>, account: ActorId) -> AppResult<()> {
+    data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+        .delete_of_account(account)
+        .await?;
+    data::<alkemio_library::LibraryService>(ctx)?
+        .delete_of_account(account)
+        .await?;
+    let vcs = data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?;
+    let gone: Vec<uuid::Uuid> = vcs
+        .of_accounts(&[account.0])
+        .await?
+        .iter()
+        .map(|v| v.id.0)
+        .collect();
+    vcs.delete_of_account(account).await?;
+    data::<alkemio_platform::PlatformService>(ctx)?
+        .forget_well_known_virtual_contributors(&gone)
+        .await
+}
+
 /// How many of an account entitlement's kind the account already uses: its L0 spaces by their
-/// level (free, plus, premium), its innovation hubs and its innovation packs; virtual
-/// contributors do not exist yet in this server, so none is used.
+/// level (free, plus, premium), its innovation hubs, innovation packs and virtual
+/// contributors.
 async fn account_usage(
     ctx: &Context<'_>,
     account: Option<ActorId>,
@@ -258,6 +288,12 @@ async fn account_usage(
                 .of_accounts(&[account.0])
                 .await?;
             Ok(i64::try_from(packs.len()).unwrap_or(i64::MAX))
+        }
+        E::AccountVirtualContributor => {
+            let vcs = data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?
+                .of_accounts(&[account.0])
+                .await?;
+            Ok(i64::try_from(vcs.len()).unwrap_or(i64::MAX))
         }
         _ => Ok(0),
     }

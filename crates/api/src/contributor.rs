@@ -354,6 +354,8 @@ pub enum ActorFull {
     Space(crate::space::Space),
     /// An account.
     Account(Account),
+    /// A virtual contributor.
+    VirtualContributor(crate::virtual_contributor::VirtualContributor),
 }
 
 /// Actors as their concrete types, in the given order, read in one batch per kind; an actor
@@ -379,6 +381,12 @@ pub(crate) async fn actors_full(
     )?;
     let spaces = loaded(loaders.spaces.load_many(of(ActorType::Space)).await)?;
     let accounts = loaded(loaders.accounts.load_many(of(ActorType::Account)).await)?;
+    let vcs = loaded(
+        loaders
+            .virtual_contributors
+            .load_many(of(ActorType::VirtualContributor))
+            .await,
+    )?;
     Ok(actors
         .iter()
         .filter_map(|(id, kind)| match kind {
@@ -395,6 +403,9 @@ pub(crate) async fn actors_full(
                 .get(&id.0)
                 .cloned()
                 .map(|a| ActorFull::Account(Account(a))),
+            ActorType::VirtualContributor => vcs.get(&id.0).cloned().map(|v| {
+                ActorFull::VirtualContributor(crate::virtual_contributor::VirtualContributor(v))
+            }),
             _ => None,
         })
         .collect())
@@ -526,6 +537,20 @@ impl ContributorQuery {
                 .get(alkemio_kernel::ids::ActorId(id.0))
                 .await?
                 .map(|s| (s.authorization_id, ActorFull::Space(crate::space::Space(s)))),
+            ActorType::VirtualContributor => {
+                data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?
+                    .many(&[id.0])
+                    .await?
+                    .remove(&id.0)
+                    .map(|v| {
+                        (
+                            v.authorization_id,
+                            ActorFull::VirtualContributor(
+                                crate::virtual_contributor::VirtualContributor(v),
+                            ),
+                        )
+                    })
+            }
             _ => None,
         };
         let Some((policy, resolved)) = resolved else {
@@ -825,12 +850,7 @@ impl ContributorMutation {
             .forget_actor(deleted.id.into())
             .await?;
         if let Some(account) = deleted.account_id {
-            data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
-                .delete_of_account(account)
-                .await?;
-            data::<alkemio_library::LibraryService>(ctx)?
-                .delete_of_account(account)
-                .await?;
+            crate::account::delete_hosted(ctx, account).await?;
         }
         if delete_data.delete_identity.unwrap_or(true)
             && let Some(identity) = deleted.authentication_id.as_deref()

@@ -153,6 +153,30 @@ impl InnovationHub {
         }
         Ok(Some(out))
     }
+    /// Its curated virtual contributors, in order (those the caller may read; null until set).
+    async fn virtual_contributor_list_filter(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<crate::virtual_contributor::VirtualContributor>>> {
+        let Some(ids) = self.0.vc_list_filter.clone() else {
+            return Ok(None);
+        };
+        let found = loaded(
+            data::<crate::loaders::Loaders>(ctx)?
+                .virtual_contributors
+                .load_many(ids.iter().copied())
+                .await,
+        )?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(vc) = found.get(&id)
+                && crate::authorization::can(ctx, vc.authorization_id, P::Read).await?
+            {
+                out.push(crate::virtual_contributor::VirtualContributor(vc.clone()));
+            }
+        }
+        Ok(Some(out))
+    }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
         let Some(id) = self.0.authorization_id else {

@@ -40,6 +40,7 @@ pub mod template;
 pub mod timeline;
 pub mod url_resolver;
 pub mod user_settings_types;
+pub mod virtual_contributor;
 
 use std::sync::Arc;
 
@@ -93,6 +94,7 @@ pub struct QueryRoot(
     RolesQuery,
     ActivityQuery,
     ActivityFeedQuery,
+    crate::virtual_contributor::VirtualContributorQuery,
 );
 
 /// Root mutation: every module's mutations.
@@ -160,6 +162,8 @@ pub struct SchemaServices {
     pub hubs: alkemio_innovation_hub::InnovationHubService,
     /// Innovation packs and the library.
     pub library: alkemio_library::LibraryService,
+    /// Virtual contributors.
+    pub virtual_contributors: alkemio_virtual_contributor::VirtualContributorService,
     /// In-app notifications.
     pub notifications: alkemio_notification::NotificationService,
     /// Rooms and messages.
@@ -235,6 +239,7 @@ fn schema_with(
         .data(services.licenses)
         .data(services.hubs)
         .data(services.library)
+        .data(services.virtual_contributors)
         .data(services.notifications)
         .data(services.communication)
         .data(services.conversations)

@@ -409,6 +409,13 @@ impl Library {
             total,
         })
     }
+    /// The virtual contributors offered: listed in the store and public.
+    async fn virtual_contributors(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::virtual_contributor::VirtualContributor>> {
+        crate::virtual_contributor::listed(ctx).await
+    }
     /// The innovation hubs offered: listed in the store and public.
     async fn innovation_hubs(&self, ctx: &Context<'_>) -> Result<Vec<InnovationHub>> {
         Ok(data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
@@ -621,4 +628,8 @@ impl LibraryMutation {
 
 /// The mutations of templates and innovation packs.
 #[derive(Debug, Default, async_graphql::MergedObject)]
-pub struct LibraryMutations(crate::template::TemplateMutation, LibraryMutation);
+pub struct LibraryMutations(
+    crate::template::TemplateMutation,
+    LibraryMutation,
+    crate::virtual_contributor::VirtualContributorMutation,
+);

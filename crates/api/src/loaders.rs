@@ -173,6 +173,19 @@ loader!(
 );
 
 loader!(
+    /// Virtual contributors by id.
+    VirtualContributorLoader(alkemio_virtual_contributor::VirtualContributorService)
+        -> alkemio_virtual_contributor::VirtualContributor,
+    |s, keys| s.many(keys).await
+);
+loader!(
+    /// AI personas by id.
+    PersonaLoader(alkemio_virtual_contributor::VirtualContributorService)
+        -> alkemio_virtual_contributor::AiPersona,
+    |s, keys| s.personas(keys).await
+);
+
+loader!(
     /// Actors by id.
     ActorLoader(ActorService) -> alkemio_contributor::Actor,
     |s, keys| s.many(keys).await
@@ -405,6 +418,10 @@ pub struct Loaders {
     pub pending_entries: DataLoader<PendingEntryLoader>,
     /// Actors by id.
     pub actors: DataLoader<ActorLoader>,
+    /// Virtual contributors by id.
+    pub virtual_contributors: DataLoader<VirtualContributorLoader>,
+    /// AI personas by id.
+    pub personas: DataLoader<PersonaLoader>,
     /// Rooms by id.
     pub rooms: DataLoader<RoomLoader>,
     /// Messages by room id.
@@ -488,6 +505,11 @@ impl Loaders {
             account_spaces: batched(AccountSpaceIdsLoader(spaces.clone()), window),
             pending_entries: batched(PendingEntryLoader(entry.clone()), window),
             actors: batched(ActorLoader(actors.clone()), window),
+            virtual_contributors: batched(
+                VirtualContributorLoader(services.virtual_contributors.clone()),
+                window,
+            ),
+            personas: batched(PersonaLoader(services.virtual_contributors.clone()), window),
             rooms: batched(RoomLoader(services.communication.clone()), window),
             room_messages: batched(RoomMessagesLoader(services.communication.clone()), window),
             last_messages: batched(LastMessageLoader(services.communication.clone()), window),

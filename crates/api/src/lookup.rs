@@ -81,6 +81,15 @@ impl LookupByNameQueryResults {
         crate::innovation_hub::lookup_hub_by_name(ctx, name_id.as_str()).await
     }
 
+    /// The id of the virtual contributor with this NameID (needs READ on it).
+    async fn virtual_contributor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "NAMEID")] name_id: NameId,
+    ) -> Result<Option<String>> {
+        crate::virtual_contributor::lookup_by_name(ctx, name_id.as_str()).await
+    }
+
     /// The id of the innovation pack with this NameID (needs READ on it).
     async fn innovation_pack(
         &self,
@@ -383,6 +392,24 @@ impl LookupQueryResults {
         #[graphql(name = "ID")] id: UuidScalar,
     ) -> Result<Option<crate::innovation_hub::InnovationHub>> {
         crate::innovation_hub::lookup_hub(ctx, id).await
+    }
+
+    /// A virtual contributor (needs READ on it).
+    async fn virtual_contributor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::virtual_contributor::VirtualContributor>> {
+        crate::virtual_contributor::lookup(ctx, id.0).await
+    }
+
+    /// A virtual contributor's knowledge base (needs READ_ABOUT on it).
+    async fn knowledge_base(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<crate::virtual_contributor::KnowledgeBase> {
+        crate::virtual_contributor::lookup_knowledge_base(ctx, id.0).await
     }
 
     /// An innovation pack (needs READ on it).
@@ -908,6 +935,16 @@ impl LookupMyPrivilegesQueryResults {
             .get(id.0)
             .await?;
         my_privileges_on(ctx, found.authorization_id).await
+    }
+
+    /// The caller's privileges on a virtual contributor.
+    async fn virtual_contributor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<Vec<AuthorizationPrivilege>>> {
+        let policy = crate::virtual_contributor::policy(ctx, id.0).await?;
+        my_privileges_on(ctx, policy).await
     }
 
     /// The caller's privileges on an innovation pack.

@@ -951,12 +951,7 @@ impl OrganizationMutation {
             .await?;
         entry.delete_policies(&left).await?;
         if let Some(account) = deleted.account_id {
-            data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
-                .delete_of_account(account)
-                .await?;
-            data::<alkemio_library::LibraryService>(ctx)?
-                .delete_of_account(account)
-                .await?;
+            crate::account::delete_hosted(ctx, account).await?;
         }
         Ok(Organization(deleted))
     }

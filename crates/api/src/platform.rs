@@ -79,6 +79,15 @@ impl Platform {
         )?)
     }
 
+    /// Which virtual contributor plays each well-known part (needs
+    /// ACCESS_INTERACTIVE_GUIDANCE on the platform).
+    async fn well_known_virtual_contributors(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::virtual_contributor::PlatformWellKnownVirtualContributors> {
+        crate::virtual_contributor::well_known(ctx).await
+    }
+
     /// The library: the innovation packs, templates and hubs offered publicly.
     async fn library(&self, ctx: &Context<'_>) -> Result<crate::library::Library> {
         crate::library::platform_library(ctx).await

@@ -99,6 +99,13 @@ pub enum Route {
         /// The template's NameID.
         template: Option<String>,
     },
+    /// `/vc/<name>{/knowledge-base/<callout>{/posts|memos/<name>}}`.
+    VirtualContributor {
+        /// Its NameID.
+        name: Option<String>,
+        /// What follows the name.
+        internal: Vec<String>,
+    },
     /// A kind of entity this server does not hold yet (the type it would have).
     NotYetHeld(UrlType),
     /// A base route the client reserves but does not serve.
@@ -117,7 +124,10 @@ pub fn classify(segments: &[String]) -> Route {
         "docs" | "documentation" => Route::Page(UrlType::Documentation),
         "user" => Route::User(second),
         "organization" => Route::Organization(second),
-        "vc" => Route::NotYetHeld(UrlType::VirtualContributor),
+        "vc" => Route::VirtualContributor {
+            name: second,
+            internal: segments.get(2..).unwrap_or_default().to_vec(),
+        },
         "admin" => Route::Page(UrlType::Admin),
         "hub" => Route::Hub(second),
         "innovation-library" => Route::Page(UrlType::InnovationLibrary),
@@ -244,7 +254,7 @@ pub struct UrlResolverQueryResultTemplatesSet {
     pub template_id: Option<UuidScalar>,
 }
 
-/// A virtual contributor a URL names (none exist yet).
+/// A virtual contributor a URL names.
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(name = "UrlResolverQueryResultVirtualContributor")]
 pub struct UrlResolverQueryResultVirtualContributor {
@@ -368,6 +378,168 @@ impl UrlResolverQueryClosestAncestor {
     }
 }
 
+/// Resolves `<callout>{/posts|memos|whiteboards/<name>}` inside a callouts set into `result`
+/// (READ on each: a contribution that is not there leaves the callout's result, as in the
+/// reference); the failing state when the callout is missing or not readable.
+async fn resolve_in_callouts_set(
+    ctx: &Context<'_>,
+    result: &mut UrlResolverQueryResultCalloutsSet,
+    callout_name: &str,
+    rest: &[String],
+) -> AppResult<Option<UrlResolverResultState>> {
+    let collaborations = data::<alkemio_collaboration::CollaborationService>(ctx)?;
+    let set = result.id.0;
+    let Some(callout) = collaborations.callout_by_name(set, callout_name).await? else {
+        return Ok(Some(UrlResolverResultState::NotFound));
+    };
+    if crate::authorization::require_on(
+        ctx,
+        callout.authorization_id,
+        P::Read,
+        "resolve a callout URL",
+    )
+    .await
+    .is_err()
+    {
+        return Ok(Some(UrlResolverResultState::Forbidden));
+    }
+    result.callout_id = Some(UuidScalar(callout.id));
+    result.r#type = UrlType::Callout;
+    if let [kind, post_name, ..] = rest
+        && kind == "posts"
+        && let Some((contribution, post)) = collaborations
+            .post_contribution_by_name(callout.id, post_name)
+            .await?
+    {
+        if crate::authorization::require_on(
+            ctx,
+            contribution.authorization_id,
+            P::Read,
+            "resolve a post URL",
+        )
+        .await
+        .is_err()
+        {
+            return Ok(Some(UrlResolverResultState::Forbidden));
+        }
+        result.contribution_id = Some(UuidScalar(contribution.id));
+        result.post_id = Some(UuidScalar(post.id));
+        result.r#type = UrlType::ContributionPost;
+    }
+    if let [kind, name, ..] = rest
+        && kind == "memos"
+        && let Some((contribution, memo)) = collaborations
+            .memo_contribution_by_name(callout.id, name)
+            .await?
+    {
+        if crate::authorization::require_on(
+            ctx,
+            memo.authorization_id,
+            P::Read,
+            "resolve a memo URL",
+        )
+        .await
+        .is_err()
+        {
+            return Ok(Some(UrlResolverResultState::Forbidden));
+        }
+        result.contribution_id = Some(UuidScalar(contribution.id));
+        result.memo_id = Some(UuidScalar(memo.id));
+        result.r#type = UrlType::ContributionMemo;
+    }
+    if let [kind, name, ..] = rest
+        && kind == "whiteboards"
+        && let Some((contribution, whiteboard)) = collaborations
+            .whiteboard_contribution_by_name(callout.id, name)
+            .await?
+    {
+        if crate::authorization::require_on(
+            ctx,
+            whiteboard.authorization_id,
+            P::Read,
+            "resolve a whiteboard URL",
+        )
+        .await
+        .is_err()
+        {
+            return Ok(Some(UrlResolverResultState::Forbidden));
+        }
+        result.contribution_id = Some(UuidScalar(contribution.id));
+        result.whiteboard_id = Some(UuidScalar(whiteboard.id));
+        result.r#type = UrlType::ContributionWhiteboard;
+    }
+    Ok(None)
+}
+
+/// Resolves `/vc/<name>{/knowledge-base/<callout>…}`: the virtual contributor and its knowledge
+/// base's callouts set, maybe a callout in it.
+async fn resolve_virtual_contributor(
+    ctx: &Context<'_>,
+    name: Option<&str>,
+    internal: &[String],
+) -> AppResult<UrlResolverQueryResults> {
+    let found = match name {
+        Some(n) => {
+            data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?
+                .by_name_id(n)
+                .await?
+        }
+        None => None,
+    };
+    let knowledge_base = match found.as_ref().and_then(|v| v.knowledge_base_id) {
+        Some(kb) => data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?
+            .knowledge_bases(&[kb])
+            .await?
+            .remove(&kb),
+        None => None,
+    };
+    let (Some(vc), Some(set)) = (found, knowledge_base.and_then(|k| k.callouts_set_id)) else {
+        return Ok(UrlResolverQueryResults::new(
+            UrlType::VirtualContributor,
+            UrlResolverResultState::NotFound,
+        ));
+    };
+    let mut callouts_set = UrlResolverQueryResultCalloutsSet {
+        id: UuidScalar(set),
+        r#type: UrlType::CalloutsSet,
+        callout_id: None,
+        contribution_id: None,
+        post_id: None,
+        whiteboard_id: None,
+        memo_id: None,
+    };
+    if let [first, callout_name, rest @ ..] = internal
+        && first == "knowledge-base"
+    {
+        let ancestor = UrlResolverQueryResultVirtualContributor {
+            id: UuidScalar(vc.id.0),
+            callouts_set: callouts_set.clone(),
+        };
+        if let Some(state) =
+            resolve_in_callouts_set(ctx, &mut callouts_set, callout_name, rest).await?
+        {
+            let base = &data::<crate::SchemaServices>(ctx)?.endpoint_cluster;
+            let mut closest = UrlResolverQueryClosestAncestor::new(
+                UrlType::VirtualContributor,
+                format!("{base}/vc/{}", vc.name_id),
+            );
+            closest.virtual_contributor = Some(ancestor);
+            let mut r = UrlResolverQueryResults::new(UrlType::VirtualContributor, state);
+            r.closest_ancestor = Some(closest);
+            return Ok(r);
+        }
+    }
+    let mut r = UrlResolverQueryResults::new(
+        UrlType::VirtualContributor,
+        UrlResolverResultState::Resolved,
+    );
+    r.virtual_contributor = Some(UrlResolverQueryResultVirtualContributor {
+        id: UuidScalar(vc.id.0),
+        callouts_set,
+    });
+    Ok(r)
+}
+
 /// Resolves a space URL: the spaces by NameID down the tree, READ_ABOUT on each, then the
 /// path inside the space.
 async fn resolve_space(
@@ -445,86 +617,15 @@ async fn resolve_space(
         // a callout, maybe with a post: READ on each (a post that is not there leaves the
         // callout's result, as in the reference)
         [first, callout_name, rest @ ..] if first == "collaboration" => {
-            let set = space.collaboration.callouts_set.id.0;
-            let Some(callout) = collaborations.callout_by_name(set, callout_name).await? else {
-                return Ok(fail(UrlResolverResultState::NotFound, ancestor));
-            };
-            if crate::authorization::require_on(
+            if let Some(state) = resolve_in_callouts_set(
                 ctx,
-                callout.authorization_id,
-                P::Read,
-                "resolve a callout URL",
+                &mut space.collaboration.callouts_set,
+                callout_name,
+                rest,
             )
-            .await
-            .is_err()
+            .await?
             {
-                return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
-            }
-            let result = &mut space.collaboration.callouts_set;
-            result.callout_id = Some(UuidScalar(callout.id));
-            result.r#type = UrlType::Callout;
-            if let [kind, post_name, ..] = rest
-                && kind == "posts"
-                && let Some((contribution, post)) = collaborations
-                    .post_contribution_by_name(callout.id, post_name)
-                    .await?
-            {
-                if crate::authorization::require_on(
-                    ctx,
-                    contribution.authorization_id,
-                    P::Read,
-                    "resolve a post URL",
-                )
-                .await
-                .is_err()
-                {
-                    return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
-                }
-                result.contribution_id = Some(UuidScalar(contribution.id));
-                result.post_id = Some(UuidScalar(post.id));
-                result.r#type = UrlType::ContributionPost;
-            }
-            if let [kind, name, ..] = rest
-                && kind == "memos"
-                && let Some((contribution, memo)) = collaborations
-                    .memo_contribution_by_name(callout.id, name)
-                    .await?
-            {
-                if crate::authorization::require_on(
-                    ctx,
-                    memo.authorization_id,
-                    P::Read,
-                    "resolve a memo URL",
-                )
-                .await
-                .is_err()
-                {
-                    return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
-                }
-                result.contribution_id = Some(UuidScalar(contribution.id));
-                result.memo_id = Some(UuidScalar(memo.id));
-                result.r#type = UrlType::ContributionMemo;
-            }
-            if let [kind, name, ..] = rest
-                && kind == "whiteboards"
-                && let Some((contribution, whiteboard)) = collaborations
-                    .whiteboard_contribution_by_name(callout.id, name)
-                    .await?
-            {
-                if crate::authorization::require_on(
-                    ctx,
-                    whiteboard.authorization_id,
-                    P::Read,
-                    "resolve a whiteboard URL",
-                )
-                .await
-                .is_err()
-                {
-                    return Ok(fail(UrlResolverResultState::Forbidden, ancestor));
-                }
-                result.contribution_id = Some(UuidScalar(contribution.id));
-                result.whiteboard_id = Some(UuidScalar(whiteboard.id));
-                result.r#type = UrlType::ContributionWhiteboard;
+                return Ok(fail(state, ancestor));
             }
         }
         // a calendar event: the space's READ_ABOUT, checked above, is enough to find it
@@ -676,6 +777,9 @@ impl UrlResolverQuery {
             }
             Route::Unknown => not_found(UrlType::Unknown),
             Route::NotYetHeld(kind) => not_found(kind),
+            Route::VirtualContributor { name, internal } => {
+                resolve_virtual_contributor(ctx, name.as_deref(), &internal).await?
+            }
             Route::User(name) => {
                 let id = match name {
                     Some(n) => data::<UserService>(ctx)?.id_by_name_id(&n).await?,

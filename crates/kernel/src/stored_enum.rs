@@ -5,8 +5,8 @@
 #[macro_export]
 macro_rules! stored_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => ($graphql:literal, $stored:literal),)* }) => {
-        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::async_graphql::Enum)]
+        $(#[$meta])*
         pub enum $name {
             $(
                 #[doc = $stored]

@@ -153,11 +153,17 @@ impl Core {
             users.clone(),
             spaces.templates().clone(),
         );
+        let virtual_contributors = alkemio_virtual_contributor::VirtualContributorService::new(
+            db.clone(),
+            users.clone(),
+            spaces.collaborations().clone(),
+        );
         let hubs = alkemio_innovation_hub::InnovationHubService::new(
             db.clone(),
             users.clone(),
             spaces.clone(),
             library.clone(),
+            virtual_contributors.clone(),
         );
         let tasks = Arc::new(TaskService::new(cache.clone()));
         let platform = PlatformService::new(
@@ -233,6 +239,7 @@ impl Core {
             licenses,
             hubs,
             library,
+            virtual_contributors,
             notifications,
             communication,
             conversations,

@@ -237,6 +237,25 @@ pub async fn actors_with_credential(
     Ok(ids.into_iter().map(ActorId).collect())
 }
 
+/// The actors holding any credential of these types (any resource), each once.
+pub async fn holders_of_types(
+    conn: &impl ConnectionTrait,
+    types: &[&str],
+) -> AppResult<Vec<ActorId>> {
+    if types.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<uuid::Uuid> = credential::Entity::find()
+        .select_only()
+        .column(credential::Column::ActorId)
+        .distinct()
+        .filter(credential::Column::CredentialType.is_in(types.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(ids.into_iter().map(ActorId).collect())
+}
+
 /// Every credential held for any of these resources, with its holder, oldest first (one
 /// query).
 pub async fn holders_by_resources(

@@ -58,6 +58,8 @@ pub mod model {
         pub space_list_filter: Option<Vec<Uuid>>,
         /// The innovation packs curated, in order (absent until set).
         pub pack_list_filter: Option<Vec<Uuid>>,
+        /// The virtual contributors curated, in order (absent until set).
+        pub vc_list_filter: Option<Vec<Uuid>>,
         /// Whether it is offered in the platform's store.
         pub listed_in_store: bool,
         /// Where it shows up in listings.
@@ -180,21 +182,24 @@ pub struct InnovationHubService {
     users: UserService,
     spaces: SpaceService,
     library: LibraryService,
+    virtual_contributors: alkemio_virtual_contributor::VirtualContributorService,
 }
 
 impl InnovationHubService {
-    /// A service over accounts, spaces and the library.
+    /// A service over accounts, spaces, the library and virtual contributors.
     pub fn new(
         db: Database,
         users: UserService,
         spaces: SpaceService,
         library: LibraryService,
+        virtual_contributors: alkemio_virtual_contributor::VirtualContributorService,
     ) -> Self {
         Self {
             db,
             users,
             spaces,
             library,
+            virtual_contributors,
         }
     }
 
@@ -272,12 +277,8 @@ impl InnovationHubService {
         if let Some(packs) = packs {
             self.library.check_known(packs).await?;
         }
-        // Virtual contributors do not exist on this platform yet, so every curated
-        // identifier is unknown.
-        if vcs.is_some_and(|v| !v.is_empty()) {
-            return Err(AppError::bad_input(
-                "Virtual Contributors not found for the identifiers provided",
-            ));
+        if let Some(vcs) = vcs {
+            self.virtual_contributors.check_known(vcs).await?;
         }
         Ok(())
     }
@@ -397,6 +398,7 @@ impl InnovationHubService {
             space_visibility_filter: new.space_visibility_filter,
             space_list_filter: new.space_list_filter,
             pack_list_filter: new.pack_list_filter,
+            vc_list_filter: new.vc_list_filter,
             listed_in_store: true,
             search_visibility: SearchVisibility::Account,
             account_id: Some(account.id),
@@ -465,6 +467,9 @@ impl InnovationHubService {
         .await?;
         if let Some(packs) = change.pack_list_filter {
             hub.pack_list_filter = Some(packs);
+        }
+        if let Some(vcs) = change.vc_list_filter {
+            hub.vc_list_filter = Some(vcs);
         }
         if let Some(l) = change.listed_in_store {
             hub.listed_in_store = l;

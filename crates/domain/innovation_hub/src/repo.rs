@@ -28,6 +28,7 @@ pub(crate) mod row {
         pub space_visibility_filter: Option<String>,
         pub space_list_filter: Option<Json>,
         pub innovation_pack_list_filter: Option<Json>,
+        pub virtual_contributor_list_filter: Option<Json>,
         pub listed_in_store: bool,
         pub search_visibility: String,
         pub account_id: Option<Uuid>,
@@ -66,6 +67,11 @@ fn decode(r: row::Model) -> AppResult<InnovationHub> {
             .map(serde_json::from_value)
             .transpose()
             .map_err(|e| corrupt(r.id, e))?,
+        vc_list_filter: r
+            .virtual_contributor_list_filter
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| corrupt(r.id, e))?,
         listed_in_store: r.listed_in_store,
         search_visibility: r.search_visibility.parse().map_err(|e| corrupt(r.id, e))?,
         account_id: r.account_id.map(ActorId),
@@ -92,6 +98,10 @@ fn model(h: &InnovationHub) -> row::ActiveModel {
             .map(|l| serde_json::to_value(l).unwrap_or_default())),
         innovation_pack_list_filter: Set(h
             .pack_list_filter
+            .as_ref()
+            .map(|l| serde_json::to_value(l).unwrap_or_default())),
+        virtual_contributor_list_filter: Set(h
+            .vc_list_filter
             .as_ref()
             .map(|l| serde_json::to_value(l).unwrap_or_default())),
         listed_in_store: Set(h.listed_in_store),

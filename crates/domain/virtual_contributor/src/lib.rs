@@ -13,7 +13,8 @@ pub mod repo;
 pub mod service;
 
 pub use model::{
-    AiPersona, AiPersonaEngine, BodyOfKnowledgeType, DataAccessMode, InteractionMode,
-    KnowledgeBase, VirtualContributor, VirtualContributorSettings,
+    AiPersona, AiPersonaEngine, BodyOfKnowledgeType, DataAccessMode, ExternalConfig,
+    InteractionMode, KnowledgeBase, OpenAiModel, VirtualContributor, VirtualContributorSettings,
+    WellKnownPart,
 };
 pub use service::{NewVirtualContributor, VirtualContributorService, VirtualContributorUpdate};

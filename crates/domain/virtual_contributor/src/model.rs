@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 stored_enum! {
     /// Where a virtual contributor's knowledge comes from.
+    #[graphql(name = "VirtualContributorBodyOfKnowledgeType")]
     BodyOfKnowledgeType {
         AlkemioKnowledgeBase => ("ALKEMIO_KNOWLEDGE_BASE", "alkemio-knowledge-base"),
         AlkemioSpace => ("ALKEMIO_SPACE", "alkemio-space"),
@@ -20,6 +21,7 @@ stored_enum! {
 
 stored_enum! {
     /// How much of a space a virtual contributor may read.
+    #[graphql(name = "VirtualContributorDataAccessMode")]
     DataAccessMode {
         Nothing => ("NONE", "none"),
         SpaceProfile => ("SPACE_PROFILE", "space_profile"),
@@ -29,8 +31,81 @@ stored_enum! {
 
 stored_enum! {
     /// How people interact with a virtual contributor.
+    #[graphql(name = "VirtualContributorInteractionMode")]
     InteractionMode {
         DiscussionTagging => ("DISCUSSION_TAGGING", "discussion-tagging"),
+    }
+}
+
+stored_enum! {
+    /// A part a virtual contributor can play for the whole platform.
+    #[graphql(name = "VirtualContributorWellKnown")]
+    WellKnownPart {
+        ChatGuidance => ("CHAT_GUIDANCE", "chat-guidance"),
+        StewardOwnershipExpert => ("STEWARD_OWNERSHIP_EXPERT", "steward-ownership-expert"),
+    }
+}
+
+stored_enum! {
+    /// The OpenAI model an external engine answers with.
+    #[graphql(name = "OpenAIModel")]
+    OpenAiModel {
+        Gpt5 => ("GPT_5", "gpt-5"),
+        Gpt51 => ("GPT_5_1", "gpt-5.1"),
+        Gpt51Mini => ("GPT_5_1_MINI", "gpt-5.1-mini"),
+        Gpt52 => ("GPT_5_2", "gpt-5.2"),
+        Gpt52Pro => ("GPT_5_2_PRO", "gpt-5.2-pro"),
+        Gpt54 => ("GPT_5_4", "gpt-5.4"),
+        Gpt54Mini => ("GPT_5_4_MINI", "gpt-5.4-mini"),
+        Gpt54Nano => ("GPT_5_4_NANO", "gpt-5.4-nano"),
+        Gpt54Pro => ("GPT_5_4_PRO", "gpt-5.4-pro"),
+        Gpt55 => ("GPT_5_5", "gpt-5.5"),
+        Gpt55Pro => ("GPT_5_5_PRO", "gpt-5.5-pro"),
+        Gpt5Mini => ("GPT_5_MINI", "gpt-5-mini"),
+        Gpt5Nano => ("GPT_5_NANO", "gpt-5-nano"),
+        Gpt5Pro => ("GPT_5_PRO", "gpt-5-pro"),
+        O3 => ("O3", "o3"),
+        O3Mini => ("O3_MINI", "o3-mini"),
+        O3Pro => ("O3_PRO", "o3-pro"),
+        O4Mini => ("O4_MINI", "o4-mini"),
+    }
+}
+
+/// How an external engine (GENERIC_OPENAI, LIBRA_FLOW, an OpenAI assistant) is reached.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalConfig {
+    /// The API key (never shown whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// The OpenAI assistant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assistant_id: Option<String>,
+    /// The model, as its stored name (`gpt-5.4-nano`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+impl ExternalConfig {
+    /// The engines whose external configuration is shown to readers.
+    pub fn shown_for(engine: AiPersonaEngine) -> bool {
+        matches!(
+            engine,
+            AiPersonaEngine::GenericOpenai | AiPersonaEngine::LibraFlow
+        )
+    }
+
+    /// The API key as readers see it: its first 7 and last 4 characters (empty when none).
+    pub fn masked_api_key(&self) -> String {
+        match self.api_key.as_deref() {
+            None | Some("") => String::new(),
+            Some(k) => {
+                let chars: Vec<char> = k.chars().collect();
+                let head: String = chars.iter().take(7).collect();
+                let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+                format!("{head}...{tail}")
+            }
+        }
     }
 }
 
@@ -105,7 +180,7 @@ pub struct AiPersona {
     /// Its prompt lines.
     pub prompt: Vec<String>,
     /// Configuration of an external engine (model, key, assistant).
-    pub external_config: Option<serde_json::Value>,
+    pub external_config: Option<ExternalConfig>,
     /// When its body of knowledge was last ingested.
     pub body_of_knowledge_last_updated: Option<DateTime<Utc>>,
     /// Its policy.

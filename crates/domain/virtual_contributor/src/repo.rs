@@ -208,7 +208,12 @@ pub async fn insert_persona(conn: &impl ConnectionTrait, p: &AiPersona) -> AppRe
         version: Set(1),
         engine: Set(p.engine.as_str().to_owned()),
         prompt: Set(serde_json::json!(p.prompt)),
-        external_config: Set(p.external_config.clone()),
+        external_config: Set(p
+            .external_config
+            .as_ref()
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| corrupt(p.id, e))?),
         body_of_knowledge_last_updated: Set(p.body_of_knowledge_last_updated),
         prompt_graph: Set(None),
         authorization_id: Set(p.authorization_id),
@@ -238,7 +243,11 @@ pub async fn personas(
                     id: r.id,
                     engine: r.engine.parse().map_err(|e| corrupt(r.id, e))?,
                     prompt: serde_json::from_value(r.prompt).map_err(|e| corrupt(r.id, e))?,
-                    external_config: r.external_config,
+                    external_config: r
+                        .external_config
+                        .map(serde_json::from_value)
+                        .transpose()
+                        .map_err(|e| corrupt(r.id, e))?,
                     body_of_knowledge_last_updated: r.body_of_knowledge_last_updated,
                     authorization_id: r.authorization_id,
                     created_date: r.created_date,

@@ -178,6 +178,17 @@ pub fn profile_parent(policy: &AuthorizationPolicy) -> AuthorizationPolicy {
     parent
 }
 
+/// A virtual contributor is reached in at least one way (its GraphQL `interactionModes` is
+/// one mode, the first).
+fn require_interaction_modes(modes: &[InteractionMode]) -> AppResult<()> {
+    if modes.is_empty() {
+        return Err(AppError::bad_input(
+            "A Virtual Contributor needs at least one interaction mode",
+        ));
+    }
+    Ok(())
+}
+
 /// A new virtual contributor as asked for.
 #[derive(Debug, Clone)]
 pub struct NewVirtualContributor {
@@ -194,7 +205,7 @@ pub struct NewVirtualContributor {
     /// Its persona's prompt.
     pub prompt: Vec<String>,
     /// Its persona's external engine configuration.
-    pub external_config: Option<serde_json::Value>,
+    pub external_config: Option<crate::model::ExternalConfig>,
     /// Its knowledge base's profile (a default one when absent).
     pub knowledge_base_profile: Option<NewProfile>,
     /// Where its knowledge comes from.
@@ -216,8 +227,8 @@ pub struct VirtualContributorUpdate {
     pub name_id: Option<String>,
     /// Profile changes.
     pub profile: Option<ProfileUpdate>,
-    /// The knowledge base profile's new description.
-    pub knowledge_base_description: Option<String>,
+    /// Changes to the knowledge base's profile.
+    pub knowledge_base_profile: Option<ProfileUpdate>,
     /// Store listing.
     pub listed_in_store: Option<bool>,
     /// Listing visibility.
@@ -308,6 +319,22 @@ impl VirtualContributorService {
         repo::all(self.db.conn()).await
     }
 
+    /// The virtual contributors holding any credential of these types, or all of them;
+    /// oldest first.
+    pub async fn list(&self, credential_types: Option<&[&str]>) -> AppResult<Vec<VirtualContributor>> {
+        let conn = self.db.conn();
+        let mut all = repo::all(conn).await?;
+        if let Some(types) = credential_types {
+            let holders: std::collections::HashSet<ActorId> =
+                alkemio_contributor::repo::holders_of_types(conn, types)
+                    .await?
+                    .into_iter()
+                    .collect();
+            all.retain(|v| holders.contains(&v.id));
+        }
+        Ok(all)
+    }
+
     /// Personas by id.
     pub async fn personas(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, AiPersona>> {
         repo::personas(self.db.conn(), ids).await
@@ -347,6 +374,7 @@ impl VirtualContributorService {
         new: NewVirtualContributor,
         account_spaces: &[Uuid],
     ) -> AppResult<VirtualContributor> {
+        require_interaction_modes(&new.interaction_modes)?;
         let account = self.account_or_fail(new.account).await?;
         let account_policy = auth_repo::require(
             self.db.conn(),
@@ -650,30 +678,21 @@ impl VirtualContributorService {
             vc.data_access_mode = m;
         }
         if let Some(m) = change.interaction_modes {
+            require_interaction_modes(&m)?;
             vc.interaction_modes = m;
         }
         let prepared = match (change.profile, vc.profile_id) {
             (Some(p), Some(profile)) => Some(self.profiles().prepare_update(profile, p).await?),
             _ => None,
         };
-        let kb_profile = match (change.knowledge_base_description, vc.knowledge_base_id) {
-            (Some(description), Some(kb)) => {
+        let kb_profile = match (change.knowledge_base_profile, vc.knowledge_base_id) {
+            (Some(update), Some(kb)) => {
                 match repo::knowledge_bases(conn, &[kb])
                     .await?
                     .remove(&kb)
                     .and_then(|k| k.profile_id)
                 {
-                    Some(profile) => Some(
-                        self.profiles()
-                            .prepare_update(
-                                profile,
-                                ProfileUpdate {
-                                    description: Some(description),
-                                    ..ProfileUpdate::default()
-                                },
-                            )
-                            .await?,
-                    ),
+                    Some(profile) => Some(self.profiles().prepare_update(profile, update).await?),
                     None => None,
                 }
             }

@@ -23,6 +23,26 @@ pub struct Platform {
     pub storage_aggregator_id: Option<uuid::Uuid>,
     /// Its templates manager.
     pub templates_manager_id: Option<uuid::Uuid>,
+    /// Which virtual contributor plays each well-known part (by the part's name).
+    pub well_known_virtual_contributors: Vec<WellKnownVirtualContributor>,
+}
+
+/// A virtual contributor playing a well-known part on the platform (the chat guidance, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WellKnownVirtualContributor {
+    /// The part, as its GraphQL enum name (`CHAT_GUIDANCE`, …).
+    pub well_known: String,
+    /// The virtual contributor playing it.
+    #[serde(rename = "virtualContributorID")]
+    pub virtual_contributor_id: uuid::Uuid,
+}
+
+/// How the well-known mappings are stored: the reference's `{mappings: […]}` document.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct WellKnownDocument {
+    #[serde(default)]
+    pub(crate) mappings: Vec<WellKnownVirtualContributor>,
 }
 
 /// Platform-wide settings, stored as one JSON document in the reference's shape.

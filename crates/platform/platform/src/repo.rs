@@ -4,7 +4,7 @@ use alkemio_kernel::ids::PlatformId;
 use alkemio_kernel::{AppError, AppResult};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::model::{Platform, PlatformSettings};
+use crate::model::{Platform, PlatformSettings, WellKnownDocument, WellKnownVirtualContributor};
 
 pub(crate) mod entity {
     use sea_orm::entity::prelude::*;
@@ -22,6 +22,7 @@ pub(crate) mod entity {
         pub role_set_id: Option<Uuid>,
         pub storage_aggregator_id: Option<Uuid>,
         pub templates_manager_id: Option<Uuid>,
+        pub well_known_virtual_contributors: Option<Json>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -33,6 +34,12 @@ pub(crate) mod entity {
 fn to_model(row: entity::Model) -> AppResult<Platform> {
     let settings: PlatformSettings = serde_json::from_value(row.settings)
         .map_err(|e| AppError::internal_msg(format_args!("decoding platform settings: {e}")))?;
+    let well_known: WellKnownDocument = match row.well_known_virtual_contributors {
+        Some(doc) => serde_json::from_value(doc).map_err(|e| {
+            AppError::internal_msg(format_args!("decoding well-known virtual contributors: {e}"))
+        })?,
+        None => WellKnownDocument::default(),
+    };
     Ok(Platform {
         id: PlatformId(row.id),
         created_date: row.created_date,
@@ -42,6 +49,7 @@ fn to_model(row: entity::Model) -> AppResult<Platform> {
         role_set_id: row.role_set_id.map(alkemio_kernel::ids::RoleSetId),
         storage_aggregator_id: row.storage_aggregator_id,
         templates_manager_id: row.templates_manager_id,
+        well_known_virtual_contributors: well_known.mappings,
     })
 }
 
@@ -80,6 +88,7 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, platform: &Platform) -> 
         role_set_id: Set(platform.role_set_id.map(|r| r.0)),
         storage_aggregator_id: Set(platform.storage_aggregator_id),
         templates_manager_id: Set(platform.templates_manager_id),
+        well_known_virtual_contributors: Set(None),
     })
     .exec_without_returning(conn)
     .await?;
@@ -147,6 +156,27 @@ pub(crate) async fn set_templates_manager_id(
         .col_expr(
             entity::Column::TemplatesManagerId,
             sea_orm::sea_query::Expr::value(manager),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores which virtual contributor plays each well-known part.
+pub(crate) async fn set_well_known_virtual_contributors(
+    conn: &impl ConnectionTrait,
+    id: PlatformId,
+    mappings: &[WellKnownVirtualContributor],
+) -> AppResult<()> {
+    let doc = serde_json::to_value(WellKnownDocument {
+        mappings: mappings.to_vec(),
+    })
+    .map_err(|e| AppError::internal_msg(format_args!("encoding well-known mappings: {e}")))?;
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::WellKnownVirtualContributors,
+            sea_orm::sea_query::Expr::value(doc),
         )
         .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
         .exec(conn)

@@ -172,6 +172,7 @@ impl PlatformService {
                     role_set_id: None,
                     storage_aggregator_id: None,
                     templates_manager_id: None,
+                    well_known_virtual_contributors: Vec::new(),
                 };
                 repo::insert(&txn, &platform).await?;
                 tracing::info!(platform.id = %platform.id, "bootstrapped the platform");
@@ -377,6 +378,58 @@ impl PlatformService {
             "reset the platform's authorization",
         )?;
         self.reset_platform_policies().await
+    }
+
+    /// `setPlatformWellKnownVirtualContributor`: needs PLATFORM_ADMIN on the platform; the
+    /// virtual contributor now plays the part `well_known` (replacing whoever played it).
+    /// The caller checks that the virtual contributor exists. Returns every mapping.
+    pub async fn set_well_known_virtual_contributor(
+        &self,
+        caller: &ActorContext,
+        well_known: &str,
+        virtual_contributor: uuid::Uuid,
+    ) -> AppResult<Vec<crate::model::WellKnownVirtualContributor>> {
+        let policy = self.authorization().await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            Some(&policy.policy),
+            AuthorizationPrivilege::PlatformAdmin,
+            &format!(
+                "set Platform well-known Virtual Contributor: {}",
+                caller.actor_id()
+            ),
+        )?;
+        let txn = self.db.begin().await?;
+        let platform = self.platform_in(&txn).await?;
+        let mut mappings = platform.well_known_virtual_contributors;
+        match mappings.iter_mut().find(|m| m.well_known == well_known) {
+            Some(m) => m.virtual_contributor_id = virtual_contributor,
+            None => mappings.push(crate::model::WellKnownVirtualContributor {
+                well_known: well_known.to_owned(),
+                virtual_contributor_id: virtual_contributor,
+            }),
+        }
+        repo::set_well_known_virtual_contributors(&txn, platform.id, &mappings).await?;
+        txn.commit().await?;
+        Ok(mappings)
+    }
+
+    /// Drops deleted virtual contributors from the well-known parts they played.
+    pub async fn forget_well_known_virtual_contributors(&self, gone: &[uuid::Uuid]) -> AppResult<()> {
+        if gone.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin().await?;
+        let platform = self.platform_in(&txn).await?;
+        let mut mappings = platform.well_known_virtual_contributors;
+        let count = mappings.len();
+        mappings.retain(|m| !gone.contains(&m.virtual_contributor_id));
+        if mappings.len() != count {
+            repo::set_well_known_virtual_contributors(&txn, platform.id, &mappings).await?;
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     async fn reset_platform_policies(&self) -> AppResult<()> {

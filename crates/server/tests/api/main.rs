@@ -40,3 +40,4 @@ mod templates;
 mod transport;
 mod url_resolver;
 mod users;
+mod virtual_contributors;
