@@ -60,7 +60,10 @@ impl VirtualContributor {
         .await
     }
 
-    async fn persona(&self, ctx: &Context<'_>) -> AppResult<alkemio_virtual_contributor::AiPersona> {
+    async fn persona(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<alkemio_virtual_contributor::AiPersona> {
         loaded(
             data::<Loaders>(ctx)?
                 .personas
@@ -122,9 +125,12 @@ impl VirtualContributor {
     /// It as an actor (needs READ on it).
     async fn actor(&self, ctx: &Context<'_>) -> Result<Actor> {
         self.require_read(ctx).await?;
-        let found = loaded(data::<Loaders>(ctx)?.actors.load_one(self.0.id.0).await)?
-            .ok_or_else(|| {
-                AppError::internal_msg(format_args!("virtual contributor {} has no actor", self.0.id))
+        let found =
+            loaded(data::<Loaders>(ctx)?.actors.load_one(self.0.id.0).await)?.ok_or_else(|| {
+                AppError::internal_msg(format_args!(
+                    "virtual contributor {} has no actor",
+                    self.0.id
+                ))
             })?;
         Ok(Actor(found))
     }
@@ -186,10 +192,7 @@ impl VirtualContributor {
     }
     /// What its body of knowledge is about.
     async fn body_of_knowledge_description(&self) -> Option<Markdown> {
-        self.0
-            .body_of_knowledge_description
-            .clone()
-            .map(Markdown)
+        self.0.body_of_knowledge_description.clone().map(Markdown)
     }
     /// The body of knowledge: a space or its knowledge base.
     #[graphql(name = "bodyOfKnowledgeID")]
@@ -279,7 +282,9 @@ impl VirtualContributor {
         ctx: &Context<'_>,
     ) -> Result<Option<WellKnownPart>> {
         self.require_read(ctx).await?;
-        let platform = data::<alkemio_platform::PlatformService>(ctx)?.get().await?;
+        let platform = data::<alkemio_platform::PlatformService>(ctx)?
+            .get()
+            .await?;
         Ok(platform
             .well_known_virtual_contributors
             .iter()
@@ -672,7 +677,9 @@ pub(crate) async fn well_known(ctx: &Context<'_>) -> Result<PlatformWellKnownVir
         ),
     )
     .await?;
-    let platform = data::<alkemio_platform::PlatformService>(ctx)?.get().await?;
+    let platform = data::<alkemio_platform::PlatformService>(ctx)?
+        .get()
+        .await?;
     Ok(mappings(platform.well_known_virtual_contributors))
 }
 
@@ -740,7 +747,9 @@ pub(crate) async fn lookup_knowledge_base(ctx: &Context<'_>, id: Uuid) -> Result
         .knowledge_bases(&[id])
         .await?
         .remove(&id)
-        .ok_or_else(|| AppError::not_found(format!("Unable to find KnowledgeBase with ID: {id}")))?;
+        .ok_or_else(|| {
+            AppError::not_found(format!("Unable to find KnowledgeBase with ID: {id}"))
+        })?;
     require_on(
         ctx,
         kb.authorization_id,
@@ -1085,9 +1094,7 @@ impl VirtualContributorMutation {
         ctx: &Context<'_>,
         delete_data: DeleteVirtualContributorInput,
     ) -> Result<VirtualContributor> {
-        let deleted = service(ctx)?
-            .delete(&actor(ctx), delete_data.id.0)
-            .await?;
+        let deleted = service(ctx)?.delete(&actor(ctx), delete_data.id.0).await?;
         data::<alkemio_platform::PlatformService>(ctx)?
             .forget_well_known_virtual_contributors(&[deleted.id.0])
             .await?;

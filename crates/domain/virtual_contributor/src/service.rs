@@ -321,7 +321,10 @@ impl VirtualContributorService {
 
     /// The virtual contributors holding any credential of these types, or all of them;
     /// oldest first.
-    pub async fn list(&self, credential_types: Option<&[&str]>) -> AppResult<Vec<VirtualContributor>> {
+    pub async fn list(
+        &self,
+        credential_types: Option<&[&str]>,
+    ) -> AppResult<Vec<VirtualContributor>> {
         let conn = self.db.conn();
         let mut all = repo::all(conn).await?;
         if let Some(types) = credential_types {

@@ -36,7 +36,9 @@ fn to_model(row: entity::Model) -> AppResult<Platform> {
         .map_err(|e| AppError::internal_msg(format_args!("decoding platform settings: {e}")))?;
     let well_known: WellKnownDocument = match row.well_known_virtual_contributors {
         Some(doc) => serde_json::from_value(doc).map_err(|e| {
-            AppError::internal_msg(format_args!("decoding well-known virtual contributors: {e}"))
+            AppError::internal_msg(format_args!(
+                "decoding well-known virtual contributors: {e}"
+            ))
         })?,
         None => WellKnownDocument::default(),
     };

@@ -416,7 +416,10 @@ impl PlatformService {
     }
 
     /// Drops deleted virtual contributors from the well-known parts they played.
-    pub async fn forget_well_known_virtual_contributors(&self, gone: &[uuid::Uuid]) -> AppResult<()> {
+    pub async fn forget_well_known_virtual_contributors(
+        &self,
+        gone: &[uuid::Uuid],
+    ) -> AppResult<()> {
         if gone.is_empty() {
             return Ok(());
         }

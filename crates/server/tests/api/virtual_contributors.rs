@@ -22,7 +22,8 @@ const CREATE: &str = "mutation($d: CreateVirtualContributorOnAccountInput!) {
         isInteractionDataUsedForTraining } monitoring { isUsageMonitoredByAlkemio }
         spaceUsage { modelCardEntry flags { name enabled } } }
     knowledgeBase { id profile { displayName } calloutsSet { id } } } }";
-const READ: &str = "query($id: UUID!) { virtualContributor(ID: $id) { id profile { displayName } } }";
+const READ: &str =
+    "query($id: UUID!) { virtualContributor(ID: $id) { id profile { displayName } } }";
 const UPDATE: &str = "mutation($d: UpdateVirtualContributorInput!) {
     updateVirtualContributor(virtualContributorData: $d) { id nameID searchVisibility
     listedInStore profile { displayName } knowledgeBase { profile { description } } } }";
@@ -46,8 +47,7 @@ async fn privileges(app: &TestApp, token: &str, id: &str) -> Vec<String> {
         json!({"id": id}),
     )
     .await;
-    serde_json::from_value(found["lookup"]["myPrivileges"]["virtualContributor"].clone())
-        .unwrap()
+    serde_json::from_value(found["lookup"]["myPrivileges"]["virtualContributor"].clone()).unwrap()
 }
 
 async fn virtual_contributors_live_on_accounts(backend: Backend) {
@@ -77,8 +77,13 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
     assert_reference_error(&e, "BAD_USER_INPUT", 12101);
     assert_eq!(crate::deletion::row_counts(&app).await, before);
 
-    let created = ok(&app, &admin, CREATE, json!({"d": vc(&account, "Guide Bot")})).await
-        ["createVirtualContributor"]
+    let created = ok(
+        &app,
+        &admin,
+        CREATE,
+        json!({"d": vc(&account, "Guide Bot")}),
+    )
+    .await["createVirtualContributor"]
         .clone();
     let id = created["id"].as_str().unwrap().to_owned();
     let name = created["nameID"].as_str().unwrap().to_owned();
@@ -243,7 +248,8 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
     assert_eq!(actor["actor"]["__typename"], "VirtualContributor");
 
     // its knowledge base: its about is read with the contributor, its contents once visible
-    let lookup_kb = "query($id: UUID!) { lookup { knowledgeBase(ID: $id) { id profile { displayName } } } }";
+    let lookup_kb =
+        "query($id: UUID!) { lookup { knowledgeBase(ID: $id) { id profile { displayName } } } }";
     let e = err(&app, &stranger, lookup_kb, json!({"id": kb})).await;
     assert_reference_error(&e, "FORBIDDEN_POLICY", 11104);
     let settings = ok(
@@ -257,8 +263,7 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
     )
     .await;
     assert_eq!(
-        settings["updateVirtualContributorSettings"]["settings"]["privacy"]
-            ["knowledgeBaseContentVisible"],
+        settings["updateVirtualContributorSettings"]["settings"]["privacy"]["knowledgeBaseContentVisible"],
         true
     );
     let seen = ok(&app, &stranger, lookup_kb, json!({"id": kb})).await;
@@ -274,8 +279,7 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
     assert_reference_error(&e, "FORBIDDEN_POLICY", 11104);
     let set = ok(&app, &admin, platform_settings, vars).await;
     assert_eq!(
-        set["updateVirtualContributorPlatformSettings"]["platformSettings"]
-            ["promptGraphEditingEnabled"],
+        set["updateVirtualContributorPlatformSettings"]["platformSettings"]["promptGraphEditingEnabled"],
         true
     );
 
@@ -354,7 +358,8 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
     assert_eq!(missing["urlResolver"]["virtualContributor"], Value::Null);
 
     // a hub curates it; an unknown id is refused
-    let hub = "mutation($d: CreateInnovationHubOnAccountInput!) { createInnovationHub(createData: $d) {
+    let hub =
+        "mutation($d: CreateInnovationHubOnAccountInput!) { createInnovationHub(createData: $d) {
         id virtualContributorListFilter { id } } }";
     let data = |ids: Value| {
         json!({"d": {"accountID": account, "subdomain": "guides", "type": "LIST",
@@ -373,7 +378,10 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
         curated["createInnovationHub"]["virtualContributorListFilter"],
         json!([{"id": id}])
     );
-    let hub_id = curated["createInnovationHub"]["id"].as_str().unwrap().to_owned();
+    let hub_id = curated["createInnovationHub"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     ok(
         &app,
         &admin,
