@@ -4,7 +4,9 @@ use crate::authorization::{Authorization, CredentialDefinition, load_policy};
 use crate::context::{actor, data};
 use crate::contributor::{PaginatedUsers, User, UserFilterInput};
 use crate::entry::{Application, Form, Invitation, PlatformInvitation};
+use crate::loaders::{Loaders, loaded};
 use crate::organization::Organization;
+use crate::virtual_contributor::VirtualContributor;
 use alkemio_authorization::CredentialType;
 use alkemio_authorization::{AuthorizationPrivilege, Credential, grant_access_or_fail};
 use alkemio_community::entry::{CommunityMembershipStatus, RoleSetRoleImplicit};
@@ -91,6 +93,65 @@ impl RoleSet {
         found.sort_by(|a, b| a.name_id.cmp(&b.name_id));
         Ok(found.into_iter().map(Organization).collect())
     }
+}
+
+impl RoleSet {
+    async fn virtual_contributors_of(
+        &self,
+        ctx: &Context<'_>,
+        holders: Vec<alkemio_kernel::ids::ActorId>,
+    ) -> Result<Vec<VirtualContributor>> {
+        let ids: Vec<uuid::Uuid> = holders.into_iter().map(|a| a.0).collect();
+        let found = loaded(
+            data::<Loaders>(ctx)?
+                .virtual_contributors
+                .load_many(ids.iter().copied())
+                .await,
+        )?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(ids
+            .iter()
+            .filter(|id| seen.insert(**id))
+            .filter_map(|id| found.get(id).cloned())
+            .map(VirtualContributor)
+            .collect())
+    }
+
+    async fn virtual_contributors_holding(
+        &self,
+        ctx: &Context<'_>,
+        role: RoleName,
+    ) -> Result<Vec<VirtualContributor>> {
+        self.require(
+            ctx,
+            AuthorizationPrivilege::Read,
+            "read virtual contributors in role",
+        )
+        .await?;
+        let holders = data::<RoleSetService>(ctx)?.holders(&self.0, role).await?;
+        self.virtual_contributors_of(ctx, holders).await
+    }
+}
+
+/// The virtual contributors holding one role.
+#[derive(SimpleObject)]
+pub struct VirtualContributorsInRolesResponse {
+    /// The role.
+    pub role: RoleName,
+    /// Its holders.
+    pub virtual_contributors: Vec<VirtualContributor>,
+}
+
+/// A page of virtual contributors.
+#[derive(SimpleObject)]
+#[graphql(name = "PaginatedVirtualContributor")]
+pub struct PaginatedVirtualContributor {
+    /// Where the page sits in the whole list.
+    pub page_info: alkemio_kernel::pagination::PageInfo,
+    /// How many there are in all.
+    pub total: f64,
+    /// The virtual contributors on this page.
+    pub virtual_contributors: Vec<VirtualContributor>,
 }
 
 /// One page of users matching `filter`, holding every credential in `holding` and none in
@@ -402,6 +463,118 @@ impl RoleSet {
             last,
         )
         .await
+    }
+
+    /// The virtual contributors holding a role (needs READ on the role set).
+    async fn virtual_contributors_in_role(
+        &self,
+        ctx: &Context<'_>,
+        role: RoleName,
+    ) -> Result<Vec<VirtualContributor>> {
+        self.virtual_contributors_holding(ctx, role).await
+    }
+
+    /// The virtual contributors holding each of the given roles (needs READ on the role set).
+    async fn virtual_contributors_in_roles(
+        &self,
+        ctx: &Context<'_>,
+        roles: Vec<RoleName>,
+    ) -> Result<Vec<VirtualContributorsInRolesResponse>> {
+        let mut out = Vec::with_capacity(roles.len());
+        for role in roles {
+            out.push(VirtualContributorsInRolesResponse {
+                role,
+                virtual_contributors: self.virtual_contributors_holding(ctx, role).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The virtual contributors holding a role here or its counterpart in a parent role set
+    /// (needs READ on the role set).
+    async fn virtual_contributors_in_role_in_hierarchy(
+        &self,
+        ctx: &Context<'_>,
+        role: RoleName,
+    ) -> Result<Vec<VirtualContributor>> {
+        self.require(
+            ctx,
+            AuthorizationPrivilege::Read,
+            "read virtual contributors in role",
+        )
+        .await?;
+        let definition = RoleSetService::role(&self.0, role)?;
+        let actors = data::<alkemio_contributor::ActorService>(ctx)?;
+        let conn = data::<crate::SchemaServices>(ctx)?.db.conn();
+        let mut holders = Vec::new();
+        for credential in
+            std::iter::once(&definition.credential).chain(definition.parent_credentials.iter())
+        {
+            holders.extend(actors.actors_with(conn, credential).await?);
+        }
+        self.virtual_contributors_of(ctx, holders).await
+    }
+
+    /// Virtual contributors that could take the entry role: not holding it, and, in a
+    /// subspace, holding the parent's entry role; oldest first, page by page (needs READ on
+    /// the role set).
+    async fn available_virtual_contributors_for_entry_role(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<UuidScalar>,
+        before: Option<UuidScalar>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<PaginatedVirtualContributor> {
+        let request = PaginationArgs {
+            first,
+            after,
+            last,
+            before,
+        }
+        .validate()?;
+        self.require(
+            ctx,
+            AuthorizationPrivilege::Read,
+            "list available virtual contributors",
+        )
+        .await?;
+        let roles = data::<RoleSetService>(ctx)?;
+        let members: std::collections::HashSet<uuid::Uuid> = roles
+            .holders(&self.0, self.0.entry_role_name)
+            .await?
+            .into_iter()
+            .map(|a| a.0)
+            .collect();
+        let parents: Option<std::collections::HashSet<uuid::Uuid>> = match self.0.parent_role_set_id
+        {
+            Some(parent) => {
+                let parent = roles.get(parent).await?;
+                Some(
+                    roles
+                        .holders(&parent, parent.entry_role_name)
+                        .await?
+                        .into_iter()
+                        .map(|a| a.0)
+                        .collect(),
+                )
+            }
+            None => None,
+        };
+        let mut candidates = data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?
+            .all()
+            .await?;
+        candidates.retain(|v| {
+            !members.contains(&v.id.0) && parents.as_ref().is_none_or(|p| p.contains(&v.id.0))
+        });
+        #[allow(clippy::cast_precision_loss)]
+        let total = candidates.len() as f64;
+        let page = request.page_in_memory(candidates, |v| v.id.0)?;
+        Ok(PaginatedVirtualContributor {
+            page_info: page.page_info,
+            total,
+            virtual_contributors: page.items.into_iter().map(VirtualContributor).collect(),
+        })
     }
 
     /// The organizations holding a role (needs READ on the role set).

@@ -580,6 +580,15 @@ impl RolesQuery {
         roles_of(ctx, roles_data).await
     }
 
+    /// The roles a virtual contributor holds.
+    async fn roles_virtual_contributor(
+        &self,
+        ctx: &Context<'_>,
+        roles_data: RolesActorInput,
+    ) -> Result<ActorRoles> {
+        roles_of(ctx, roles_data).await
+    }
+
     /// The roles an organization holds.
     async fn roles_organization(
         &self,

@@ -1128,8 +1128,9 @@ impl OrganizationMutation {
         Ok(user_or_fail(ctx, role_data.actor_id).await?)
     }
 
-    /// Gives an actor (user or organization) a role in a role set, with the checks of
-    /// `assignRoleToUser` or `assignRoleToOrganization` by the actor's kind.
+    /// Gives an actor (user, organization or virtual contributor) a role in a role set, with
+    /// the checks of `assignRoleToUser`, `assignRoleToOrganization` or
+    /// `assignRoleToVirtualContributor` by the actor's kind.
     async fn assign_role(
         &self,
         ctx: &Context<'_>,
@@ -1144,6 +1145,10 @@ impl OrganizationMutation {
             alkemio_contributor::ActorType::Organization => {
                 self.assign_role_to_organization(ctx, role_data).await?;
             }
+            alkemio_contributor::ActorType::VirtualContributor => {
+                self.assign_role_to_virtual_contributor(ctx, role_data)
+                    .await?;
+            }
             other => {
                 return Err(AppError::bad_input(format!(
                     "Actors of type {} cannot be given roles here",
@@ -1155,8 +1160,9 @@ impl OrganizationMutation {
         Ok(crate::contributor::Actor(actor_or_fail(ctx, id).await?))
     }
 
-    /// Takes a role from an actor (user or organization), with the checks of
-    /// `removeRoleFromUser` or `removeRoleFromOrganization` by the actor's kind.
+    /// Takes a role from an actor (user, organization or virtual contributor), with the checks
+    /// of `removeRoleFromUser`, `removeRoleFromOrganization` or
+    /// `removeRoleFromVirtualContributor` by the actor's kind.
     async fn remove_role(
         &self,
         ctx: &Context<'_>,
@@ -1171,6 +1177,10 @@ impl OrganizationMutation {
             alkemio_contributor::ActorType::Organization => {
                 self.remove_role_from_organization(ctx, role_data).await?;
             }
+            alkemio_contributor::ActorType::VirtualContributor => {
+                self.remove_role_from_virtual_contributor(ctx, role_data)
+                    .await?;
+            }
             other => {
                 return Err(AppError::bad_input(format!(
                     "Actors of type {} hold no roles here",
@@ -1180,6 +1190,68 @@ impl OrganizationMutation {
             }
         }
         Ok(crate::contributor::Actor(actor_or_fail(ctx, id).await?))
+    }
+
+    /// Gives a virtual contributor a role in a space's role set: the member role needs
+    /// COMMUNITY_ASSIGN_VC_FROM_ACCOUNT when its account hosts the space, otherwise
+    /// ROLESET_ENTRY_ROLE_ASSIGN; other roles need GRANT; the space's license must let virtual
+    /// contributors in.
+    async fn assign_role_to_virtual_contributor(
+        &self,
+        ctx: &Context<'_>,
+        role_data: AssignRoleOnRoleSetInput,
+    ) -> Result<crate::virtual_contributor::VirtualContributor> {
+        let set = data::<RoleSetService>(ctx)?
+            .get(RoleSetId(role_data.role_set_id.0))
+            .await?;
+        let vcs = data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?;
+        let account = vcs
+            .many(&[role_data.actor_id.0])
+            .await?
+            .remove(&role_data.actor_id.0)
+            .and_then(|v| v.account_id);
+        data::<alkemio_space::SpaceService>(ctx)?
+            .assign_virtual_contributor_role(
+                &actor(ctx),
+                &set,
+                role_data.role,
+                ActorId(role_data.actor_id.0),
+                account,
+            )
+            .await?;
+        Ok(crate::virtual_contributor::VirtualContributor(
+            vcs.get(role_data.actor_id.0).await?,
+        ))
+    }
+
+    /// Takes a role in a space's role set from a virtual contributor (needs GRANT on the role
+    /// set, which its account's admins have for it).
+    async fn remove_role_from_virtual_contributor(
+        &self,
+        ctx: &Context<'_>,
+        role_data: RemoveRoleOnRoleSetInput,
+    ) -> Result<crate::virtual_contributor::VirtualContributor> {
+        let set = data::<RoleSetService>(ctx)?
+            .get(RoleSetId(role_data.role_set_id.0))
+            .await?;
+        let vcs = data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?;
+        let account = vcs
+            .many(&[role_data.actor_id.0])
+            .await?
+            .remove(&role_data.actor_id.0)
+            .and_then(|v| v.account_id);
+        data::<alkemio_space::SpaceService>(ctx)?
+            .remove_virtual_contributor_role(
+                &actor(ctx),
+                &set,
+                role_data.role,
+                ActorId(role_data.actor_id.0),
+                account,
+            )
+            .await?;
+        Ok(crate::virtual_contributor::VirtualContributor(
+            vcs.get(role_data.actor_id.0).await?,
+        ))
     }
 
     /// Gives an organization a role in a space's role set (needs

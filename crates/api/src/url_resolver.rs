@@ -493,11 +493,17 @@ async fn resolve_virtual_contributor(
             .remove(&kb),
         None => None,
     };
+    let base = &data::<crate::SchemaServices>(ctx)?.endpoint_cluster;
     let (Some(vc), Some(set)) = (found, knowledge_base.and_then(|k| k.callouts_set_id)) else {
-        return Ok(UrlResolverQueryResults::new(
+        let mut r = UrlResolverQueryResults::new(
             UrlType::VirtualContributor,
             UrlResolverResultState::NotFound,
+        );
+        r.closest_ancestor = Some(UrlResolverQueryClosestAncestor::new(
+            UrlType::Home,
+            format!("{base}/home"),
         ));
+        return Ok(r);
     };
     let mut callouts_set = UrlResolverQueryResultCalloutsSet {
         id: UuidScalar(set),
@@ -518,7 +524,6 @@ async fn resolve_virtual_contributor(
         if let Some(state) =
             resolve_in_callouts_set(ctx, &mut callouts_set, callout_name, rest).await?
         {
-            let base = &data::<crate::SchemaServices>(ctx)?.endpoint_cluster;
             let mut closest = UrlResolverQueryClosestAncestor::new(
                 UrlType::VirtualContributor,
                 format!("{base}/vc/{}", vc.name_id),

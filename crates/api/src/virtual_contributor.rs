@@ -965,6 +965,14 @@ pub struct DeleteVirtualContributorInput {
     pub id: UuidScalar,
 }
 
+/// The virtual contributor whose knowledge to refresh.
+#[derive(Debug, InputObject)]
+pub struct RefreshVirtualContributorBodyOfKnowledgeInput {
+    /// Which one.
+    #[graphql(name = "virtualContributorID")]
+    pub virtual_contributor_id: UuidScalar,
+}
+
 /// A part for a virtual contributor to play on the platform.
 #[derive(Debug, InputObject)]
 pub struct SetPlatformWellKnownVirtualContributorInput {
@@ -1099,6 +1107,18 @@ impl VirtualContributorMutation {
             .forget_well_known_virtual_contributors(&[deleted.id.0])
             .await?;
         Ok(VirtualContributor(deleted))
+    }
+
+    /// Asks the AI engines to ingest a virtual contributor's body of knowledge again (needs
+    /// UPDATE on it); false when there is nothing to ingest or no way to the engines.
+    async fn refresh_virtual_contributor_body_of_knowledge(
+        &self,
+        ctx: &Context<'_>,
+        refresh_data: RefreshVirtualContributorBodyOfKnowledgeInput,
+    ) -> Result<bool> {
+        Ok(service(ctx)?
+            .refresh_body_of_knowledge(&actor(ctx), refresh_data.virtual_contributor_id.0)
+            .await?)
     }
 
     /// Makes a virtual contributor play a well-known part on the platform (needs

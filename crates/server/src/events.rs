@@ -114,6 +114,31 @@ impl Background {
                     }),
                     stop_rx.clone(),
                 )));
+                // the AI engines' ingest results
+                for (queue, website) in [
+                    (
+                        alkemio_virtual_contributor::engines::BODY_OF_KNOWLEDGE_RESULTS,
+                        false,
+                    ),
+                    (alkemio_virtual_contributor::engines::WEBSITE_RESULTS, true),
+                ] {
+                    let vcs = core.services.virtual_contributors.clone();
+                    tasks.push(tokio::spawn(rabbit::run_bus_listener(
+                        rabbit.uri.clone(),
+                        alkemio_virtual_contributor::engines::exchange(&rabbit.event_bus_prefix),
+                        format!("{}{}", rabbit.event_bus_prefix, queue.0),
+                        queue.1.to_owned(),
+                        Arc::new(move |body: Vec<u8>| {
+                            let vcs = vcs.clone();
+                            Box::pin(async move {
+                                if let Err(e) = vcs.ingest_result(&body, website).await {
+                                    tracing::warn!(error = ?e, "ingest result not recorded");
+                                }
+                            })
+                        }),
+                        stop_rx.clone(),
+                    )));
+                }
                 if let Some(consumer) = consumer {
                     tasks.push(tokio::spawn(uncounted(rabbit::run_consumer(
                         rabbit.uri.clone(),

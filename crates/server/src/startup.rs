@@ -153,11 +153,20 @@ impl Core {
             users.clone(),
             spaces.templates().clone(),
         );
+        let engines = match &settings.events.rabbitmq {
+            Some(rabbit) => alkemio_virtual_contributor::EngineBus::rabbit(
+                rabbit.uri.clone(),
+                rabbit.namespace.clone(),
+                &rabbit.event_bus_prefix,
+            ),
+            None => alkemio_virtual_contributor::EngineBus::default(),
+        };
         let virtual_contributors = alkemio_virtual_contributor::VirtualContributorService::new(
             db.clone(),
             users.clone(),
             spaces.collaborations().clone(),
-        );
+        )
+        .with_engines(engines);
         let hubs = alkemio_innovation_hub::InnovationHubService::new(
             db.clone(),
             users.clone(),

@@ -152,7 +152,8 @@ impl RoleSetService {
         self.get_in(self.db.conn(), id).await
     }
 
-    fn role(set: &RoleSet, name: RoleName) -> AppResult<&Role> {
+    /// A role of the set, or the reference's role error when it has none.
+    pub fn role(set: &RoleSet, name: RoleName) -> AppResult<&Role> {
         set.role(name).ok_or_else(|| {
             AppError::new(
                 ErrorStatus::RoleSetRole,

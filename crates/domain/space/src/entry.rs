@@ -749,7 +749,7 @@ impl EntryService {
                 .await?
                 .ok_or_else(|| AppError::not_found("One or more actors not found"))?;
             match found.actor_type {
-                ActorType::User | ActorType::Organization => {}
+                ActorType::User | ActorType::Organization | ActorType::VirtualContributor => {}
                 other => {
                     return Err(AppError::bad_input(format!(
                         "Actors of type {} cannot be invited",
@@ -831,6 +831,13 @@ impl EntryService {
                     .user(UserId(actor.0))
                     .await?
                     .and_then(|u| u.account_id),
+                // a virtual contributor's invitation is answered by its account's admins
+                ActorType::VirtualContributor => {
+                    alkemio_virtual_contributor::repo::find_many(&txn, &[actor.0])
+                        .await?
+                        .remove(&actor.0)
+                        .and_then(|v| v.account_id)
+                }
                 _ => self
                     .organizations
                     .get(actor)

@@ -2145,13 +2145,93 @@ impl SpaceService {
     }
 
     async fn require_organization(&self, id: ActorId) -> AppResult<()> {
+        self.require_actor_of_type(id, ActorType::Organization)
+            .await
+    }
+
+    async fn require_actor_of_type(&self, id: ActorId, kind: ActorType) -> AppResult<()> {
+        let name = match kind {
+            ActorType::Organization => "an organization",
+            ActorType::VirtualContributor => "a virtual contributor",
+            _ => "of the expected kind",
+        };
         match self.role_sets.actor_in(self.db.conn(), id).await? {
-            Some(a) if a.actor_type == ActorType::Organization => Ok(()),
-            Some(_) => Err(AppError::bad_input(format!(
-                "Actor {id} is not an organization"
+            Some(a) if a.actor_type == kind => Ok(()),
+            Some(_) => Err(AppError::bad_input(format!("Actor {id} is not {name}"))),
+            None => Err(AppError::not_found(format!(
+                "Unable to find Actor with ID: {id}"
             ))),
-            None => Err(AppError::not_found(format!("Organization {id} not found"))),
         }
+    }
+
+    /// `assignRoleToVirtualContributor`: the member role needs COMMUNITY_ASSIGN_VC_FROM_ACCOUNT
+    /// when the virtual contributor's account hosts the space (`account`), otherwise
+    /// ROLESET_ENTRY_ROLE_ASSIGN; other roles need GRANT. The space's license must let virtual
+    /// contributors in (SPACE_FLAG_VIRTUAL_CONTRIBUTOR_ACCESS).
+    pub async fn assign_virtual_contributor_role(
+        &self,
+        caller: &ActorContext,
+        set: &RoleSet,
+        role: RoleName,
+        virtual_contributor: ActorId,
+        account: Option<ActorId>,
+    ) -> AppResult<()> {
+        let space = self.space_of_role_set(set).await?;
+        let privilege = if role == RoleName::Member {
+            let host = if space.parent_space_id.is_none() {
+                space.account_id
+            } else {
+                self.get_or_fail(space.level_zero_space_id)
+                    .await?
+                    .account_id
+            };
+            if account.is_some() && host == account {
+                P::CommunityAssignVcFromAccount
+            } else {
+                P::RolesetEntryRoleAssign
+            }
+        } else {
+            P::Grant
+        };
+        let policy = self.policy_of(set.authorization_id).await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref(),
+            privilege,
+            &format!("assign virtual community role: {}", set.id),
+        )?;
+        self.require_actor_of_type(virtual_contributor, ActorType::VirtualContributor)
+            .await?;
+        let license = match set.license_id {
+            Some(id) => alkemio_licensing::licenses(self.db.conn(), &[id])
+                .await?
+                .remove(&id),
+            None => None,
+        };
+        let allowed = license.as_ref().is_some_and(|l| {
+            l.entitlements.iter().any(|e| {
+                e.entitlement_type == LicenseEntitlementType::SpaceFlagVirtualContributorAccess
+                    && e.enabled
+            })
+        });
+        if !allowed {
+            return Err(AppError::new(
+                ErrorStatus::LicenseEntitlementNotAvailable,
+                format!(
+                    "Entitlement space-flag-virtual-contributor-access is not available for License: {}",
+                    license.map(|l| l.id.to_string()).unwrap_or_default()
+                ),
+            ));
+        }
+        self.assign_unchecked(
+            &space,
+            set,
+            role,
+            virtual_contributor,
+            Announce::By(caller.authenticated_id()),
+        )
+        .await
     }
 
     /// `joinRoleSet`: the caller takes the entry role where the space is open to them
@@ -2209,15 +2289,56 @@ impl SpaceService {
         role: RoleName,
         actor: ActorId,
     ) -> AppResult<()> {
+        // An actor may give up its own roles.
+        let rule = CredentialRule::new(
+            "credentialRule-roleSetSelfRemoval",
+            vec![Credential::new(C::UserSelfManagement, actor)],
+            &[P::Grant],
+        );
+        self.remove_role_allowing(caller, set, role, actor, rule)
+            .await
+    }
+
+    /// `removeRoleFromVirtualContributor`: needs GRANT on the role set, which the admins of
+    /// the virtual contributor's account also have for it.
+    pub async fn remove_virtual_contributor_role(
+        &self,
+        caller: &ActorContext,
+        set: &RoleSet,
+        role: RoleName,
+        virtual_contributor: ActorId,
+        account: Option<ActorId>,
+    ) -> AppResult<()> {
+        self.require_actor_of_type(virtual_contributor, ActorType::VirtualContributor)
+            .await?;
+        let account = account.ok_or_else(|| {
+            AppError::not_found(format!(
+                "Unable to find Account for VirtualContributor: {virtual_contributor}"
+            ))
+        })?;
+        let rule = CredentialRule::new(
+            "credentialRule-roleSetVirtualRemoval",
+            vec![Credential::new(C::AccountAdmin, account)],
+            &[P::Grant],
+        );
+        self.remove_role_allowing(caller, set, role, virtual_contributor, rule)
+            .await
+    }
+
+    /// Takes a role from an actor, needing GRANT on the role set's policy extended (in
+    /// memory, for this request) with `also_allowed`.
+    async fn remove_role_allowing(
+        &self,
+        caller: &ActorContext,
+        set: &RoleSet,
+        role: RoleName,
+        actor: ActorId,
+        also_allowed: CredentialRule,
+    ) -> AppResult<()> {
         let space = self.space_of_role_set(set).await?;
         let mut policy = self.policy_of(set.authorization_id).await?;
         if let Some(policy) = policy.as_mut() {
-            // In memory only, for this request: an actor may give up its own roles.
-            policy.add_credential_rules([CredentialRule::new(
-                "credentialRule-roleSetSelfRemoval",
-                vec![Credential::new(C::UserSelfManagement, actor)],
-                &[P::Grant],
-            )]);
+            policy.add_credential_rules([also_allowed]);
         }
         grant_access_or_fail(
             &caller.actor_id(),

@@ -8,10 +8,12 @@
 //! follows its search visibility (everyone when PUBLIC; members of its account's L0 spaces
 //! when ACCOUNT; nobody else when HIDDEN).
 
+pub mod engines;
 pub mod model;
 pub mod repo;
 pub mod service;
 
+pub use engines::EngineBus;
 pub use model::{
     AiPersona, AiPersonaEngine, BodyOfKnowledgeType, DataAccessMode, ExternalConfig,
     InteractionMode, KnowledgeBase, OpenAiModel, VirtualContributor, VirtualContributorSettings,

@@ -258,6 +258,27 @@ pub async fn personas(
         .collect()
 }
 
+/// Sets when a persona's knowledge was last ingested; false when there is no such persona.
+pub async fn set_persona_last_updated(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> AppResult<bool> {
+    let result = persona::Entity::update_many()
+        .col_expr(
+            persona::Column::BodyOfKnowledgeLastUpdated,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .col_expr(
+            persona::Column::UpdatedDate,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+        )
+        .filter(persona::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
 /// Deletes a persona.
 pub async fn delete_persona(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
     persona::Entity::delete_by_id(id).exec(conn).await?;

@@ -249,6 +249,7 @@ pub struct VirtualContributorService {
     db: Database,
     users: UserService,
     collaborations: CollaborationService,
+    engines: crate::engines::EngineBus,
 }
 
 impl VirtualContributorService {
@@ -258,7 +259,79 @@ impl VirtualContributorService {
             db,
             users,
             collaborations,
+            engines: crate::engines::EngineBus::default(),
         }
+    }
+
+    /// The same service, reaching the AI engines over `engines`.
+    #[must_use]
+    pub fn with_engines(mut self, engines: crate::engines::EngineBus) -> Self {
+        self.engines = engines;
+        self
+    }
+
+    /// `refreshVirtualContributorBodyOfKnowledge`: needs UPDATE on it. Asks the AI engines to
+    /// ingest its body of knowledge again (the guidance engine: its fixed sites); false when
+    /// there is nothing to ingest (NONE, OTHER) or no way to the engines (no broker).
+    pub async fn refresh_body_of_knowledge(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+    ) -> AppResult<bool> {
+        let vc = self.get(id).await?;
+        auth_repo::require(
+            self.db.conn(),
+            caller,
+            vc.authorization_id,
+            P::Update,
+            &format!("refresh body of knowledge: {id}"),
+        )
+        .await?;
+        if matches!(
+            vc.body_of_knowledge_type,
+            BodyOfKnowledgeType::Nothing | BodyOfKnowledgeType::Other
+        ) {
+            return Ok(false);
+        }
+        if !self.engines.is_connected() {
+            tracing::warn!(vc.id = %id, "no broker for the AI engines: body of knowledge not refreshed");
+            return Ok(false);
+        }
+        let persona = repo::personas(self.db.conn(), &[vc.ai_persona_id])
+            .await?
+            .remove(&vc.ai_persona_id)
+            .ok_or_else(|| {
+                AppError::not_found(format!(
+                    "Unable to find AiPersona with ID: {}",
+                    vc.ai_persona_id
+                ))
+            })?;
+        let requests = crate::engines::ingest_requests(
+            persona.id,
+            persona.engine == AiPersonaEngine::Guidance,
+            vc.body_of_knowledge_type,
+            vc.body_of_knowledge_id.as_deref(),
+        );
+        self.engines.send(&requests).await?;
+        tracing::info!(vc.id = %id, persona.id = %persona.id, "body of knowledge refresh requested");
+        Ok(true)
+    }
+
+    /// Records an ingest result from the AI engines (a message of the bus); a message that says
+    /// nothing about a persona of ours is logged and dropped.
+    pub async fn ingest_result(&self, body: &[u8], website: bool) -> AppResult<()> {
+        let (persona, at) = match crate::engines::read_result(body, website) {
+            Some(crate::engines::IngestOutcome::Ingested(p, at)) => (p, Some(at)),
+            Some(crate::engines::IngestOutcome::Lost(p)) => (p, None),
+            None => {
+                tracing::debug!("ingest result without news about a persona");
+                return Ok(());
+            }
+        };
+        if !repo::set_persona_last_updated(self.db.conn(), persona, at).await? {
+            tracing::warn!(persona.id = %persona, "ingest result for an unknown persona");
+        }
+        Ok(())
     }
 
     fn profiles(&self) -> &ProfileService {

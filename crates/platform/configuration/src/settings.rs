@@ -64,6 +64,9 @@ pub struct RabbitSettings {
     pub uri: String,
     /// Prefix of our exchange and queues (`RABBITMQ_NAMESPACE`, default `alkemio`).
     pub namespace: String,
+    /// Prefix of the AI engines' exchange and result queues (`RABBITMQ_EVENT_BUS_PREFIX`,
+    /// default none: the reference's `event-bus` and `virtual-contributor-…` names).
+    pub event_bus_prefix: String,
 }
 
 impl std::fmt::Debug for RabbitSettings {
@@ -660,6 +663,7 @@ fn events_settings(env: &Env) -> Result<EventsSettings, ConfigError> {
                     url_escape(&vhost),
                 ),
                 namespace: env.string("RABBITMQ_NAMESPACE", "alkemio"),
+                event_bus_prefix: env.string("RABBITMQ_EVENT_BUS_PREFIX", ""),
             })
         }
     };

@@ -11,7 +11,9 @@
 //!   messages that failed every attempt, with their error in the `x-error` header.
 //!
 //! The reference's own queues (`alkemio-notifications`) are declared argument-free, as the
-//! reference declares them.
+//! reference declares them. Messages for the AI engines go to the reference's direct exchange
+//! `event-bus` (durable), routing key = the message's class name; their results come back on
+//! durable queues bound to it (`virtual-contributor-ingest-body-of-knowledge-result`, …).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,6 +41,9 @@ pub const DEFAULT_NAMESPACE: &str = "alkemio";
 pub fn exchange_name(ns: &str) -> String {
     format!("{ns}.events")
 }
+
+/// The reference's direct exchange between the server and the AI engines.
+pub const EVENT_BUS_EXCHANGE: &str = "event-bus";
 
 /// Longest wait for a broker confirm before the connection is taken for lost.
 const CONFIRM_TIMEOUT: Duration = Duration::from_secs(15);
@@ -294,6 +299,18 @@ impl Publisher {
         self.send_json(Target::Queue(queue), body).await
     }
 
+    /// Sends a message (persistent, confirmed) to the AI engines' direct exchange (the
+    /// reference's `event-bus`) with this routing key.
+    pub async fn send_to_bus(
+        &mut self,
+        exchange: &str,
+        routing_key: &str,
+        body: &[u8],
+    ) -> Result<(), Failure> {
+        self.send_json(Target::Bus(exchange, routing_key), body)
+            .await
+    }
+
     /// Sends a live update (not persistent, confirmed) to the fan-out exchange `<ns>.live`
     /// that every server instance listens to.
     pub async fn send_live(&mut self, body: &[u8]) -> Result<(), Failure> {
@@ -306,24 +323,22 @@ impl Publisher {
     async fn send_json(&mut self, target: Target<'_>, body: &[u8]) -> Result<(), Failure> {
         let channel = self.channel().await?;
         let result = async {
-            let (exchange, routing_key) = match target {
+            let json = BasicProperties::default().with_content_type(short("application/json"));
+            let (exchange, routing_key, properties) = match target {
                 Target::Queue(queue) => {
                     declare_queue(&channel, queue, FieldTable::default()).await?;
-                    ("", queue)
+                    ("", queue, json)
                 }
                 Target::Live(exchange) => {
-                    declare_live_exchange(&channel, exchange).await?;
-                    (exchange, "")
+                    declare_exchange(&channel, exchange, ExchangeKind::Fanout).await?;
+                    (exchange, "", json)
+                }
+                Target::Bus(exchange, routing_key) => {
+                    declare_exchange(&channel, exchange, ExchangeKind::Direct).await?;
+                    (exchange, routing_key, json.with_delivery_mode(2))
                 }
             };
-            publish_confirmed(
-                &channel,
-                exchange,
-                routing_key,
-                body,
-                BasicProperties::default().with_content_type(short("application/json")),
-            )
-            .await
+            publish_confirmed(&channel, exchange, routing_key, body, properties).await
         }
         .await;
         if result.is_err() {
@@ -345,11 +360,12 @@ impl Publisher {
     }
 }
 
-/// Where [`Publisher::send_json`] sends: a queue (through the default exchange) or the live
-/// fan-out exchange.
+/// Where [`Publisher::send_json`] sends: a queue (through the default exchange), the live
+/// fan-out exchange or the AI engines' bus (with a routing key).
 enum Target<'a> {
     Queue(&'a str),
     Live(&'a str),
+    Bus(&'a str, &'a str),
 }
 
 /// The longest a consumer waits for one broker step (setting up, acknowledging) before it
@@ -529,11 +545,15 @@ pub fn live_exchange_name(ns: &str) -> String {
     format!("{ns}.live")
 }
 
-async fn declare_live_exchange(channel: &Channel, exchange: &str) -> Result<(), Failure> {
+async fn declare_exchange(
+    channel: &Channel,
+    exchange: &str,
+    kind: ExchangeKind,
+) -> Result<(), Failure> {
     channel
         .exchange_declare(
             short(exchange),
-            ExchangeKind::Fanout,
+            kind,
             ExchangeDeclareOptions {
                 durable: true,
                 ..ExchangeDeclareOptions::default()
@@ -541,23 +561,87 @@ async fn declare_live_exchange(channel: &Channel, exchange: &str) -> Result<(), 
             FieldTable::default(),
         )
         .await
-        .map_err(|e| fail("declaring the live exchange", e))
+        .map_err(|e| fail(&format!("declaring exchange {exchange}"), e))
 }
 
 /// What a live listener does with each message body.
 pub type LiveHandler = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
-/// Listens to the fan-out exchange of live updates on a queue of this process's own (exclusive,
-/// deleted with the connection), handing each message to `deliver`, until `stop` turns true;
-/// reconnects when the broker goes away. Updates sent while disconnected are missed, as live
-/// updates are (the notifications themselves are stored).
+/// What a bus listener does with each message body; the message is acknowledged once it
+/// returns.
+pub type BusHandler =
+    Arc<dyn Fn(Vec<u8>) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// Where a listener's messages come from.
+enum Listen {
+    /// The live fan-out exchange, on a queue of this process's own (exclusive, deleted with
+    /// the connection), unacknowledged: updates sent while disconnected are missed.
+    Live { exchange: String },
+    /// A durable queue bound to the AI engines' bus with a routing key; each message is
+    /// acknowledged after its handler ran.
+    Bus {
+        exchange: String,
+        queue: String,
+        routing_key: String,
+    },
+}
+
+/// Listens to the fan-out exchange of live updates, handing each message to `deliver`, until
+/// `stop` turns true; reconnects when the broker goes away. Updates sent while disconnected
+/// are missed, as live updates are (the notifications themselves are stored).
 pub async fn run_live_listener(
     uri: String,
     ns: String,
     deliver: LiveHandler,
+    stop: watch::Receiver<bool>,
+) {
+    let handler: BusHandler = Arc::new(move |body: Vec<u8>| {
+        deliver(&body);
+        Box::pin(async {})
+    });
+    run_listener(
+        uri,
+        Listen::Live {
+            exchange: live_exchange_name(&ns),
+        },
+        handler,
+        stop,
+    )
+    .await;
+}
+
+/// Listens on the durable `queue` bound to the AI engines' direct exchange (the reference's
+/// `event-bus`) with `routing_key`, handing each message to `handle` and acknowledging it
+/// after, until `stop` turns true; reconnects when the broker goes away. A message the
+/// handler cannot use is logged by it and acknowledged all the same (the reference drops such
+/// results too).
+pub async fn run_bus_listener(
+    uri: String,
+    exchange: String,
+    queue: String,
+    routing_key: String,
+    handle: BusHandler,
+    stop: watch::Receiver<bool>,
+) {
+    let source = Listen::Bus {
+        exchange,
+        queue,
+        routing_key,
+    };
+    run_listener(uri, source, handle, stop).await;
+}
+
+async fn run_listener(
+    uri: String,
+    source: Listen,
+    deliver: BusHandler,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut failures = 0u32;
+    let what = match &source {
+        Listen::Live { .. } => "live updates".to_owned(),
+        Listen::Bus { queue, .. } => format!("queue {queue}"),
+    };
     loop {
         if *stop.borrow() {
             return;
@@ -565,51 +649,79 @@ pub async fn run_live_listener(
         let deliver = deliver.clone();
         let session = async {
             let (conn, channel) = connect(&uri).await?;
-            let exchange = live_exchange_name(&ns);
-            declare_live_exchange(&channel, &exchange).await?;
-            let queue = channel
-                .queue_declare(
-                    short(""),
-                    QueueDeclareOptions {
-                        exclusive: true,
-                        auto_delete: true,
-                        ..QueueDeclareOptions::default()
-                    },
-                    FieldTable::default(),
-                )
-                .await
-                .map_err(|e| fail("declaring the live queue", e))?;
-            let name = queue.name().clone();
-            channel
-                .queue_bind(
-                    name.clone(),
-                    short(&exchange),
-                    short(""),
-                    QueueBindOptions::default(),
-                    FieldTable::default(),
-                )
-                .await
-                .map_err(|e| fail("binding the live queue", e))?;
+            let (queue, no_ack) = match &source {
+                Listen::Live { exchange } => {
+                    declare_exchange(&channel, exchange, ExchangeKind::Fanout).await?;
+                    let queue = channel
+                        .queue_declare(
+                            short(""),
+                            QueueDeclareOptions {
+                                exclusive: true,
+                                auto_delete: true,
+                                ..QueueDeclareOptions::default()
+                            },
+                            FieldTable::default(),
+                        )
+                        .await
+                        .map_err(|e| fail("declaring the live queue", e))?;
+                    let name = queue.name().clone();
+                    channel
+                        .queue_bind(
+                            name.clone(),
+                            short(exchange),
+                            short(""),
+                            QueueBindOptions::default(),
+                            FieldTable::default(),
+                        )
+                        .await
+                        .map_err(|e| fail("binding the live queue", e))?;
+                    (name, true)
+                }
+                Listen::Bus {
+                    exchange,
+                    queue,
+                    routing_key,
+                } => {
+                    declare_exchange(&channel, exchange, ExchangeKind::Direct).await?;
+                    declare_queue(&channel, queue, FieldTable::default()).await?;
+                    channel
+                        .queue_bind(
+                            short(queue),
+                            short(exchange),
+                            short(routing_key),
+                            QueueBindOptions::default(),
+                            FieldTable::default(),
+                        )
+                        .await
+                        .map_err(|e| fail(&format!("binding queue {queue}"), e))?;
+                    (short(queue), false)
+                }
+            };
             let mut deliveries = channel
                 .basic_consume(
-                    name,
-                    short("live"),
+                    queue,
+                    short("listener"),
                     BasicConsumeOptions {
-                        no_ack: true,
+                        no_ack,
                         ..BasicConsumeOptions::default()
                     },
                     FieldTable::default(),
                 )
                 .await
-                .map_err(|e| fail("listening for live updates", e))?;
+                .map_err(|e| fail("listening", e))?;
             Ok::<_, Failure>((conn, async move {
                 while let Some(d) = deliveries.next().await {
                     match d {
-                        Ok(d) => deliver(&d.data),
-                        Err(e) => return fail("receiving live updates", e),
+                        Ok(d) => {
+                            deliver(d.data.clone()).await;
+                            if !no_ack && let Err(e) = d.ack(BasicAckOptions::default()).await {
+                                return fail("acknowledging", e);
+                            }
+                        }
+                        Err(e) => return fail("receiving", e),
                     }
                 }
-                "the broker ended the live listener".to_owned()
+                "the broker ended the listener".to_owned()
             }))
         };
         match session.await {
@@ -617,7 +729,7 @@ pub async fn run_live_listener(
                 failures = 0;
                 tokio::select! {
                     error = listening => {
-                        tracing::warn!(%error, "live listener lost the broker; reconnecting");
+                        tracing::warn!(%error, source = %what, "listener lost the broker; reconnecting");
                     }
                     _ = stop.changed() => {
                         let _ = conn.close(200, short("shutting down")).await;
@@ -627,7 +739,7 @@ pub async fn run_live_listener(
             }
             Err(error) => {
                 failures += 1;
-                tracing::warn!(%error, "live listener cannot reach the broker; retrying");
+                tracing::warn!(%error, source = %what, "listener cannot reach the broker; retrying");
             }
         }
         tokio::select! {

@@ -411,3 +411,345 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
     );
     assert_eq!(crate::deletion::row_counts(&app).await, before);
 }
+
+on_both_backends!(virtual_contributors_take_roles_in_spaces);
+
+const ASSIGN_VC: &str = "mutation($set: UUID!, $role: RoleName!, $actor: UUID!) {
+    assignRoleToVirtualContributor(roleData: {roleSetID: $set, role: $role, actorID: $actor}) { id } }";
+const REMOVE_VC: &str = "mutation($set: UUID!, $role: RoleName!, $actor: UUID!) {
+    removeRoleFromVirtualContributor(roleData: {roleSetID: $set, role: $role, actorID: $actor}) { id } }";
+const IN_ROLES: &str = "query($set: UUID!) { lookup { roleSet(ID: $set) {
+    virtualContributorsInRole(role: MEMBER) { id }
+    virtualContributorsInRoles(roles: [MEMBER, LEAD]) { role virtualContributors { id } }
+    virtualContributorsInRoleInHierarchy(role: MEMBER) { id }
+    availableVirtualContributorsForEntryRole(first: 10) { total virtualContributors { id }
+        pageInfo { hasNextPage } } } } }";
+
+fn role_vars(set: &str, actor: &str) -> Value {
+    json!({"set": set, "role": "MEMBER", "actor": actor})
+}
+
+fn ids(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn virtual_contributors_take_roles_in_spaces(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, owner) = app.user_with_token("owner@example.org").await;
+    let (_, stranger) = app.user_with_token("stranger@example.org").await;
+    let owner_account = account_of(&app, &owner).await;
+    let admin_account = account_of(&app, &admin).await;
+    let create = |name: &str| json!({"d": vc(&owner_account, name)});
+    let helper = ok(&app, &admin, CREATE, create("Helper")).await["createVirtualContributor"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other =
+        ok(&app, &admin, CREATE, create("Other One")).await["createVirtualContributor"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    // a space on another account: its admins bring the virtual contributor in
+    let (lab, lab_roles) =
+        crate::spaces::space(&app, &admin, &admin_account, "Lab", crate::spaces::public()).await;
+    let (_, sub_roles) = crate::spaces::subspace(&app, &admin, &lab, "Bench", Value::Null).await;
+    let e = err(&app, &stranger, ASSIGN_VC, role_vars(&lab_roles, &helper)).await;
+    assert_reference_error(&e, "FORBIDDEN_POLICY", 11104);
+    // a user is not a virtual contributor
+    let (not_vc, _) = app.user_with_token("person@example.org").await;
+    let e = err(
+        &app,
+        &admin,
+        ASSIGN_VC,
+        role_vars(&lab_roles, &not_vc.id.to_string()),
+    )
+    .await;
+    assert_reference_error(&e, "BAD_USER_INPUT", 12101);
+    ok(&app, &admin, ASSIGN_VC, role_vars(&lab_roles, &helper)).await;
+
+    let in_lab =
+        ok(&app, &admin, IN_ROLES, json!({"set": lab_roles})).await["lookup"]["roleSet"].clone();
+    assert_eq!(ids(&in_lab["virtualContributorsInRole"]), [helper.clone()]);
+    assert_eq!(
+        in_lab["virtualContributorsInRoles"],
+        json!([{"role": "MEMBER", "virtualContributors": [{"id": helper}]},
+            {"role": "LEAD", "virtualContributors": []}])
+    );
+    // the lab's entry role is open to the other one only
+    assert_eq!(
+        ids(&in_lab["availableVirtualContributorsForEntryRole"]["virtualContributors"]),
+        [other.clone()]
+    );
+    assert_eq!(
+        in_lab["availableVirtualContributorsForEntryRole"]["total"],
+        1.0
+    );
+    // in the subspace: only members of the lab are available, and the hierarchy shows them
+    let in_sub =
+        ok(&app, &admin, IN_ROLES, json!({"set": sub_roles})).await["lookup"]["roleSet"].clone();
+    assert_eq!(
+        ids(&in_sub["virtualContributorsInRole"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(&in_sub["virtualContributorsInRoleInHierarchy"]),
+        [helper.clone()]
+    );
+    assert_eq!(
+        ids(&in_sub["availableVirtualContributorsForEntryRole"]["virtualContributors"]),
+        [helper.clone()]
+    );
+    // the generic mutation gives it the subspace's member role
+    ok(
+        &app,
+        &admin,
+        "mutation($set: UUID!, $actor: UUID!) { assignRole(roleData: {roleSetID: $set,
+            role: MEMBER, actorID: $actor}) { id type } }",
+        json!({"set": sub_roles, "actor": helper}),
+    )
+    .await;
+    let roles = ok(
+        &app,
+        &admin,
+        "query($id: UUID!) { rolesVirtualContributor(rolesData: {actorID: $id}) { spaces { spaceID roles } } }",
+        json!({"id": helper}),
+    )
+    .await;
+    let text = roles.to_string();
+    assert!(text.contains(&lab), "{roles}");
+
+    // its account's admins take it out (a stranger may not); the subspace's role goes too
+    let e = err(&app, &stranger, REMOVE_VC, role_vars(&lab_roles, &helper)).await;
+    assert_reference_error(&e, "FORBIDDEN_POLICY", 11104);
+    ok(&app, &owner, REMOVE_VC, role_vars(&lab_roles, &helper)).await;
+    let credentials = ok(
+        &app,
+        &admin,
+        "query($id: UUID!) { virtualContributor(ID: $id) { credentials { type } } }",
+        json!({"id": helper}),
+    )
+    .await;
+    assert!(
+        !credentials.to_string().contains("SPACE_MEMBER"),
+        "{credentials}"
+    );
+
+    // invited, it is brought in by its account's admins (a stranger may not answer)
+    let invited = ok(
+        &app,
+        &admin,
+        "mutation($set: UUID!, $actors: [UUID!]) { inviteForEntryRoleOnRoleSet(invitationData: {
+            roleSetID: $set, invitedActorIDs: $actors, invitedUserEmails: [], extraRoles: [] }) { type invitation { id actor { id } } } }",
+        json!({"set": lab_roles, "actors": [other]}),
+    )
+    .await["inviteForEntryRoleOnRoleSet"][0]
+        .clone();
+    assert_eq!(invited["type"], "INVITED_TO_ROLE_SET", "{invited}");
+    assert_eq!(invited["invitation"]["actor"]["id"], other);
+    let invitation = invited["invitation"]["id"].as_str().unwrap().to_owned();
+    let answer = "mutation($id: UUID!) { eventOnInvitation(eventData: {
+        invitationID: $id, eventName: \"ACCEPT\" }) { state } }";
+    let e = err(&app, &stranger, answer, json!({"id": invitation})).await;
+    assert_reference_error(&e, "FORBIDDEN_POLICY", 11104);
+    let accepted = ok(&app, &owner, answer, json!({"id": invitation})).await;
+    assert_eq!(accepted["eventOnInvitation"]["state"], "accepted");
+    let in_lab = ok(&app, &admin, IN_ROLES, json!({"set": lab_roles})).await;
+    assert_eq!(
+        ids(&in_lab["lookup"]["roleSet"]["virtualContributorsInRole"]),
+        [other.clone()]
+    );
+    ok(&app, &owner, REMOVE_VC, role_vars(&lab_roles, &other)).await;
+
+    // a space whose license does not let virtual contributors in refuses them
+    let plans = ok(
+        &app,
+        &admin,
+        "{ platform { licensingFramework { plans { id name } } } }",
+        json!({}),
+    )
+    .await["platform"]["licensingFramework"]["plans"]
+        .clone();
+    let plan = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "SPACE_FEATURE_VIRTUAL_CONTRIBUTORS")
+        .unwrap()["id"]
+        .clone();
+    ok(
+        &app,
+        &admin,
+        "mutation($p: UUID!, $s: UUID!) { revokeLicensePlanFromSpace(planData: {
+            licensePlanID: $p, spaceID: $s }) { id } }",
+        json!({"p": plan, "s": lab}),
+    )
+    .await;
+    let e = err(&app, &admin, ASSIGN_VC, role_vars(&lab_roles, &other)).await;
+    assert_reference_error(&e, "LICENSE_ENTITLEMENT_NOT_AVAILABLE", 13107);
+}
+
+/// Refreshing a body of knowledge over a real broker: the ingest request reaches the engines'
+/// bus in the reference's shape, and the ingest service's result, published back on the bus,
+/// makes the virtual contributor READY; without anything to ingest nothing is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refreshing_knowledge_goes_through_the_engines_bus() {
+    use lapin::options::{
+        BasicGetOptions, BasicPublishOptions, ExchangeDeclareOptions, ExchangeDeleteOptions,
+        QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
+    };
+    use lapin::types::FieldTable;
+    const URI: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+    alkemio_events::rabbit::ping(URI)
+        .await
+        .unwrap_or_else(|e| panic!("RabbitMQ is required for this test and unreachable: {e}"));
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let prefix = format!("test-{id}-");
+    let ns = format!("test-{id}");
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, |env| {
+        env.with("RABBITMQ_HOST", "127.0.0.1")
+            .with("RABBITMQ_USER", "guest")
+            .with("RABBITMQ_PASSWORD", "guest")
+            .with("RABBITMQ_NAMESPACE", &ns)
+            .with("RABBITMQ_EVENT_BUS_PREFIX", &prefix)
+    })
+    .await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, owner) = app.user_with_token("owner@example.org").await;
+    let account = account_of(&app, &owner).await;
+
+    // the test listens on the bus as the ingest service would
+    let exchange = format!("{prefix}event-bus");
+    let conn = lapin::Connection::connect(URI, lapin::ConnectionProperties::default())
+        .await
+        .unwrap();
+    let ch = conn.create_channel().await.unwrap();
+    ch.exchange_declare(
+        exchange.as_str().into(),
+        lapin::ExchangeKind::Direct,
+        ExchangeDeclareOptions {
+            durable: true,
+            ..ExchangeDeclareOptions::default()
+        },
+        FieldTable::default(),
+    )
+    .await
+    .unwrap();
+    let ingest = format!("{prefix}ingest");
+    ch.queue_declare(
+        ingest.as_str().into(),
+        QueueDeclareOptions::durable(),
+        FieldTable::default(),
+    )
+    .await
+    .unwrap();
+    ch.queue_bind(
+        ingest.as_str().into(),
+        exchange.as_str().into(),
+        "IngestBodyOfKnowledge".into(),
+        QueueBindOptions::default(),
+        FieldTable::default(),
+    )
+    .await
+    .unwrap();
+
+    let refresh = "mutation($id: UUID!) { refreshVirtualContributorBodyOfKnowledge(
+        refreshData: {virtualContributorID: $id}) }";
+    let status = "query($id: UUID!) { virtualContributor(ID: $id) { status
+        bodyOfKnowledgeLastUpdated aiPersona { id } knowledgeBase { id } } }";
+    // nothing to ingest: nothing sent
+    let silent = ok(&app, &admin, CREATE, json!({"d": vc(&account, "Quiet")})).await
+        ["createVirtualContributor"]["id"]
+        .clone();
+    assert_eq!(
+        ok(&app, &owner, refresh, json!({"id": silent})).await["refreshVirtualContributorBodyOfKnowledge"],
+        false
+    );
+    let mut data = vc(&account, "Reader");
+    data["bodyOfKnowledgeType"] = json!("ALKEMIO_KNOWLEDGE_BASE");
+    data["aiPersona"] = json!({"engine": "EXPERT"});
+    let reader =
+        ok(&app, &admin, CREATE, json!({"d": data})).await["createVirtualContributor"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let before =
+        ok(&app, &owner, status, json!({"id": reader})).await["virtualContributor"].clone();
+    assert_eq!(before["status"], "INITIALIZING");
+    let persona = before["aiPersona"]["id"].as_str().unwrap().to_owned();
+    let kb = before["knowledgeBase"]["id"].as_str().unwrap().to_owned();
+    // a stranger may not ask
+    let (_, stranger) = app.user_with_token("stranger@example.org").await;
+    let e = err(&app, &stranger, refresh, json!({"id": reader})).await;
+    assert_reference_error(&e, "FORBIDDEN_POLICY", 11104);
+    assert_eq!(
+        ok(&app, &owner, refresh, json!({"id": reader})).await["refreshVirtualContributorBodyOfKnowledge"],
+        true
+    );
+    let message = ch
+        .basic_get(ingest.as_str().into(), BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .expect("an ingest request on the bus");
+    let request: Value = serde_json::from_slice(&message.delivery.data).unwrap();
+    assert_eq!(
+        request,
+        json!({"eventType": "IngestBodyOfKnowledge", "bodyOfKnowledgeId": kb,
+            "type": "alkemio-knowledge-base", "purpose": "knowledge", "personaId": persona})
+    );
+    assert!(
+        ch.basic_get(ingest.as_str().into(), BasicGetOptions { no_ack: true })
+            .await
+            .unwrap()
+            .is_none(),
+        "one request"
+    );
+
+    // the ingest service answers on the bus
+    let result = json!({"response": {"bodyOfKnowledgeId": kb, "type": "alkemio-knowledge-base",
+        "purpose": "knowledge", "personaId": persona, "timestamp": 1_700_000_000_000_i64,
+        "result": "success"}});
+    ch.basic_publish(
+        exchange.as_str().into(),
+        "IngestBodyOfKnowledgeResult".into(),
+        BasicPublishOptions::default(),
+        &serde_json::to_vec(&result).unwrap(),
+        lapin::BasicProperties::default(),
+    )
+    .await
+    .unwrap();
+    let ready = crate::mail_and_broker::eventually(std::time::Duration::from_secs(15), || async {
+        ok(&app, &owner, status, json!({"id": reader})).await["virtualContributor"]["status"]
+            == "READY"
+    })
+    .await;
+    assert!(ready, "the result made it READY");
+    let after = ok(&app, &owner, status, json!({"id": reader})).await["virtualContributor"].clone();
+    assert!(
+        after["bodyOfKnowledgeLastUpdated"]
+            .as_str()
+            .unwrap()
+            .starts_with("2023-11-14T22:13:20"),
+        "{after}"
+    );
+
+    for queue in [
+        ingest.clone(),
+        format!("{prefix}virtual-contributor-ingest-body-of-knowledge-result"),
+        format!("{prefix}virtual-contributor-ingest-website-result"),
+    ] {
+        let _ = ch
+            .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
+            .await;
+    }
+    let _ = ch
+        .exchange_delete(exchange.as_str().into(), ExchangeDeleteOptions::default())
+        .await;
+    let _ = conn.close(200, "done".into()).await;
+    let _ = alkemio_events::rabbit::delete_topology(URI, &ns, &["notifications"]).await;
+}
