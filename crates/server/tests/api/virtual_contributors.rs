@@ -475,7 +475,7 @@ async fn virtual_contributors_take_roles_in_spaces(backend: Backend) {
 
     let in_lab =
         ok(&app, &admin, IN_ROLES, json!({"set": lab_roles})).await["lookup"]["roleSet"].clone();
-    assert_eq!(ids(&in_lab["virtualContributorsInRole"]), [helper.clone()]);
+    assert_eq!(ids(&in_lab["virtualContributorsInRole"]), [helper.as_str()]);
     assert_eq!(
         in_lab["virtualContributorsInRoles"],
         json!([{"role": "MEMBER", "virtualContributors": [{"id": helper}]},
@@ -484,7 +484,7 @@ async fn virtual_contributors_take_roles_in_spaces(backend: Backend) {
     // the lab's entry role is open to the other one only
     assert_eq!(
         ids(&in_lab["availableVirtualContributorsForEntryRole"]["virtualContributors"]),
-        [other.clone()]
+        [other.as_str()]
     );
     assert_eq!(
         in_lab["availableVirtualContributorsForEntryRole"]["total"],
@@ -499,11 +499,11 @@ async fn virtual_contributors_take_roles_in_spaces(backend: Backend) {
     );
     assert_eq!(
         ids(&in_sub["virtualContributorsInRoleInHierarchy"]),
-        [helper.clone()]
+        [helper.as_str()]
     );
     assert_eq!(
         ids(&in_sub["availableVirtualContributorsForEntryRole"]["virtualContributors"]),
-        [helper.clone()]
+        [helper.as_str()]
     );
     // the generic mutation gives it the subspace's member role
     ok(
@@ -562,7 +562,7 @@ async fn virtual_contributors_take_roles_in_spaces(backend: Backend) {
     let in_lab = ok(&app, &admin, IN_ROLES, json!({"set": lab_roles})).await;
     assert_eq!(
         ids(&in_lab["lookup"]["roleSet"]["virtualContributorsInRole"]),
-        [other.clone()]
+        [other.as_str()]
     );
     ok(&app, &owner, REMOVE_VC, role_vars(&lab_roles, &other)).await;
 
