@@ -132,6 +132,25 @@ impl Room {
         Ok(found.unwrap_or_default().into_iter().map(Message).collect())
     }
 
+    /// The virtual contributors engaged in its threads, oldest first (needs READ).
+    async fn vc_interactions(&self, ctx: &Context<'_>) -> Result<Vec<VcInteraction>> {
+        self.require_read(ctx, "read a room's messages").await?;
+        let found = loaded(
+            data::<Loaders>(ctx)?
+                .vc_interactions
+                .load_one(self.0.id)
+                .await,
+        )?;
+        Ok(found
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| VcInteraction {
+                thread_id: MessageId(i.thread_id),
+                virtual_contributor_id: i.virtual_contributor_id.to_string(),
+            })
+            .collect())
+    }
+
     /// Its newest message (needs READ).
     async fn last_message(&self, ctx: &Context<'_>) -> Result<Option<Message>> {
         self.require_read(ctx, "read a room's messages").await?;
@@ -388,6 +407,7 @@ impl CommunicationMutation {
         let message = conversations(ctx)?
             .send(&caller, message_data.room_id.0, message_data.message, None)
             .await?;
+        ask_virtual_contributor(ctx, &message).await;
         Ok(Message(message))
     }
 
@@ -397,16 +417,16 @@ impl CommunicationMutation {
         ctx: &Context<'_>,
         message_data: RoomSendMessageReplyInput,
     ) -> Result<Message> {
-        Ok(Message(
-            conversations(ctx)?
-                .send(
-                    &actor(ctx),
-                    message_data.room_id.0,
-                    message_data.message,
-                    Some(message_data.thread_id.0),
-                )
-                .await?,
-        ))
+        let message = conversations(ctx)?
+            .send(
+                &actor(ctx),
+                message_data.room_id.0,
+                message_data.message,
+                Some(message_data.thread_id.0),
+            )
+            .await?;
+        ask_virtual_contributor(ctx, &message).await;
+        Ok(Message(message))
     }
 
     /// Reacts to a message (needs CREATE_MESSAGE_REACTION on the room).
@@ -1395,5 +1415,29 @@ impl NotifiedMessageMutation {
             )
             .await?;
         Ok(true)
+    }
+}
+
+/// A virtual contributor engaged in a thread of a room.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct VcInteraction {
+    /// The thread (the id of its first message).
+    #[graphql(name = "threadID")]
+    pub thread_id: MessageId,
+    /// The virtual contributor.
+    #[graphql(name = "virtualContributorID")]
+    pub virtual_contributor_id: String,
+}
+
+/// Asks the virtual contributor a sent message engages (by mention or by its thread) for an
+/// answer; the message stands whatever happens to the request, which is only logged.
+async fn ask_virtual_contributor(ctx: &Context<'_>, message: &alkemio_communication::Message) {
+    let asked = async {
+        data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?
+            .on_message(&actor(ctx), service(ctx)?, message)
+            .await
+    };
+    if let Err(e) = asked.await {
+        tracing::warn!(message.id = %message.id, error = ?e, "virtual contributor not asked");
     }
 }

@@ -204,6 +204,12 @@ loader!(
 );
 
 loader!(
+    /// The virtual contributors engaged in rooms' threads, by room id.
+    VcInteractionsLoader(alkemio_communication::CommunicationService) -> Vec<alkemio_communication::VcInteraction>,
+    |s, keys| s.vc_interactions(keys).await
+);
+
+loader!(
     /// The newest message of rooms, by room id.
     LastMessageLoader(alkemio_communication::CommunicationService) -> alkemio_communication::Message,
     |s, keys| s.last_messages(keys).await
@@ -428,6 +434,8 @@ pub struct Loaders {
     pub room_messages: DataLoader<RoomMessagesLoader>,
     /// The newest message by room id.
     pub last_messages: DataLoader<LastMessageLoader>,
+    /// Virtual contributor interactions by room id.
+    pub vc_interactions: DataLoader<VcInteractionsLoader>,
     /// Unread messages by (reader, room).
     pub unread_counts: DataLoader<UnreadCountsLoader>,
     /// Conversation members by conversation id.
@@ -513,6 +521,7 @@ impl Loaders {
             rooms: batched(RoomLoader(services.communication.clone()), window),
             room_messages: batched(RoomMessagesLoader(services.communication.clone()), window),
             last_messages: batched(LastMessageLoader(services.communication.clone()), window),
+            vc_interactions: batched(VcInteractionsLoader(services.communication.clone()), window),
             unread_counts: batched(UnreadCountsLoader(services.communication.clone()), window),
             conversation_members: batched(
                 ConversationMembersLoader(services.conversations.clone()),

@@ -139,6 +139,28 @@ impl Background {
                         stop_rx.clone(),
                     )));
                 }
+                // the engines' answers, posted as replies
+                {
+                    let vcs = core.services.virtual_contributors.clone();
+                    let rooms = core.services.communication.clone();
+                    let (queue, key) = alkemio_virtual_contributor::invocation::ENGINE_RESULTS;
+                    tasks.push(tokio::spawn(rabbit::run_bus_listener(
+                        rabbit.uri.clone(),
+                        alkemio_virtual_contributor::engines::exchange(&rabbit.event_bus_prefix),
+                        format!("{}{queue}", rabbit.event_bus_prefix),
+                        key.to_owned(),
+                        Arc::new(move |body: Vec<u8>| {
+                            let vcs = vcs.clone();
+                            let rooms = rooms.clone();
+                            Box::pin(async move {
+                                if let Err(e) = vcs.engine_answer(&rooms, &body).await {
+                                    tracing::warn!(error = ?e, "engine answer not posted");
+                                }
+                            })
+                        }),
+                        stop_rx.clone(),
+                    )));
+                }
                 if let Some(consumer) = consumer {
                     tasks.push(tokio::spawn(uncounted(rabbit::run_consumer(
                         rabbit.uri.clone(),

@@ -11,9 +11,12 @@
 pub mod authorization;
 pub mod conversation;
 mod conversation_repo;
+pub mod mentions;
 pub mod model;
 pub mod repo;
 pub mod service;
 
-pub use model::{Communication, Message, Reaction, Room, RoomEvent, RoomEventKind, RoomType};
+pub use model::{
+    Communication, Message, Reaction, Room, RoomEvent, RoomEventKind, RoomType, VcInteraction,
+};
 pub use service::CommunicationService;

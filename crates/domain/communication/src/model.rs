@@ -157,3 +157,19 @@ pub enum RoomEventKind {
         message_id: String,
     },
 }
+
+/// A virtual contributor engaged in a thread of a room: mentioned there, it answers what is
+/// said in the thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VcInteraction {
+    /// Its id.
+    pub id: Uuid,
+    /// The room.
+    pub room_id: Uuid,
+    /// The thread (the id of its first message).
+    pub thread_id: String,
+    /// The virtual contributor.
+    pub virtual_contributor_id: Uuid,
+    /// The engine's own id for the conversation (an OpenAI assistant thread), once it has one.
+    pub external_thread_id: Option<String>,
+}

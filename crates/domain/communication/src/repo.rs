@@ -12,7 +12,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::model::{Communication, Message, Reaction, Room, RoomType};
+use crate::model::{Communication, Message, Reaction, Room, RoomType, VcInteraction};
+
+alkemio_persistence::entity!(vc_interaction, "vc_interaction", {
+    room_id: Uuid,
+    thread_id: String,
+    virtual_contributor_id: Uuid,
+    external_thread_id: Option<String>,
+});
 
 pub(crate) mod room {
     use sea_orm::entity::prelude::*;
@@ -329,6 +336,10 @@ pub async fn delete_rooms(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResul
         .filter(receipt::Column::RoomId.is_in(ids.iter().copied()))
         .exec(conn)
         .await?;
+    vc_interaction::Entity::delete_many()
+        .filter(vc_interaction::Column::RoomId.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
     room::Entity::delete_many()
         .filter(room::Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
@@ -611,4 +622,86 @@ pub async fn message_marks(
         .into_tuple()
         .all(conn)
         .await?)
+}
+
+fn to_interaction(r: vc_interaction::Model) -> VcInteraction {
+    VcInteraction {
+        id: r.id,
+        room_id: r.room_id,
+        thread_id: r.thread_id,
+        virtual_contributor_id: r.virtual_contributor_id,
+        external_thread_id: r.external_thread_id,
+    }
+}
+
+/// The virtual contributor interactions of rooms, oldest first (one statement).
+pub async fn vc_interactions(
+    conn: &impl ConnectionTrait,
+    rooms: &[Uuid],
+) -> AppResult<Vec<VcInteraction>> {
+    if rooms.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vc_interaction::Entity::find()
+        .filter(vc_interaction::Column::RoomId.is_in(rooms.iter().copied()))
+        .order_by_asc(vc_interaction::Column::CreatedDate)
+        .order_by_asc(vc_interaction::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_interaction)
+        .collect())
+}
+
+/// The interaction of a room's thread, if a virtual contributor is engaged there.
+pub async fn vc_interaction(
+    conn: &impl ConnectionTrait,
+    room: Uuid,
+    thread: &str,
+) -> AppResult<Option<VcInteraction>> {
+    Ok(vc_interaction::Entity::find()
+        .filter(vc_interaction::Column::RoomId.eq(room))
+        .filter(vc_interaction::Column::ThreadId.eq(thread))
+        .one(conn)
+        .await?
+        .map(to_interaction))
+}
+
+/// Stores a new interaction.
+pub async fn insert_vc_interaction(
+    conn: &impl ConnectionTrait,
+    i: &VcInteraction,
+) -> AppResult<()> {
+    let now = Utc::now().trunc_subsecs(6);
+    vc_interaction::Entity::insert(vc_interaction::ActiveModel {
+        id: Set(i.id),
+        created_date: Set(now),
+        updated_date: Set(now),
+        version: Set(1),
+        room_id: Set(i.room_id),
+        thread_id: Set(i.thread_id.clone()),
+        virtual_contributor_id: Set(i.virtual_contributor_id),
+        external_thread_id: Set(i.external_thread_id.clone()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records the engine's own thread id of an interaction that has none yet.
+pub async fn set_external_thread(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    external: &str,
+) -> AppResult<()> {
+    vc_interaction::Entity::update_many()
+        .col_expr(
+            vc_interaction::Column::ExternalThreadId,
+            Expr::value(external),
+        )
+        .filter(vc_interaction::Column::Id.eq(id))
+        .filter(vc_interaction::Column::ExternalThreadId.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
 }

@@ -17,7 +17,9 @@ use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::authorization::{apply_communication_policy, apply_updates_room_policy};
-use crate::model::{Communication, Message, Reaction, Room, RoomEvent, RoomEventKind, RoomType};
+use crate::model::{
+    Communication, Message, Reaction, Room, RoomEvent, RoomEventKind, RoomType, VcInteraction,
+};
 use crate::repo;
 
 /// Longest message accepted, in characters (the reference's limit).
@@ -189,6 +191,87 @@ impl CommunicationService {
     /// The messages of rooms with their reactions, oldest first.
     pub async fn messages(&self, rooms: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<Message>>> {
         repo::messages(self.db.conn(), rooms).await
+    }
+
+    /// The virtual contributors engaged in the threads of rooms, by room, oldest first.
+    pub async fn vc_interactions(
+        &self,
+        rooms: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, Vec<VcInteraction>>> {
+        let mut out: HashMap<Uuid, Vec<VcInteraction>> = HashMap::new();
+        for i in repo::vc_interactions(self.db.conn(), rooms).await? {
+            out.entry(i.room_id).or_default().push(i);
+        }
+        Ok(out)
+    }
+
+    /// The virtual contributor engaged in a thread, if any.
+    pub async fn vc_interaction(
+        &self,
+        room: Uuid,
+        thread: &str,
+    ) -> AppResult<Option<VcInteraction>> {
+        repo::vc_interaction(self.db.conn(), room, thread).await
+    }
+
+    /// Engages a virtual contributor in a thread; the one engaged already stays (the first
+    /// mention wins, as in the reference).
+    pub async fn engage_vc(
+        &self,
+        room: Uuid,
+        thread: &str,
+        virtual_contributor: Uuid,
+    ) -> AppResult<VcInteraction> {
+        let conn = self.db.conn();
+        if let Some(existing) = repo::vc_interaction(conn, room, thread).await? {
+            return Ok(existing);
+        }
+        let new = VcInteraction {
+            id: Uuid::now_v7(),
+            room_id: room,
+            thread_id: thread.to_owned(),
+            virtual_contributor_id: virtual_contributor,
+            external_thread_id: None,
+        };
+        match repo::insert_vc_interaction(conn, &new).await {
+            Ok(()) => Ok(new),
+            // engaged meanwhile by a concurrent message: that one stays
+            Err(e) => repo::vc_interaction(conn, room, thread).await?.ok_or(e),
+        }
+    }
+
+    /// Records the engine's own thread id of an interaction (kept once set).
+    pub async fn set_external_thread(&self, interaction: Uuid, external: &str) -> AppResult<()> {
+        repo::set_external_thread(self.db.conn(), interaction, external).await
+    }
+
+    /// Posts a reply in a thread on behalf of a virtual contributor engaged there (its engine's
+    /// answer): no caller privileges, as the platform itself posts it; announced like any
+    /// message.
+    pub async fn post_vc_reply(
+        &self,
+        interaction: &VcInteraction,
+        body: String,
+    ) -> AppResult<Message> {
+        let room = self.room_or_fail(interaction.room_id).await?;
+        let mut body = body;
+        if body.chars().count() > MESSAGE_MAX_LENGTH {
+            body = body.chars().take(MESSAGE_MAX_LENGTH).collect();
+        }
+        let message = Message {
+            id: new_message_id(),
+            room_id: room.id,
+            sender_id: interaction.virtual_contributor_id,
+            body,
+            thread_id: Some(interaction.thread_id.clone()),
+            created_us: now_us(),
+            reactions: Vec::new(),
+        };
+        let txn = self.db.begin().await?;
+        Self::store_in(&txn, &message).await?;
+        txn.commit().await?;
+        self.announce_sent(&room, &message);
+        Ok(message)
     }
 
     /// The newest message of each room.

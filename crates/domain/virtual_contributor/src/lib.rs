@@ -9,6 +9,7 @@
 //! when ACCOUNT; nobody else when HIDDEN).
 
 pub mod engines;
+pub mod invocation;
 pub mod model;
 pub mod repo;
 pub mod service;

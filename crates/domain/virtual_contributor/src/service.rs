@@ -317,6 +317,110 @@ impl VirtualContributorService {
         Ok(true)
     }
 
+    /// Asks a virtual contributor for an answer to a message just sent: the one engaged in the
+    /// message's thread, or else the first one the message mentions that the sender may read
+    /// (which is then engaged there). Nothing happens without a way to the engines; a message
+    /// of the virtual contributor itself asks nothing.
+    pub async fn on_message(
+        &self,
+        caller: &ActorContext,
+        rooms: &alkemio_communication::CommunicationService,
+        message: &alkemio_communication::Message,
+    ) -> AppResult<()> {
+        use crate::invocation;
+        if !self.engines.is_connected() {
+            return Ok(());
+        }
+        let thread = invocation::thread_of(message);
+        let interaction = match rooms.vc_interaction(message.room_id, &thread).await? {
+            Some(i) => i,
+            None => {
+                let mut found = None;
+                for name in invocation::mentioned(message) {
+                    let Some(vc) = self.by_name_id(&name).await? else {
+                        continue;
+                    };
+                    let readable = auth_repo::require(
+                        self.db.conn(),
+                        caller,
+                        vc.authorization_id,
+                        P::Read,
+                        "mention a virtual contributor",
+                    )
+                    .await
+                    .is_ok();
+                    if readable {
+                        found = Some(vc);
+                        break;
+                    }
+                }
+                let Some(vc) = found else {
+                    return Ok(());
+                };
+                rooms.engage_vc(message.room_id, &thread, vc.id.0).await?
+            }
+        };
+        if message.sender_id == interaction.virtual_contributor_id {
+            return Ok(());
+        }
+        let Some(vc) = self
+            .many(&[interaction.virtual_contributor_id])
+            .await?
+            .remove(&interaction.virtual_contributor_id)
+        else {
+            return Ok(());
+        };
+        let persona = repo::personas(self.db.conn(), &[vc.ai_persona_id])
+            .await?
+            .remove(&vc.ai_persona_id)
+            .ok_or_else(|| {
+                AppError::not_found(format!(
+                    "Unable to find AiPersona with ID: {}",
+                    vc.ai_persona_id
+                ))
+            })?;
+        let profile = match vc.profile_id {
+            Some(p) => self.profiles().profiles(&[p]).await?.remove(&p),
+            None => None,
+        };
+        let mut in_thread: Vec<alkemio_communication::Message> = rooms
+            .messages(&[message.room_id])
+            .await?
+            .remove(&message.room_id)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.id == thread || m.thread_id.as_deref() == Some(thread.as_str()))
+            .collect();
+        in_thread.sort_by_key(|m| m.created_us);
+        let request = invocation::invoke_engine(&invocation::Invocation {
+            vc: &vc,
+            persona: &persona,
+            display_name: profile.as_ref().map_or("", |p| p.display_name.as_str()),
+            description: profile.as_ref().and_then(|p| p.description.as_deref()),
+            interaction: &interaction,
+            message,
+            thread: &in_thread,
+        });
+        self.engines.send(&[request]).await?;
+        tracing::info!(vc.id = %vc.id, room.id = %message.room_id, "virtual contributor asked");
+        Ok(())
+    }
+
+    /// Posts an engine's answer (a message of the bus) as the virtual contributor's reply in
+    /// its thread; anything else is logged and dropped.
+    pub async fn engine_answer(
+        &self,
+        rooms: &alkemio_communication::CommunicationService,
+        body: &[u8],
+    ) -> AppResult<()> {
+        let Some(answer) = crate::invocation::read_answer(body) else {
+            tracing::debug!("engine result without a reply to post");
+            return Ok(());
+        };
+        crate::invocation::post_answer(rooms, &answer).await?;
+        Ok(())
+    }
+
     /// Records an ingest result from the AI engines (a message of the bus); a message that says
     /// nothing about a persona of ours is logged and dropped.
     pub async fn ingest_result(&self, body: &[u8], website: bool) -> AppResult<()> {

@@ -740,6 +740,250 @@ async fn refreshing_knowledge_goes_through_the_engines_bus() {
 
     for queue in [
         ingest.clone(),
+        format!("{prefix}virtual-contributor-invoke-engine-result"),
+        format!("{prefix}virtual-contributor-ingest-body-of-knowledge-result"),
+        format!("{prefix}virtual-contributor-ingest-website-result"),
+    ] {
+        let _ = ch
+            .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
+            .await;
+    }
+    let _ = ch
+        .exchange_delete(exchange.as_str().into(), ExchangeDeleteOptions::default())
+        .await;
+    let _ = conn.close(200, "done".into()).await;
+    let _ = alkemio_events::rabbit::delete_topology(URI, &ns, &["notifications"]).await;
+}
+
+/// A virtual contributor answering in a callout's comments over a real broker: a mention
+/// engages it in the thread and asks its engine (`InvokeEngine` with the thread as history);
+/// the engine's answer comes back as its reply in the thread; later messages in the thread ask
+/// it again with the engine's own thread id; answers for anyone else are dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mentioned_virtual_contributors_answer_in_threads() {
+    use lapin::options::{
+        BasicGetOptions, BasicPublishOptions, ExchangeDeclareOptions, ExchangeDeleteOptions,
+        QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
+    };
+    use lapin::types::FieldTable;
+    const URI: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+    alkemio_events::rabbit::ping(URI)
+        .await
+        .unwrap_or_else(|e| panic!("RabbitMQ is required for this test and unreachable: {e}"));
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let prefix = format!("test-{id}-");
+    let ns = format!("test-{id}");
+    let app = crate::helpers::spawn_app_with(Backend::Postgres, |env| {
+        env.with("RABBITMQ_HOST", "127.0.0.1")
+            .with("RABBITMQ_USER", "guest")
+            .with("RABBITMQ_PASSWORD", "guest")
+            .with("RABBITMQ_NAMESPACE", &ns)
+            .with("RABBITMQ_EVENT_BUS_PREFIX", &prefix)
+    })
+    .await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice_user, alice) = app.user_with_token("alice@example.org").await;
+    let admin_account = account_of(&app, &admin).await;
+    let (s, roles) = crate::spaces::space(
+        &app,
+        &admin,
+        &admin_account,
+        "Orchard",
+        crate::spaces::public(),
+    )
+    .await;
+    crate::spaces::assign(&app, &admin, &roles, "MEMBER", alice_user.id).await;
+    let (_, set) = crate::callouts::callouts_set(&app, &admin, &s).await;
+    let callout = ok(
+        &app,
+        &admin,
+        crate::callouts::CREATE,
+        json!({"d": {"calloutsSetID": set, "framing": {"profile": {"displayName": "Ask us"}}}}),
+    )
+    .await["createCalloutOnCalloutsSet"]
+        .clone();
+    let room = callout["comments"]["id"].as_str().unwrap().to_owned();
+    let mut data = vc(&admin_account, "Grower");
+    data["aiPersona"] = json!({"engine": "EXPERT", "prompt": ["Answer briefly"]});
+    let created =
+        ok(&app, &admin, CREATE, json!({"d": data})).await["createVirtualContributor"].clone();
+    let vc_id = created["id"].as_str().unwrap().to_owned();
+    let name = created["nameID"].as_str().unwrap().to_owned();
+    ok(
+        &app,
+        &admin,
+        UPDATE,
+        json!({"d": {"ID": vc_id, "searchVisibility": "PUBLIC"}}),
+    )
+    .await;
+
+    // the test listens on the bus as the expert engine would
+    let exchange = format!("{prefix}event-bus");
+    let conn = lapin::Connection::connect(URI, lapin::ConnectionProperties::default())
+        .await
+        .unwrap();
+    let ch = conn.create_channel().await.unwrap();
+    ch.exchange_declare(
+        exchange.as_str().into(),
+        lapin::ExchangeKind::Direct,
+        ExchangeDeclareOptions {
+            durable: true,
+            ..ExchangeDeclareOptions::default()
+        },
+        FieldTable::default(),
+    )
+    .await
+    .unwrap();
+    let engine = format!("{prefix}expert");
+    ch.queue_declare(
+        engine.as_str().into(),
+        QueueDeclareOptions::durable(),
+        FieldTable::default(),
+    )
+    .await
+    .unwrap();
+    ch.queue_bind(
+        engine.as_str().into(),
+        exchange.as_str().into(),
+        "expert".into(),
+        QueueBindOptions::default(),
+        FieldTable::default(),
+    )
+    .await
+    .unwrap();
+    let next_request = || async {
+        let mut found = None;
+        for _ in 0..50 {
+            if let Some(m) = ch
+                .basic_get(engine.as_str().into(), BasicGetOptions { no_ack: true })
+                .await
+                .unwrap()
+            {
+                found = Some(serde_json::from_slice::<Value>(&m.delivery.data).unwrap());
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        found
+    };
+    let send = "mutation($r: UUID!, $m: String!) { sendMessageToRoom(messageData: { roomID: $r, message: $m }) { id } }";
+    let reply = "mutation($r: UUID!, $m: String!, $t: MessageID!) { sendMessageReplyToRoom(messageData: { roomID: $r, message: $m, threadID: $t }) { id } }";
+    let read = "query($c: UUID!) { lookup { callout(ID: $c) { comments {
+        vcInteractions { threadID virtualContributorID }
+        messages { id message threadID sender { id } } } } } }";
+
+    // a message without a mention asks nobody
+    ok(&app, &alice, send, json!({"r": room, "m": "Just a note"})).await;
+    let question = format!("[@Grower](http://localhost:3000/vc/{name}) when do I plant apples?");
+    let asked =
+        ok(&app, &alice, send, json!({"r": room, "m": question})).await["sendMessageToRoom"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let request = next_request().await.expect("the engine is asked");
+    let input = &request["input"];
+    assert_eq!(request["eventType"], "InvokeEngine");
+    assert_eq!(input["engine"], "expert");
+    assert_eq!(input["operation"], "query");
+    assert_eq!(input["message"], question);
+    assert_eq!(input["userID"], alice_user.id.to_string());
+    assert_eq!(input["prompt"], json!(["Answer briefly"]));
+    assert_eq!(input["displayName"], "Grower");
+    assert_eq!(
+        input["history"],
+        json!([{"role": "human", "content": question}])
+    );
+    assert_eq!(
+        input["resultHandler"]["roomDetails"]["threadID"],
+        asked.as_str()
+    );
+    assert_eq!(input["resultHandler"]["roomDetails"]["actorID"], vc_id);
+    assert!(next_request().await.is_none(), "one request only");
+    let seen = ok(&app, &alice, read, json!({"c": callout["id"]})).await;
+    assert_eq!(
+        seen["lookup"]["callout"]["comments"]["vcInteractions"],
+        json!([{"threadID": asked, "virtualContributorID": vc_id}])
+    );
+
+    // an answer for someone else is dropped; the engine's answer becomes the reply
+    let publish = |body: Value| {
+        let ch = ch.clone();
+        let exchange = exchange.clone();
+        async move {
+            ch.basic_publish(
+                exchange.as_str().into(),
+                "invoke-engine-result".into(),
+                BasicPublishOptions::default(),
+                &serde_json::to_vec(&body).unwrap(),
+                lapin::BasicProperties::default(),
+            )
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        }
+    };
+    let mut forged = input.clone();
+    forged["resultHandler"]["roomDetails"]["actorID"] = json!(alice_user.id.to_string());
+    publish(json!({"original": forged, "response": {"result": "I am Alice", "sources": []}})).await;
+    publish(
+        json!({"original": input, "response": {"result": "In autumn.",
+        "sources": [{"title": "Orchard guide", "uri": "https://example.org/guide"}],
+        "threadId": "ext-42"}}),
+    )
+    .await;
+    let answered =
+        crate::mail_and_broker::eventually(std::time::Duration::from_secs(15), || async {
+            ok(&app, &alice, read, json!({"c": callout["id"]}))
+                .await
+                .to_string()
+                .contains("In autumn.")
+        })
+        .await;
+    assert!(answered, "the answer is posted");
+    let messages =
+        ok(&app, &alice, read, json!({"c": callout["id"]})).await["lookup"]["callout"]["comments"]
+            ["messages"]
+            .clone();
+    let replies: Vec<&Value> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["threadID"] == asked.as_str())
+        .collect();
+    assert_eq!(replies.len(), 1, "{messages}");
+    assert_eq!(replies[0]["sender"]["id"], vc_id);
+    assert_eq!(
+        replies[0]["message"],
+        "In autumn.\n- [Orchard guide](https://example.org/guide)"
+    );
+    assert!(!messages.to_string().contains("I am Alice"));
+
+    // a follow-up in the thread asks again, with the conversation so far
+    ok(
+        &app,
+        &alice,
+        reply,
+        json!({"r": room, "m": "And pears?", "t": asked}),
+    )
+    .await;
+    let again = next_request().await.expect("asked again");
+    assert_eq!(again["input"]["message"], "And pears?");
+    assert_eq!(
+        again["input"]["externalMetadata"],
+        json!({"threadId": "ext-42"})
+    );
+    let roles: Vec<&str> = again["input"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["human", "assistant", "human"]);
+
+    for queue in [
+        engine.clone(),
+        format!("{prefix}virtual-contributor-invoke-engine-result"),
         format!("{prefix}virtual-contributor-ingest-body-of-knowledge-result"),
         format!("{prefix}virtual-contributor-ingest-website-result"),
     ] {
