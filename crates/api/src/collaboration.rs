@@ -629,6 +629,11 @@ impl CalloutFraming {
             .map(crate::content::MediaGallery))
     }
 
+    /// Its poll, for a POLL framing.
+    async fn poll(&self, ctx: &Context<'_>) -> Result<Option<crate::poll::Poll>> {
+        crate::poll::poll_of(ctx, self.0.poll_id).await
+    }
+
     /// Its memo, for a MEMO framing.
     async fn memo(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Memo>> {
         let Some(id) = self.0.memo_id else {
@@ -848,6 +853,8 @@ pub struct CreateCalloutFramingInput {
     pub link: Option<CreateLinkInput>,
     /// Its memo, for a MEMO framing.
     pub memo: Option<CreateMemoInput>,
+    /// Its poll, for a POLL framing.
+    pub poll: Option<crate::poll::CreatePollInput>,
     /// Its profile.
     pub profile: CreateProfileInput,
     /// Tags for the profile's default tagset.
@@ -1015,7 +1022,7 @@ impl CreateCalloutInput {
                 .map(CreateWhiteboardInput::into_new)
                 .transpose()?,
             memo: d.framing.memo.map(CreateMemoInput::into_new).transpose()?,
-            framing_other_data: false,
+            poll: d.framing.poll.map(crate::poll::CreatePollInput::into_new),
             default_whiteboard_content: defaults
                 .as_ref()
                 .and_then(|x| x.whiteboard_content.clone())
@@ -1114,6 +1121,8 @@ pub struct UpdateCalloutFramingInput {
     pub link: Option<UpdateLinkInput>,
     /// New text for its memo (made when the framing has none).
     pub memo_content: Option<Markdown>,
+    /// Changes to its poll (a poll is made only with its callout).
+    pub poll: Option<crate::poll::UpdatePollInput>,
     /// Profile changes.
     pub profile: Option<UpdateProfileInput>,
     /// A new kind; content of another kind goes.
@@ -1324,6 +1333,7 @@ impl CollaborationMutation {
                     whiteboard_content: f.whiteboard_content.map(|c| c.0),
                     whiteboard_preview: f.whiteboard_preview_settings.map(Into::into),
                     memo_content: f.memo_content.map(|m| m.0),
+                    poll_title: f.poll.and_then(|p| p.title),
                 },
             ),
             None => (None, Default::default()),
@@ -2435,7 +2445,7 @@ pub(crate) async fn add_planned_callouts(
             link: None,
             whiteboard: None,
             memo: None,
-            framing_other_data: false,
+            poll: None,
             default_whiteboard_content: None,
             sort_order: None,
             contributions: Vec::new(),

@@ -807,4 +807,9 @@ impl MediaGalleryMutation {
 
 /// The mutations of links, whiteboards, memos and media galleries.
 #[derive(Debug, Default, async_graphql::MergedObject)]
-pub struct ContentMutations(ContentMutation, MemoMutation, MediaGalleryMutation);
+pub struct ContentMutations(
+    ContentMutation,
+    MemoMutation,
+    MediaGalleryMutation,
+    crate::poll::PollMutation,
+);

@@ -32,6 +32,7 @@ pub mod membership;
 pub mod notification;
 pub mod organization;
 pub mod platform;
+pub mod poll;
 pub mod profile;
 pub mod space;
 pub mod storage;
@@ -164,6 +165,8 @@ pub struct SchemaServices {
     pub library: alkemio_library::LibraryService,
     /// Virtual contributors.
     pub virtual_contributors: alkemio_virtual_contributor::VirtualContributorService,
+    /// Polls.
+    pub polls: alkemio_collaboration::poll::PollService,
     /// In-app notifications.
     pub notifications: alkemio_notification::NotificationService,
     /// Rooms and messages.
@@ -240,6 +243,7 @@ fn schema_with(
         .data(services.hubs)
         .data(services.library)
         .data(services.virtual_contributors)
+        .data(services.polls)
         .data(services.notifications)
         .data(services.communication)
         .data(services.conversations)

@@ -179,6 +179,11 @@ loader!(
     |s, keys| s.many(keys).await
 );
 loader!(
+    /// Polls with their options and votes, by id.
+    PollLoader(alkemio_collaboration::poll::PollService) -> alkemio_collaboration::poll::PollState,
+    |s, keys| s.states(keys).await
+);
+loader!(
     /// AI personas by id.
     PersonaLoader(alkemio_virtual_contributor::VirtualContributorService)
         -> alkemio_virtual_contributor::AiPersona,
@@ -428,6 +433,8 @@ pub struct Loaders {
     pub virtual_contributors: DataLoader<VirtualContributorLoader>,
     /// AI personas by id.
     pub personas: DataLoader<PersonaLoader>,
+    /// Polls by id.
+    pub polls: DataLoader<PollLoader>,
     /// Rooms by id.
     pub rooms: DataLoader<RoomLoader>,
     /// Messages by room id.
@@ -518,6 +525,7 @@ impl Loaders {
                 window,
             ),
             personas: batched(PersonaLoader(services.virtual_contributors.clone()), window),
+            polls: batched(PollLoader(services.polls.clone()), window),
             rooms: batched(RoomLoader(services.communication.clone()), window),
             room_messages: batched(RoomMessagesLoader(services.communication.clone()), window),
             last_messages: batched(LastMessageLoader(services.communication.clone()), window),

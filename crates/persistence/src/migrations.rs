@@ -43,6 +43,7 @@ mod m20261126_000035_flow_state_default_template;
 mod m20261126_000036_library_create;
 mod m20261126_000037_virtual_contributor_create;
 mod m20261127_000038_vc_interaction;
+mod m20261127_000039_poll;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000036_library_create::Migration),
             Box::new(m20261126_000037_virtual_contributor_create::Migration),
             Box::new(m20261127_000038_vc_interaction::Migration),
+            Box::new(m20261127_000039_poll::Migration),
         ]
     }
 }

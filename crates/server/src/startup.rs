@@ -249,6 +249,7 @@ impl Core {
             hubs,
             library,
             virtual_contributors,
+            polls: alkemio_collaboration::poll::PollService::new(db.clone()),
             notifications,
             communication,
             conversations,

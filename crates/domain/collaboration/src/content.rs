@@ -128,6 +128,8 @@ pub struct FramingChanges {
     pub whiteboard_preview: Option<PreviewChanges>,
     /// The framing memo's text (a memo is created when the framing has none).
     pub memo_content: Option<String>,
+    /// The framing poll's new title (a poll is made only with its callout).
+    pub poll_title: Option<String>,
 }
 
 impl FramingChanges {
@@ -138,6 +140,7 @@ impl FramingChanges {
             && self.whiteboard_content.is_none()
             && self.whiteboard_preview.is_none()
             && self.memo_content.is_none()
+            && self.poll_title.is_none()
     }
 }
 
@@ -159,6 +162,7 @@ pub(crate) fn check_framing_type(t: CalloutFramingType) -> AppResult<()> {
         | CalloutFramingType::Memo
         | CalloutFramingType::Contributors
         | CalloutFramingType::Spaces
+        | CalloutFramingType::Poll
         | CalloutFramingType::MediaGallery => Ok(()),
         other => Err(AppError::new(
             alkemio_kernel::ErrorStatus::NotSupported,
@@ -841,6 +845,16 @@ impl CollaborationService {
             {
                 left.galleries.push(g);
             }
+            if t != CalloutFramingType::Poll
+                && let Some(p) = framing.poll_id.take()
+            {
+                left.polls.push(p);
+            }
+            if t == CalloutFramingType::Poll && framing.poll_id.is_none() {
+                return Err(AppError::bad_input(
+                    "Cannot create a new poll via callout framing update. Polls must be created with the callout.",
+                ));
+            }
             framing.framing_type = t;
         }
         if changes.link.is_some() && framing.framing_type != CalloutFramingType::Link {
@@ -854,6 +868,18 @@ impl CollaborationService {
             return Err(AppError::bad_input(
                 "Whiteboard data was given for a framing that is not of type WHITEBOARD",
             ));
+        }
+        if let Some(title) = &changes.poll_title {
+            match framing.poll_id {
+                Some(p) if framing.framing_type == CalloutFramingType::Poll => {
+                    crate::poll::set_title(conn, p, title).await?;
+                }
+                _ => {
+                    return Err(AppError::bad_input(
+                        "Poll data was given for a framing that is not of type POLL",
+                    ));
+                }
+            }
         }
         if changes.memo_content.is_some() && framing.framing_type != CalloutFramingType::Memo {
             return Err(AppError::bad_input(

@@ -10,6 +10,8 @@ pub mod authorization;
 pub mod content;
 pub mod innovation_flow;
 pub mod model;
+pub mod poll;
+mod poll_repo;
 pub mod repo;
 pub mod service;
 

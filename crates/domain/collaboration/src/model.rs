@@ -303,6 +303,8 @@ pub struct CalloutFraming {
     pub memo_id: Option<Uuid>,
     /// Its media gallery, for a MEDIA_GALLERY framing.
     pub media_gallery_id: Option<Uuid>,
+    /// Its poll, for a POLL framing.
+    pub poll_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.

@@ -56,6 +56,7 @@ entity!(framing, "callout_framing", {
     whiteboard_id: Option<Uuid>,
     memo_id: Option<Uuid>,
     media_gallery_id: Option<Uuid>,
+    poll_id: Option<Uuid>,
 });
 entity!(defaults, "callout_contribution_defaults", {
     default_display_name: Option<String>,
@@ -377,6 +378,7 @@ pub async fn insert_callout(
         whiteboard_id: Set(f.whiteboard_id),
         memo_id: Set(f.memo_id),
         media_gallery_id: Set(f.media_gallery_id),
+        poll_id: Set(f.poll_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -541,6 +543,7 @@ pub async fn framings(
                 whiteboard_id: r.whiteboard_id,
                 memo_id: r.memo_id,
                 media_gallery_id: r.media_gallery_id,
+                poll_id: r.poll_id,
                 authorization_id: r.authorization_id,
                 created_date: r.created_date,
                 updated_date: r.updated_date,
@@ -590,6 +593,8 @@ pub struct Leftovers {
     pub rooms: Vec<Uuid>,
     /// Media galleries (framings').
     pub galleries: Vec<Uuid>,
+    /// Polls (framings').
+    pub polls: Vec<Uuid>,
 }
 
 impl Leftovers {
@@ -599,6 +604,7 @@ impl Leftovers {
         self.profiles.extend(other.profiles);
         self.rooms.extend(other.rooms);
         self.galleries.extend(other.galleries);
+        self.polls.extend(other.polls);
     }
 }
 
@@ -629,6 +635,7 @@ pub async fn delete_callouts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppRe
         held_whiteboards.extend(f.whiteboard_id);
         held_memos.extend(f.memo_id);
         out.galleries.extend(f.media_gallery_id);
+        out.polls.extend(f.poll_id);
     }
     out.absorb(delete_links(conn, &held_links).await?);
     out.absorb(delete_whiteboards(conn, &held_whiteboards).await?);
@@ -1871,6 +1878,7 @@ pub async fn set_framing_content(conn: &impl ConnectionTrait, f: &CalloutFraming
             framing::Column::MediaGalleryId,
             Expr::value(f.media_gallery_id),
         )
+        .col_expr(framing::Column::PollId, Expr::value(f.poll_id))
         .col_expr(framing::Column::UpdatedDate, Expr::value(now()))
         .filter(framing::Column::Id.eq(f.id))
         .exec(conn)

@@ -376,16 +376,11 @@ fn check_contribution_shape(
 fn check_framing_shape(c: &NewCallout) -> AppResult<()> {
     let t = c.framing_type.unwrap_or(CalloutFramingType::None);
     crate::content::check_framing_type(t)?;
-    if c.framing_other_data {
-        return Err(AppError::bad_input(format!(
-            "Callout Framing of type {} was given data of another type",
-            t.graphql_name()
-        )));
-    }
     let given = [
         (CalloutFramingType::Link, c.link.is_some()),
         (CalloutFramingType::Whiteboard, c.whiteboard.is_some()),
         (CalloutFramingType::Memo, c.memo.is_some()),
+        (CalloutFramingType::Poll, c.poll.is_some()),
     ];
     if let Some((_, false)) = given.iter().find(|(kind, _)| *kind == t) {
         return Err(AppError::bad_input(format!(
@@ -428,8 +423,8 @@ pub struct NewCallout {
     pub whiteboard: Option<crate::content::NewWhiteboard>,
     /// The framing's memo, for a MEMO framing.
     pub memo: Option<crate::content::NewMemo>,
-    /// Whether framing data of other kinds was given (poll, document).
-    pub framing_other_data: bool,
+    /// The framing's poll, for a POLL framing.
+    pub poll: Option<crate::poll::NewPoll>,
     /// Whiteboard content new whiteboard contributions start from.
     pub default_whiteboard_content: Option<String>,
     /// Contributions made with it.
@@ -592,6 +587,7 @@ pub(crate) struct Staged {
     )>,
     pub(crate) profiles: Vec<alkemio_common::profile::ProfileBundle>,
     pub(crate) rooms: Vec<Room>,
+    pub(crate) polls: Vec<crate::poll::PollState>,
     pub(crate) policies: Vec<AuthorizationPolicy>,
 }
 
@@ -904,6 +900,9 @@ impl CollaborationService {
                         .await?,
                 );
             }
+            if let Some(p) = f.poll_id {
+                out.extend(crate::poll::recompute_policy(conn, p, &fp).await?);
+            }
             out.push(fp);
         }
         if let Some(r) = callout.comments_id.and_then(|id| rooms.get(&id)) {
@@ -1000,6 +999,7 @@ impl CollaborationService {
                 .await?,
         );
         policies.extend(alkemio_communication::repo::delete_rooms(conn, &left.rooms).await?);
+        policies.extend(crate::poll::delete_in(conn, &left.polls).await?);
         Ok(policies)
     }
 
@@ -1488,6 +1488,7 @@ impl CollaborationService {
             whiteboard_id: None,
             memo_id: None,
             media_gallery_id: None,
+            poll_id: None,
             authorization_id: Some(framing_policy.id),
             created_date: at,
             updated_date: at,
@@ -1512,6 +1513,12 @@ impl CollaborationService {
                 self.stage_whiteboard(w, name, &framing_policy, author, host, &mut staged)?
                     .id,
             );
+        }
+        if let Some(p) = new.poll {
+            let (state, poll_policy) = crate::poll::build(p, &framing_policy)?;
+            framing.poll_id = Some(state.poll.id);
+            staged.polls.push(state);
+            staged.policies.push(poll_policy);
         }
         if framing_type == CalloutFramingType::MediaGallery {
             let (g, b, policies) =
@@ -1759,6 +1766,9 @@ impl CollaborationService {
         }
         for r in &staged.rooms {
             alkemio_communication::repo::insert_room(conn, r).await?;
+        }
+        for p in &staged.polls {
+            crate::poll::insert_in(conn, p).await?;
         }
         for (c, f, d) in &staged.callouts {
             repo::insert_callout(conn, c, f, d).await?;

@@ -343,7 +343,7 @@ async fn spaces_start_with_the_collaboration_asked_for(backend: Backend) {
             12101,
         ),
         (
-            json!({"calloutsSetData": {"calloutsData": [{"framing": {"type": "POLL", "profile": {"displayName": "Board"}}}]}}),
+            json!({"calloutsSetData": {"calloutsData": [{"framing": {"type": "COLLABORA_DOCUMENT", "profile": {"displayName": "Board"}}}]}}),
             "NOT_SUPPORTED",
             12114,
         ),

@@ -582,7 +582,8 @@ async fn framing_content_changes_with_its_type(backend: Backend) {
     let gone = err(&app, &admin, WHITEBOARD, json!({"w": first})).await;
     assert_reference_error(&gone, "ENTITY_NOT_FOUND", 10101);
 
-    // to NONE: the link goes too; POLL framings are not supported here yet
+    // to NONE: the link goes too; a poll is made only with its callout; documents are not
+    // supported here yet
     ok(
         &app,
         &admin,
@@ -593,11 +594,19 @@ async fn framing_content_changes_with_its_type(backend: Backend) {
     let read = read_callout(&app, &admin, &k).await;
     assert_eq!(read["framing"]["type"], "NONE");
     assert!(read["framing"]["link"].is_null());
-    let unsupported = err(
+    let no_poll = err(
         &app,
         &admin,
         UPDATE_CALLOUT,
         json!({"d": {"ID": k, "framing": {"type": "POLL"}}}),
+    )
+    .await;
+    assert_reference_error(&no_poll, "BAD_USER_INPUT", 12101);
+    let unsupported = err(
+        &app,
+        &admin,
+        UPDATE_CALLOUT,
+        json!({"d": {"ID": k, "framing": {"type": "COLLABORA_DOCUMENT"}}}),
     )
     .await;
     assert_reference_error(&unsupported, "NOT_SUPPORTED", 12114);

@@ -30,6 +30,7 @@ mod notifications;
 mod organizations;
 mod persistence;
 mod platform;
+mod polls;
 mod process;
 mod response_cache;
 mod roles;
