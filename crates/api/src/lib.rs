@@ -133,6 +133,7 @@ pub struct SubscriptionRoot(
     ConversationLiveEvents,
     ActivityLiveEvents,
     crate::collaboration::CalloutLiveEvents,
+    crate::poll::PollLiveEvents,
 );
 
 /// The server's schema type.

@@ -1,16 +1,17 @@
 //! GraphQL of polls (`alkemio_collaboration::poll`): the `Poll` a POLL framing holds, with
 //! results shown as its settings allow the caller, and the mutations of voters and managers.
 
+use alkemio_authorization::AuthorizationPrivilege as P;
 use alkemio_collaboration::poll::{
-    NewPoll, NewPollSettings, OptionResults, PollResultsDetail, PollResultsVisibility, PollService,
-    PollState, PollStatus,
+    NewPoll, NewPollSettings, OptionResults, PollEventType, PollResultsDetail,
+    PollResultsVisibility, PollService, PollState, PollStatus,
 };
 use alkemio_kernel::AppResult;
 use alkemio_kernel::scalars::{DateTime, UuidScalar};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use uuid::Uuid;
 
-use crate::authorization::{Authorization, authorization_of};
+use crate::authorization::{Authorization, LiveAccess, authorization_of, require_on};
 use crate::context::{actor, data};
 use crate::contributor::User;
 use crate::loaders::{Loaders, loaded};
@@ -450,5 +451,110 @@ impl PollMutation {
                 .update_status(&actor(ctx), status_data.poll_id.0, status_data.status)
                 .await?,
         ))
+    }
+}
+
+/// A poll's change, with the poll as the subscriber may see it.
+#[derive(SimpleObject)]
+pub struct PollVoteUpdatedSubscriptionResult {
+    /// What changed (a vote, or its status).
+    pub poll_event_type: PollEventType,
+    /// The poll now.
+    pub poll: Poll,
+}
+
+/// A change of a poll's options, with the poll as the subscriber may see it.
+#[derive(SimpleObject)]
+pub struct PollOptionsChangedSubscriptionResult {
+    /// What changed.
+    pub poll_event_type: PollEventType,
+    /// The poll now.
+    pub poll: Poll,
+}
+
+/// The changes of one poll from now on, of the kinds wanted, as (kind, poll) for a subscriber
+/// who may still read it; `vote_news` also hides vote changes from a subscriber who has not
+/// voted on a poll whose results are HIDDEN.
+async fn poll_changes(
+    ctx: &Context<'_>,
+    poll_id: Uuid,
+    kinds: &'static [PollEventType],
+) -> Result<impl futures_util::Stream<Item = (PollEventType, PollState)> + use<>> {
+    let svc = service(ctx)?.clone();
+    let state = svc.state(poll_id).await?;
+    require_on(ctx, state.poll.authorization_id, P::Read, "follow a poll").await?;
+    let access = LiveAccess::from_ctx(ctx)?;
+    let me = viewer(ctx);
+    let rx = svc.events();
+    Ok(futures_util::stream::unfold(
+        (rx, svc, access),
+        move |(mut rx, svc, access)| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) if e.poll_id == poll_id && kinds.contains(&e.kind) => {
+                        let Ok(state) = svc.state(poll_id).await else {
+                            return None;
+                        };
+                        if !access.may(state.poll.authorization_id, P::Read).await {
+                            return None;
+                        }
+                        let hidden = state.poll.settings.results_visibility
+                            == PollResultsVisibility::Hidden
+                            && state.vote_of(me).is_none();
+                        if e.kind == PollEventType::PollVoteUpdated && hidden {
+                            continue;
+                        }
+                        return Some(((e.kind, state), (rx, svc, access)));
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        },
+    ))
+}
+
+/// Live poll events.
+#[derive(Debug, Default)]
+pub struct PollLiveEvents;
+
+#[async_graphql::Subscription]
+impl PollLiveEvents {
+    /// Votes cast or taken back on a poll, and its opening or closing, from now on (needs
+    /// READ on it); a subscriber who has not voted on a poll with HIDDEN results hears of no
+    /// votes.
+    async fn poll_vote_updated(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "pollID")] poll_id: UuidScalar,
+    ) -> Result<impl futures_util::Stream<Item = PollVoteUpdatedSubscriptionResult> + use<>> {
+        use futures_util::StreamExt;
+        const KINDS: &[PollEventType] = &[
+            PollEventType::PollVoteUpdated,
+            PollEventType::PollStatusChanged,
+        ];
+        Ok(poll_changes(ctx, poll_id.0, KINDS)
+            .await?
+            .map(|(kind, state)| PollVoteUpdatedSubscriptionResult {
+                poll_event_type: kind,
+                poll: Poll(state),
+            }))
+    }
+
+    /// Options added, changed, removed or reordered on a poll, from now on (needs READ on it).
+    async fn poll_options_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "pollID")] poll_id: UuidScalar,
+    ) -> Result<impl futures_util::Stream<Item = PollOptionsChangedSubscriptionResult> + use<>>
+    {
+        use futures_util::StreamExt;
+        const KINDS: &[PollEventType] = &[PollEventType::PollOptionsChanged];
+        Ok(poll_changes(ctx, poll_id.0, KINDS)
+            .await?
+            .map(|(kind, state)| PollOptionsChangedSubscriptionResult {
+                poll_event_type: kind,
+                poll: Poll(state),
+            }))
     }
 }

@@ -53,6 +53,24 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// What changed in a poll (for its live subscribers).
+    PollEventType {
+        PollOptionsChanged => ("POLL_OPTIONS_CHANGED", "poll_options_changed"),
+        PollStatusChanged => ("POLL_STATUS_CHANGED", "poll_status_changed"),
+        PollVoteUpdated => ("POLL_VOTE_UPDATED", "poll_vote_updated"),
+    }
+}
+
+/// A change of a poll, told to its live subscribers after it is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollEvent {
+    /// The poll.
+    pub poll_id: Uuid,
+    /// What changed.
+    pub kind: PollEventType,
+}
+
 /// A poll's settings (fixed at creation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -383,12 +401,29 @@ pub async fn set_title(conn: &impl ConnectionTrait, poll: Uuid, title: &str) -> 
 #[derive(Debug, Clone)]
 pub struct PollService {
     db: Database,
+    events: tokio::sync::broadcast::Sender<PollEvent>,
 }
 
 impl PollService {
     /// A service over the database.
     pub fn new(db: Database) -> Self {
-        Self { db }
+        Self {
+            db,
+            events: tokio::sync::broadcast::channel(256).0,
+        }
+    }
+
+    /// The changes of polls from now on (in this process).
+    pub fn events(&self) -> tokio::sync::broadcast::Receiver<PollEvent> {
+        self.events.subscribe()
+    }
+
+    /// The poll as it is now, told to its live subscribers as changed.
+    async fn changed(&self, poll_id: Uuid, kind: PollEventType) -> AppResult<PollState> {
+        let state = self.state(poll_id).await?;
+        // Nobody listening is not an error.
+        let _ = self.events.send(PollEvent { poll_id, kind });
+        Ok(state)
     }
 
     /// Polls with their options and votes (three statements).
@@ -506,7 +541,7 @@ impl PollService {
             },
         };
         repo::upsert_vote(self.db.conn(), &vote).await?;
-        self.state(poll_id).await
+        self.changed(poll_id, PollEventType::PollVoteUpdated).await
     }
 
     /// `removePollVote`: needs CONTRIBUTE; the caller must have voted.
@@ -520,7 +555,7 @@ impl PollService {
             .vote_of(Some(voter))
             .ok_or_else(|| AppError::bad_input("You have not voted on this poll"))?;
         repo::delete_votes(self.db.conn(), &[vote.id]).await?;
-        self.state(poll_id).await
+        self.changed(poll_id, PollEventType::PollVoteUpdated).await
     }
 
     /// `addPollOption`: needs UPDATE, or CONTRIBUTE when contributors may add options; the
@@ -562,7 +597,8 @@ impl PollService {
             updated_date: at,
         };
         repo::insert_option(self.db.conn(), &option).await?;
-        self.state(poll_id).await
+        self.changed(poll_id, PollEventType::PollOptionsChanged)
+            .await
     }
 
     fn option_of(state: &PollState, option: Uuid) -> AppResult<&PollOption> {
@@ -602,7 +638,8 @@ impl PollService {
         repo::delete_votes(&txn, &Self::votes_for(&state, option.id)).await?;
         repo::set_option_text(&txn, option.id, &text, now()).await?;
         txn.commit().await?;
-        self.state(poll_id).await
+        self.changed(poll_id, PollEventType::PollOptionsChanged)
+            .await
     }
 
     /// `removePollOption`: needs UPDATE; at least 2 options stay; the votes that selected it go
@@ -632,7 +669,8 @@ impl PollService {
         repo::delete_option(&txn, option.id).await?;
         repo::set_sort_orders(&txn, &remaining).await?;
         txn.commit().await?;
-        self.state(poll_id).await
+        self.changed(poll_id, PollEventType::PollOptionsChanged)
+            .await
     }
 
     /// `reorderPollOptions`: needs UPDATE; the list holds exactly the poll's options.
@@ -661,7 +699,8 @@ impl PollService {
         let txn = self.db.begin().await?;
         repo::set_sort_orders(&txn, &ordered).await?;
         txn.commit().await?;
-        self.state(poll_id).await
+        self.changed(poll_id, PollEventType::PollOptionsChanged)
+            .await
     }
 
     /// `updatePollStatus`: needs UPDATE; setting the status it has is no error.
@@ -674,10 +713,12 @@ impl PollService {
         let state = self.state(poll_id).await?;
         self.require(caller, &state.poll, P::Update, "update poll status")
             .await?;
-        if state.poll.status != status {
-            repo::set_status(self.db.conn(), poll_id, status, now()).await?;
+        if state.poll.status == status {
+            return Ok(state);
         }
-        self.state(poll_id).await
+        repo::set_status(self.db.conn(), poll_id, status, now()).await?;
+        self.changed(poll_id, PollEventType::PollStatusChanged)
+            .await
     }
 }
 

@@ -427,3 +427,119 @@ async fn polls_take_votes_from_members(backend: Backend) {
         before["authorization_policy"] + 1
     );
 }
+
+/// `pollVoteUpdated` and `pollOptionsChanged` tell a poll's readers of its changes with the poll
+/// as each subscriber may see it; with HIDDEN results a subscriber who has not voted hears of
+/// no votes but does hear the poll close (the reference hid status changes from them too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poll_changes_reach_subscribers() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice_user, alice) = app.user_with_token("alice@example.org").await;
+    let (bob_user, bob) = app.user_with_token("bob@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Votes", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", alice_user.id).await;
+    assign(&app, &admin, &roles, "MEMBER", bob_user.id).await;
+    let (_, set) = crate::callouts::callouts_set(&app, &admin, &s).await;
+    let callout = ok(
+        &app,
+        &admin,
+        crate::callouts::CREATE,
+        json!({"d": {"calloutsSetID": set, "framing": {"type": "POLL", "profile": {"displayName": "Secret"},
+            "poll": {"options": ["Yes", "No"], "settings": {"resultsVisibility": "HIDDEN"}}}}}),
+    )
+    .await["createCalloutOnCalloutsSet"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let poll = read(&app, &alice, &callout).await;
+    let poll_id = poll["id"].as_str().unwrap().to_owned();
+    let yes = option_ids(&poll)[0].clone();
+
+    let subscribe = |id: &str, field: &str| {
+        json!({"id": id, "type": "subscribe", "payload": {
+            "query": format!("subscription($p: UUID!) {{ {field}(pollID: $p) {{ pollEventType poll {{ status totalVotes options {{ text voteCount }} }} }} }}"),
+            "variables": {"p": poll_id}}})
+        .to_string()
+    };
+    // bob follows votes and options; he has not voted
+    let mut ws = app.ws(Some(&bob)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut ws).await["type"],
+        "connection_ack"
+    );
+    ws.send(WsMessage::text(subscribe("votes", "pollVoteUpdated")))
+        .await
+        .unwrap();
+    ws.send(WsMessage::text(subscribe("options", "pollOptionsChanged")))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // alice's vote is hidden from him; the new option is not
+    act(
+        &app,
+        &alice,
+        "castPollVote",
+        "CastPollVoteInput",
+        json!({"pollID": poll_id, "selectedOptionIDs": [yes]}),
+    )
+    .await;
+    act(
+        &app,
+        &admin,
+        "addPollOption",
+        "AddPollOptionInput",
+        json!({"pollID": poll_id, "text": "Maybe"}),
+    )
+    .await;
+    let event = crate::helpers::next_ws_message(&mut ws).await;
+    assert_eq!(event["id"], "options", "{event}");
+    let payload = &event["payload"]["data"]["pollOptionsChanged"];
+    assert_eq!(payload["pollEventType"], "POLL_OPTIONS_CHANGED");
+    assert_eq!(payload["poll"]["options"][2]["text"], "Maybe");
+    assert_eq!(payload["poll"]["totalVotes"], Value::Null);
+    // closing is heard
+    act(
+        &app,
+        &admin,
+        "updatePollStatus",
+        "UpdatePollStatusInput",
+        json!({"pollID": poll_id, "status": "CLOSED"}),
+    )
+    .await;
+    let event = crate::helpers::next_ws_message(&mut ws).await;
+    assert_eq!(event["id"], "votes", "{event}");
+    let payload = &event["payload"]["data"]["pollVoteUpdated"];
+    assert_eq!(payload["pollEventType"], "POLL_STATUS_CHANGED");
+    assert_eq!(payload["poll"]["status"], "CLOSED");
+    // once he has voted he hears of votes, with the results
+    act(
+        &app,
+        &admin,
+        "updatePollStatus",
+        "UpdatePollStatusInput",
+        json!({"pollID": poll_id, "status": "OPEN"}),
+    )
+    .await;
+    let reopened = crate::helpers::next_ws_message(&mut ws).await;
+    assert_eq!(
+        reopened["payload"]["data"]["pollVoteUpdated"]["poll"]["status"],
+        "OPEN"
+    );
+    act(
+        &app,
+        &bob,
+        "castPollVote",
+        "CastPollVoteInput",
+        json!({"pollID": poll_id, "selectedOptionIDs": [yes]}),
+    )
+    .await;
+    let event = crate::helpers::next_ws_message(&mut ws).await;
+    let payload = &event["payload"]["data"]["pollVoteUpdated"];
+    assert_eq!(payload["pollEventType"], "POLL_VOTE_UPDATED", "{event}");
+    assert_eq!(payload["poll"]["totalVotes"], 2);
+    assert_eq!(payload["poll"]["options"][0]["voteCount"], 2);
+}
