@@ -134,6 +134,7 @@ pub struct SubscriptionRoot(
     ActivityLiveEvents,
     crate::collaboration::CalloutLiveEvents,
     crate::poll::PollLiveEvents,
+    crate::virtual_contributor::VirtualContributorLiveEvents,
 );
 
 /// The server's schema type.

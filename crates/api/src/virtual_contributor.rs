@@ -1150,3 +1150,64 @@ impl VirtualContributorMutation {
         Ok(mappings(stored))
     }
 }
+
+/// A virtual contributor that changed.
+#[derive(SimpleObject)]
+pub struct VirtualContributorUpdatedSubscriptionResult {
+    /// It, as it is now.
+    pub virtual_contributor: VirtualContributor,
+}
+
+/// Live virtual contributor events.
+#[derive(Debug, Default)]
+pub struct VirtualContributorLiveEvents;
+
+#[async_graphql::Subscription]
+impl VirtualContributorLiveEvents {
+    /// A virtual contributor's knowledge ingested (or lost) from now on, as it is then (needs
+    /// READ on it).
+    async fn virtual_contributor_updated(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "virtualContributorID")] id: UuidScalar,
+    ) -> Result<impl futures_util::Stream<Item = VirtualContributorUpdatedSubscriptionResult> + use<>>
+    {
+        let svc = service(ctx)?.clone();
+        let vc = svc.get(id.0).await?;
+        require_on(
+            ctx,
+            vc.authorization_id,
+            P::Read,
+            &format!("subscribe to virtual contributor: {}", vc.id),
+        )
+        .await?;
+        let access = crate::authorization::LiveAccess::from_ctx(ctx)?;
+        let rx = svc.updates();
+        let wanted = id.0;
+        Ok(futures_util::stream::unfold(
+            (rx, svc, access),
+            move |(mut rx, svc, access)| async move {
+                loop {
+                    match rx.recv().await {
+                        Ok(changed) if changed == wanted => {
+                            let Ok(vc) = svc.get(wanted).await else {
+                                return None;
+                            };
+                            if !access.may(vc.authorization_id, P::Read).await {
+                                return None;
+                            }
+                            return Some((
+                                VirtualContributorUpdatedSubscriptionResult {
+                                    virtual_contributor: VirtualContributor(vc),
+                                },
+                                (rx, svc, access),
+                            ));
+                        }
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            },
+        ))
+    }
+}

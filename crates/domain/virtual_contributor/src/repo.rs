@@ -279,6 +279,17 @@ pub async fn set_persona_last_updated(
     Ok(result.rows_affected > 0)
 }
 
+/// The ids of the virtual contributors answering through a persona.
+pub async fn by_persona(conn: &impl ConnectionTrait, persona: Uuid) -> AppResult<Vec<Uuid>> {
+    Ok(vc::Entity::find()
+        .filter(vc::Column::AiPersonaId.eq(persona))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}
+
 /// Deletes a persona.
 pub async fn delete_persona(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
     persona::Entity::delete_by_id(id).exec(conn).await?;

@@ -250,6 +250,7 @@ pub struct VirtualContributorService {
     users: UserService,
     collaborations: CollaborationService,
     engines: crate::engines::EngineBus,
+    updated: tokio::sync::broadcast::Sender<Uuid>,
 }
 
 impl VirtualContributorService {
@@ -260,7 +261,13 @@ impl VirtualContributorService {
             users,
             collaborations,
             engines: crate::engines::EngineBus::default(),
+            updated: tokio::sync::broadcast::channel(64).0,
         }
+    }
+
+    /// The virtual contributors whose knowledge changed from now on (in this process), by id.
+    pub fn updates(&self) -> tokio::sync::broadcast::Receiver<Uuid> {
+        self.updated.subscribe()
     }
 
     /// The same service, reaching the AI engines over `engines`.
@@ -434,6 +441,11 @@ impl VirtualContributorService {
         };
         if !repo::set_persona_last_updated(self.db.conn(), persona, at).await? {
             tracing::warn!(persona.id = %persona, "ingest result for an unknown persona");
+            return Ok(());
+        }
+        for vc in repo::by_persona(self.db.conn(), persona).await? {
+            // Nobody listening is not an error.
+            let _ = self.updated.send(vc);
         }
         Ok(())
     }

@@ -710,6 +710,23 @@ async fn refreshing_knowledge_goes_through_the_engines_bus() {
         "one request"
     );
 
+    // its owner follows it
+    use futures_util::SinkExt;
+    let mut ws = app.ws(Some(&owner)).await;
+    assert_eq!(
+        crate::helpers::next_ws_message(&mut ws).await["type"],
+        "connection_ack"
+    );
+    ws.send(tokio_tungstenite::tungstenite::Message::text(
+        json!({"id": "vc", "type": "subscribe", "payload": {
+            "query": "subscription($v: UUID!) { virtualContributorUpdated(virtualContributorID: $v) { virtualContributor { id status } } }",
+            "variables": {"v": reader}}})
+        .to_string(),
+    ))
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
     // the ingest service answers on the bus
     let result = json!({"response": {"bodyOfKnowledgeId": kb, "type": "alkemio-knowledge-base",
         "purpose": "knowledge", "personaId": persona, "timestamp": 1_700_000_000_000_i64,
@@ -729,6 +746,12 @@ async fn refreshing_knowledge_goes_through_the_engines_bus() {
     })
     .await;
     assert!(ready, "the result made it READY");
+    let event = crate::helpers::next_ws_message(&mut ws).await;
+    assert_eq!(
+        event["payload"]["data"]["virtualContributorUpdated"]["virtualContributor"],
+        json!({"id": reader, "status": "READY"}),
+        "{event}"
+    );
     let after = ok(&app, &owner, status, json!({"id": reader})).await["virtualContributor"].clone();
     assert!(
         after["bodyOfKnowledgeLastUpdated"]
