@@ -39,11 +39,13 @@ pub const AUDITED: &[&str] = &[
     "deletePlatformInvitation",
     "deleteSpace",
     "deleteUser",
+    "deleteVirtualContributor",
     "eventOnApplication",
     "eventOnInvitation",
     "eventOnOrganizationVerification",
     "grantCredentialToUser",
     "joinRoleSet",
+    "refreshAllBodiesOfKnowledge",
     "removePlatformRoleFromUser",
     "removeRoleFromOrganization",
     "removeRoleFromUser",
@@ -51,11 +53,13 @@ pub const AUDITED: &[&str] = &[
     "revokeCredentialFromUser",
     "revokeLicensePlanFromAccount",
     "revokeLicensePlanFromSpace",
+    "setPlatformWellKnownVirtualContributor",
     "updateOrganizationSettings",
     "updatePlatformSettings",
     "updateSpacePlatformSettings",
     "updateSpaceSettings",
     "updateUserPlatformSettings",
+    "updateVirtualContributorPlatformSettings",
 ];
 
 mod audit_log {

@@ -1121,6 +1121,18 @@ impl VirtualContributorMutation {
             .await?)
     }
 
+    /// Asks the AI engines to ingest every virtual contributor's body of knowledge again (needs
+    /// PLATFORM_OPERATIONS_ADMIN on the platform); false without a way to the engines.
+    async fn refresh_all_bodies_of_knowledge(&self, ctx: &Context<'_>) -> Result<bool> {
+        require_on_platform(
+            ctx,
+            P::PlatformOperationsAdmin,
+            "refresh all bodies of knowledge",
+        )
+        .await?;
+        Ok(service(ctx)?.refresh_all_bodies_of_knowledge().await?)
+    }
+
     /// Makes a virtual contributor play a well-known part on the platform (needs
     /// PLATFORM_ADMIN on the platform); the virtual contributor must exist.
     async fn set_platform_well_known_virtual_contributor(

@@ -428,6 +428,41 @@ impl VirtualContributorService {
         Ok(())
     }
 
+    /// `refreshAllBodiesOfKnowledge` (the caller checked PLATFORM_OPERATIONS_ADMIN on the
+    /// platform): asks the engines to ingest every virtual contributor's body of knowledge
+    /// again; one that cannot be asked is logged and the others go on. False without a way to
+    /// the engines.
+    pub async fn refresh_all_bodies_of_knowledge(&self) -> AppResult<bool> {
+        if !self.engines.is_connected() {
+            return Ok(false);
+        }
+        let all = self.all().await?;
+        let personas = self
+            .personas(&all.iter().map(|v| v.ai_persona_id).collect::<Vec<_>>())
+            .await?;
+        for vc in all.iter().filter(|v| {
+            !matches!(
+                v.body_of_knowledge_type,
+                BodyOfKnowledgeType::Nothing | BodyOfKnowledgeType::Other
+            )
+        }) {
+            let Some(persona) = personas.get(&vc.ai_persona_id) else {
+                tracing::warn!(vc.id = %vc.id, "virtual contributor without persona not refreshed");
+                continue;
+            };
+            let requests = crate::engines::ingest_requests(
+                persona.id,
+                persona.engine == AiPersonaEngine::Guidance,
+                vc.body_of_knowledge_type,
+                vc.body_of_knowledge_id.as_deref(),
+            );
+            if let Err(e) = self.engines.send(&requests).await {
+                tracing::error!(vc.id = %vc.id, error = ?e, "body of knowledge not refreshed");
+            }
+        }
+        Ok(true)
+    }
+
     /// Records an ingest result from the AI engines (a message of the bus); a message that says
     /// nothing about a persona of ours is logged and dropped.
     pub async fn ingest_result(&self, body: &[u8], website: bool) -> AppResult<()> {

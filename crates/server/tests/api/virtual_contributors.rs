@@ -761,6 +761,22 @@ async fn refreshing_knowledge_goes_through_the_engines_bus() {
         "{after}"
     );
 
+    // platform operations: every body of knowledge again (not for members)
+    let all = "mutation { refreshAllBodiesOfKnowledge }";
+    let e = err(&app, &owner, all, json!({})).await;
+    assert_reference_error(&e, "FORBIDDEN_POLICY", 11104);
+    assert_eq!(
+        ok(&app, &admin, all, json!({})).await["refreshAllBodiesOfKnowledge"],
+        true
+    );
+    let again = ch
+        .basic_get(ingest.as_str().into(), BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .expect("the reader's knowledge is asked for again");
+    let again: Value = serde_json::from_slice(&again.delivery.data).unwrap();
+    assert_eq!(again["personaId"], persona.as_str());
+
     for queue in [
         ingest.clone(),
         format!("{prefix}virtual-contributor-invoke-engine-result"),
