@@ -11,8 +11,8 @@ use alkemio_kernel::{AppError, AppResult};
 use alkemio_library::SearchVisibility;
 use alkemio_virtual_contributor::{
     AiPersonaEngine, BodyOfKnowledgeType, DataAccessMode, ExternalConfig as StoredExternalConfig,
-    InteractionMode, NewVirtualContributor, OpenAiModel, VirtualContributorService,
-    VirtualContributorUpdate, WellKnownPart,
+    InteractionMode, NewVirtualContributor, OpenAiModel, PersonaUpdate, PromptGraphChange,
+    VirtualContributorService, VirtualContributorUpdate, WellKnownPart,
 };
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
 use uuid::Uuid;
@@ -370,6 +370,22 @@ impl AiPersona {
         )
         .await?;
         authorization_of(ctx, self.0.authorization_id).await
+    }
+    /// The prompt graph its engine follows, as its managers set it (needs READ on it).
+    async fn prompt_graph(&self, ctx: &Context<'_>) -> Result<Option<PromptGraph>> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            &format!("ai persona authorization access: {}", self.0.id),
+        )
+        .await?;
+        Ok(match &self.0.prompt_graph {
+            Some(g) => Some(serde_json::from_value(g.clone()).map_err(|e| {
+                AppError::internal_msg(format_args!("prompt graph of {}: {e}", self.0.id))
+            })?),
+            None => None,
+        })
     }
     /// How its external engine is reached, for the engines configured so (GENERIC_OPENAI,
     /// LIBRA_FLOW); needs READ on it.
@@ -965,6 +981,115 @@ pub struct DeleteVirtualContributorInput {
     pub id: UuidScalar,
 }
 
+/// A prompt graph: nodes (prompts) joined by edges, from a start to an end, over a state.
+#[derive(
+    Debug, Clone, Default, SimpleObject, InputObject, serde::Serialize, serde::Deserialize,
+)]
+#[graphql(input_name = "PromptGraphInput")]
+pub struct PromptGraph {
+    /// Its edges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edges: Option<Vec<PromptGraphEdge>>,
+    /// Its last node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Its nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<PromptGraphNode>>,
+    /// Its first node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// The data it carries from node to node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<PromptGraphDataStruct>,
+}
+
+/// An edge of a prompt graph.
+#[derive(Debug, Clone, SimpleObject, InputObject, serde::Serialize, serde::Deserialize)]
+#[graphql(input_name = "PromptGraphEdgeInput")]
+pub struct PromptGraphEdge {
+    /// Where it starts.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Where it ends.
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// A node of a prompt graph.
+#[derive(Debug, Clone, SimpleObject, InputObject, serde::Serialize, serde::Deserialize)]
+#[graphql(input_name = "PromptGraphNodeInput")]
+pub struct PromptGraphNode {
+    /// The variables its prompt takes.
+    #[graphql(name = "input_variables")]
+    #[serde(default)]
+    pub input_variables: Option<Vec<String>>,
+    /// Its name.
+    pub name: String,
+    /// What it produces.
+    #[serde(default)]
+    pub output: Option<PromptGraphDataStruct>,
+    /// Its prompt.
+    #[serde(default)]
+    pub prompt: Option<String>,
+    /// Whether it is a system node.
+    #[serde(default)]
+    pub system: bool,
+}
+
+/// A data structure of a prompt graph.
+#[derive(Debug, Clone, SimpleObject, InputObject, serde::Serialize, serde::Deserialize)]
+#[graphql(input_name = "PromptGraphDataStructInput")]
+pub struct PromptGraphDataStruct {
+    /// Its fields.
+    #[serde(default)]
+    pub properties: Option<Vec<PromptGraphDataPoint>>,
+    /// Its title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Its type.
+    #[serde(default, rename = "type")]
+    #[graphql(name = "type")]
+    pub kind: Option<String>,
+}
+
+/// A field of a prompt graph data structure.
+#[derive(Debug, Clone, SimpleObject, InputObject, serde::Serialize, serde::Deserialize)]
+#[graphql(input_name = "PromptGraphDataPointInput")]
+pub struct PromptGraphDataPoint {
+    /// What it holds.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The structure of its items (for a list).
+    #[serde(default)]
+    pub items: Option<Box<PromptGraphDataStruct>>,
+    /// Its name.
+    pub name: String,
+    /// Whether it may be absent.
+    #[serde(default)]
+    pub optional: Option<bool>,
+    /// Its type.
+    #[serde(default, rename = "type")]
+    #[graphql(name = "type")]
+    pub kind: Option<String>,
+}
+
+/// Changes to an AI persona.
+#[derive(Debug, InputObject)]
+pub struct UpdateAiPersonaInput {
+    /// Which one.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// A new engine.
+    pub engine: Option<AiPersonaEngine>,
+    /// Configuration over the current one.
+    pub external_config: Option<ExternalConfigInput>,
+    /// New prompt lines.
+    pub prompt: Option<Vec<String>>,
+    /// Parts of the prompt graph to replace (null clears it).
+    pub prompt_graph: async_graphql::MaybeUndefined<PromptGraph>,
+}
+
 /// The virtual contributor whose knowledge to refresh.
 #[derive(Debug, InputObject)]
 pub struct RefreshVirtualContributorBodyOfKnowledgeInput {
@@ -1119,6 +1244,39 @@ impl VirtualContributorMutation {
         Ok(service(ctx)?
             .refresh_body_of_knowledge(&actor(ctx), refresh_data.virtual_contributor_id.0)
             .await?)
+    }
+
+    /// Changes an AI persona: engine, prompt, external configuration, prompt graph (needs
+    /// UPDATE on it: its virtual contributor's managers).
+    async fn ai_server_update_ai_persona(
+        &self,
+        ctx: &Context<'_>,
+        ai_persona_data: UpdateAiPersonaInput,
+    ) -> Result<AiPersona> {
+        let d = ai_persona_data;
+        let prompt_graph = match d.prompt_graph {
+            async_graphql::MaybeUndefined::Undefined => None,
+            async_graphql::MaybeUndefined::Null => Some(PromptGraphChange::Clear),
+            async_graphql::MaybeUndefined::Value(g) => {
+                match serde_json::to_value(g).map_err(|e| {
+                    AppError::internal_msg(format_args!("encoding a prompt graph: {e}"))
+                })? {
+                    serde_json::Value::Object(parts) => Some(PromptGraphChange::Merge(parts)),
+                    _ => None,
+                }
+            }
+        };
+        let change = PersonaUpdate {
+            engine: d.engine,
+            prompt: d.prompt,
+            external_config: d.external_config.map(Into::into),
+            prompt_graph,
+        };
+        Ok(AiPersona(
+            service(ctx)?
+                .update_persona(&actor(ctx), d.id.0, change)
+                .await?,
+        ))
     }
 
     /// Asks the AI engines to ingest every virtual contributor's body of knowledge again (needs

@@ -20,4 +20,7 @@ pub use model::{
     InteractionMode, KnowledgeBase, OpenAiModel, VirtualContributor, VirtualContributorSettings,
     WellKnownPart,
 };
-pub use service::{NewVirtualContributor, VirtualContributorService, VirtualContributorUpdate};
+pub use service::{
+    NewVirtualContributor, PersonaUpdate, PromptGraphChange, VirtualContributorService,
+    VirtualContributorUpdate,
+};

@@ -183,6 +183,8 @@ pub struct AiPersona {
     pub external_config: Option<ExternalConfig>,
     /// When its body of knowledge was last ingested.
     pub body_of_knowledge_last_updated: Option<DateTime<Utc>>,
+    /// The prompt graph its engine follows, as set by its managers (the engines' JSON shape).
+    pub prompt_graph: Option<serde_json::Value>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.

@@ -215,11 +215,46 @@ pub async fn insert_persona(conn: &impl ConnectionTrait, p: &AiPersona) -> AppRe
             .transpose()
             .map_err(|e| corrupt(p.id, e))?),
         body_of_knowledge_last_updated: Set(p.body_of_knowledge_last_updated),
-        prompt_graph: Set(None),
+        prompt_graph: Set(p.prompt_graph.clone()),
         authorization_id: Set(p.authorization_id),
     })
     .exec_without_returning(conn)
     .await?;
+    Ok(())
+}
+
+/// Stores a changed persona (engine, prompt, external configuration, prompt graph).
+pub async fn update_persona(conn: &impl ConnectionTrait, p: &AiPersona) -> AppResult<()> {
+    let external = p
+        .external_config
+        .as_ref()
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| corrupt(p.id, e))?;
+    persona::Entity::update_many()
+        .col_expr(
+            persona::Column::Engine,
+            sea_orm::sea_query::Expr::value(p.engine.as_str()),
+        )
+        .col_expr(
+            persona::Column::Prompt,
+            sea_orm::sea_query::Expr::value(serde_json::json!(p.prompt)),
+        )
+        .col_expr(
+            persona::Column::ExternalConfig,
+            sea_orm::sea_query::Expr::value(external),
+        )
+        .col_expr(
+            persona::Column::PromptGraph,
+            sea_orm::sea_query::Expr::value(p.prompt_graph.clone()),
+        )
+        .col_expr(
+            persona::Column::UpdatedDate,
+            sea_orm::sea_query::Expr::value(p.updated_date),
+        )
+        .filter(persona::Column::Id.eq(p.id))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 
@@ -249,6 +284,7 @@ pub async fn personas(
                         .transpose()
                         .map_err(|e| corrupt(r.id, e))?,
                     body_of_knowledge_last_updated: r.body_of_knowledge_last_updated,
+                    prompt_graph: r.prompt_graph,
                     authorization_id: r.authorization_id,
                     created_date: r.created_date,
                     updated_date: r.updated_date,

@@ -220,6 +220,29 @@ pub struct NewVirtualContributor {
     pub interaction_modes: Vec<InteractionMode>,
 }
 
+/// What becomes of a persona's prompt graph.
+#[derive(Debug, Clone)]
+pub enum PromptGraphChange {
+    /// It goes.
+    Clear,
+    /// These parts of it (the engines' JSON: `nodes`, `edges`, `start`, `end`, `state`)
+    /// replace the ones it had; the others stay.
+    Merge(serde_json::Map<String, serde_json::Value>),
+}
+
+/// Changes to a persona; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PersonaUpdate {
+    /// A new engine.
+    pub engine: Option<AiPersonaEngine>,
+    /// New prompt lines.
+    pub prompt: Option<Vec<String>>,
+    /// Configuration over the current one (a part given replaces that part).
+    pub external_config: Option<crate::model::ExternalConfig>,
+    /// The prompt graph.
+    pub prompt_graph: Option<PromptGraphChange>,
+}
+
 /// Changes to a virtual contributor; `None` leaves a part as it is.
 #[derive(Debug, Clone, Default)]
 pub struct VirtualContributorUpdate {
@@ -426,6 +449,65 @@ impl VirtualContributorService {
         };
         crate::invocation::post_answer(rooms, &answer).await?;
         Ok(())
+    }
+
+    /// `aiServerUpdateAiPersona`: needs UPDATE on the persona (its virtual contributor's
+    /// managers).
+    pub async fn update_persona(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        change: PersonaUpdate,
+    ) -> AppResult<AiPersona> {
+        let conn = self.db.conn();
+        let mut persona = repo::personas(conn, &[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| {
+                AppError::not_found(format!("Unable to find AiPersona with ID: {id}"))
+            })?;
+        auth_repo::require(
+            conn,
+            caller,
+            persona.authorization_id,
+            P::Update,
+            &format!("update ai persona: {id}"),
+        )
+        .await?;
+        if let Some(e) = change.engine {
+            persona.engine = e;
+        }
+        if let Some(p) = change.prompt {
+            persona.prompt = p;
+        }
+        if let Some(c) = change.external_config {
+            let mut merged = persona.external_config.take().unwrap_or_default();
+            if c.api_key.is_some() {
+                merged.api_key = c.api_key;
+            }
+            if c.assistant_id.is_some() {
+                merged.assistant_id = c.assistant_id;
+            }
+            if c.model.is_some() {
+                merged.model = c.model;
+            }
+            persona.external_config = Some(merged);
+        }
+        match change.prompt_graph {
+            Some(PromptGraphChange::Clear) => persona.prompt_graph = None,
+            Some(PromptGraphChange::Merge(parts)) => {
+                let mut graph = match persona.prompt_graph.take() {
+                    Some(serde_json::Value::Object(m)) => m,
+                    _ => serde_json::Map::new(),
+                };
+                graph.extend(parts);
+                persona.prompt_graph = Some(serde_json::Value::Object(graph));
+            }
+            None => {}
+        }
+        persona.updated_date = now();
+        repo::update_persona(conn, &persona).await?;
+        Ok(persona)
     }
 
     /// `refreshAllBodiesOfKnowledge` (the caller checked PLATFORM_OPERATIONS_ADMIN on the
@@ -663,6 +745,7 @@ impl VirtualContributorService {
             prompt: new.prompt,
             external_config: new.external_config,
             body_of_knowledge_last_updated: None,
+            prompt_graph: None,
             authorization_id: Some(Uuid::now_v7()),
             created_date: at,
             updated_date: at,

@@ -216,6 +216,65 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
     .await;
     assert_reference_error(&e, "BAD_USER_INPUT", 12101);
 
+    // its managers change its persona: prompt, key (the model stays unless given), graph
+    let persona = ok(
+        &app,
+        &owner,
+        "query($id: UUID!) { virtualContributor(ID: $id) { aiPersona { id } } }",
+        json!({"id": id}),
+    )
+    .await["virtualContributor"]["aiPersona"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let persona_update = "mutation($d: UpdateAiPersonaInput!) { aiServerUpdateAiPersona(aiPersonaData: $d) {
+        prompt externalConfig { apiKey model } promptGraph { start end nodes { name input_variables system
+            output { title properties { name type items { type } } } } edges { from to } } } }";
+    let graph = json!({"start": "ask", "end": "answer", "edges": [{"from": "ask", "to": "answer"}],
+        "nodes": [{"name": "ask", "system": false, "input_variables": ["question"],
+            "output": {"title": "Q", "properties": [{"name": "tags", "type": "array", "items": {"type": "string"}}]}},
+            {"name": "answer", "system": true}]});
+    let change = json!({"d": {"ID": persona, "prompt": ["Be brief"],
+        "externalConfig": {"apiKey": "sk-zyxwvutsrqpo9876", "model": "GPT_5_MINI"}, "promptGraph": graph}});
+    let e = err(&app, &stranger, persona_update, change.clone()).await;
+    assert_reference_error(&e, "FORBIDDEN_POLICY", 11104);
+    let changed = ok(&app, &owner, persona_update, change).await["aiServerUpdateAiPersona"].clone();
+    assert_eq!(changed["prompt"], json!(["Be brief"]));
+    assert_eq!(
+        changed["externalConfig"],
+        json!({"apiKey": "sk-zyxw...9876", "model": "GPT_5_MINI"})
+    );
+    assert_eq!(changed["promptGraph"]["start"], "ask");
+    assert_eq!(
+        changed["promptGraph"]["nodes"][0]["output"]["properties"][0]["items"]["type"],
+        "string"
+    );
+    assert_eq!(
+        changed["promptGraph"]["nodes"][1]["input_variables"],
+        Value::Null
+    );
+    // a part given replaces that part only; null clears the graph
+    let partial = ok(
+        &app,
+        &owner,
+        persona_update,
+        json!({"d": {"ID": persona, "promptGraph": {"end": "ask"}}}),
+    )
+    .await["aiServerUpdateAiPersona"]
+        .clone();
+    assert_eq!(partial["promptGraph"]["start"], "ask");
+    assert_eq!(partial["promptGraph"]["end"], "ask");
+    assert_eq!(partial["prompt"], json!(["Be brief"]));
+    let cleared = ok(
+        &app,
+        &owner,
+        persona_update,
+        json!({"d": {"ID": persona, "promptGraph": null}}),
+    )
+    .await["aiServerUpdateAiPersona"]
+        .clone();
+    assert_eq!(cleared["promptGraph"], Value::Null);
+
     // made public, everyone reads it and the library offers it
     ok(
         &app,
