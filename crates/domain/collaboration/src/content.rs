@@ -440,7 +440,8 @@ impl CollaborationService {
         ids: &[Uuid],
     ) -> AppResult<Vec<Uuid>> {
         let left = repo::delete_whiteboards(conn, ids).await?;
-        self.delete_leftovers(conn, left).await
+        // Their bytes stay until a deletion that owns its transaction releases them.
+        Ok(self.delete_leftovers(conn, left).await?.0)
     }
 
     /// Replaces a whiteboard's content inside the caller's transaction.
@@ -700,9 +701,10 @@ impl CollaborationService {
                 }
             }
         };
-        let policies = self.delete_leftovers(&txn, left).await?;
+        let (policies, contents) = self.delete_leftovers(&txn, left).await?;
         auth_repo::delete(&txn, &policies).await?;
         txn.commit().await?;
+        self.profiles.storage().release_contents(&contents).await?;
         Ok(())
     }
 
@@ -1037,7 +1039,9 @@ impl CollaborationService {
         }
         self.store(conn, &staged).await?;
         repo::set_framing_content(conn, framing).await?;
-        let policies = self.delete_leftovers(conn, left).await?;
+        // Content replaced inside a callout update: its bytes are released by no one here
+        // (content-addressed, they may be shared).
+        let (policies, _) = self.delete_leftovers(conn, left).await?;
         auth_repo::delete(conn, &policies).await?;
         Ok(())
     }

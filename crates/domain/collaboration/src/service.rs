@@ -961,7 +961,8 @@ impl CollaborationService {
             .iter()
             .map(|c| c.id)
             .collect();
-        let mut policies = self.delete_callouts_in(conn, &callouts).await?;
+        // (a space's buckets went with its storage aggregator before: nothing to release here)
+        let (mut policies, _) = self.delete_callouts_in(conn, &callouts).await?;
         let flows: Vec<Uuid> = found
             .values()
             .filter_map(|c| c.innovation_flow_id)
@@ -981,18 +982,25 @@ impl CollaborationService {
         &self,
         conn: &impl ConnectionTrait,
         ids: &[Uuid],
-    ) -> AppResult<Vec<Uuid>> {
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
         let left = repo::delete_callouts(conn, ids).await?;
         self.delete_leftovers(conn, left).await
     }
 
+    /// Deletes what deleted callouts, contributions or contents held (profiles with their
+    /// storage buckets, galleries, rooms, polls) inside the caller's transaction; returns the
+    /// policies to delete and the content hashes to release once it committed.
     pub(crate) async fn delete_leftovers(
         &self,
         conn: &impl ConnectionTrait,
         left: repo::Leftovers,
-    ) -> AppResult<Vec<Uuid>> {
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
         let mut policies = left.policies;
-        policies.extend(self.profiles.delete_in(conn, &left.profiles).await?);
+        let (profile_policies, contents) = self
+            .profiles
+            .delete_with_buckets_in(conn, &left.profiles)
+            .await?;
+        policies.extend(profile_policies);
         policies.extend(
             self.profiles
                 .delete_galleries_in(conn, &left.galleries)
@@ -1000,7 +1008,7 @@ impl CollaborationService {
         );
         policies.extend(alkemio_communication::repo::delete_rooms(conn, &left.rooms).await?);
         policies.extend(crate::poll::delete_in(conn, &left.polls).await?);
-        Ok(policies)
+        Ok((policies, contents))
     }
 
     // ---- reads ----
@@ -2012,9 +2020,10 @@ impl CollaborationService {
         )
         .await?;
         let txn = self.db.begin().await?;
-        let policies = self.delete_callouts_in(&txn, &[id]).await?;
+        let (policies, contents) = self.delete_callouts_in(&txn, &[id]).await?;
         auth_repo::delete(&txn, &policies).await?;
         txn.commit().await?;
+        self.profiles.storage().release_contents(&contents).await?;
         Ok(callout)
     }
 
@@ -2252,9 +2261,10 @@ impl CollaborationService {
         .await?;
         let txn = self.db.begin().await?;
         let left = repo::delete_contributions(&txn, &[id]).await?;
-        let policies = self.delete_leftovers(&txn, left).await?;
+        let (policies, contents) = self.delete_leftovers(&txn, left).await?;
         auth_repo::delete(&txn, &policies).await?;
         txn.commit().await?;
+        self.profiles.storage().release_contents(&contents).await?;
         Ok(c)
     }
 
@@ -2347,9 +2357,10 @@ impl CollaborationService {
             .ok_or_else(|| AppError::internal_msg(format_args!("post {id} has no contribution")))?;
         let txn = self.db.begin().await?;
         let left = repo::delete_contributions(&txn, &[contribution.id]).await?;
-        let policies = self.delete_leftovers(&txn, left).await?;
+        let (policies, contents) = self.delete_leftovers(&txn, left).await?;
         auth_repo::delete(&txn, &policies).await?;
         txn.commit().await?;
+        self.profiles.storage().release_contents(&contents).await?;
         Ok(post)
     }
 }

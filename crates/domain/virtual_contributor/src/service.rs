@@ -1126,20 +1126,11 @@ impl VirtualContributorService {
             }
             repo::delete_knowledge_base(conn, kb.id).await?;
         }
-        let buckets: Vec<Uuid> = self
+        let (profile_policies, hashes) = self
             .profiles()
-            .profiles(&profiles)
-            .await?
-            .values()
-            .filter_map(|p| p.storage_bucket_id)
-            .collect();
-        policies.extend(self.profiles().delete_in(conn, &profiles).await?);
-        let (bucket_policies, hashes) = self
-            .profiles()
-            .storage()
-            .delete_buckets_in(conn, &buckets)
+            .delete_with_buckets_in(conn, &profiles)
             .await?;
-        policies.extend(bucket_policies);
+        policies.extend(profile_policies);
         repo::delete(conn, vc.id).await?;
         alkemio_contributor::repo::delete_actor(conn, vc.id).await?;
         auth_repo::delete(conn, &policies).await?;

@@ -408,24 +408,11 @@ async fn polls_take_votes_from_members(backend: Backend) {
         json!({"c": callout}),
     )
     .await;
-    let after = crate::deletion::row_counts(&app).await;
-    for table in [
-        "poll",
-        "poll_option",
-        "poll_vote",
-        "room",
-        "profile",
-        "visual",
-    ] {
-        assert_eq!(after[table], before[table], "{table}");
-    }
-    // what is left is the callout's activity entry, and (a known gap of callout deletion,
-    // not of polls) its framing profile's storage bucket with that bucket's policy
+    let mut after = crate::deletion::row_counts(&app).await;
+    // what is left is the callout's entry in the activity log
     assert_eq!(after["activity"], before["activity"] + 1);
-    assert_eq!(
-        after["authorization_policy"],
-        before["authorization_policy"] + 1
-    );
+    after.insert("activity", before["activity"]);
+    assert_eq!(after, before);
 }
 
 /// `pollVoteUpdated` and `pollOptionsChanged` tell a poll's readers of its changes with the poll

@@ -292,6 +292,25 @@ impl ProfileService {
         repo::profile_by_bucket(self.db.conn(), bucket).await
     }
 
+    /// Deletes profiles with their parts and storage buckets inside the caller's transaction;
+    /// returns the policies to delete and the content hashes to release (with
+    /// `StorageService::release_contents`) once it committed.
+    pub async fn delete_with_buckets_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
+        let buckets: Vec<Uuid> = repo::profiles(conn, ids)
+            .await?
+            .values()
+            .filter_map(|p| p.storage_bucket_id)
+            .collect();
+        let mut policies = self.delete_in(conn, ids).await?;
+        let (bucket_policies, contents) = self.storage.delete_buckets_in(conn, &buckets).await?;
+        policies.extend(bucket_policies);
+        Ok((policies, contents))
+    }
+
     /// Profiles by id (one query).
     pub async fn profiles(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Profile>> {
         repo::profiles(self.db.conn(), ids).await
