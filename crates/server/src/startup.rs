@@ -161,12 +161,27 @@ impl Core {
             ),
             None => alkemio_virtual_contributor::EngineBus::default(),
         };
+        let encryption_key = match &settings.encryption_key {
+            Some(k) => k.0.clone(),
+            None => alkemio_configuration::secret_file::load_or_generate(
+                &settings.data_dir,
+                "encryption.key",
+                32,
+                "a key sealing secrets at rest",
+            )
+            .map_err(to_anyhow)?,
+        };
         let virtual_contributors = alkemio_virtual_contributor::VirtualContributorService::new(
             db.clone(),
             users.clone(),
             spaces.collaborations().clone(),
         )
-        .with_engines(engines);
+        .with_engines(engines)
+        .with_secrets(
+            alkemio_virtual_contributor::secrets::SecretBox::new(&encryption_key)
+                .map_err(to_anyhow)?,
+        )
+        .with_history_length(settings.vc_history_length);
         let hubs = alkemio_innovation_hub::InnovationHubService::new(
             db.clone(),
             users.clone(),

@@ -20,9 +20,6 @@ pub const ENGINE_RESULTS: (&str, &str) = (
     "invoke-engine-result",
 );
 
-/// How many messages of the thread an engine gets as history.
-const HISTORY_LENGTH: usize = 20;
-
 /// The engines that answer with the thread's history.
 fn uses_history(engine: AiPersonaEngine) -> bool {
     matches!(
@@ -50,12 +47,14 @@ pub struct Invocation<'a> {
     pub message: &'a Message,
     /// The thread so far, oldest first.
     pub thread: &'a [Message],
+    /// How many of its last messages go as history.
+    pub history_length: usize,
 }
 
 /// The `InvokeEngine` message of an invocation, in the reference's shape.
 pub fn invoke_engine(i: &Invocation<'_>) -> EngineMessage {
     let history: Vec<Value> = if uses_history(i.persona.engine) {
-        let start = i.thread.len().saturating_sub(HISTORY_LENGTH);
+        let start = i.thread.len().saturating_sub(i.history_length);
         i.thread[start..]
             .iter()
             .map(|m| {

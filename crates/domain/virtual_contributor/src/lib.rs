@@ -12,6 +12,7 @@ pub mod engines;
 pub mod invocation;
 pub mod model;
 pub mod repo;
+pub mod secrets;
 pub mod service;
 
 pub use engines::EngineBus;

@@ -274,6 +274,8 @@ pub struct VirtualContributorService {
     collaborations: CollaborationService,
     engines: crate::engines::EngineBus,
     updated: tokio::sync::broadcast::Sender<Uuid>,
+    secrets: Option<std::sync::Arc<crate::secrets::SecretBox>>,
+    history_length: usize,
 }
 
 impl VirtualContributorService {
@@ -285,7 +287,49 @@ impl VirtualContributorService {
             collaborations,
             engines: crate::engines::EngineBus::default(),
             updated: tokio::sync::broadcast::channel(64).0,
+            secrets: None,
+            history_length: 30,
         }
+    }
+
+    /// The same service, sealing persona secrets at rest with `secrets`.
+    #[must_use]
+    pub fn with_secrets(mut self, secrets: crate::secrets::SecretBox) -> Self {
+        self.secrets = Some(std::sync::Arc::new(secrets));
+        self
+    }
+
+    /// The same service, giving engines this many messages of a thread as history.
+    #[must_use]
+    pub fn with_history_length(mut self, messages: usize) -> Self {
+        self.history_length = messages;
+        self
+    }
+
+    /// A persona as stored: its external configuration's secrets sealed.
+    fn seal(&self, persona: &AiPersona) -> AppResult<AiPersona> {
+        let mut sealed = persona.clone();
+        if let (Some(secrets), Some(c)) = (&self.secrets, &persona.external_config) {
+            sealed.external_config = Some(secrets.seal_config(c)?);
+        }
+        Ok(sealed)
+    }
+
+    /// Personas by id, their secrets opened.
+    async fn load_personas(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, AiPersona>> {
+        let mut found = repo::personas(conn, ids).await?;
+        if let Some(secrets) = &self.secrets {
+            for p in found.values_mut() {
+                if let Some(c) = &p.external_config {
+                    p.external_config = Some(secrets.open_config(c)?);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The virtual contributors whose knowledge changed from now on (in this process), by id.
@@ -400,7 +444,8 @@ impl VirtualContributorService {
         else {
             return Ok(());
         };
-        let persona = repo::personas(self.db.conn(), &[vc.ai_persona_id])
+        let persona = self
+            .load_personas(self.db.conn(), &[vc.ai_persona_id])
             .await?
             .remove(&vc.ai_persona_id)
             .ok_or_else(|| {
@@ -430,6 +475,7 @@ impl VirtualContributorService {
             interaction: &interaction,
             message,
             thread: &in_thread,
+            history_length: self.history_length,
         });
         self.engines.send(&[request]).await?;
         tracing::info!(vc.id = %vc.id, room.id = %message.room_id, "virtual contributor asked");
@@ -460,7 +506,8 @@ impl VirtualContributorService {
         change: PersonaUpdate,
     ) -> AppResult<AiPersona> {
         let conn = self.db.conn();
-        let mut persona = repo::personas(conn, &[id])
+        let mut persona = self
+            .load_personas(conn, &[id])
             .await?
             .remove(&id)
             .ok_or_else(|| {
@@ -506,7 +553,7 @@ impl VirtualContributorService {
             None => {}
         }
         persona.updated_date = now();
-        repo::update_persona(conn, &persona).await?;
+        repo::update_persona(conn, &self.seal(&persona)?).await?;
         Ok(persona)
     }
 
@@ -646,7 +693,7 @@ impl VirtualContributorService {
 
     /// Personas by id.
     pub async fn personas(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, AiPersona>> {
-        repo::personas(self.db.conn(), ids).await
+        self.load_personas(self.db.conn(), ids).await
     }
 
     /// Knowledge bases by id.
@@ -862,7 +909,7 @@ impl VirtualContributorService {
         self.collaborations
             .insert_standalone_set_in(&txn, &set)
             .await?;
-        repo::insert_persona(&txn, &persona).await?;
+        repo::insert_persona(&txn, &self.seal(&persona)?).await?;
         repo::insert_knowledge_base(&txn, &kb).await?;
         repo::insert(&txn, &vc).await?;
         auth_repo::save_all(&txn, &[policy, persona_policy, kb_policy, set_policy]).await?;

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use alkemio_configuration::settings::MIN_SIGNING_KEY_BYTES;
 use alkemio_kernel::{AppError, AppResult};
-use base64::Engine as _;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -81,29 +80,12 @@ impl NonInteractiveTokens {
     /// Reads the signing key generated into `data_dir`, creating it (32 random bytes, base64,
     /// readable by the owner only) on first use.
     pub fn load_or_generate_key(data_dir: &Path) -> AppResult<Vec<u8>> {
-        let path = data_dir.join(KEY_FILE);
-        if let Ok(raw) = std::fs::read_to_string(&path) {
-            return base64::engine::general_purpose::STANDARD
-                .decode(raw.trim())
-                .map_err(|e| {
-                    AppError::internal_msg(format_args!("{} is not base64: {e}", path.display()))
-                });
-        }
-        std::fs::create_dir_all(data_dir)?;
-        let mut key = vec![0u8; MIN_SIGNING_KEY_BYTES];
-        getrandom::fill(&mut key)
-            .map_err(|e| AppError::internal_msg(format_args!("no randomness: {e}")))?;
-        std::fs::write(
-            &path,
-            base64::engine::general_purpose::STANDARD.encode(&key),
-        )?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-        }
-        tracing::info!(path = %path.display(), "generated a non-interactive login signing key");
-        Ok(key)
+        alkemio_configuration::secret_file::load_or_generate(
+            data_dir,
+            KEY_FILE,
+            MIN_SIGNING_KEY_BYTES,
+            "a non-interactive login signing key",
+        )
     }
 
     /// A token for `actor`, optionally naming the identity-provider id as `sub`.

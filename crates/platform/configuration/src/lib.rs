@@ -6,6 +6,7 @@
 //! reads the process environment later.
 
 pub mod env;
+pub mod secret_file;
 pub mod settings;
 
 pub use env::{ConfigError, Env};

@@ -39,6 +39,43 @@ pub struct Settings {
     pub events: EventsSettings,
     /// Notifications: the worker, e-mail delivery and in-app retention.
     pub notifications: NotificationSettings,
+    /// The key sealing secrets at rest (`ENCRYPTION_KEY`, 32 bytes in base64); without one a
+    /// key is generated into `data_dir` (fine for one instance; several must share one).
+    pub encryption_key: Option<SecretKey>,
+    /// How many messages of a thread a virtual contributor's engine gets as history
+    /// (`VC_HISTORY_LENGTH`, default 30).
+    pub vc_history_length: usize,
+}
+
+/// Key bytes that never show in logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(pub Vec<u8>);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+fn encryption_key(env: &Env) -> Result<Option<SecretKey>, ConfigError> {
+    use base64::Engine as _;
+    let Some(raw) = env
+        .get("ENCRYPTION_KEY")
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(None);
+    };
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(raw)
+        .map_err(|_| ConfigError::new("ENCRYPTION_KEY", "not base64"))?;
+    if key.len() != 32 {
+        return Err(ConfigError::new(
+            "ENCRYPTION_KEY",
+            format!("must be 32 bytes, not {}", key.len()),
+        ));
+    }
+    Ok(Some(SecretKey(key)))
 }
 
 /// Domain event delivery.
@@ -636,6 +673,8 @@ impl Settings {
             s3,
             events,
             notifications,
+            encryption_key: encryption_key(env)?,
+            vc_history_length: env.parse("VC_HISTORY_LENGTH", 30)?,
         })
     }
 

@@ -116,7 +116,30 @@ async fn virtual_contributors_live_on_accounts(backend: Backend) {
         "{created}"
     );
     assert_eq!(created["profile"]["visuals"], json!([{"name": "AVATAR"}]));
-    // the key is never shown whole
+    // the key is sealed at rest and never shown whole
+    {
+        use sea_orm::ConnectionTrait;
+        let conn = app.services.db.conn();
+        let rows = conn
+            .query_all_raw(sea_orm::Statement::from_string(
+                conn.get_database_backend(),
+                "SELECT external_config FROM ai_persona".to_owned(),
+            ))
+            .await
+            .unwrap();
+        let stored: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                r.try_get::<Option<Value>>("", "external_config")
+                    .unwrap()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(stored.len(), 1);
+        assert!(!stored[0].contains("sk-abcdefghijklmnop1234"), "{stored:?}");
+        assert!(stored[0].contains("enc:v1:"), "{stored:?}");
+    }
     assert_eq!(
         created["aiPersona"],
         json!({"engine": "GENERIC_OPENAI", "prompt": ["Be kind"],
