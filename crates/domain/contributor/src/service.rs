@@ -889,6 +889,13 @@ impl UserService {
         crate::account::find(self.db().conn(), id).await
     }
 
+    /// An account, or ENTITY_NOT_FOUND.
+    pub async fn account_or_fail(&self, id: ActorId) -> AppResult<Account> {
+        self.account(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Unable to find Account with ID: {id}")))
+    }
+
     /// The account holding a license.
     pub async fn account_by_license(&self, license: uuid::Uuid) -> AppResult<Option<Account>> {
         match crate::account::id_by_license(self.db().conn(), license).await? {

@@ -9,7 +9,6 @@ use alkemio_authorization::{
 };
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
 use alkemio_common::visual::VisualType;
-use alkemio_contributor::account::Account;
 use alkemio_contributor::{UserService, name_id};
 use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::{AppError, AppResult};
@@ -100,13 +99,6 @@ impl LibraryService {
 
     fn profiles(&self) -> &ProfileService {
         self.users.profiles()
-    }
-
-    async fn account_or_fail(&self, id: ActorId) -> AppResult<Account> {
-        self.users
-            .account(id)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("Unable to find Account with ID: {id}")))
     }
 
     // ---- reads ----
@@ -213,7 +205,7 @@ impl LibraryService {
     /// caller is a platform admin there, a free pack in the account's license. A new pack is
     /// listed in the store but visible only on its account until made public.
     pub async fn create(&self, caller: &ActorContext, new: NewPack) -> AppResult<InnovationPack> {
-        let account = self.account_or_fail(new.account).await?;
+        let account = self.users.account_or_fail(new.account).await?;
         let account_policy = auth_repo::require(
             self.db.conn(),
             caller,
@@ -419,8 +411,8 @@ impl LibraryService {
         let source = pack.account_id.ok_or_else(|| {
             AppError::not_found(format!("Unable to find Account on Innovation Pack: {id}"))
         })?;
-        let source = self.account_or_fail(source).await?;
-        let target = self.account_or_fail(target).await?;
+        let source = self.users.account_or_fail(source).await?;
+        let target = self.users.account_or_fail(target).await?;
         auth_repo::require(
             self.db.conn(),
             caller,

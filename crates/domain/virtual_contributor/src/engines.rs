@@ -13,7 +13,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use crate::model::BodyOfKnowledgeType;
+use crate::model::{AiPersona, AiPersonaEngine, BodyOfKnowledgeType, VirtualContributor};
 
 /// Routing key (and `eventType`) of a request to ingest a body of knowledge.
 pub const INGEST_BODY_OF_KNOWLEDGE: &str = "IngestBodyOfKnowledge";
@@ -52,14 +52,19 @@ pub struct EngineMessage {
     pub body: serde_json::Value,
 }
 
-/// The ingest requests refreshing a persona's knowledge: the guidance engine's fixed sites,
-/// or its body of knowledge.
-pub fn ingest_requests(
-    persona: Uuid,
-    guidance: bool,
-    kind: BodyOfKnowledgeType,
-    body_of_knowledge: Option<&str>,
-) -> Vec<EngineMessage> {
+/// The ingest requests refreshing a virtual contributor's knowledge: none for a body of
+/// knowledge of NONE or OTHER; the guidance engine's fixed sites; or its body of knowledge.
+pub fn ingest_requests(vc: &VirtualContributor, persona: &AiPersona) -> Vec<EngineMessage> {
+    let kind = vc.body_of_knowledge_type;
+    if matches!(
+        kind,
+        BodyOfKnowledgeType::Nothing | BodyOfKnowledgeType::Other
+    ) {
+        return Vec::new();
+    }
+    let body_of_knowledge = vc.body_of_knowledge_id.as_deref();
+    let guidance = persona.engine == AiPersonaEngine::Guidance;
+    let persona = persona.id;
     if guidance {
         return GUIDANCE_SITES
             .iter()
@@ -204,11 +209,48 @@ mod tests {
         );
         assert_eq!(read_result(lost.as_bytes(), true), None);
         assert_eq!(read_result(b"not json", false), None);
-        let requests = ingest_requests(p, true, BodyOfKnowledgeType::AlkemioSpace, Some("s"));
+        let persona = AiPersona {
+            id: p,
+            engine: AiPersonaEngine::Guidance,
+            prompt: Vec::new(),
+            external_config: None,
+            body_of_knowledge_last_updated: None,
+            prompt_graph: None,
+            authorization_id: None,
+            created_date: Utc::now(),
+            updated_date: Utc::now(),
+        };
+        let mut vc = VirtualContributor {
+            id: alkemio_kernel::ids::ActorId(Uuid::now_v7()),
+            name_id: "v".into(),
+            account_id: None,
+            settings: crate::model::VirtualContributorSettings::default(),
+            prompt_graph_editing_enabled: false,
+            ai_persona_id: p,
+            body_of_knowledge_id: Some("s".into()),
+            body_of_knowledge_type: BodyOfKnowledgeType::AlkemioSpace,
+            body_of_knowledge_description: None,
+            listed_in_store: true,
+            search_visibility: alkemio_library::SearchVisibility::Public,
+            data_access_mode: crate::model::DataAccessMode::Nothing,
+            interaction_modes: Vec::new(),
+            knowledge_base_id: None,
+            profile_id: None,
+            authorization_id: None,
+            created_date: Utc::now(),
+            updated_date: Utc::now(),
+        };
+        let requests = ingest_requests(&vc, &persona);
         assert_eq!(requests.len(), 3);
         assert!(requests.iter().all(|r| r.routing_key == INGEST_WEBSITE));
-        let request = ingest_requests(p, false, BodyOfKnowledgeType::AlkemioSpace, Some("s"));
+        let expert = AiPersona {
+            engine: AiPersonaEngine::Expert,
+            ..persona
+        };
+        let request = ingest_requests(&vc, &expert);
         assert_eq!(request[0].body["type"], "alkemio-space");
         assert_eq!(request[0].body["bodyOfKnowledgeId"], "s");
+        vc.body_of_knowledge_type = BodyOfKnowledgeType::Other;
+        assert!(ingest_requests(&vc, &expert).is_empty());
     }
 }

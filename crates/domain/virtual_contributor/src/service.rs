@@ -12,7 +12,6 @@ use alkemio_authorization::{
 use alkemio_collaboration::CollaborationService;
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
 use alkemio_common::visual::VisualType;
-use alkemio_contributor::account::Account;
 use alkemio_contributor::{Actor, ActorType, UserService, name_id};
 use alkemio_kernel::ids::ActorId;
 use alkemio_kernel::{AppError, AppResult};
@@ -361,16 +360,6 @@ impl VirtualContributorService {
             &format!("refresh body of knowledge: {id}"),
         )
         .await?;
-        if matches!(
-            vc.body_of_knowledge_type,
-            BodyOfKnowledgeType::Nothing | BodyOfKnowledgeType::Other
-        ) {
-            return Ok(false);
-        }
-        if !self.engines.is_connected() {
-            tracing::warn!(vc.id = %id, "no broker for the AI engines: body of knowledge not refreshed");
-            return Ok(false);
-        }
         let persona = repo::personas(self.db.conn(), &[vc.ai_persona_id])
             .await?
             .remove(&vc.ai_persona_id)
@@ -380,12 +369,14 @@ impl VirtualContributorService {
                     vc.ai_persona_id
                 ))
             })?;
-        let requests = crate::engines::ingest_requests(
-            persona.id,
-            persona.engine == AiPersonaEngine::Guidance,
-            vc.body_of_knowledge_type,
-            vc.body_of_knowledge_id.as_deref(),
-        );
+        let requests = crate::engines::ingest_requests(&vc, &persona);
+        if requests.is_empty() {
+            return Ok(false);
+        }
+        if !self.engines.is_connected() {
+            tracing::warn!(vc.id = %id, "no broker for the AI engines: body of knowledge not refreshed");
+            return Ok(false);
+        }
         self.engines.send(&requests).await?;
         tracing::info!(vc.id = %id, persona.id = %persona.id, "body of knowledge refresh requested");
         Ok(true)
@@ -569,22 +560,15 @@ impl VirtualContributorService {
         let personas = self
             .personas(&all.iter().map(|v| v.ai_persona_id).collect::<Vec<_>>())
             .await?;
-        for vc in all.iter().filter(|v| {
-            !matches!(
-                v.body_of_knowledge_type,
-                BodyOfKnowledgeType::Nothing | BodyOfKnowledgeType::Other
-            )
-        }) {
+        for vc in &all {
             let Some(persona) = personas.get(&vc.ai_persona_id) else {
                 tracing::warn!(vc.id = %vc.id, "virtual contributor without persona not refreshed");
                 continue;
             };
-            let requests = crate::engines::ingest_requests(
-                persona.id,
-                persona.engine == AiPersonaEngine::Guidance,
-                vc.body_of_knowledge_type,
-                vc.body_of_knowledge_id.as_deref(),
-            );
+            let requests = crate::engines::ingest_requests(vc, persona);
+            if requests.is_empty() {
+                continue;
+            }
             if let Err(e) = self.engines.send(&requests).await {
                 tracing::error!(vc.id = %vc.id, error = ?e, "body of knowledge not refreshed");
             }
@@ -616,13 +600,6 @@ impl VirtualContributorService {
 
     fn profiles(&self) -> &ProfileService {
         self.users.profiles()
-    }
-
-    async fn account_or_fail(&self, id: ActorId) -> AppResult<Account> {
-        self.users
-            .account(id)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("Unable to find Account with ID: {id}")))
     }
 
     // ---- reads ----
@@ -731,7 +708,7 @@ impl VirtualContributorService {
         account_spaces: &[Uuid],
     ) -> AppResult<VirtualContributor> {
         require_interaction_modes(&new.interaction_modes)?;
-        let account = self.account_or_fail(new.account).await?;
+        let account = self.users.account_or_fail(new.account).await?;
         let account_policy = auth_repo::require(
             self.db.conn(),
             caller,
@@ -1214,8 +1191,8 @@ impl VirtualContributorService {
                 "Unable to find Account on VirtualContributor: {id}"
             ))
         })?;
-        let source = self.account_or_fail(source).await?;
-        let target = self.account_or_fail(target).await?;
+        let source = self.users.account_or_fail(source).await?;
+        let target = self.users.account_or_fail(target).await?;
         auth_repo::require(
             self.db.conn(),
             caller,

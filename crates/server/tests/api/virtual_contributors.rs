@@ -676,69 +676,165 @@ async fn virtual_contributors_take_roles_in_spaces(backend: Backend) {
     assert_reference_error(&e, "LICENSE_ENTITLEMENT_NOT_AVAILABLE", 13107);
 }
 
+/// The AI engines' side of a real broker for a test: an app wired to a `event-bus` exchange of
+/// its own (prefixed), and a channel that listens and answers on it as the engines would.
+struct EnginesBus {
+    conn: lapin::Connection,
+    ch: lapin::Channel,
+    prefix: String,
+    ns: String,
+    queues: Vec<String>,
+}
+
+const RABBIT_URI: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+
+impl EnginesBus {
+    /// An app on `backend` using the broker, and the bus beside it.
+    async fn app(backend: Backend) -> (TestApp, Self) {
+        use lapin::options::ExchangeDeclareOptions;
+        alkemio_events::rabbit::ping(RABBIT_URI)
+            .await
+            .unwrap_or_else(|e| panic!("RabbitMQ is required for this test and unreachable: {e}"));
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let prefix = format!("test-{id}-");
+        let ns = format!("test-{id}");
+        let app = crate::helpers::spawn_app_with(backend, |env| {
+            env.with("RABBITMQ_HOST", "127.0.0.1")
+                .with("RABBITMQ_USER", "guest")
+                .with("RABBITMQ_PASSWORD", "guest")
+                .with("RABBITMQ_NAMESPACE", &ns)
+                .with("RABBITMQ_EVENT_BUS_PREFIX", &prefix)
+        })
+        .await;
+        let conn = lapin::Connection::connect(RABBIT_URI, lapin::ConnectionProperties::default())
+            .await
+            .unwrap();
+        let ch = conn.create_channel().await.unwrap();
+        let bus = Self {
+            conn,
+            ch,
+            prefix,
+            ns,
+            queues: Vec::new(),
+        };
+        bus.ch
+            .exchange_declare(
+                bus.exchange().as_str().into(),
+                lapin::ExchangeKind::Direct,
+                ExchangeDeclareOptions {
+                    durable: true,
+                    ..ExchangeDeclareOptions::default()
+                },
+                lapin::types::FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        (app, bus)
+    }
+
+    fn exchange(&self) -> String {
+        format!("{}event-bus", self.prefix)
+    }
+
+    /// A queue of the test bound to the bus with `routing_key`.
+    async fn listen(&mut self, routing_key: &str) -> String {
+        use lapin::options::{QueueBindOptions, QueueDeclareOptions};
+        let queue = format!("{}{routing_key}", self.prefix);
+        self.ch
+            .queue_declare(
+                queue.as_str().into(),
+                QueueDeclareOptions::durable(),
+                lapin::types::FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        self.ch
+            .queue_bind(
+                queue.as_str().into(),
+                self.exchange().as_str().into(),
+                routing_key.into(),
+                QueueBindOptions::default(),
+                lapin::types::FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        self.queues.push(queue.clone());
+        queue
+    }
+
+    /// The next message on a queue, waiting up to 5 s for one.
+    async fn next(&self, queue: &str) -> Option<Value> {
+        use lapin::options::BasicGetOptions;
+        for _ in 0..50 {
+            if let Some(m) = self
+                .ch
+                .basic_get(queue.into(), BasicGetOptions { no_ack: true })
+                .await
+                .unwrap()
+            {
+                return Some(serde_json::from_slice(&m.delivery.data).unwrap());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        None
+    }
+
+    /// Publishes a message on the bus, as an engine answering.
+    async fn publish(&self, routing_key: &str, body: &Value) {
+        self.ch
+            .basic_publish(
+                self.exchange().as_str().into(),
+                routing_key.into(),
+                lapin::options::BasicPublishOptions::default(),
+                &serde_json::to_vec(body).unwrap(),
+                lapin::BasicProperties::default(),
+            )
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+
+    /// Removes what the test and the app declared.
+    async fn close(self) {
+        use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
+        let server_queues = [
+            "virtual-contributor-invoke-engine-result",
+            "virtual-contributor-ingest-body-of-knowledge-result",
+            "virtual-contributor-ingest-website-result",
+        ]
+        .map(|q| format!("{}{q}", self.prefix));
+        for queue in self.queues.iter().chain(server_queues.iter()) {
+            let _ = self
+                .ch
+                .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
+                .await;
+        }
+        let _ = self
+            .ch
+            .exchange_delete(
+                self.exchange().as_str().into(),
+                ExchangeDeleteOptions::default(),
+            )
+            .await;
+        let _ = self.conn.close(200, "done".into()).await;
+        let _ =
+            alkemio_events::rabbit::delete_topology(RABBIT_URI, &self.ns, &["notifications"]).await;
+    }
+}
+
 /// Refreshing a body of knowledge over a real broker: the ingest request reaches the engines'
 /// bus in the reference's shape, and the ingest service's result, published back on the bus,
 /// makes the virtual contributor READY; without anything to ingest nothing is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refreshing_knowledge_goes_through_the_engines_bus() {
-    use lapin::options::{
-        BasicGetOptions, BasicPublishOptions, ExchangeDeclareOptions, ExchangeDeleteOptions,
-        QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
-    };
-    use lapin::types::FieldTable;
-    const URI: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
-    alkemio_events::rabbit::ping(URI)
-        .await
-        .unwrap_or_else(|e| panic!("RabbitMQ is required for this test and unreachable: {e}"));
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let prefix = format!("test-{id}-");
-    let ns = format!("test-{id}");
-    let app = crate::helpers::spawn_app_with(Backend::Sqlite, |env| {
-        env.with("RABBITMQ_HOST", "127.0.0.1")
-            .with("RABBITMQ_USER", "guest")
-            .with("RABBITMQ_PASSWORD", "guest")
-            .with("RABBITMQ_NAMESPACE", &ns)
-            .with("RABBITMQ_EVENT_BUS_PREFIX", &prefix)
-    })
-    .await;
+    let (app, mut bus) = EnginesBus::app(Backend::Sqlite).await;
     let (_, admin) = app.user_with_token("admin@alkem.io").await;
     let (_, owner) = app.user_with_token("owner@example.org").await;
     let account = account_of(&app, &owner).await;
 
     // the test listens on the bus as the ingest service would
-    let exchange = format!("{prefix}event-bus");
-    let conn = lapin::Connection::connect(URI, lapin::ConnectionProperties::default())
-        .await
-        .unwrap();
-    let ch = conn.create_channel().await.unwrap();
-    ch.exchange_declare(
-        exchange.as_str().into(),
-        lapin::ExchangeKind::Direct,
-        ExchangeDeclareOptions {
-            durable: true,
-            ..ExchangeDeclareOptions::default()
-        },
-        FieldTable::default(),
-    )
-    .await
-    .unwrap();
-    let ingest = format!("{prefix}ingest");
-    ch.queue_declare(
-        ingest.as_str().into(),
-        QueueDeclareOptions::durable(),
-        FieldTable::default(),
-    )
-    .await
-    .unwrap();
-    ch.queue_bind(
-        ingest.as_str().into(),
-        exchange.as_str().into(),
-        "IngestBodyOfKnowledge".into(),
-        QueueBindOptions::default(),
-        FieldTable::default(),
-    )
-    .await
-    .unwrap();
+    let ingest = bus.listen("IngestBodyOfKnowledge").await;
 
     let refresh = "mutation($id: UUID!) { refreshVirtualContributorBodyOfKnowledge(
         refreshData: {virtualContributorID: $id}) }";
@@ -773,24 +869,16 @@ async fn refreshing_knowledge_goes_through_the_engines_bus() {
         ok(&app, &owner, refresh, json!({"id": reader})).await["refreshVirtualContributorBodyOfKnowledge"],
         true
     );
-    let message = ch
-        .basic_get(ingest.as_str().into(), BasicGetOptions { no_ack: true })
+    let request = bus
+        .next(&ingest)
         .await
-        .unwrap()
         .expect("an ingest request on the bus");
-    let request: Value = serde_json::from_slice(&message.delivery.data).unwrap();
     assert_eq!(
         request,
         json!({"eventType": "IngestBodyOfKnowledge", "bodyOfKnowledgeId": kb,
             "type": "alkemio-knowledge-base", "purpose": "knowledge", "personaId": persona})
     );
-    assert!(
-        ch.basic_get(ingest.as_str().into(), BasicGetOptions { no_ack: true })
-            .await
-            .unwrap()
-            .is_none(),
-        "one request"
-    );
+    assert!(bus.next(&ingest).await.is_none(), "one request");
 
     // its owner follows it
     use futures_util::SinkExt;
@@ -813,15 +901,7 @@ async fn refreshing_knowledge_goes_through_the_engines_bus() {
     let result = json!({"response": {"bodyOfKnowledgeId": kb, "type": "alkemio-knowledge-base",
         "purpose": "knowledge", "personaId": persona, "timestamp": 1_700_000_000_000_i64,
         "result": "success"}});
-    ch.basic_publish(
-        exchange.as_str().into(),
-        "IngestBodyOfKnowledgeResult".into(),
-        BasicPublishOptions::default(),
-        &serde_json::to_vec(&result).unwrap(),
-        lapin::BasicProperties::default(),
-    )
-    .await
-    .unwrap();
+    bus.publish("IngestBodyOfKnowledgeResult", &result).await;
     let ready = crate::mail_and_broker::eventually(std::time::Duration::from_secs(15), || async {
         ok(&app, &owner, status, json!({"id": reader})).await["virtualContributor"]["status"]
             == "READY"
@@ -851,29 +931,13 @@ async fn refreshing_knowledge_goes_through_the_engines_bus() {
         ok(&app, &admin, all, json!({})).await["refreshAllBodiesOfKnowledge"],
         true
     );
-    let again = ch
-        .basic_get(ingest.as_str().into(), BasicGetOptions { no_ack: true })
+    let again = bus
+        .next(&ingest)
         .await
-        .unwrap()
         .expect("the reader's knowledge is asked for again");
-    let again: Value = serde_json::from_slice(&again.delivery.data).unwrap();
     assert_eq!(again["personaId"], persona.as_str());
 
-    for queue in [
-        ingest.clone(),
-        format!("{prefix}virtual-contributor-invoke-engine-result"),
-        format!("{prefix}virtual-contributor-ingest-body-of-knowledge-result"),
-        format!("{prefix}virtual-contributor-ingest-website-result"),
-    ] {
-        let _ = ch
-            .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
-            .await;
-    }
-    let _ = ch
-        .exchange_delete(exchange.as_str().into(), ExchangeDeleteOptions::default())
-        .await;
-    let _ = conn.close(200, "done".into()).await;
-    let _ = alkemio_events::rabbit::delete_topology(URI, &ns, &["notifications"]).await;
+    bus.close().await;
 }
 
 /// A virtual contributor answering in a callout's comments over a real broker: a mention
@@ -882,26 +946,7 @@ async fn refreshing_knowledge_goes_through_the_engines_bus() {
 /// it again with the engine's own thread id; answers for anyone else are dropped.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mentioned_virtual_contributors_answer_in_threads() {
-    use lapin::options::{
-        BasicGetOptions, BasicPublishOptions, ExchangeDeclareOptions, ExchangeDeleteOptions,
-        QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
-    };
-    use lapin::types::FieldTable;
-    const URI: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
-    alkemio_events::rabbit::ping(URI)
-        .await
-        .unwrap_or_else(|e| panic!("RabbitMQ is required for this test and unreachable: {e}"));
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let prefix = format!("test-{id}-");
-    let ns = format!("test-{id}");
-    let app = crate::helpers::spawn_app_with(Backend::Postgres, |env| {
-        env.with("RABBITMQ_HOST", "127.0.0.1")
-            .with("RABBITMQ_USER", "guest")
-            .with("RABBITMQ_PASSWORD", "guest")
-            .with("RABBITMQ_NAMESPACE", &ns)
-            .with("RABBITMQ_EVENT_BUS_PREFIX", &prefix)
-    })
-    .await;
+    let (app, mut bus) = EnginesBus::app(Backend::Postgres).await;
     let (_, admin) = app.user_with_token("admin@alkem.io").await;
     let (alice_user, alice) = app.user_with_token("alice@example.org").await;
     let admin_account = account_of(&app, &admin).await;
@@ -939,54 +984,7 @@ async fn mentioned_virtual_contributors_answer_in_threads() {
     .await;
 
     // the test listens on the bus as the expert engine would
-    let exchange = format!("{prefix}event-bus");
-    let conn = lapin::Connection::connect(URI, lapin::ConnectionProperties::default())
-        .await
-        .unwrap();
-    let ch = conn.create_channel().await.unwrap();
-    ch.exchange_declare(
-        exchange.as_str().into(),
-        lapin::ExchangeKind::Direct,
-        ExchangeDeclareOptions {
-            durable: true,
-            ..ExchangeDeclareOptions::default()
-        },
-        FieldTable::default(),
-    )
-    .await
-    .unwrap();
-    let engine = format!("{prefix}expert");
-    ch.queue_declare(
-        engine.as_str().into(),
-        QueueDeclareOptions::durable(),
-        FieldTable::default(),
-    )
-    .await
-    .unwrap();
-    ch.queue_bind(
-        engine.as_str().into(),
-        exchange.as_str().into(),
-        "expert".into(),
-        QueueBindOptions::default(),
-        FieldTable::default(),
-    )
-    .await
-    .unwrap();
-    let next_request = || async {
-        let mut found = None;
-        for _ in 0..50 {
-            if let Some(m) = ch
-                .basic_get(engine.as_str().into(), BasicGetOptions { no_ack: true })
-                .await
-                .unwrap()
-            {
-                found = Some(serde_json::from_slice::<Value>(&m.delivery.data).unwrap());
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        found
-    };
+    let engine = bus.listen("expert").await;
     let send = "mutation($r: UUID!, $m: String!) { sendMessageToRoom(messageData: { roomID: $r, message: $m }) { id } }";
     let reply = "mutation($r: UUID!, $m: String!, $t: MessageID!) { sendMessageReplyToRoom(messageData: { roomID: $r, message: $m, threadID: $t }) { id } }";
     let read = "query($c: UUID!) { lookup { callout(ID: $c) { comments {
@@ -1001,7 +999,7 @@ async fn mentioned_virtual_contributors_answer_in_threads() {
             .as_str()
             .unwrap()
             .to_owned();
-    let request = next_request().await.expect("the engine is asked");
+    let request = bus.next(&engine).await.expect("the engine is asked");
     let input = &request["input"];
     assert_eq!(request["eventType"], "InvokeEngine");
     assert_eq!(input["engine"], "expert");
@@ -1019,7 +1017,7 @@ async fn mentioned_virtual_contributors_answer_in_threads() {
         asked.as_str()
     );
     assert_eq!(input["resultHandler"]["roomDetails"]["actorID"], vc_id);
-    assert!(next_request().await.is_none(), "one request only");
+    assert!(bus.next(&engine).await.is_none(), "one request only");
     let seen = ok(&app, &alice, read, json!({"c": callout["id"]})).await;
     assert_eq!(
         seen["lookup"]["callout"]["comments"]["vcInteractions"],
@@ -1027,28 +1025,16 @@ async fn mentioned_virtual_contributors_answer_in_threads() {
     );
 
     // an answer for someone else is dropped; the engine's answer becomes the reply
-    let publish = |body: Value| {
-        let ch = ch.clone();
-        let exchange = exchange.clone();
-        async move {
-            ch.basic_publish(
-                exchange.as_str().into(),
-                "invoke-engine-result".into(),
-                BasicPublishOptions::default(),
-                &serde_json::to_vec(&body).unwrap(),
-                lapin::BasicProperties::default(),
-            )
-            .await
-            .unwrap()
-            .await
-            .unwrap();
-        }
-    };
     let mut forged = input.clone();
     forged["resultHandler"]["roomDetails"]["actorID"] = json!(alice_user.id.to_string());
-    publish(json!({"original": forged, "response": {"result": "I am Alice", "sources": []}})).await;
-    publish(
-        json!({"original": input, "response": {"result": "In autumn.",
+    bus.publish(
+        "invoke-engine-result",
+        &json!({"original": forged, "response": {"result": "I am Alice", "sources": []}}),
+    )
+    .await;
+    bus.publish(
+        "invoke-engine-result",
+        &json!({"original": input, "response": {"result": "In autumn.",
         "sources": [{"title": "Orchard guide", "uri": "https://example.org/guide"}],
         "threadId": "ext-42"}}),
     )
@@ -1088,7 +1074,7 @@ async fn mentioned_virtual_contributors_answer_in_threads() {
         json!({"r": room, "m": "And pears?", "t": asked}),
     )
     .await;
-    let again = next_request().await.expect("asked again");
+    let again = bus.next(&engine).await.expect("asked again");
     assert_eq!(again["input"]["message"], "And pears?");
     assert_eq!(
         again["input"]["externalMetadata"],
@@ -1102,19 +1088,5 @@ async fn mentioned_virtual_contributors_answer_in_threads() {
         .collect();
     assert_eq!(roles, ["human", "assistant", "human"]);
 
-    for queue in [
-        engine.clone(),
-        format!("{prefix}virtual-contributor-invoke-engine-result"),
-        format!("{prefix}virtual-contributor-ingest-body-of-knowledge-result"),
-        format!("{prefix}virtual-contributor-ingest-website-result"),
-    ] {
-        let _ = ch
-            .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
-            .await;
-    }
-    let _ = ch
-        .exchange_delete(exchange.as_str().into(), ExchangeDeleteOptions::default())
-        .await;
-    let _ = conn.close(200, "done".into()).await;
-    let _ = alkemio_events::rabbit::delete_topology(URI, &ns, &["notifications"]).await;
+    bus.close().await;
 }
