@@ -9,6 +9,7 @@ use crate::on_both_backends;
 use crate::spaces::{account_of, assign, err, ok, public, space};
 
 on_both_backends!(polls_take_votes_from_members);
+on_both_backends!(poll_lists_cost_a_bounded_number_of_statements);
 
 const POLL: &str =
     "id title status settings { allowContributorsAddOptions minResponses maxResponses
@@ -529,4 +530,76 @@ async fn poll_changes_reach_subscribers() {
     assert_eq!(payload["pollEventType"], "POLL_VOTE_UPDATED", "{event}");
     assert_eq!(payload["poll"]["totalVotes"], 2);
     assert_eq!(payload["poll"]["options"][0]["voteCount"], 2);
+}
+
+/// A callouts list with polls reads them (options, votes, voters) in batches: ten more polls
+/// cost fewer than ten more statements.
+async fn poll_lists_cost_a_bounded_number_of_statements(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (alice_user, alice) = app.user_with_token("alice@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Many polls", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", alice_user.id).await;
+    let (_, set) = crate::callouts::callouts_set(&app, &admin, &s).await;
+    let list = format!(
+        "{{ lookup {{ space(ID: \"{s}\") {{ collaboration {{ calloutsSet {{ callouts {{ id framing {{ poll {{
+        totalVotes canSeeDetailedResults options {{ text voteCount votePercentage voters {{ id }} }}
+        myVote {{ createdBy selectedOptions {{ id }} }} }} }} }} }} }} }} }} }}"
+    );
+    let mut costs = Vec::new();
+    let mut created = 0;
+    for target in [2, 12] {
+        while created < target {
+            let poll = ok(
+                &app,
+                &admin,
+                crate::callouts::CREATE,
+                json!({"d": {"calloutsSetID": set, "framing": {"type": "POLL",
+                    "profile": {"displayName": format!("Poll {created}")},
+                    "poll": {"options": ["A", "B", "C"]}}}}),
+            )
+            .await["createCalloutOnCalloutsSet"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let options = option_ids(&read(&app, &alice, &poll).await);
+            act(
+                &app,
+                &alice,
+                "castPollVote",
+                "CastPollVoteInput",
+                json!({"pollID": read(&app, &alice, &poll).await["id"], "selectedOptionIDs": [options[0]]}),
+            )
+            .await;
+            created += 1;
+        }
+        let (cost, data) = app.fewest_statements(&alice, &list).await;
+        let callouts = data["lookup"]["space"]["collaboration"]["calloutsSet"]["callouts"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let polls: Vec<&Value> = callouts
+            .iter()
+            .filter(|c| !c["framing"]["poll"].is_null())
+            .collect();
+        assert_eq!(polls.len(), target);
+        assert!(
+            polls
+                .iter()
+                .all(|c| c["framing"]["poll"]["totalVotes"] == 1)
+        );
+        assert!(
+            polls
+                .iter()
+                .all(|c| c["framing"]["poll"]["options"][0]["voters"][0]["id"]
+                    == alice_user.id.to_string())
+        );
+        costs.push(cost);
+    }
+    assert!(
+        costs[1] < costs[0] + 10,
+        "statements for 2 and 12 polls: {costs:?}"
+    );
+    println!("callouts with polls, statements for 2 and 12: {costs:?}");
 }
