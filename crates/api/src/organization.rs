@@ -864,6 +864,24 @@ pub struct RemoveRoleOnRoleSetInput {
     pub role_set_id: UuidScalar,
 }
 
+/// The virtual contributor service and the account of a virtual contributor (none when it is
+/// not one: the role change then fails with the reference's error).
+async fn vc_and_account<'a>(
+    ctx: &Context<'a>,
+    id: uuid::Uuid,
+) -> AppResult<(
+    &'a alkemio_virtual_contributor::VirtualContributorService,
+    Option<ActorId>,
+)> {
+    let vcs = data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?;
+    let account = vcs
+        .many(&[id])
+        .await?
+        .remove(&id)
+        .and_then(|v| v.account_id);
+    Ok((vcs, account))
+}
+
 async fn actor_or_fail(ctx: &Context<'_>, id: ActorId) -> AppResult<alkemio_contributor::Actor> {
     data::<alkemio_contributor::ActorService>(ctx)?
         .actor(id)
@@ -1204,12 +1222,7 @@ impl OrganizationMutation {
         let set = data::<RoleSetService>(ctx)?
             .get(RoleSetId(role_data.role_set_id.0))
             .await?;
-        let vcs = data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?;
-        let account = vcs
-            .many(&[role_data.actor_id.0])
-            .await?
-            .remove(&role_data.actor_id.0)
-            .and_then(|v| v.account_id);
+        let (vcs, account) = vc_and_account(ctx, role_data.actor_id.0).await?;
         data::<alkemio_space::SpaceService>(ctx)?
             .assign_virtual_contributor_role(
                 &actor(ctx),
@@ -1234,12 +1247,7 @@ impl OrganizationMutation {
         let set = data::<RoleSetService>(ctx)?
             .get(RoleSetId(role_data.role_set_id.0))
             .await?;
-        let vcs = data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?;
-        let account = vcs
-            .many(&[role_data.actor_id.0])
-            .await?
-            .remove(&role_data.actor_id.0)
-            .and_then(|v| v.account_id);
+        let (vcs, account) = vc_and_account(ctx, role_data.actor_id.0).await?;
         data::<alkemio_space::SpaceService>(ctx)?
             .remove_virtual_contributor_role(
                 &actor(ctx),

@@ -218,17 +218,28 @@ pub fn apply_account_policy(policy: &mut AuthorizationPolicy, account: ActorId) 
     ]);
 }
 
-/// Fails unless one more resource of `entitlement`'s kind fits the account's license, given
-/// that `used` are in use; a caller with PLATFORM_ADMIN on the account is not limited. The
-/// error is the reference's ("Entitlement limit of N of type … reached").
-pub async fn require_free_entitlement(
+/// Fails unless the caller may create a resource of `entitlement`'s kind on the account: it
+/// holds `privilege` there, and one more fits the account's license given that `used` are in
+/// use (a caller with PLATFORM_ADMIN on the account is not limited). The errors are the
+/// reference's (FORBIDDEN_POLICY; "Entitlement limit of N of type … reached"). Returns the
+/// account's policy.
+pub async fn require_to_create_on(
     conn: &impl ConnectionTrait,
     caller: &alkemio_authorization::ActorContext,
     account: &Account,
-    account_policy: &AuthorizationPolicy,
+    privilege: P,
     entitlement: alkemio_licensing::LicenseEntitlementType,
     used: usize,
-) -> AppResult<()> {
+) -> AppResult<AuthorizationPolicy> {
+    let account_policy = auth_repo::require(
+        conn,
+        caller,
+        account.authorization_id,
+        privilege,
+        &format!("create {} on account: {}", entitlement.as_str(), account.id),
+    )
+    .await?;
+
     let limit = match account.license_id {
         Some(id) => alkemio_licensing::licenses(conn, &[id])
             .await?
@@ -244,7 +255,7 @@ pub async fn require_free_entitlement(
     let platform_admin = alkemio_authorization::grant_access_or_fail(
         &caller.actor_id(),
         &caller.credentials,
-        Some(account_policy),
+        Some(&account_policy),
         P::PlatformAdmin,
         "check",
     )
@@ -256,7 +267,7 @@ pub async fn require_free_entitlement(
             id = account.id
         )));
     }
-    Ok(())
+    Ok(account_policy)
 }
 
 /// A new account's policy.

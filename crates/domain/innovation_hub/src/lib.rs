@@ -286,26 +286,14 @@ impl InnovationHubService {
     /// `createInnovationHub`: needs CREATE_INNOVATION_HUB on the account and, unless the
     /// caller is a platform admin there, a free hub in the account's license.
     pub async fn create(&self, caller: &ActorContext, new: NewHub) -> AppResult<InnovationHub> {
-        let account = self
-            .users
-            .account(new.account)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("Account {} not found", new.account)))?;
-        let account_policy = auth_repo::require(
-            self.db.conn(),
-            caller,
-            account.authorization_id,
-            P::CreateInnovationHub,
-            "create an innovation hub",
-        )
-        .await?;
+        let account = self.users.account_or_fail(new.account).await?;
         let conn = self.db.conn();
         let used = repo::of_accounts(conn, &[account.id.0]).await?.len();
-        alkemio_contributor::account::require_free_entitlement(
+        let account_policy = alkemio_contributor::account::require_to_create_on(
             conn,
             caller,
             &account,
-            &account_policy,
+            P::CreateInnovationHub,
             LicenseEntitlementType::AccountInnovationHub,
             used,
         )

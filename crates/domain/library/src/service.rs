@@ -206,21 +206,13 @@ impl LibraryService {
     /// listed in the store but visible only on its account until made public.
     pub async fn create(&self, caller: &ActorContext, new: NewPack) -> AppResult<InnovationPack> {
         let account = self.users.account_or_fail(new.account).await?;
-        let account_policy = auth_repo::require(
-            self.db.conn(),
-            caller,
-            account.authorization_id,
-            P::CreateInnovationPack,
-            &format!("create account-innovation-pack on account: {}", account.id),
-        )
-        .await?;
         let conn = self.db.conn();
         let used = repo::of_accounts(conn, &[account.id.0]).await?.len();
-        alkemio_contributor::account::require_free_entitlement(
+        let account_policy = alkemio_contributor::account::require_to_create_on(
             conn,
             caller,
             &account,
-            &account_policy,
+            P::CreateInnovationPack,
             LicenseEntitlementType::AccountInnovationPack,
             used,
         )

@@ -709,24 +709,13 @@ impl VirtualContributorService {
     ) -> AppResult<VirtualContributor> {
         require_interaction_modes(&new.interaction_modes)?;
         let account = self.users.account_or_fail(new.account).await?;
-        let account_policy = auth_repo::require(
-            self.db.conn(),
-            caller,
-            account.authorization_id,
-            P::CreateVirtual,
-            &format!(
-                "create account-virtual-contributor on account: {}",
-                account.id
-            ),
-        )
-        .await?;
         let conn = self.db.conn();
         let used = repo::of_accounts(conn, &[account.id.0]).await?.len();
-        alkemio_contributor::account::require_free_entitlement(
+        alkemio_contributor::account::require_to_create_on(
             conn,
             caller,
             &account,
-            &account_policy,
+            P::CreateVirtual,
             LicenseEntitlementType::AccountVirtualContributor,
             used,
         )
