@@ -1699,6 +1699,23 @@ pub struct Classification {
 }
 
 impl Classification {
+    /// The flow-state tagset of a callout's classification.
+    pub(crate) async fn flow_state_tagset(
+        ctx: &Context<'_>,
+        callout: model::Callout,
+    ) -> AppResult<alkemio_common::profile::Tagset> {
+        let classification = callout
+            .classification
+            .clone()
+            .ok_or_else(|| AppError::internal_msg("classification vanished"))?;
+        Classification {
+            callout,
+            classification,
+        }
+        .tagset_model(ctx)
+        .await
+    }
+
     async fn tagset_model(&self, ctx: &Context<'_>) -> AppResult<alkemio_common::profile::Tagset> {
         let states = service(ctx)?
             .flow_of_set(self.callout.callouts_set_id)

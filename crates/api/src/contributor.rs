@@ -423,6 +423,43 @@ pub struct ContributorFilterInput {
 
 #[Object]
 impl ContributorQuery {
+    /// The users holding a credential, for one resource or any (needs READ_USERS on the
+    /// platform).
+    async fn users_with_authorization_credential(
+        &self,
+        ctx: &Context<'_>,
+        credentials_criteria_data: UsersWithAuthorizationCredentialInput,
+    ) -> Result<Vec<User>> {
+        require_on_platform(ctx, AuthorizationPrivilege::ReadUsers, "list users").await?;
+        let input = credentials_criteria_data;
+        let resource = resource_text(input.resource_id.as_ref());
+        let service = users(ctx)?;
+        let ids: Vec<UserId> = service
+            .holders_of(input.r#type.credential_type(), resource.as_deref())
+            .await?
+            .into_iter()
+            .filter(|(_, kind)| *kind == ActorType::User)
+            .map(|(id, _)| UserId(id.0))
+            .collect();
+        Ok(service.users(&ids).await?.into_iter().map(User).collect())
+    }
+
+    /// The actors holding a credential, for one resource or any, as their concrete types
+    /// (needs READ_USERS on the platform).
+    async fn actors_with_credential(
+        &self,
+        ctx: &Context<'_>,
+        credential_type: alkemio_authorization::CredentialType,
+        #[graphql(name = "resourceID")] resource_id: Option<UuidScalar>,
+    ) -> Result<Vec<ActorFull>> {
+        require_on_platform(ctx, AuthorizationPrivilege::ReadUsers, "list actors").await?;
+        let resource = resource_text(resource_id.as_ref());
+        let holders = users(ctx)?
+            .holders_of(credential_type, resource.as_deref())
+            .await?;
+        actors_full(ctx, &holders).await
+    }
+
     /// The caller: its id and, for a user, the user.
     async fn me(&self) -> MeQueryResults {
         MeQueryResults
@@ -783,6 +820,119 @@ pub struct UpdateUserPlatformSettingsInput {
     pub user_id: String,
 }
 
+/// A user created by an administrator.
+#[derive(Debug, InputObject)]
+pub struct CreateUserInput {
+    /// E-mail address (unique).
+    pub email: String,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// URL slug (generated from the names when absent).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// The profile to start with.
+    pub profile_data: crate::organization::CreateProfileInput,
+}
+
+/// A credential to grant a user.
+#[derive(Debug, InputObject)]
+pub struct GrantAuthorizationCredentialInput {
+    /// The resource (none for global credentials).
+    #[graphql(name = "resourceID")]
+    pub resource_id: Option<UuidScalar>,
+    /// Its type.
+    pub r#type: AuthorizationCredential,
+    /// Which user.
+    #[graphql(name = "userID")]
+    pub user_id: UuidScalar,
+}
+
+/// A credential to take from a user.
+#[derive(Debug, InputObject)]
+pub struct RevokeAuthorizationCredentialInput {
+    /// The resource (empty for global credentials).
+    #[graphql(name = "resourceID")]
+    pub resource_id: String,
+    /// Its type.
+    pub r#type: AuthorizationCredential,
+    /// Which user.
+    #[graphql(name = "userID")]
+    pub user_id: UuidScalar,
+}
+
+/// A credential to grant an organization.
+#[derive(Debug, InputObject)]
+pub struct GrantOrganizationAuthorizationCredentialInput {
+    /// Which organization.
+    #[graphql(name = "organizationID")]
+    pub organization_id: UuidScalar,
+    /// The resource (none for global credentials).
+    #[graphql(name = "resourceID")]
+    pub resource_id: Option<UuidScalar>,
+    /// Its type.
+    pub r#type: AuthorizationCredential,
+}
+
+/// A credential to take from an organization.
+#[derive(Debug, InputObject)]
+pub struct RevokeOrganizationAuthorizationCredentialInput {
+    /// Which organization.
+    #[graphql(name = "organizationID")]
+    pub organization_id: UuidScalar,
+    /// The resource (none for global credentials).
+    #[graphql(name = "resourceID")]
+    pub resource_id: Option<UuidScalar>,
+    /// Its type.
+    pub r#type: AuthorizationCredential,
+}
+
+/// Which credential to look for.
+#[derive(Debug, InputObject)]
+pub struct UsersWithAuthorizationCredentialInput {
+    /// The resource (any when absent).
+    #[graphql(name = "resourceID")]
+    pub resource_id: Option<UuidScalar>,
+    /// Its type.
+    pub r#type: AuthorizationCredential,
+}
+
+/// Whose policy to recompute.
+#[derive(Debug, InputObject)]
+pub struct UserAuthorizationResetInput {
+    /// Which user.
+    #[graphql(name = "userID")]
+    pub user_id: UuidScalar,
+}
+
+/// Only global admins may grant or revoke credentials of users and organizations.
+fn require_global_admin(ctx: &Context<'_>, action: &str) -> AppResult<()> {
+    use alkemio_authorization::{Credential as C, CredentialRule, CredentialType};
+    let mut policy = alkemio_authorization::repo::new_policy(
+        alkemio_authorization::AuthorizationPolicyType::Platform,
+    );
+    policy.add_credential_rules([CredentialRule::new(
+        "credentialRule-globalAdminsGrant",
+        vec![C::global(CredentialType::GlobalAdmin)],
+        &[AuthorizationPrivilege::GrantGlobalAdmins],
+    )]);
+    let caller = actor(ctx);
+    alkemio_authorization::grant_access_or_fail(
+        &caller.actor_id(),
+        &caller.credentials,
+        Some(&policy),
+        AuthorizationPrivilege::GrantGlobalAdmins,
+        action,
+    )
+}
+
+fn resource_text(resource: Option<&UuidScalar>) -> Option<String> {
+    resource.map(|r| r.0.to_string())
+}
+
 /// Which user to delete.
 #[derive(Debug, InputObject)]
 pub struct DeleteUserInput {
@@ -796,6 +946,196 @@ pub struct DeleteUserInput {
 
 #[Object]
 impl ContributorMutation {
+    /// Registers a user on someone's behalf (needs CREATE on the platform); platform
+    /// invitations to the e-mail address are honoured as at self-registration.
+    async fn create_user(&self, ctx: &Context<'_>, user_data: CreateUserInput) -> Result<User> {
+        require_on_platform(ctx, AuthorizationPrivilege::Create, "create a user").await?;
+        let (profile, avatar_uri) = user_data.profile_data.into_new_profile()?;
+        let user = users(ctx)?
+            .create(
+                model::NewUser {
+                    email: user_data.email,
+                    first_name: user_data.first_name.unwrap_or_default(),
+                    last_name: user_data.last_name.unwrap_or_default(),
+                    authentication_id: None,
+                },
+                model::UserDetails {
+                    name_id: user_data.name_id.map(|n| n.as_str().to_owned()),
+                    phone: user_data.phone,
+                    profile: Some(profile),
+                    avatar_uri,
+                },
+            )
+            .await?;
+        Ok(User(user))
+    }
+
+    /// Grants a credential to a user directly, outside any role set (global admins only; a
+    /// global credential takes no resource).
+    async fn grant_credential_to_user(
+        &self,
+        ctx: &Context<'_>,
+        grant_credential_data: GrantAuthorizationCredentialInput,
+    ) -> Result<User> {
+        require_global_admin(ctx, "grant a credential")?;
+        let input = grant_credential_data;
+        let kind = input.r#type.credential_type();
+        let resource = resource_text(input.resource_id.as_ref());
+        alkemio_contributor::admin::check_global_without_resource(kind, resource.as_deref())?;
+        let service = users(ctx)?;
+        service
+            .grant_credential_directly(
+                alkemio_kernel::ids::ActorId(input.user_id.0),
+                Some(ActorType::User),
+                kind,
+                resource.as_deref(),
+            )
+            .await?;
+        user_or_fail(service, input.user_id.0).await
+    }
+
+    /// Takes a directly granted credential from a user (global admins only; the last global
+    /// admin keeps theirs).
+    async fn revoke_credential_from_user(
+        &self,
+        ctx: &Context<'_>,
+        revoke_credential_data: RevokeAuthorizationCredentialInput,
+    ) -> Result<User> {
+        require_global_admin(ctx, "revoke a credential")?;
+        let input = revoke_credential_data;
+        let kind = input.r#type.credential_type();
+        let resource = Some(input.resource_id.trim().to_owned()).filter(|r| !r.is_empty());
+        alkemio_contributor::admin::check_global_without_resource(kind, resource.as_deref())?;
+        let service = users(ctx)?;
+        service
+            .revoke_credential_directly(
+                alkemio_kernel::ids::ActorId(input.user_id.0),
+                Some(ActorType::User),
+                kind,
+                resource.as_deref(),
+            )
+            .await?;
+        user_or_fail(service, input.user_id.0).await
+    }
+
+    /// Grants a credential to an organization directly (global admins only).
+    async fn grant_credential_to_organization(
+        &self,
+        ctx: &Context<'_>,
+        grant_credential_data: GrantOrganizationAuthorizationCredentialInput,
+    ) -> Result<crate::organization::Organization> {
+        require_global_admin(ctx, "grant a credential")?;
+        let input = grant_credential_data;
+        let kind = input.r#type.credential_type();
+        let resource = resource_text(input.resource_id.as_ref());
+        alkemio_contributor::admin::check_global_without_resource(kind, resource.as_deref())?;
+        users(ctx)?
+            .grant_credential_directly(
+                alkemio_kernel::ids::ActorId(input.organization_id.0),
+                Some(ActorType::Organization),
+                kind,
+                resource.as_deref(),
+            )
+            .await?;
+        organization_or_fail(ctx, input.organization_id.0).await
+    }
+
+    /// Takes a directly granted credential from an organization (global admins only).
+    async fn revoke_credential_from_organization(
+        &self,
+        ctx: &Context<'_>,
+        revoke_credential_data: RevokeOrganizationAuthorizationCredentialInput,
+    ) -> Result<crate::organization::Organization> {
+        require_global_admin(ctx, "revoke a credential")?;
+        let input = revoke_credential_data;
+        let kind = input.r#type.credential_type();
+        let resource = resource_text(input.resource_id.as_ref());
+        alkemio_contributor::admin::check_global_without_resource(kind, resource.as_deref())?;
+        users(ctx)?
+            .revoke_credential_directly(
+                alkemio_kernel::ids::ActorId(input.organization_id.0),
+                Some(ActorType::Organization),
+                kind,
+                resource.as_deref(),
+            )
+            .await?;
+        organization_or_fail(ctx, input.organization_id.0).await
+    }
+
+    /// Grants any credential to any actor directly (needs PLATFORM_ADMIN on the platform).
+    async fn grant_credential_to_actor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "actorID")] actor_id: UuidScalar,
+        credential_type: alkemio_authorization::CredentialType,
+        #[graphql(name = "resourceID")] resource_id: Option<UuidScalar>,
+    ) -> Result<Credential> {
+        require_on_platform(
+            ctx,
+            AuthorizationPrivilege::PlatformAdmin,
+            "grant a credential",
+        )
+        .await?;
+        let resource = resource_text(resource_id.as_ref());
+        let (_, record) = users(ctx)?
+            .grant_credential_directly(
+                alkemio_kernel::ids::ActorId(actor_id.0),
+                None,
+                credential_type,
+                resource.as_deref(),
+            )
+            .await?;
+        Ok(Credential(record))
+    }
+
+    /// Takes a credential from any actor (needs PLATFORM_ADMIN on the platform); whether it
+    /// was held.
+    async fn revoke_credential_from_actor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "actorID")] actor_id: UuidScalar,
+        credential_type: alkemio_authorization::CredentialType,
+        #[graphql(name = "resourceID")] resource_id: Option<UuidScalar>,
+    ) -> Result<bool> {
+        require_on_platform(
+            ctx,
+            AuthorizationPrivilege::PlatformAdmin,
+            "revoke a credential",
+        )
+        .await?;
+        let resource = resource_text(resource_id.as_ref());
+        let (_, held) = users(ctx)?
+            .revoke_credential_directly(
+                alkemio_kernel::ids::ActorId(actor_id.0),
+                None,
+                credential_type,
+                resource.as_deref(),
+            )
+            .await?;
+        Ok(held)
+    }
+
+    /// Recomputes a user's authorization policy and its parts (needs AUTHORIZATION_RESET on
+    /// the user).
+    async fn authorization_policy_reset_on_user(
+        &self,
+        ctx: &Context<'_>,
+        authorization_reset_data: UserAuthorizationResetInput,
+    ) -> Result<User> {
+        let service = users(ctx)?;
+        let id = authorization_reset_data.user_id.0;
+        let user = user_or_fail(service, id).await?;
+        require_on(
+            ctx,
+            user.0.authorization_id,
+            AuthorizationPrivilege::AuthorizationReset,
+            "reset the authorization of a user",
+        )
+        .await?;
+        service.reset_authorization(UserId(id)).await?;
+        user_or_fail(service, id).await
+    }
+
     /// Changes a user's names, phone, NameID, service-profile flag and profile (needs UPDATE
     /// on the user).
     async fn update_user(&self, ctx: &Context<'_>, user_data: UpdateUserInput) -> Result<User> {
@@ -961,4 +1301,21 @@ impl Credential {
     async fn updated_date(&self) -> DateTime {
         DateTime(self.0.updated_date)
     }
+}
+
+async fn user_or_fail(service: &UserService, id: uuid::Uuid) -> Result<User> {
+    Ok(User(service.user(UserId(id)).await?.ok_or_else(|| {
+        AppError::not_found(format!("Unable to find user with ID: {id}"))
+    })?))
+}
+
+async fn organization_or_fail(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+) -> Result<crate::organization::Organization> {
+    Ok(crate::organization::Organization(
+        data::<alkemio_organization::OrganizationService>(ctx)?
+            .get_or_fail(alkemio_kernel::ids::ActorId(id))
+            .await?,
+    ))
 }

@@ -344,6 +344,14 @@ pub struct AccountLicenseResetInput {
     pub account_id: UuidScalar,
 }
 
+/// An account whose authorization policy is recomputed.
+#[derive(Debug, Clone, InputObject)]
+pub struct AccountAuthorizationResetInput {
+    /// The account.
+    #[graphql(name = "accountID")]
+    pub account_id: UuidScalar,
+}
+
 /// New baseline values for an account (the given ones replace the old).
 #[derive(Debug, Clone, InputObject)]
 #[graphql(name = "UpdateBaselineLicensePlanOnAccount")]
@@ -471,6 +479,40 @@ impl LicensingMutation {
                 .reset_account(&actor(ctx), ActorId(reset_data.account_id.0))
                 .await?,
         ))
+    }
+
+    /// Recomputes the authorization policies of an account and of everything it hosts: its
+    /// spaces with their subtrees, virtual contributors, innovation hubs and innovation packs
+    /// (needs AUTHORIZATION_RESET on the account).
+    async fn authorization_policy_reset_on_account(
+        &self,
+        ctx: &Context<'_>,
+        authorization_reset_data: AccountAuthorizationResetInput,
+    ) -> Result<Account> {
+        let id = ActorId(authorization_reset_data.account_id.0);
+        let users = data::<alkemio_contributor::UserService>(ctx)?;
+        let account = users.account_or_fail(id).await?;
+        require_on(
+            ctx,
+            account.authorization_id,
+            P::AuthorizationReset,
+            "reset the authorization of an account",
+        )
+        .await?;
+        let policy = users.reset_account_authorization(&account).await?;
+        let spaces = data::<alkemio_space::SpaceService>(ctx)?
+            .reset_authorization_of_account(id)
+            .await?;
+        data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?
+            .reset_authorization_of_account(id, &spaces)
+            .await?;
+        data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+            .reset_authorization_of_account(id, &policy)
+            .await?;
+        data::<alkemio_library::LibraryService>(ctx)?
+            .reset_authorization_of_account(id, &policy)
+            .await?;
+        Ok(Account(users.account_or_fail(id).await?))
     }
 
     /// Recomputes every account's license (needs LICENSE_RESET on the licensing framework).

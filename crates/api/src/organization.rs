@@ -901,6 +901,14 @@ async fn user_or_fail(ctx: &Context<'_>, id: UuidScalar) -> AppResult<User> {
 #[derive(Debug, Default)]
 pub struct OrganizationMutation;
 
+/// Whose policy to recompute.
+#[derive(Debug, InputObject)]
+pub struct OrganizationAuthorizationResetInput {
+    /// Which organization.
+    #[graphql(name = "organizationID")]
+    pub organization_id: UuidScalar,
+}
+
 #[Object]
 impl OrganizationMutation {
     /// Creates an organization (needs CREATE_ORGANIZATION on the platform); the caller becomes
@@ -952,6 +960,26 @@ impl OrganizationMutation {
             )
             .await?;
         Ok(Organization(updated))
+    }
+
+    /// Recomputes an organization's authorization policy and its parts (needs
+    /// AUTHORIZATION_RESET on it).
+    async fn authorization_policy_reset_on_organization(
+        &self,
+        ctx: &Context<'_>,
+        authorization_reset_data: OrganizationAuthorizationResetInput,
+    ) -> Result<Organization> {
+        let id = ActorId(authorization_reset_data.organization_id.0);
+        let organization = service(ctx)?.get_or_fail(id).await?;
+        require_on(
+            ctx,
+            organization.authorization_id,
+            AuthorizationPrivilege::AuthorizationReset,
+            "reset the authorization of an organization",
+        )
+        .await?;
+        service(ctx)?.reset_authorization(id).await?;
+        Ok(Organization(service(ctx)?.get_or_fail(id).await?))
     }
 
     /// Deletes an organization with its profile, files, role set, verification and account;

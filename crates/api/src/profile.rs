@@ -677,6 +677,14 @@ pub fn read_upload(ctx: &Context<'_>, file: &Upload) -> Result<UploadedFile, App
     })
 }
 
+/// A file to attach to a reference.
+#[derive(Debug, InputObject)]
+pub struct StorageBucketUploadFileOnReferenceInput {
+    /// Which reference.
+    #[graphql(name = "referenceID")]
+    pub reference_id: String,
+}
+
 /// Profile mutations.
 #[derive(Debug, Default)]
 pub struct ProfileMutation;
@@ -720,6 +728,69 @@ impl ProfileMutation {
             .create_reference(&actor(ctx), reference_input.profile_id.0, new)
             .await?;
         Ok(Reference(r))
+    }
+
+    /// Changes a reference's name, target or description (needs UPDATE on it).
+    async fn update_reference(
+        &self,
+        ctx: &Context<'_>,
+        reference_data: UpdateReferenceInput,
+    ) -> Result<Reference> {
+        let update = ReferenceUpdate {
+            id: reference_data.id.0,
+            name: reference_data.name,
+            uri: reference_data.uri,
+            description: reference_data.description,
+        };
+        Ok(Reference(
+            data::<ProfileService>(ctx)?
+                .update_reference(&actor(ctx), update)
+                .await?,
+        ))
+    }
+
+    /// Stores a file in the reference's profile bucket and points the reference at it (needs
+    /// UPDATE on the reference and FILE_UPLOAD on the bucket).
+    async fn upload_file_on_reference(
+        &self,
+        ctx: &Context<'_>,
+        file: Upload,
+        upload_data: StorageBucketUploadFileOnReferenceInput,
+    ) -> Result<Reference> {
+        let id = parse_id(&upload_data.reference_id, "referenceID")?;
+        let file = read_upload(ctx, &file)?;
+        Ok(Reference(
+            data::<ProfileService>(ctx)?
+                .upload_file_on_reference(&actor(ctx), id, file)
+                .await?,
+        ))
+    }
+
+    /// Replaces a tagset's tags (needs UPDATE on it; SELECT tagsets take only their allowed
+    /// values).
+    async fn update_tagset(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateTagsetInput,
+    ) -> Result<Tagset> {
+        if let Some(callout) = data::<alkemio_collaboration::CollaborationService>(ctx)?
+            .update_flow_state_tagset(&actor(ctx), update_data.id.0, &update_data.tags)
+            .await?
+        {
+            return Ok(Tagset(
+                crate::collaboration::Classification::flow_state_tagset(ctx, callout).await?,
+            ));
+        }
+        let update = TagsetUpdate {
+            id: update_data.id.0,
+            name: update_data.name,
+            tags: update_data.tags,
+        };
+        Ok(Tagset(
+            data::<ProfileService>(ctx)?
+                .update_tagset(&actor(ctx), update)
+                .await?,
+        ))
     }
 
     /// Deletes a reference (needs DELETE on it).

@@ -425,6 +425,18 @@ pub struct DeleteDocumentInput {
     pub id: UuidScalar,
 }
 
+/// Changes to a document.
+#[derive(Debug, InputObject)]
+pub struct UpdateDocumentInput {
+    /// Which document.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// Its new name.
+    pub display_name: Option<String>,
+    /// Its tags (the document's tagset).
+    pub tagset: Option<crate::profile::UpdateTagsetInput>,
+}
+
 /// The uploaded document.
 #[derive(Debug, SimpleObject)]
 pub struct StorageBucketUploadFileResult {
@@ -467,6 +479,31 @@ impl StorageMutation {
             id: UuidScalar(doc.id),
             url: storage.document_url(doc.id),
         })
+    }
+
+    /// Renames a document or replaces its tags (needs UPDATE on it).
+    async fn update_document(
+        &self,
+        ctx: &Context<'_>,
+        document_data: UpdateDocumentInput,
+    ) -> Result<Document> {
+        let id = document_data.id.0;
+        let tags = match document_data.tagset {
+            Some(t) if t.id.0 != Uuid::new_v5(&id, b"tagset") => {
+                return Err(AppError::not_found(format!(
+                    "Document {id} has no tagset with the ID {}",
+                    t.id.0
+                ))
+                .into());
+            }
+            Some(t) => Some(t.tags),
+            None => None,
+        };
+        Ok(Document(
+            data::<StorageService>(ctx)?
+                .update_document(&actor(ctx), id, document_data.display_name, tags)
+                .await?,
+        ))
     }
 
     /// Deletes a document (needs DELETE on it).

@@ -1493,6 +1493,19 @@ pub async fn callout_of_classification(
         .transpose()
 }
 
+/// The callout whose classification has this flow-state tagset.
+pub async fn callout_of_classification_tagset(
+    conn: &impl ConnectionTrait,
+    tagset: Uuid,
+) -> AppResult<Option<Callout>> {
+    callout::Entity::find()
+        .filter(callout::Column::ClassificationTagsetId.eq(tagset))
+        .one(conn)
+        .await?
+        .map(to_callout)
+        .transpose()
+}
+
 /// The collaborations owning timelines, by timeline id.
 pub async fn collaborations_of_timelines(
     conn: &impl ConnectionTrait,

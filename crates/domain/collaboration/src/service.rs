@@ -2448,6 +2448,40 @@ impl CollaborationService {
         self.callout_or_fail(callout.id).await
     }
 
+    /// `updateTagset` on a classification's flow-state tagset: none when no classification has
+    /// this tagset; otherwise needs UPDATE on the classification and exactly one tag naming a
+    /// state of the flow.
+    pub async fn update_flow_state_tagset(
+        &self,
+        caller: &ActorContext,
+        tagset: Uuid,
+        tags: &[String],
+    ) -> AppResult<Option<Callout>> {
+        let Some(callout) = repo::callout_of_classification_tagset(self.db.conn(), tagset).await?
+        else {
+            return Ok(None);
+        };
+        let classification = callout
+            .classification
+            .as_ref()
+            .ok_or_else(|| AppError::internal_msg("classification vanished"))?;
+        self.require(
+            caller,
+            classification.authorization_id,
+            P::Update,
+            "update a tagset",
+        )
+        .await?;
+        let states = self
+            .flow_of_set(callout.callouts_set_id)
+            .await?
+            .map(|(_, s)| s)
+            .unwrap_or_default();
+        let state = flow_state_value(tags, &states)?;
+        repo::set_flow_state(self.db.conn(), callout.id, &state).await?;
+        Ok(Some(self.callout_or_fail(callout.id).await?))
+    }
+
     /// The tags of the framings and posts of the readable callouts of a set in the given flow
     /// states, most used first (then alphabetically).
     pub async fn tags_of_set(

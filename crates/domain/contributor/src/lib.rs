@@ -6,6 +6,7 @@
 //! every grant and revoke invalidates.
 
 pub mod account;
+pub mod admin;
 pub mod authorization;
 pub mod listing;
 pub mod model;
@@ -14,5 +15,5 @@ pub mod repo;
 pub mod service;
 pub mod settings;
 
-pub use model::{Actor, ActorType, NewUser, User, UserSettings};
+pub use model::{Actor, ActorType, NewUser, User, UserDetails, UserSettings};
 pub use service::{ActorService, UserService};

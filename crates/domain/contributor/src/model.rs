@@ -101,6 +101,21 @@ pub struct User {
     pub updated_date: chrono::DateTime<chrono::Utc>,
 }
 
+/// What an administrator may give for a user created on their behalf (`createUser`): a
+/// chosen NameID, a phone number and the profile to start with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserDetails {
+    /// The NameID (generated from the name when absent).
+    pub name_id: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// The profile (its display name replaces the one made from the names when not empty);
+    /// the usual `skills`/`keywords` tagsets and social references are added when missing.
+    pub profile: Option<alkemio_common::profile::NewProfile>,
+    /// The avatar image address to start with.
+    pub avatar_uri: Option<String>,
+}
+
 /// What registering a user needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUser {

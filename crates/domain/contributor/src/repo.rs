@@ -237,6 +237,28 @@ pub async fn actors_with_credential(
     Ok(ids.into_iter().map(ActorId).collect())
 }
 
+/// The actors holding a credential of a type, for one resource or (without one) any, each once.
+pub async fn holders_of(
+    conn: &impl ConnectionTrait,
+    credential_type: &str,
+    resource: Option<&str>,
+) -> AppResult<Vec<ActorId>> {
+    let mut query = credential::Entity::find()
+        .select_only()
+        .column(credential::Column::ActorId)
+        .distinct()
+        .filter(credential::Column::CredentialType.eq(credential_type));
+    if let Some(resource) = resource {
+        query = query.filter(credential::Column::ResourceId.eq(resource));
+    }
+    let ids: Vec<uuid::Uuid> = query
+        .order_by_asc(credential::Column::ActorId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(ids.into_iter().map(ActorId).collect())
+}
+
 /// The actors holding any credential of these types (any resource), each once.
 pub async fn holders_of_types(
     conn: &impl ConnectionTrait,

@@ -240,7 +240,7 @@ impl UserService {
         &self.profiles
     }
 
-    fn db(&self) -> &Database {
+    pub(crate) fn db(&self) -> &Database {
         self.actors.db()
     }
 
@@ -710,6 +710,22 @@ impl UserService {
         Ok(policies)
     }
 
+    /// Recomputes and stores an account's policy and the policies of its license, profile and
+    /// storage; returns the account's policy for what the account hosts.
+    pub async fn reset_account_authorization(
+        &self,
+        account: &Account,
+    ) -> AppResult<alkemio_authorization::AuthorizationPolicy> {
+        let txn = self.db().begin().await?;
+        let policies = self.account_policies_in(&txn, account).await?;
+        auth_repo::save_all(&txn, &policies).await?;
+        txn.commit().await?;
+        policies
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::internal_msg("an account without a policy"))
+    }
+
     /// Recomputes and stores a user's policy (the reference's reset on a user).
     pub async fn reset_authorization(&self, id: UserId) -> AppResult<()> {
         let txn = self.db().begin().await?;
@@ -933,6 +949,35 @@ impl UserService {
     /// its storage aggregator, its policies, and the credentials every user holds
     /// (`global-registered`, `user-self`), plus any `extra` credentials, in one transaction.
     pub async fn register(&self, new: NewUser, extra: &[Credential]) -> AppResult<User> {
+        self.register_with(new, crate::model::UserDetails::default(), extra)
+            .await
+    }
+
+    /// `createUser`: registers a user on someone's behalf with the given details; the caller
+    /// has checked CREATE on the platform. An e-mail address or NameID in use is refused.
+    pub async fn create(
+        &self,
+        new: NewUser,
+        details: crate::model::UserDetails,
+    ) -> AppResult<User> {
+        let email = new.email.trim().to_lowercase();
+        if repo::find_user_by_email(self.db().conn(), &email)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::bad_input(format!(
+                "User profile with the specified email ({email}) already exists"
+            )));
+        }
+        self.register_with(new, details, &[]).await
+    }
+
+    async fn register_with(
+        &self,
+        new: NewUser,
+        details: crate::model::UserDetails,
+        extra: &[Credential],
+    ) -> AppResult<User> {
         let email = new.email.trim().to_lowercase();
         if !email.contains('@') || email.len() > 512 {
             return Err(AppError::new(
@@ -951,9 +996,38 @@ impl UserService {
             ("", l) => l.to_owned(),
             (f, l) => format!("{f}-{l}"),
         };
-        let display_name = match format!("{first} {last}").trim() {
+        let mut display_name = match format!("{first} {last}").trim() {
             "" => local,
             name => name.to_owned(),
+        };
+        let mut profile_input = details.profile.unwrap_or_default();
+        if !profile_input.display_name.trim().is_empty() {
+            display_name = profile_input.display_name.trim().to_owned();
+        }
+        for name in ["skills", "keywords"] {
+            if !profile_input.tagsets.iter().any(|t| t.name == name) {
+                profile_input.tagsets.push(NewTagset {
+                    name: name.to_owned(),
+                    tags: Vec::new(),
+                });
+            }
+        }
+        for reference in default_references() {
+            if !profile_input
+                .references
+                .iter()
+                .any(|r| r.name == reference.name)
+            {
+                profile_input.references.push(reference);
+            }
+        }
+        let phone = match details.phone.map(|p| p.trim().to_owned()) {
+            Some(p) if p.chars().count() > 128 => {
+                return Err(AppError::bad_input(
+                    "A phone number may have at most 128 characters",
+                ));
+            }
+            other => other.filter(|p| !p.is_empty()),
         };
         let txn = self.db().begin().await?;
         if repo::find_user_by_email(&txn, &email).await?.is_some() {
@@ -962,9 +1036,22 @@ impl UserService {
                 format!("A user with e-mail {email} is already registered"),
             ));
         }
-        let prefix = name_id::generate(&base);
-        let taken = repo::name_ids_with_prefix(&txn, ActorType::User, &prefix).await?;
-        let name_id = name_id::generate_unique(&base, |n| taken.iter().any(|t| t == n));
+        let name_id = match details.name_id.map(|n| n.trim().to_lowercase()) {
+            Some(chosen) => {
+                let taken = repo::name_ids_with_prefix(&txn, ActorType::User, &chosen).await?;
+                if taken.contains(&chosen) {
+                    return Err(AppError::bad_input(format!(
+                        "The provided nameID is already taken: {chosen}"
+                    )));
+                }
+                chosen
+            }
+            None => {
+                let prefix = name_id::generate(&base);
+                let taken = repo::name_ids_with_prefix(&txn, ActorType::User, &prefix).await?;
+                name_id::generate_unique(&base, |n| taken.iter().any(|t| t == n))
+            }
+        };
         let id = UserId::new();
         let account_id = ActorId::new();
         let base_credentials = [
@@ -979,23 +1066,24 @@ impl UserService {
             self.profiles
                 .storage()
                 .new_aggregator(StorageAggregatorType::User, None, &policy);
-        let profile = self.profiles.build(
+        let mut profile = self.profiles.build(
             NewProfile {
                 display_name,
-                tagsets: ["skills", "keywords"]
-                    .map(|n| NewTagset {
-                        name: n.to_owned(),
-                        tags: Vec::new(),
-                    })
-                    .to_vec(),
-                references: default_references(),
                 visuals: vec![VisualType::Avatar],
-                ..Default::default()
+                ..profile_input
             },
             ProfileType::User,
             &publicly_readable(&policy),
             Some(aggregator.id),
         )?;
+        if let Some(uri) = details.avatar_uri.filter(|u| !u.trim().is_empty())
+            && let Some(avatar) = profile
+                .visuals
+                .iter_mut()
+                .find(|v| v.name == VisualType::Avatar)
+        {
+            avatar.uri = uri;
+        }
         policies.push(policy.clone());
         repo::insert_actor(
             &txn,
@@ -1018,7 +1106,7 @@ impl UserService {
             email,
             first_name: first,
             last_name: last,
-            phone: None,
+            phone,
             authentication_id: new.authentication_id,
             service_profile: false,
             authorization_id: Some(policy.id),

@@ -239,6 +239,38 @@ impl InnovationHubService {
         repo::of_accounts(self.db.conn(), accounts).await
     }
 
+    /// Recomputes and stores the policies of an account's hubs and their profiles from the
+    /// account's policy (an account's authorization reset).
+    pub async fn reset_authorization_of_account(
+        &self,
+        account: ActorId,
+        account_policy: &AuthorizationPolicy,
+    ) -> AppResult<usize> {
+        let txn = self.db.begin().await?;
+        let hubs = repo::of_accounts(&txn, &[account.0]).await?;
+        let mut all = Vec::new();
+        for hub in &hubs {
+            let mut policy = auth_repo::load_or_new(
+                &txn,
+                hub.authorization_id,
+                AuthorizationPolicyType::InnovationHub,
+            )
+            .await?;
+            apply_hub_policy(&mut policy, account_policy);
+            if let Some(profile) = hub.profile_id {
+                all.extend(
+                    self.profiles()
+                        .recompute_policies(&txn, profile, &policy)
+                        .await?,
+                );
+            }
+            all.push(policy);
+        }
+        auth_repo::save_all(&txn, &all).await?;
+        txn.commit().await?;
+        Ok(hubs.len())
+    }
+
     /// Whether the caller holds `privilege` on the hub.
     pub async fn can(&self, caller: &ActorContext, hub: &InnovationHub, privilege: P) -> bool {
         auth_repo::require(

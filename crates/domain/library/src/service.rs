@@ -439,6 +439,27 @@ impl LibraryService {
         Ok(pack)
     }
 
+    /// Recomputes and stores the policies of an account's packs (with their profiles, sets and
+    /// templates) from the account's policy (an account's authorization reset).
+    pub async fn reset_authorization_of_account(
+        &self,
+        account: ActorId,
+        account_policy: &AuthorizationPolicy,
+    ) -> AppResult<usize> {
+        let txn = self.db.begin().await?;
+        let packs = repo::of_accounts(&txn, &[account.0]).await?;
+        let mut all = Vec::new();
+        for pack in &packs {
+            all.extend(
+                self.recompute_policies(&txn, pack, account_policy, account)
+                    .await?,
+            );
+        }
+        auth_repo::save_all(&txn, &all).await?;
+        txn.commit().await?;
+        Ok(packs.len())
+    }
+
     /// The recomputed policies of a pack, its profile, its set and its templates.
     async fn recompute_policies(
         &self,

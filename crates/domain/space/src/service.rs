@@ -290,6 +290,25 @@ impl SpaceService {
         repo::ids_of_accounts(self.db.conn(), accounts).await
     }
 
+    /// Recomputes and stores the policies of every space of an account (each L0 space with its
+    /// subtree, one transaction per tree; an account's authorization reset); returns the L0
+    /// spaces' ids.
+    pub async fn reset_authorization_of_account(&self, account: ActorId) -> AppResult<Vec<Uuid>> {
+        let ids: Vec<Uuid> = repo::ids_of_accounts(self.db.conn(), &[account.0])
+            .await?
+            .into_iter()
+            .map(|(_, space)| space)
+            .collect();
+        for id in &ids {
+            let txn = self.db.begin().await?;
+            if let Some(space) = repo::find(&txn, ActorId(*id)).await? {
+                self.recompute_tree(&txn, &space, None).await?;
+            }
+            txn.commit().await?;
+        }
+        Ok(ids)
+    }
+
     /// How many subspaces (at any depth) each of these L0 spaces has.
     pub async fn subtree_sizes(&self, roots: &[Uuid]) -> AppResult<HashMap<Uuid, usize>> {
         repo::subtree_sizes(self.db.conn(), roots).await

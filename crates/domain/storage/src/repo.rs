@@ -281,6 +281,20 @@ pub async fn insert_document(conn: &impl ConnectionTrait, d: &Document) -> AppRe
     Ok(())
 }
 
+/// Writes a document's display name and tags.
+pub async fn update_document(conn: &impl ConnectionTrait, d: &Document) -> AppResult<()> {
+    file::Entity::update(file::ActiveModel {
+        id: Set(d.id),
+        updated_date: Set(d.updated_date),
+        display_name: Set(d.display_name.clone()),
+        tags: Set(serde_json::json!(d.tags)),
+        ..Default::default()
+    })
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
 /// A document by id.
 pub async fn find_document(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<Document>> {
     file::Entity::find_by_id(id)

@@ -321,6 +321,41 @@ impl StorageService {
         Ok(document)
     }
 
+    /// `updateDocument`: needs UPDATE on the document; renames it (a name of 1 to 512
+    /// characters) and replaces its tags. The bytes are never touched.
+    pub async fn update_document(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        display_name: Option<String>,
+        tags: Option<Vec<String>>,
+    ) -> AppResult<Document> {
+        let mut document = self.document(id).await?;
+        let policy = self.policy(document.authorization_id).await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            policy.as_ref(),
+            AuthorizationPrivilege::Update,
+            "update a document",
+        )?;
+        if let Some(name) = display_name {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 512 {
+                return Err(AppError::bad_input(
+                    "A document name must have between 1 and 512 characters",
+                ));
+            }
+            document.display_name = name.to_owned();
+        }
+        if let Some(tags) = tags {
+            document.tags = tags;
+        }
+        document.updated_date = Utc::now().trunc_subsecs(6);
+        repo::update_document(self.db.conn(), &document).await?;
+        Ok(document)
+    }
+
     /// Deletes storage aggregators with everything below them inside the caller's
     /// transaction; returns their policy ids and the content hashes to pass to
     /// [`Self::release_contents`] once the transaction has committed.

@@ -884,6 +884,22 @@ impl VirtualContributorService {
         Ok(vc)
     }
 
+    /// Recomputes and stores the policies of an account's virtual contributors (an account's
+    /// authorization reset); `account_spaces` are the account's L0 spaces.
+    pub async fn reset_authorization_of_account(
+        &self,
+        account: ActorId,
+        account_spaces: &[Uuid],
+    ) -> AppResult<usize> {
+        let txn = self.db.begin().await?;
+        let vcs = repo::of_accounts(&txn, &[account.0]).await?;
+        for vc in &vcs {
+            self.recompute_policies_in(&txn, vc, account_spaces).await?;
+        }
+        txn.commit().await?;
+        Ok(vcs.len())
+    }
+
     /// Recomputes and stores the policies of a virtual contributor and its parts.
     pub async fn recompute_policies_in(
         &self,

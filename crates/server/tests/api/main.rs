@@ -6,6 +6,7 @@
 mod helpers;
 
 mod activity;
+mod administration;
 mod audit;
 mod authorization;
 mod calendars;

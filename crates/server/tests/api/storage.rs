@@ -1004,3 +1004,164 @@ async fn private_space_files_download_only_to_readers(backend: Backend) {
         .await;
     assert_reference_error(&missing["errors"][0], "ENTITY_NOT_FOUND", 10101);
 }
+
+on_both_backends!(references_tagsets_and_documents_change_in_place);
+
+async fn references_tagsets_and_documents_change_in_place(backend: Backend) {
+    use crate::spaces::{account_of, ok, space};
+    let app = spawn_app(backend).await;
+    let (_, token) = app.user_with_token("parts@example.org").await;
+    let (_, other) = app.user_with_token("nosy@example.org").await;
+    let u = me(&app, &token).await;
+    let reference = u["profile"]["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "linkedin")
+        .unwrap()["id"]
+        .clone();
+
+    // references: renamed and re-pointed by their owner only, names stay unique and valid
+    let update = "mutation($d: UpdateReferenceInput!) { updateReference(referenceData: $d) { id name uri description } }";
+    let d = json!({"ID": reference, "name": "homepage", "uri": "https://parts.example.org", "description": "mine"});
+    let (_, body) = app.graphql_as(&other, update, json!({"d": d})).await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = app.graphql_as(&token, update, json!({"d": d})).await;
+    assert_eq!(
+        body["data"]["updateReference"],
+        json!({"id": reference, "name": "homepage", "uri": "https://parts.example.org", "description": "mine"})
+    );
+    for bad in [
+        json!({"ID": reference, "name": "github"}),
+        json!({"ID": reference, "name": "ab"}),
+    ] {
+        let (_, body) = app.graphql_as(&token, update, json!({"d": bad})).await;
+        assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    }
+    let names: Vec<Value> = me(&app, &token).await["profile"]["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].clone())
+        .collect();
+    assert!(names.contains(&json!("homepage")) && !names.contains(&json!("ab")));
+
+    // a file attached to a reference lands in the profile's bucket and the reference points at it
+    let attach = "mutation($file: Upload!, $r: String!) { uploadFileOnReference(file: $file, uploadData: {referenceID: $r}) { id uri } }";
+    let pdf = b"%PDF-1.4\n%...\n".to_vec();
+    let (_, body) = upload(
+        &app,
+        &other,
+        attach,
+        json!({"r": reference}),
+        pdf.clone(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (status, body) = upload(
+        &app,
+        &token,
+        attach,
+        json!({"r": reference}),
+        pdf.clone(),
+        "application/pdf",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let uri = body["data"]["uploadFileOnReference"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let document = uri.rsplit('/').next().unwrap().to_owned();
+    let path = uri.trim_start_matches("http://localhost:3000");
+    let res = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+
+    // documents: renamed and re-tagged by who may update them
+    let doc_q =
+        "query($id: UUID!) { lookup { document(ID: $id) { id displayName tagset { id tags } } } }";
+    let (_, body) = app.graphql_as(&token, doc_q, json!({"id": document})).await;
+    let tagset = body["data"]["lookup"]["document"]["tagset"]["id"].clone();
+    let update_doc = "mutation($d: UpdateDocumentInput!) { updateDocument(documentData: $d) { displayName tagset { tags } } }";
+    let d = json!({"ID": document, "displayName": "cv.pdf", "tagset": {"ID": tagset, "tags": ["cv", "2026"]}});
+    let (_, body) = app.graphql_as(&other, update_doc, json!({"d": d})).await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = app.graphql_as(&token, update_doc, json!({"d": d})).await;
+    assert_eq!(
+        body["data"]["updateDocument"],
+        json!({"displayName": "cv.pdf", "tagset": {"tags": ["cv", "2026"]}})
+    );
+    let (_, body) = app
+        .graphql_as(
+            &token,
+            update_doc,
+            json!({"d": {"ID": document, "displayName": "  "}}),
+        )
+        .await;
+    assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    let (_, body) = app.graphql_as(&token, doc_q, json!({"id": document})).await;
+    assert_eq!(body["data"]["lookup"]["document"]["displayName"], "cv.pdf");
+
+    // tagsets: free-form ones take any tags from their owner
+    let skills = u["profile"]["tagsets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "skills")
+        .unwrap()["id"]
+        .clone();
+    let update_tagset =
+        "mutation($d: UpdateTagsetInput!) { updateTagset(updateData: $d) { name tags } }";
+    let d = json!({"ID": skills, "tags": ["rust", "sql"]});
+    let (_, body) = app.graphql_as(&other, update_tagset, json!({"d": d})).await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = app.graphql_as(&token, update_tagset, json!({"d": d})).await;
+    assert_eq!(
+        body["data"]["updateTagset"],
+        json!({"name": "skills", "tags": ["rust", "sql"]})
+    );
+
+    // a SELECT_ONE tagset (a callout's flow state) takes exactly one of its allowed values
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let account = account_of(&app, &admin).await;
+    let (s, _) = space(&app, &admin, &account, "Tagged Space", Value::Null).await;
+    let (_, set) = crate::callouts::callouts_set(&app, &admin, &s).await;
+    let callout = crate::callouts::post_callout(&app, &admin, &set, "Ideas").await;
+    let state = ok(
+        &app,
+        &admin,
+        "query($c: UUID!) { lookup { callout(ID: $c) { classification { flowState: tagset(tagsetName: FLOW_STATE) { id type tags allowedValues } } } } }",
+        json!({"c": callout["id"]}),
+    )
+    .await;
+    let flow = &state["lookup"]["callout"]["classification"]["flowState"];
+    assert_eq!(flow["type"], "SELECT_ONE");
+    for bad in [json!(["Nowhere"]), json!(["Home", "Community"]), json!([])] {
+        let (_, body) = app
+            .graphql_as(
+                &admin,
+                update_tagset,
+                json!({"d": {"ID": flow["id"], "tags": bad}}),
+            )
+            .await;
+        assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    }
+    let (_, body) = app
+        .graphql_as(
+            &admin,
+            update_tagset,
+            json!({"d": {"ID": flow["id"], "tags": ["Community"]}}),
+        )
+        .await;
+    assert_eq!(body["data"]["updateTagset"]["tags"], json!(["Community"]));
+}

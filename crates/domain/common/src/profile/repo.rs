@@ -393,6 +393,18 @@ pub(crate) async fn find_reference(
         .map(to_reference))
 }
 
+/// One tagset.
+pub(crate) async fn find_tagset(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<Option<Tagset>> {
+    tagset::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(to_tagset)
+        .transpose()
+}
+
 /// One visual.
 pub(crate) async fn find_visual(
     conn: &impl ConnectionTrait,

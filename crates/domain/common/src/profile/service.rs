@@ -103,6 +103,28 @@ fn check_display_name(name: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Checks tags against a tagset's kind: a SELECT_ONE tagset takes exactly one tag and the
+/// SELECT tagsets only their allowed values.
+fn check_tags(tagset: &Tagset, tags: &[String]) -> AppResult<()> {
+    match tagset.tagset_type {
+        TagsetType::Freeform => Ok(()),
+        kind => {
+            if kind == TagsetType::SelectOne && tags.len() != 1 {
+                return Err(AppError::bad_input(
+                    "Tags array length should be exactly one",
+                ));
+            }
+            match tags.iter().find(|t| !tagset.allowed_values.contains(t)) {
+                Some(bad) => Err(AppError::bad_input(format!(
+                    "Provided tag '{bad}' is not one of the allowed values: {}",
+                    tagset.allowed_values.join(", ")
+                ))),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
 fn check_reference(name: &str, uri: &str, description: Option<&str>) -> AppResult<()> {
     let len = name.trim().chars().count();
     if !(3..=128).contains(&len) {
@@ -467,6 +489,7 @@ impl ProfileService {
                     "Unable to update tagset with supplied ID: {tid} - no tagset in parent entity."
                 ))
             })?;
+            check_tags(t, &tags)?;
             if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
                 t.name = name;
             }
@@ -608,15 +631,131 @@ impl ProfileService {
         auth_repo::delete(conn, &policies).await
     }
 
-    /// `deleteReference`: needs DELETE on the reference.
-    pub async fn delete_reference(&self, caller: &ActorContext, id: Uuid) -> AppResult<Reference> {
-        let reference = repo::find_reference(self.db.conn(), id)
+    async fn reference_or_fail(&self, id: Uuid) -> AppResult<Reference> {
+        repo::find_reference(self.db.conn(), id)
             .await?
             .ok_or_else(|| {
                 AppError::not_found(format!(
                     "Not able to locate reference with the specified ID: {id}"
                 ))
+            })
+    }
+
+    /// `updateReference`: needs UPDATE on the reference; a new name stays unique on its
+    /// profile.
+    pub async fn update_reference(
+        &self,
+        caller: &ActorContext,
+        update: ReferenceUpdate,
+    ) -> AppResult<Reference> {
+        let mut reference = self.reference_or_fail(update.id).await?;
+        self.require(
+            caller,
+            reference.authorization_id,
+            AuthorizationPrivilege::Update,
+            "update a reference",
+        )
+        .await?;
+        if let Some(name) = update.name {
+            let name = name.trim().to_owned();
+            if name != reference.name
+                && let Some(profile) = reference.profile_id
+                && self
+                    .references_of(&[profile])
+                    .await?
+                    .iter()
+                    .any(|r| r.id != reference.id && r.name == name)
+            {
+                return Err(AppError::bad_input(format!(
+                    "Reference with the provided name already exists: {name}"
+                )));
+            }
+            reference.name = name;
+        }
+        if let Some(uri) = update.uri {
+            reference.uri = uri;
+        }
+        if update.description.is_some() {
+            reference.description = update.description;
+        }
+        check_reference(
+            &reference.name,
+            &reference.uri,
+            reference.description.as_deref(),
+        )?;
+        reference.updated_date = repo::now();
+        repo::update_reference(self.db.conn(), &reference).await?;
+        Ok(reference)
+    }
+
+    /// `uploadFileOnReference`: needs UPDATE on the reference and FILE_UPLOAD on its profile's
+    /// bucket; the file is stored there and the reference points at it.
+    pub async fn upload_file_on_reference(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        file: UploadedFile,
+    ) -> AppResult<Reference> {
+        let mut reference = self.reference_or_fail(id).await?;
+        self.require(
+            caller,
+            reference.authorization_id,
+            AuthorizationPrivilege::Update,
+            "upload a file on a reference",
+        )
+        .await?;
+        let bucket_id = match reference.profile_id {
+            Some(p) => self.profile(p).await?.storage_bucket_id,
+            None => None,
+        }
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorStatus::EntityNotInitialized,
+                format!("Unable to find profile for Reference: {id}"),
+            )
+        })?;
+        let document = self.storage.upload(caller, bucket_id, file, false).await?;
+        reference.uri = self.storage.document_url(document.id);
+        reference.updated_date = repo::now();
+        repo::update_reference(self.db.conn(), &reference).await?;
+        Ok(reference)
+    }
+
+    /// `updateTagset`: needs UPDATE on the tagset; tags of a SELECT tagset must be among its
+    /// allowed values (exactly one for SELECT_ONE).
+    pub async fn update_tagset(
+        &self,
+        caller: &ActorContext,
+        update: TagsetUpdate,
+    ) -> AppResult<Tagset> {
+        let mut tagset = repo::find_tagset(self.db.conn(), update.id)
+            .await?
+            .ok_or_else(|| {
+                AppError::not_found(format!(
+                    "Not able to locate tagset with the specified ID: {}",
+                    update.id
+                ))
             })?;
+        self.require(
+            caller,
+            tagset.authorization_id,
+            AuthorizationPrivilege::Update,
+            "update a tagset",
+        )
+        .await?;
+        check_tags(&tagset, &update.tags)?;
+        if let Some(name) = update.name.filter(|n| !n.trim().is_empty()) {
+            tagset.name = name.trim().to_owned();
+        }
+        tagset.tags = update.tags;
+        tagset.updated_date = repo::now();
+        repo::update_tagset(self.db.conn(), &tagset).await?;
+        Ok(tagset)
+    }
+
+    /// `deleteReference`: needs DELETE on the reference.
+    pub async fn delete_reference(&self, caller: &ActorContext, id: Uuid) -> AppResult<Reference> {
+        let reference = self.reference_or_fail(id).await?;
         self.require(
             caller,
             reference.authorization_id,
