@@ -2346,6 +2346,34 @@ pub struct CreateInnovationFlowInput {
     pub states: Vec<CreateInnovationFlowStateInput>,
 }
 
+impl CreateInnovationFlowInput {
+    /// The flow to create.
+    pub(crate) fn into_flow(self) -> AppResult<alkemio_collaboration::innovation_flow::FlowInput> {
+        Ok(alkemio_collaboration::innovation_flow::FlowInput {
+            profile: self.profile.into_new_profile()?.0,
+            states: self
+                .states
+                .into_iter()
+                .map(|s| NewState {
+                    display_name: s.display_name,
+                    description: s.description.map(|m| m.0),
+                    settings: s.settings.map(Into::into),
+                    sort_order: s.sort_order,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The collaboration of a space template's content space.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateCollaborationInput {
+    /// Its callouts.
+    pub callouts_set_data: CreateCalloutsSetInput,
+    /// Its innovation flow (the level's default states when absent).
+    pub innovation_flow_data: Option<CreateInnovationFlowInput>,
+}
+
 /// A new space's collaboration.
 #[derive(Debug, Clone, InputObject)]
 pub struct CreateCollaborationOnSpaceInput {
@@ -2378,22 +2406,10 @@ impl CreateCollaborationOnSpaceInput {
                 "Tutorial callouts are not offered by this server",
             ));
         }
-        let flow = match self.innovation_flow_data {
-            Some(f) => Some(alkemio_collaboration::innovation_flow::FlowInput {
-                profile: f.profile.into_new_profile()?.0,
-                states: f
-                    .states
-                    .into_iter()
-                    .map(|s| NewState {
-                        display_name: s.display_name,
-                        description: s.description.map(|m| m.0),
-                        settings: s.settings.map(Into::into),
-                        sort_order: s.sort_order,
-                    })
-                    .collect(),
-            }),
-            None => None,
-        };
+        let flow = self
+            .innovation_flow_data
+            .map(CreateInnovationFlowInput::into_flow)
+            .transpose()?;
         let mut callouts = Vec::new();
         for c in self.callouts_set_data.callouts_data.unwrap_or_default() {
             callouts.push(c.into_new()?);

@@ -229,6 +229,17 @@ impl LookupQueryResults {
         Ok(Some(crate::template::lookup_template(ctx, id.0).await?))
     }
 
+    /// A space template's content space (needs READ on it).
+    async fn template_content_space(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "ID")] id: UuidScalar,
+    ) -> Result<Option<crate::template::TemplateContentSpace>> {
+        Ok(Some(
+            crate::template::lookup_content_space(ctx, id.0).await?,
+        ))
+    }
+
     /// A templates manager (needs READ on it).
     async fn templates_manager(
         &self,

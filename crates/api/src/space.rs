@@ -167,10 +167,7 @@ impl Space {
         })?;
         let about = loaded(data::<Loaders>(ctx)?.space_abouts.load_one(id).await)?
             .ok_or_else(|| AppError::internal_msg(format_args!("about {id} missing")))?;
-        Ok(SpaceAbout {
-            about,
-            space: self.0.clone(),
-        })
+        Ok(SpaceAbout::new(about, self.0.clone()))
     }
 
     /// The licensing credentials the space holds.
@@ -373,13 +370,41 @@ impl Space {
 #[derive(Debug, Clone)]
 pub struct SpaceAbout {
     about: model::SpaceAbout,
-    space: model::Space,
+    owner: AboutOwner,
+}
+
+/// Whose about it is: a space's, or a space template's content space's (with its settings).
+#[derive(Debug, Clone)]
+enum AboutOwner {
+    Space(Box<model::Space>),
+    Template(Box<model::SpaceSettings>),
 }
 
 impl SpaceAbout {
     /// A space's about, with the space.
     pub(crate) fn new(about: model::SpaceAbout, space: model::Space) -> Self {
-        Self { about, space }
+        Self {
+            about,
+            owner: AboutOwner::Space(Box::new(space)),
+        }
+    }
+
+    /// The about of a space template's content space, with the settings it gives.
+    pub(crate) fn of_template(about: model::SpaceAbout, settings: model::SpaceSettings) -> Self {
+        Self {
+            about,
+            owner: AboutOwner::Template(Box::new(settings)),
+        }
+    }
+
+    fn space(&self) -> AppResult<&model::Space> {
+        match &self.owner {
+            AboutOwner::Space(space) => Ok(space),
+            AboutOwner::Template(_) => Err(AppError::not_found(format!(
+                "The about {} belongs to a space template: it has no space",
+                self.about.id
+            ))),
+        }
     }
 }
 
@@ -450,7 +475,10 @@ impl SpaceAbout {
             "read a space's about",
         )
         .await?;
-        Ok(self.space.settings.is_public())
+        Ok(match &self.owner {
+            AboutOwner::Space(space) => space.settings.is_public(),
+            AboutOwner::Template(settings) => settings.is_public(),
+        })
     }
 
     /// How many members the space has (needs READ on the about).
@@ -462,6 +490,9 @@ impl SpaceAbout {
             "read a space's about",
         )
         .await?;
+        if matches!(self.owner, AboutOwner::Template(_)) {
+            return Ok(None);
+        }
         let set = self.role_set(ctx).await?;
         let members = match set.role(RoleName::Member) {
             Some(role) => holders_of(ctx, &role.credential).await?.len(),
@@ -486,7 +517,10 @@ impl SpaceAbout {
             "read a space's about",
         )
         .await?;
-        let Some(account) = self.space.account_id else {
+        let AboutOwner::Space(space) = &self.owner else {
+            return Ok(None);
+        };
+        let Some(account) = space.account_id else {
             return Ok(None);
         };
         let host = match data::<UserService>(ctx)?.account_host(account).await? {
@@ -516,7 +550,7 @@ impl SpaceAbout {
         .await?;
         let role_set = self.role_set(ctx).await?;
         Ok(SpaceAboutMembership {
-            community_id: self.space.community_id.unwrap_or_default(),
+            community_id: self.space()?.community_id.unwrap_or_default(),
             role_set,
         })
     }
@@ -526,13 +560,14 @@ impl SpaceAbout {
     /// The space's role set, through the request's loaders.
     async fn role_set(&self, ctx: &Context<'_>) -> AppResult<alkemio_community::RoleSet> {
         let loaders = data::<Loaders>(ctx)?;
-        let community = self.space.community_id.ok_or_else(|| {
-            AppError::internal_msg(format_args!("space {} has no community", self.space.id))
+        let space = self.space()?;
+        let community = space.community_id.ok_or_else(|| {
+            AppError::internal_msg(format_args!("space {} has no community", space.id))
         })?;
         let role_set = loaded(loaders.communities.load_one(community).await)?
             .and_then(|c| c.role_set_id)
             .ok_or_else(|| {
-                AppError::internal_msg(format_args!("space {} has no role set", self.space.id))
+                AppError::internal_msg(format_args!("space {} has no role set", space.id))
             })?;
         loaded(loaders.role_sets.load_one(role_set.0).await)?
             .ok_or_else(|| AppError::internal_msg(format_args!("role set {role_set} missing")))
@@ -1151,15 +1186,17 @@ pub struct CreateSpaceAboutInput {
     pub why: Option<Markdown>,
 }
 
-fn new_space(
-    about: CreateSpaceAboutInput,
-    name_id: Option<NameId>,
-    settings: Option<CreateSpaceSettingsInput>,
-    flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
-    license_plan_id: Option<uuid::Uuid>,
-) -> AppResult<NewSpace> {
+/// The parts of a new about: profile, why, who and guidelines.
+pub(crate) struct AboutParts {
+    pub(crate) profile: alkemio_common::profile::NewProfile,
+    pub(crate) why: Option<String>,
+    pub(crate) who: Option<String>,
+    pub(crate) guidelines: Option<alkemio_common::profile::NewProfile>,
+}
+
+/// Reads a new about (a space's tags live in its `default` tagset).
+pub(crate) fn about_parts(about: CreateSpaceAboutInput) -> AppResult<AboutParts> {
     let (mut profile, _) = about.profile_data.into_new_profile()?;
-    // a space's tags live in its `default` tagset
     for t in &mut profile.tagsets {
         if t.name == "keywords" {
             t.name = "default".to_owned();
@@ -1169,12 +1206,28 @@ fn new_space(
         Some(g) => Some(g.profile.into_new_profile()?.0),
         None => None,
     };
-    Ok(NewSpace {
-        name_id: name_id.map(|n| n.as_str().to_owned()),
+    Ok(AboutParts {
         profile,
         why: about.why.map(|w| w.0),
         who: about.who.map(|w| w.0),
         guidelines,
+    })
+}
+
+fn new_space(
+    about: CreateSpaceAboutInput,
+    name_id: Option<NameId>,
+    settings: Option<CreateSpaceSettingsInput>,
+    flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
+    license_plan_id: Option<uuid::Uuid>,
+) -> AppResult<NewSpace> {
+    let about = about_parts(about)?;
+    Ok(NewSpace {
+        name_id: name_id.map(|n| n.as_str().to_owned()),
+        profile: about.profile,
+        why: about.why,
+        who: about.who,
+        guidelines: about.guidelines,
         settings: settings.map(SettingsChange::from).unwrap_or_default(),
         flow,
         license_plan_id,

@@ -276,6 +276,46 @@ impl Template {
         )
     }
 
+    /// Its callout (CALLOUT templates; needs READ).
+    async fn callout(&self, ctx: &Context<'_>) -> Result<Option<crate::collaboration::Callout>> {
+        let Some(id) = self.0.callout_id else {
+            return Ok(None);
+        };
+        require_on(ctx, self.0.authorization_id, P::Read, "read a template").await?;
+        Ok(Some(crate::collaboration::Callout(
+            data::<alkemio_collaboration::CollaborationService>(ctx)?
+                .callout_or_fail(id)
+                .await?,
+        )))
+    }
+
+    /// Its community guidelines (COMMUNITY_GUIDELINES templates; needs READ).
+    async fn community_guidelines(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::space::CommunityGuidelines>> {
+        let Some(id) = self.0.community_guidelines_id else {
+            return Ok(None);
+        };
+        require_on(ctx, self.0.authorization_id, P::Read, "read a template").await?;
+        Ok(data::<alkemio_space::SpaceService>(ctx)?
+            .guidelines(&[id])
+            .await?
+            .remove(&id)
+            .map(crate::space::CommunityGuidelines))
+    }
+
+    /// Its content space (SPACE templates; needs READ).
+    async fn content_space(&self, ctx: &Context<'_>) -> Result<Option<TemplateContentSpace>> {
+        let Some(id) = self.0.content_space_id else {
+            return Ok(None);
+        };
+        require_on(ctx, self.0.authorization_id, P::Read, "read a template").await?;
+        Ok(Some(TemplateContentSpace(
+            service(ctx)?.content_space_or_fail(id).await?,
+        )))
+    }
+
     /// Its profile (needs READ).
     async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
         require_on(ctx, self.0.authorization_id, P::Read, "read a template").await?;
@@ -305,6 +345,200 @@ impl Template {
     }
 }
 
+/// The content of a space template: a space's about, settings, innovation flow and callouts,
+/// and its subspaces'.
+pub struct TemplateContentSpace(pub alkemio_template::content_space::TemplateContentSpace);
+
+impl TemplateContentSpace {
+    async fn require(&self, ctx: &Context<'_>) -> AppResult<()> {
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a template content space",
+        )
+        .await
+    }
+
+    fn settings_model(&self) -> AppResult<alkemio_space::model::SpaceSettings> {
+        serde_json::from_value(self.0.settings.clone()).map_err(|e| {
+            AppError::internal_msg(format_args!(
+                "settings of content space {} unreadable: {e}",
+                self.0.id
+            ))
+        })
+    }
+}
+
+#[Object(name = "TemplateContentSpace")]
+impl TemplateContentSpace {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// The level of the space it makes.
+    async fn level(&self) -> Result<alkemio_space::SpaceLevel> {
+        Ok(
+            alkemio_space::SpaceLevel::from_number(self.0.level).ok_or_else(|| {
+                AppError::internal_msg(format_args!("content space level {}", self.0.level))
+            })?,
+        )
+    }
+
+    /// Its subspaces (needs READ).
+    async fn subspaces(&self, ctx: &Context<'_>) -> Result<Vec<TemplateContentSpace>> {
+        self.require(ctx).await?;
+        Ok(service(ctx)?
+            .content_subspaces(&[self.0.id])
+            .await?
+            .into_iter()
+            .map(TemplateContentSpace)
+            .collect())
+    }
+
+    /// What the space is about (needs READ).
+    async fn about(&self, ctx: &Context<'_>) -> Result<crate::space::SpaceAbout> {
+        self.require(ctx).await?;
+        let a = &self.0.about;
+        Ok(crate::space::SpaceAbout::of_template(
+            alkemio_space::model::SpaceAbout {
+                id: a.id,
+                why: a.why.clone(),
+                who: a.who.clone(),
+                profile_id: a.profile_id,
+                guidelines_id: a.guidelines_id,
+                authorization_id: a.authorization_id,
+                created_date: self.0.created_date,
+                updated_date: self.0.updated_date,
+            },
+            self.settings_model()?,
+        ))
+    }
+
+    /// Its collaboration: innovation flow and callouts (needs READ).
+    async fn collaboration(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::collaboration::Collaboration> {
+        self.require(ctx).await?;
+        let id = self
+            .0
+            .collaboration_id
+            .ok_or_else(|| AppError::internal_msg("a content space without collaboration"))?;
+        Ok(crate::collaboration::Collaboration(
+            data::<alkemio_collaboration::CollaborationService>(ctx)?
+                .collaboration_or_fail(id)
+                .await?,
+        ))
+    }
+
+    /// The settings the space starts with (needs READ).
+    async fn settings(&self, ctx: &Context<'_>) -> Result<crate::space::SpaceSettings> {
+        self.require(ctx).await?;
+        Ok(crate::space::SpaceSettings(self.settings_model()?))
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// The content of a new space template (and of its subspaces).
+#[derive(InputObject)]
+pub struct CreateTemplateContentSpaceInput {
+    /// What the space is about.
+    pub about: crate::space::CreateSpaceAboutInput,
+    /// Its innovation flow and callouts.
+    pub collaboration_data: crate::collaboration::CreateCollaborationInput,
+    /// The level of the space it makes.
+    pub level: alkemio_space::SpaceLevel,
+    /// The settings the space starts with (on top of the level's defaults).
+    pub settings: crate::space::CreateSpaceSettingsInput,
+    /// Its subspaces, one level down.
+    pub subspaces: Option<Vec<CreateTemplateContentSpaceInput>>,
+}
+
+impl CreateTemplateContentSpaceInput {
+    /// The content space to create.
+    pub(crate) fn into_new(self) -> AppResult<alkemio_template::content_space::NewContentSpace> {
+        let about = crate::space::about_parts(self.about)?;
+        let mut settings = match self.level {
+            alkemio_space::SpaceLevel::L0 => alkemio_space::model::SpaceSettings::default_l0(),
+            _ => alkemio_space::model::SpaceSettings::default_subspace(),
+        };
+        alkemio_space::model::SettingsChange::from(self.settings).apply(&mut settings);
+        let mut callouts = Vec::new();
+        for c in self
+            .collaboration_data
+            .callouts_set_data
+            .callouts_data
+            .unwrap_or_default()
+        {
+            callouts.push(c.into_new()?);
+        }
+        let mut subspaces = Vec::new();
+        for s in self.subspaces.unwrap_or_default() {
+            subspaces.push(s.into_new()?);
+        }
+        Ok(alkemio_template::content_space::NewContentSpace {
+            level: self.level.number(),
+            settings: serde_json::to_value(&settings)
+                .map_err(|e| AppError::internal_msg(format_args!("{e}")))?,
+            profile: about.profile,
+            why: about.why,
+            who: about.who,
+            guidelines: about.guidelines,
+            flow: self
+                .collaboration_data
+                .innovation_flow_data
+                .map(crate::collaboration::CreateInnovationFlowInput::into_flow)
+                .transpose()?,
+            callouts,
+            subspaces,
+        })
+    }
+}
+
+/// Changes to a space template's content space.
+#[derive(InputObject)]
+pub struct UpdateTemplateContentSpaceInput {
+    /// Its about.
+    pub about: Option<crate::space::UpdateSpaceAboutInput>,
+    /// Which content space.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// Settings to change.
+    pub settings: crate::space::UpdateSpaceSettingsEntityInput,
+}
+
+/// A content space by id (needs READ on it).
+pub(crate) async fn lookup_content_space(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> AppResult<TemplateContentSpace> {
+    let space = service(ctx)?.content_space_or_fail(id).await?;
+    require_on(
+        ctx,
+        space.authorization_id,
+        P::Read,
+        "read a template content space",
+    )
+    .await?;
+    Ok(TemplateContentSpace(space))
+}
+
 /// A new template in a set.
 #[derive(InputObject)]
 pub struct CreateTemplateOnTemplatesSetInput {
@@ -324,6 +558,12 @@ pub struct CreateTemplateOnTemplatesSetInput {
     pub r#type: TemplateType,
     /// Its whiteboard (WHITEBOARD templates).
     pub whiteboard: Option<crate::content::CreateWhiteboardInput>,
+    /// Its callout (CALLOUT templates).
+    pub callout_data: Option<crate::collaboration::CreateCalloutInput>,
+    /// Its community guidelines (COMMUNITY_GUIDELINES templates).
+    pub community_guidelines_data: Option<crate::space::CreateCommunityGuidelinesInput>,
+    /// Its content space (SPACE templates).
+    pub content_space_data: Option<CreateTemplateContentSpaceInput>,
 }
 
 /// Changes to a template.
@@ -402,10 +642,55 @@ impl TemplateMutation {
                 .whiteboard
                 .map(crate::content::CreateWhiteboardInput::into_new)
                 .transpose()?,
-            other_data: false,
+            callout: d
+                .callout_data
+                .map(crate::collaboration::CreateCalloutInput::into_new)
+                .transpose()?,
+            guidelines: d
+                .community_guidelines_data
+                .map(|g| g.profile.into_new_profile().map(|p| p.0))
+                .transpose()?,
+            content_space: d
+                .content_space_data
+                .map(CreateTemplateContentSpaceInput::into_new)
+                .transpose()?,
         };
         Ok(Template(
             svc.create_template(&actor(ctx), set, new, aggregator)
+                .await?,
+        ))
+    }
+
+    /// Changes a space template's content space: its about and settings (needs UPDATE on it).
+    async fn update_template_content_space(
+        &self,
+        ctx: &Context<'_>,
+        template_content_space_data: UpdateTemplateContentSpaceInput,
+    ) -> Result<TemplateContentSpace> {
+        let d = template_content_space_data;
+        let svc = service(ctx)?;
+        let current = TemplateContentSpace(svc.content_space_or_fail(d.id.0).await?);
+        let mut settings = current.settings_model()?;
+        alkemio_space::model::SettingsChange::from(d.settings).apply(&mut settings);
+        let (why, who, profile) = match d.about {
+            Some(a) => (
+                a.why.map(|w| w.0),
+                a.who.map(|w| w.0),
+                a.profile.map(Into::into),
+            ),
+            None => (None, None, None),
+        };
+        let changes = alkemio_template::content_space::ContentSpaceChanges {
+            profile,
+            why,
+            who,
+            settings: Some(
+                serde_json::to_value(&settings)
+                    .map_err(|e| AppError::internal_msg(format_args!("{e}")))?,
+            ),
+        };
+        Ok(TemplateContentSpace(
+            svc.update_content_space(&actor(ctx), d.id.0, changes)
                 .await?,
         ))
     }

@@ -44,6 +44,7 @@ mod m20261126_000036_library_create;
 mod m20261126_000037_virtual_contributor_create;
 mod m20261127_000038_vc_interaction;
 mod m20261127_000039_poll;
+mod m20261127_000040_template_content;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000037_virtual_contributor_create::Migration),
             Box::new(m20261127_000038_vc_interaction::Migration),
             Box::new(m20261127_000039_poll::Migration),
+            Box::new(m20261127_000040_template_content::Migration),
         ]
     }
 }

@@ -460,16 +460,24 @@ impl CollaborationService {
         &self,
         set: Uuid,
     ) -> AppResult<Option<(InnovationFlow, Vec<InnovationFlowState>)>> {
-        let Some(c) = repo::collaboration_of_set(self.conn(), set).await? else {
+        Self::flow_of_set_in(self.conn(), set).await
+    }
+
+    /// [`Self::flow_of_set`] read through the caller's connection or transaction.
+    pub(crate) async fn flow_of_set_in(
+        conn: &impl ConnectionTrait,
+        set: Uuid,
+    ) -> AppResult<Option<(InnovationFlow, Vec<InnovationFlowState>)>> {
+        let Some(c) = repo::collaboration_of_set(conn, set).await? else {
             return Ok(None);
         };
         let Some(flow_id) = c.innovation_flow_id else {
             return Ok(None);
         };
-        let Some(flow) = repo::flows(self.conn(), &[flow_id]).await?.remove(&flow_id) else {
+        let Some(flow) = repo::flows(conn, &[flow_id]).await?.remove(&flow_id) else {
             return Ok(None);
         };
-        let states = repo::states_of(self.conn(), &[flow_id]).await?;
+        let states = repo::states_of(conn, &[flow_id]).await?;
         Ok(Some((flow, states)))
     }
 

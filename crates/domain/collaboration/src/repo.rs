@@ -21,6 +21,7 @@ use alkemio_persistence::entity;
 
 entity!(collaboration, "collaboration", {
     callouts_set_id: Uuid,
+    is_template: bool,
     innovation_flow_id: Option<Uuid>,
     license_id: Option<Uuid>,
     timeline_id: Option<Uuid>,
@@ -158,6 +159,7 @@ pub async fn insert_collaboration(
         updated_date: Set(c.updated_date),
         version: Set(1),
         callouts_set_id: Set(c.callouts_set_id),
+        is_template: Set(c.is_template),
         innovation_flow_id: Set(c.innovation_flow_id),
         license_id: Set(c.license_id),
         timeline_id: Set(c.timeline_id),
@@ -172,7 +174,7 @@ fn to_collaboration(r: collaboration::Model) -> Collaboration {
     Collaboration {
         id: r.id,
         callouts_set_id: r.callouts_set_id,
-        is_template: false,
+        is_template: r.is_template,
         innovation_flow_id: r.innovation_flow_id,
         license_id: r.license_id,
         timeline_id: r.timeline_id,

@@ -58,6 +58,20 @@ pub struct NewCollaboration {
     pub policies: Vec<AuthorizationPolicy>,
 }
 
+/// A template's new collaboration: its callouts set and, for a space template's content, its
+/// innovation flow.
+#[derive(Debug, Clone)]
+pub struct NewTemplateCollaboration {
+    /// The collaboration.
+    pub collaboration: Collaboration,
+    /// Its callouts set.
+    pub set: CalloutsSet,
+    /// Its innovation flow (space templates).
+    pub flow: Option<crate::innovation_flow::NewFlow>,
+    /// The policies of the collaboration and set (the flow carries its own).
+    pub policies: Vec<AuthorizationPolicy>,
+}
+
 /// Where a callout goes in the innovation flow, and filters by flow state.
 #[derive(Debug, Clone, Default)]
 pub struct ClassificationFilter {
@@ -573,6 +587,15 @@ pub struct PostCreated {
     pub sort_order: f64,
 }
 
+/// A staged callout with what announcing it needs.
+struct StagedCallout {
+    callout: Callout,
+    display_name: String,
+    description: Option<String>,
+    published: bool,
+    send_notification: bool,
+}
+
 /// Everything created with a callout or a contribution, ready to be stored together.
 #[derive(Default)]
 pub(crate) struct Staged {
@@ -668,6 +691,65 @@ impl CollaborationService {
             timeline,
             policies: vec![cp, sp, lp],
         })
+    }
+
+    /// A new collaboration of a template (a callout template's, or a space template's content
+    /// with its innovation flow, `flow` given as `(input, level zero)`): no license, no
+    /// timeline, no community roles; its policies inherit the template's. Nothing is stored.
+    pub fn build_template(
+        &self,
+        template: &AuthorizationPolicy,
+        flow: Option<(Option<crate::innovation_flow::FlowInput>, bool)>,
+        aggregator: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> AppResult<NewTemplateCollaboration> {
+        let access = CollaborationAccess::default();
+        let mut cp = auth_repo::new_policy(AuthorizationPolicyType::Collaboration);
+        apply_collaboration_policy(&mut cp, template, &access);
+        let mut sp = auth_repo::new_policy(AuthorizationPolicyType::CalloutsSet);
+        apply_callouts_set_policy(&mut sp, &cp, &access);
+        let flow = match flow {
+            Some((input, level_zero)) => {
+                Some(self.build_flow(&cp, level_zero, aggregator, at, input)?)
+            }
+            None => None,
+        };
+        let set = CalloutsSet {
+            id: Uuid::now_v7(),
+            set_type: CalloutsSetType::Collaboration,
+            authorization_id: Some(sp.id),
+            created_date: at,
+            updated_date: at,
+        };
+        Ok(NewTemplateCollaboration {
+            collaboration: Collaboration {
+                id: Uuid::now_v7(),
+                callouts_set_id: set.id,
+                is_template: true,
+                innovation_flow_id: flow.as_ref().map(|f| f.flow.id),
+                license_id: None,
+                timeline_id: None,
+                authorization_id: Some(cp.id),
+                created_date: at,
+                updated_date: at,
+            },
+            set,
+            flow,
+            policies: vec![cp, sp],
+        })
+    }
+
+    /// Stores a template's new collaboration inside the caller's transaction (the policies in
+    /// `policies` and the flow's are the caller's to save).
+    pub async fn insert_template_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        new: &NewTemplateCollaboration,
+    ) -> AppResult<()> {
+        if let Some(flow) = &new.flow {
+            self.insert_flow_in(conn, flow).await?;
+        }
+        repo::insert_collaboration(conn, &new.collaboration, &new.set).await
     }
 
     /// Stores a new collaboration inside the caller's transaction, with its flow and license
@@ -954,6 +1036,21 @@ impl CollaborationService {
         conn: &impl ConnectionTrait,
         ids: &[Uuid],
     ) -> AppResult<Vec<Uuid>> {
+        // (a space's buckets went with its storage aggregator before: nothing to release here)
+        Ok(self.delete_with_contents_in(conn, ids).await?.0)
+    }
+
+    /// [`Self::delete_in`] for collaborations whose files live on (a template's, kept with its
+    /// owner's storage): also returns the content hashes to release once the transaction
+    /// committed.
+    pub async fn delete_with_contents_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
+        if ids.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
         let found = repo::collaborations(conn, ids).await?;
         let sets: Vec<Uuid> = found.values().map(|c| c.callouts_set_id).collect();
         let callouts: Vec<Uuid> = repo::callouts_of_sets(conn, &sets)
@@ -961,21 +1058,49 @@ impl CollaborationService {
             .iter()
             .map(|c| c.id)
             .collect();
-        // (a space's buckets went with its storage aggregator before: nothing to release here)
-        let (mut policies, _) = self.delete_callouts_in(conn, &callouts).await?;
+        let (mut policies, mut hashes) = self.delete_callouts_in(conn, &callouts).await?;
         let flows: Vec<Uuid> = found
             .values()
             .filter_map(|c| c.innovation_flow_id)
             .collect();
         let (flow_policies, flow_profiles) = repo::delete_flows(conn, &flows).await?;
         policies.extend(flow_policies);
-        policies.extend(self.profiles.delete_in(conn, &flow_profiles).await?);
+        let (profile_policies, flow_hashes) = self
+            .profiles
+            .delete_with_buckets_in(conn, &flow_profiles)
+            .await?;
+        policies.extend(profile_policies);
+        hashes.extend(flow_hashes);
         let timelines: Vec<Uuid> = found.values().filter_map(|c| c.timeline_id).collect();
         policies.extend(self.timelines.delete_in(conn, &timelines).await?);
         let licenses: Vec<Uuid> = found.values().filter_map(|c| c.license_id).collect();
         policies.extend(alkemio_licensing::delete_licenses(conn, &licenses).await?);
         policies.extend(repo::delete_collaborations(conn, ids).await?);
-        Ok(policies)
+        Ok((policies, hashes))
+    }
+
+    /// The ids of the callouts of a set.
+    pub async fn callouts_of_set_ids(&self, set: Uuid) -> AppResult<Vec<Uuid>> {
+        Ok(repo::callouts_of_sets(self.db.conn(), &[set])
+            .await?
+            .iter()
+            .map(|c| c.id)
+            .collect())
+    }
+
+    /// The collaboration holding a callout (through its callouts set), read through the
+    /// caller's connection or transaction.
+    pub async fn collaboration_id_of_callout_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        callout: Uuid,
+    ) -> AppResult<Option<Uuid>> {
+        let Some(c) = repo::callouts(conn, &[callout]).await?.remove(&callout) else {
+            return Ok(None);
+        };
+        Ok(repo::collaboration_of_set(conn, c.callouts_set_id)
+            .await?
+            .map(|c| c.id))
     }
 
     async fn delete_callouts_in(
@@ -1329,8 +1454,16 @@ impl CollaborationService {
     }
 
     async fn policy(&self, id: Option<Uuid>) -> AppResult<Option<AuthorizationPolicy>> {
+        self.policy_in(self.db.conn(), id).await
+    }
+
+    async fn policy_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Option<Uuid>,
+    ) -> AppResult<Option<AuthorizationPolicy>> {
         match id {
-            Some(id) => Ok(auth_repo::load(self.db.conn(), id).await?.map(|s| s.policy)),
+            Some(id) => Ok(auth_repo::load(conn, id).await?.map(|s| s.policy)),
             None => Ok(None),
         }
     }
@@ -1373,12 +1506,110 @@ impl CollaborationService {
             "create a callout",
         )
         .await?;
-        let framing_type = new.framing_type.unwrap_or(CalloutFramingType::None);
-        check_framing_shape(&new)?;
-        if framing_type == CalloutFramingType::Contributors {
+        if new.framing_type == Some(CalloutFramingType::Contributors) {
             self.may_collect_contributors(caller, &set).await?;
         }
-        let conn = self.db.conn();
+        let collaboration = self.collaboration_policy(set.id).await?;
+        let mut staged = Staged::default();
+        let made = self
+            .stage_callout(
+                self.db.conn(),
+                caller,
+                &set,
+                new,
+                host,
+                &collaboration,
+                false,
+                &mut staged,
+            )
+            .await?;
+        let callout = made.callout;
+        let txn = self.db.begin().await?;
+        self.store(&txn, &staged).await?;
+        if made.published && set.set_type == CalloutsSetType::Collaboration {
+            self.record_published(
+                &txn,
+                &callout,
+                &made.display_name,
+                made.description.as_deref(),
+            )
+            .await?;
+            if made.send_notification {
+                self.announce_published(&txn, &callout, &made.display_name, host)
+                    .await?;
+            }
+        }
+        txn.commit().await?;
+        self.outbox.wake();
+        Ok(callout)
+    }
+
+    /// Stores callouts in a template's collaboration inside the caller's transaction, without
+    /// a privilege check (the caller may create the template): marked as templates, with no
+    /// comments room, no contributions and no author; each NameID unique in the set.
+    pub async fn insert_template_callouts_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        caller: &ActorContext,
+        set_id: Uuid,
+        news: Vec<NewCallout>,
+        host: &Host,
+    ) -> AppResult<(Vec<Callout>, Vec<AuthorizationPolicy>)> {
+        let set = repo::callouts_sets(conn, &[set_id])
+            .await?
+            .remove(&set_id)
+            .ok_or_else(|| AppError::not_found(format!("Callouts set {set_id} not found")))?;
+        let c = repo::collaboration_of_set(conn, set_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::internal_msg("a template callouts set without collaboration")
+            })?;
+        let collaboration = self
+            .policy_in(conn, c.authorization_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::internal_msg(format_args!("collaboration {} has no policy", c.id))
+            })?;
+        let mut out = Vec::new();
+        let mut policies = Vec::new();
+        for mut new in news {
+            new.contributions.clear();
+            let mut staged = Staged::default();
+            let made = self
+                .stage_callout(
+                    conn,
+                    caller,
+                    &set,
+                    new,
+                    host,
+                    &collaboration,
+                    true,
+                    &mut staged,
+                )
+                .await?;
+            self.store(conn, &staged).await?;
+            policies.extend(staged.policies);
+            out.push(made.callout);
+        }
+        Ok((out, policies))
+    }
+
+    /// Builds a callout and everything in it into `staged` (reads go through `conn`); its
+    /// policies derive from the collaboration's.
+    #[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+    async fn stage_callout(
+        &self,
+        conn: &impl ConnectionTrait,
+        caller: &ActorContext,
+        set: &CalloutsSet,
+        new: NewCallout,
+        host: &Host,
+        collaboration: &AuthorizationPolicy,
+        template: bool,
+        staged: &mut Staged,
+    ) -> AppResult<StagedCallout> {
+        let framing_type = new.framing_type.unwrap_or(CalloutFramingType::None);
+        check_framing_shape(&new)?;
         let name_id = match &new.name_id {
             Some(n) => {
                 let n = check_name_id(n)?;
@@ -1409,7 +1640,7 @@ impl CollaborationService {
         new.settings.apply(&mut settings);
         normalize_framing_settings(&mut settings, framing_type)?;
         check_whiteboard_default(&settings, new.default_whiteboard_content.as_deref())?;
-        let flow = self.flow_of_set(set.id).await?;
+        let flow = Self::flow_of_set_in(conn, set.id).await?;
         let classification = match &flow {
             Some((f, states)) => {
                 let wanted = new
@@ -1444,14 +1675,17 @@ impl CollaborationService {
             None => None,
         };
         let at = now();
-        let author = caller.authenticated_id();
+        let author = if template {
+            None
+        } else {
+            caller.authenticated_id()
+        };
         let published = settings.visibility == CalloutVisibility::Published;
-        let collaboration = self.collaboration_policy(set.id).await?;
         let mut callout = Callout {
             id: Uuid::now_v7(),
             callouts_set_id: set.id,
             name_id: name_id.clone(),
-            is_template: false,
+            is_template: template,
             settings,
             sort_order,
             created_by: author,
@@ -1467,8 +1701,7 @@ impl CollaborationService {
         };
         let mut policy = auth_repo::new_policy(AuthorizationPolicyType::Callout);
         callout.authorization_id = Some(policy.id);
-        apply_callout_policy(&mut policy, &collaboration, &callout, &host.access);
-        let mut staged = Staged::default();
+        apply_callout_policy(&mut policy, collaboration, &callout, &host.access);
         if let Some(x) = callout.classification.as_mut() {
             let mut xp = auth_repo::new_policy(AuthorizationPolicyType::Classification);
             apply_inherited_policy(&mut xp, &policy);
@@ -1503,10 +1736,7 @@ impl CollaborationService {
         };
         staged.profiles.push(bundle);
         if let Some(l) = new.link {
-            framing.link_id = Some(
-                self.stage_link(l, &framing_policy, None, host, &mut staged)?
-                    .id,
-            );
+            framing.link_id = Some(self.stage_link(l, &framing_policy, None, host, staged)?.id);
         }
         if let Some(w) = new.whiteboard {
             let name = match &w.name_id {
@@ -1518,7 +1748,7 @@ impl CollaborationService {
                 ),
             };
             framing.whiteboard_id = Some(
-                self.stage_whiteboard(w, name, &framing_policy, author, host, &mut staged)?
+                self.stage_whiteboard(w, name, &framing_policy, author, host, staged)?
                     .id,
             );
         }
@@ -1553,12 +1783,12 @@ impl CollaborationService {
                     author,
                     host,
                     vec![VisualType::Card, VisualType::Banner],
-                    &mut staged,
+                    staged,
                 )?
                 .id,
             );
         }
-        if callout.settings.framing.comments_enabled {
+        if callout.settings.framing.comments_enabled && !template {
             let mut rp = auth_repo::new_policy(AuthorizationPolicyType::Room);
             apply_comments_room_policy(&mut rp, &policy);
             let r = room(
@@ -1581,32 +1811,18 @@ impl CollaborationService {
         };
         let mut taken_posts = Vec::new();
         for c in new.contributions {
-            self.stage_contribution(
-                &callout,
-                &policy,
-                c,
-                caller,
-                host,
-                &mut taken_posts,
-                &mut staged,
-            )?;
+            self.stage_contribution(&callout, &policy, c, caller, host, &mut taken_posts, staged)?;
         }
         staged.policies.push(framing_policy);
         staged.policies.push(policy);
         staged.callouts.push((callout.clone(), framing, defaults));
-        let txn = self.db.begin().await?;
-        self.store(&txn, &staged).await?;
-        if published && set.set_type == CalloutsSetType::Collaboration {
-            self.record_published(&txn, &callout, &display_name, description.as_deref())
-                .await?;
-            if new.send_notification {
-                self.announce_published(&txn, &callout, &display_name, host)
-                    .await?;
-            }
-        }
-        txn.commit().await?;
-        self.outbox.wake();
-        Ok(callout)
+        Ok(StagedCallout {
+            callout,
+            display_name,
+            description,
+            published,
+            send_notification: new.send_notification,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]

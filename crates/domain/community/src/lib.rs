@@ -6,6 +6,7 @@
 pub mod authorization;
 pub mod entry;
 pub mod entry_repo;
+pub mod guidelines;
 pub mod model;
 mod repo;
 pub mod service;

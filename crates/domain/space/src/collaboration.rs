@@ -34,6 +34,17 @@ impl SpaceService {
     /// What the space owning a collaboration lends its callouts: who administers and
     /// contributes, and where files go.
     pub async fn collaboration_host(&self, collaboration: Uuid) -> AppResult<Host> {
+        let c = self
+            .collaborations()
+            .collaboration_or_fail(collaboration)
+            .await?;
+        if c.is_template {
+            return Ok(Host {
+                access: alkemio_collaboration::authorization::CollaborationAccess::default(),
+                aggregator: self.template_aggregator(&c).await?,
+                space_id: None,
+            });
+        }
         let space = self.space_of_collaboration(collaboration).await?;
         let conn = self.db_conn();
         let parent: Option<LoadedParent> = match space.parent_space_id {
@@ -56,6 +67,45 @@ impl SpaceService {
             aggregator: space.storage_aggregator_id,
             space_id: Some(space.id.0),
         })
+    }
+
+    /// Where the files of a template's collaboration go: with the space whose templates
+    /// manager holds the template (none for the platform's and packs' templates).
+    async fn template_aggregator(
+        &self,
+        c: &alkemio_collaboration::model::Collaboration,
+    ) -> AppResult<Option<Uuid>> {
+        let templates = self.templates();
+        let template = match templates.content_space_by_collaboration(c.id).await? {
+            Some(space) => templates.template_of_content_space(space.id).await?,
+            None => {
+                let callouts = self
+                    .collaborations()
+                    .callouts_of_set_ids(c.callouts_set_id)
+                    .await?;
+                match callouts.first() {
+                    Some(callout) => {
+                        templates
+                            .template_by_part(
+                                alkemio_template::model::TemplatePart::Callout,
+                                *callout,
+                            )
+                            .await?
+                    }
+                    None => None,
+                }
+            }
+        };
+        let Some(template) = template else {
+            return Ok(None);
+        };
+        let Some(manager) = templates.manager_of_set(template.templates_set_id).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .space_of_templates_manager(manager.id)
+            .await?
+            .and_then(|s| s.storage_aggregator_id))
     }
 
     /// Gives L0 spaces made before templates existed their templates manager (with its

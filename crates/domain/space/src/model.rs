@@ -348,20 +348,7 @@ pub struct SpaceAbout {
     pub updated_date: DateTime<Utc>,
 }
 
-/// A community's guidelines.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommunityGuidelines {
-    /// Its id.
-    pub id: Uuid,
-    /// Its profile.
-    pub profile_id: Option<Uuid>,
-    /// Its policy.
-    pub authorization_id: Option<Uuid>,
-    /// When it was created.
-    pub created_date: DateTime<Utc>,
-    /// When it last changed.
-    pub updated_date: DateTime<Utc>,
-}
+pub use alkemio_community::guidelines::CommunityGuidelines;
 
 /// A space's community.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -77,26 +77,7 @@ pub(crate) mod about {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub(crate) mod guidelines {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "community_guidelines")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub created_date: DateTimeUtc,
-        pub updated_date: DateTimeUtc,
-        pub version: i32,
-        pub profile_id: Option<Uuid>,
-        pub authorization_id: Option<Uuid>,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
+pub(crate) use alkemio_community::guidelines::entity as guidelines;
 
 pub(crate) mod community {
     use sea_orm::entity::prelude::*;
@@ -180,17 +161,7 @@ pub async fn insert_guidelines(
     conn: &impl ConnectionTrait,
     g: &CommunityGuidelines,
 ) -> AppResult<()> {
-    guidelines::Entity::insert(guidelines::ActiveModel {
-        id: Set(g.id),
-        created_date: Set(g.created_date),
-        updated_date: Set(g.updated_date),
-        version: Set(1),
-        profile_id: Set(g.profile_id),
-        authorization_id: Set(g.authorization_id),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+    alkemio_community::guidelines::insert(conn, g).await
 }
 
 /// Stores a community row.
@@ -834,27 +805,7 @@ pub async fn guidelines(
     conn: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, CommunityGuidelines>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(guidelines::Entity::find()
-        .filter(guidelines::Column::Id.is_in(ids.iter().copied()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.id,
-                CommunityGuidelines {
-                    id: r.id,
-                    profile_id: r.profile_id,
-                    authorization_id: r.authorization_id,
-                    created_date: r.created_date,
-                    updated_date: r.updated_date,
-                },
-            )
-        })
-        .collect())
+    alkemio_community::guidelines::find_many(conn, ids).await
 }
 
 /// Communities by id.

@@ -4,6 +4,7 @@
 //! here inherits its parent's: the owner's admins create, change and delete templates, and
 //! whoever reads the owner reads them.
 
+pub mod content_space;
 pub mod model;
 pub mod repo;
 pub mod service;

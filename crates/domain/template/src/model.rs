@@ -75,6 +75,17 @@ pub struct TemplateDefault {
     pub updated_date: DateTime<Utc>,
 }
 
+/// What a template can hold besides a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// A callout.
+    Callout,
+    /// Community guidelines.
+    CommunityGuidelines,
+    /// A content space.
+    ContentSpace,
+}
+
 /// A template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -92,6 +103,12 @@ pub struct Template {
     pub profile_id: Uuid,
     /// Its whiteboard (WHITEBOARD).
     pub whiteboard_id: Option<Uuid>,
+    /// Its callout (CALLOUT), in a collaboration of the template's own.
+    pub callout_id: Option<Uuid>,
+    /// Its community guidelines (COMMUNITY_GUIDELINES).
+    pub community_guidelines_id: Option<Uuid>,
+    /// Its content space (SPACE).
+    pub content_space_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.

@@ -5,10 +5,15 @@ use std::collections::HashMap;
 use alkemio_kernel::{AppError, AppResult};
 use chrono::{SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use uuid::Uuid;
 
-use crate::model::{Template, TemplateDefault, TemplateType, TemplatesManager, TemplatesSet};
+use crate::content_space::{ContentAbout, TemplateContentSpace};
+use crate::model::{
+    Template, TemplateDefault, TemplatePart, TemplateType, TemplatesManager, TemplatesSet,
+};
 
 use alkemio_persistence::entity;
 
@@ -33,6 +38,9 @@ entity!(template, "template", {
     post_default_description: Option<String>,
     profile_id: Uuid,
     whiteboard_id: Option<Uuid>,
+    callout_id: Option<Uuid>,
+    community_guidelines_id: Option<Uuid>,
+    content_space_id: Option<Uuid>,
     authorization_id: Option<Uuid>,
 });
 
@@ -260,6 +268,9 @@ fn to_template(r: template::Model) -> AppResult<Template> {
         post_default_description: r.post_default_description,
         profile_id: r.profile_id,
         whiteboard_id: r.whiteboard_id,
+        callout_id: r.callout_id,
+        community_guidelines_id: r.community_guidelines_id,
+        content_space_id: r.content_space_id,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -279,6 +290,9 @@ pub async fn insert_template(conn: &impl ConnectionTrait, t: &Template) -> AppRe
         post_default_description: Set(t.post_default_description.clone()),
         profile_id: Set(t.profile_id),
         whiteboard_id: Set(t.whiteboard_id),
+        callout_id: Set(t.callout_id),
+        community_guidelines_id: Set(t.community_guidelines_id),
+        content_space_id: Set(t.content_space_id),
         authorization_id: Set(t.authorization_id),
     })
     .exec_without_returning(conn)
@@ -311,6 +325,25 @@ pub async fn update_template(conn: &impl ConnectionTrait, t: &Template) -> AppRe
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// The template holding a callout, community guidelines or content space.
+pub async fn template_by_part(
+    conn: &impl ConnectionTrait,
+    part: TemplatePart,
+    id: Uuid,
+) -> AppResult<Option<Template>> {
+    let column = match part {
+        TemplatePart::Callout => template::Column::CalloutId,
+        TemplatePart::CommunityGuidelines => template::Column::CommunityGuidelinesId,
+        TemplatePart::ContentSpace => template::Column::ContentSpaceId,
+    };
+    template::Entity::find()
+        .filter(column.eq(id))
+        .one(conn)
+        .await?
+        .map(to_template)
+        .transpose()
 }
 
 /// Templates by id.
@@ -418,6 +451,164 @@ pub async fn delete_managers(
         .await?;
     set::Entity::delete_many()
         .filter(set::Column::Id.is_in(ms.iter().map(|m| m.templates_set_id)))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+entity!(content_space, "template_content_space", {
+    level: i32,
+    parent_space_id: Option<Uuid>,
+    settings: Json,
+    about_id: Uuid,
+    why: Option<String>,
+    who: Option<String>,
+    about_profile_id: Option<Uuid>,
+    guidelines_id: Option<Uuid>,
+    about_authorization_id: Option<Uuid>,
+    collaboration_id: Option<Uuid>,
+    authorization_id: Option<Uuid>,
+});
+
+fn to_content_space(r: content_space::Model) -> TemplateContentSpace {
+    TemplateContentSpace {
+        id: r.id,
+        level: r.level,
+        parent_space_id: r.parent_space_id,
+        settings: r.settings,
+        about: ContentAbout {
+            id: r.about_id,
+            why: r.why,
+            who: r.who,
+            profile_id: r.about_profile_id,
+            guidelines_id: r.guidelines_id,
+            authorization_id: r.about_authorization_id,
+        },
+        collaboration_id: r.collaboration_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    }
+}
+
+/// Stores a content space.
+pub async fn insert_content_space(
+    conn: &impl ConnectionTrait,
+    s: &TemplateContentSpace,
+) -> AppResult<()> {
+    content_space::Entity::insert(content_space::ActiveModel {
+        id: Set(s.id),
+        created_date: Set(s.created_date),
+        updated_date: Set(s.updated_date),
+        version: Set(1),
+        level: Set(s.level),
+        parent_space_id: Set(s.parent_space_id),
+        settings: Set(s.settings.clone()),
+        about_id: Set(s.about.id),
+        why: Set(s.about.why.clone()),
+        who: Set(s.about.who.clone()),
+        about_profile_id: Set(s.about.profile_id),
+        guidelines_id: Set(s.about.guidelines_id),
+        about_authorization_id: Set(s.about.authorization_id),
+        collaboration_id: Set(s.collaboration_id),
+        authorization_id: Set(s.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Content spaces by id.
+pub async fn content_spaces(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, TemplateContentSpace>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(content_space::Entity::find()
+        .filter(content_space::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, to_content_space(r)))
+        .collect())
+}
+
+/// The content spaces whose about has one of these ids.
+pub async fn content_spaces_by_about(
+    conn: &impl ConnectionTrait,
+    abouts: &[Uuid],
+) -> AppResult<Vec<TemplateContentSpace>> {
+    if abouts.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(content_space::Entity::find()
+        .filter(content_space::Column::AboutId.is_in(abouts.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_content_space)
+        .collect())
+}
+
+/// The content space holding a collaboration.
+pub async fn content_space_by_collaboration(
+    conn: &impl ConnectionTrait,
+    collaboration: Uuid,
+) -> AppResult<Option<TemplateContentSpace>> {
+    Ok(content_space::Entity::find()
+        .filter(content_space::Column::CollaborationId.eq(collaboration))
+        .one(conn)
+        .await?
+        .map(to_content_space))
+}
+
+/// The subspaces of content spaces, oldest first.
+pub async fn content_subspaces(
+    conn: &impl ConnectionTrait,
+    parents: &[Uuid],
+) -> AppResult<Vec<TemplateContentSpace>> {
+    if parents.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(content_space::Entity::find()
+        .filter(content_space::Column::ParentSpaceId.is_in(parents.iter().copied()))
+        .order_by_asc(content_space::Column::CreatedDate)
+        .order_by_asc(content_space::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_content_space)
+        .collect())
+}
+
+/// Writes a content space's about texts and settings.
+pub async fn update_content_space(
+    conn: &impl ConnectionTrait,
+    s: &TemplateContentSpace,
+) -> AppResult<()> {
+    content_space::Entity::update_many()
+        .col_expr(content_space::Column::Why, Expr::value(s.about.why.clone()))
+        .col_expr(content_space::Column::Who, Expr::value(s.about.who.clone()))
+        .col_expr(
+            content_space::Column::Settings,
+            Expr::value(s.settings.clone()),
+        )
+        .col_expr(content_space::Column::UpdatedDate, Expr::value(now()))
+        .filter(content_space::Column::Id.eq(s.id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes content space rows.
+pub async fn delete_content_spaces(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    content_space::Entity::delete_many()
+        .filter(content_space::Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
         .await?;
     Ok(())

@@ -12,7 +12,7 @@ use alkemio_collaboration::CollaborationService;
 use alkemio_collaboration::content::NewWhiteboard;
 use alkemio_common::profile::{NewProfile, NewTagset, ProfileService, ProfileType, ProfileUpdate};
 use alkemio_common::visual::VisualType;
-use alkemio_kernel::{AppError, AppResult, ErrorStatus};
+use alkemio_kernel::{AppError, AppResult};
 use alkemio_persistence::Database;
 use chrono::{SubsecRound, Utc};
 use sea_orm::ConnectionTrait;
@@ -38,8 +38,33 @@ pub struct NewTemplate {
     pub post_default_description: Option<String>,
     /// Its whiteboard (WHITEBOARD).
     pub whiteboard: Option<NewWhiteboard>,
-    /// Whether callout, guidelines or space data came with it.
-    pub other_data: bool,
+    /// Its callout (CALLOUT).
+    pub callout: Option<alkemio_collaboration::service::NewCallout>,
+    /// Its community guidelines' profile (COMMUNITY_GUIDELINES).
+    pub guidelines: Option<NewProfile>,
+    /// Its content space (SPACE).
+    pub content_space: Option<crate::content_space::NewContentSpace>,
+}
+
+/// The policy of a template's community guidelines: the template's cascading rules, and
+/// everyone reads them (guidelines are public text).
+fn template_guidelines_policy(
+    template: &AuthorizationPolicy,
+    existing: Option<AuthorizationPolicy>,
+) -> AuthorizationPolicy {
+    use alkemio_authorization::{Credential, CredentialRule, CredentialType as C};
+    let mut policy = existing
+        .unwrap_or_else(|| auth_repo::new_policy(AuthorizationPolicyType::CommunityGuidelines));
+    policy.inherit_from(template);
+    policy.add_credential_rules([CredentialRule::new(
+        "credentialRule-templateGuidelinesRead",
+        vec![
+            Credential::global(C::GlobalAnonymous),
+            Credential::global(C::GlobalRegistered),
+        ],
+        &[P::Read],
+    )]);
+    policy
 }
 
 /// Changes to a template; `None` leaves a part as it is.
@@ -53,7 +78,7 @@ pub struct TemplateChanges {
     pub whiteboard_content: Option<String>,
 }
 
-fn now() -> chrono::DateTime<Utc> {
+pub(crate) fn now() -> chrono::DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
@@ -77,6 +102,14 @@ impl TemplateService {
             profiles,
             collaborations,
         }
+    }
+
+    pub(crate) fn profiles(&self) -> &ProfileService {
+        &self.profiles
+    }
+
+    pub(crate) fn collaborations(&self) -> &CollaborationService {
+        &self.collaborations
     }
 
     /// A new manager with its set and these defaults (no templates yet), their policies
@@ -265,6 +298,41 @@ impl TemplateService {
                     .await?,
             );
         }
+        if let Some(callout) = t.callout_id
+            && let Some(c) = self
+                .collaborations
+                .collaboration_id_of_callout_in(conn, callout)
+                .await?
+        {
+            out.extend(
+                self.collaborations
+                    .recompute_policies(
+                        conn,
+                        c,
+                        &tp,
+                        &alkemio_collaboration::authorization::CollaborationAccess::default(),
+                    )
+                    .await?,
+            );
+        }
+        if let Some(g) = t.community_guidelines_id
+            && let Some(g) = alkemio_community::guidelines::find_many(conn, &[g])
+                .await?
+                .remove(&g)
+        {
+            let existing = match g.authorization_id {
+                Some(id) => auth_repo::load(conn, id).await?.map(|s| s.policy),
+                None => None,
+            };
+            let gp = template_guidelines_policy(&tp, existing);
+            if let Some(profile) = g.profile_id {
+                out.extend(self.profiles.recompute_policies(conn, profile, &gp).await?);
+            }
+            out.push(gp);
+        }
+        if let Some(space) = t.content_space_id {
+            out.extend(self.content_space_policies(conn, space, &tp).await?);
+        }
         out.push(tp);
         Ok(out)
     }
@@ -317,14 +385,54 @@ impl TemplateService {
             .filter_map(|p| p.storage_bucket_id)
             .collect();
         let boards: Vec<Uuid> = templates.iter().filter_map(|t| t.whiteboard_id).collect();
+        let mut collaborations = Vec::new();
+        for callout in templates.iter().filter_map(|t| t.callout_id) {
+            collaborations.extend(
+                self.collaborations
+                    .collaboration_id_of_callout_in(conn, callout)
+                    .await?,
+            );
+        }
+        let guidelines: Vec<Uuid> = templates
+            .iter()
+            .filter_map(|t| t.community_guidelines_id)
+            .collect();
+        let mut guideline_profiles = Vec::new();
+        for g in alkemio_community::guidelines::find_many(conn, &guidelines)
+            .await?
+            .values()
+        {
+            policies.extend(g.authorization_id);
+            guideline_profiles.extend(g.profile_id);
+        }
+        let spaces: Vec<Uuid> = templates
+            .iter()
+            .filter_map(|t| t.content_space_id)
+            .collect();
         repo::delete_templates(conn, &templates.iter().map(|t| t.id).collect::<Vec<_>>()).await?;
         policies.extend(self.profiles.delete_in(conn, &profiles).await?);
-        let (bucket_policies, hashes) = self
+        let (bucket_policies, mut hashes) = self
             .profiles
             .storage()
             .delete_buckets_in(conn, &buckets)
             .await?;
         policies.extend(bucket_policies);
+        alkemio_community::guidelines::delete_many(conn, &guidelines).await?;
+        let (guideline_policies, guideline_hashes) = self
+            .profiles
+            .delete_with_buckets_in(conn, &guideline_profiles)
+            .await?;
+        policies.extend(guideline_policies);
+        hashes.extend(guideline_hashes);
+        let (collaboration_policies, collaboration_hashes) = self
+            .collaborations
+            .delete_with_contents_in(conn, &collaborations)
+            .await?;
+        policies.extend(collaboration_policies);
+        hashes.extend(collaboration_hashes);
+        let (space_policies, space_hashes) = self.delete_content_spaces_in(conn, &spaces).await?;
+        policies.extend(space_policies);
+        hashes.extend(space_hashes);
         policies.extend(
             self.collaborations
                 .delete_standalone_whiteboards_in(conn, &boards)
@@ -419,6 +527,108 @@ impl TemplateService {
         repo::template_by_profile(self.db.conn(), profile).await
     }
 
+    /// The template holding a callout, community guidelines or (top) content space.
+    pub async fn template_by_part(
+        &self,
+        part: crate::model::TemplatePart,
+        id: Uuid,
+    ) -> AppResult<Option<Template>> {
+        repo::template_by_part(self.db.conn(), part, id).await
+    }
+
+    /// Content spaces by id.
+    pub async fn content_spaces(
+        &self,
+        ids: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, crate::content_space::TemplateContentSpace>> {
+        repo::content_spaces(self.db.conn(), ids).await
+    }
+
+    /// A content space, or ENTITY_NOT_FOUND.
+    pub async fn content_space_or_fail(
+        &self,
+        id: Uuid,
+    ) -> AppResult<crate::content_space::TemplateContentSpace> {
+        self.content_spaces(&[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| {
+                AppError::not_found(format!("Unable to find TemplateContentSpace with ID: {id}"))
+            })
+    }
+
+    /// The subspaces of content spaces, oldest first.
+    pub async fn content_subspaces(
+        &self,
+        parents: &[Uuid],
+    ) -> AppResult<Vec<crate::content_space::TemplateContentSpace>> {
+        repo::content_subspaces(self.db.conn(), parents).await
+    }
+
+    /// The content spaces with these abouts.
+    pub async fn content_spaces_by_about(
+        &self,
+        abouts: &[Uuid],
+    ) -> AppResult<Vec<crate::content_space::TemplateContentSpace>> {
+        repo::content_spaces_by_about(self.db.conn(), abouts).await
+    }
+
+    /// The content space holding a collaboration, if a content space holds it.
+    pub async fn content_space_by_collaboration(
+        &self,
+        collaboration: Uuid,
+    ) -> AppResult<Option<crate::content_space::TemplateContentSpace>> {
+        repo::content_space_by_collaboration(self.db.conn(), collaboration).await
+    }
+
+    /// The template a content space belongs to (through its top content space).
+    pub async fn template_of_content_space(&self, id: Uuid) -> AppResult<Option<Template>> {
+        let mut current = self.content_space_or_fail(id).await?;
+        while let Some(parent) = current.parent_space_id {
+            current = self.content_space_or_fail(parent).await?;
+        }
+        self.template_by_part(crate::model::TemplatePart::ContentSpace, current.id)
+            .await
+    }
+
+    /// `updateTemplateContentSpace`: needs UPDATE on the content space; changes its about and
+    /// stores the settings document the caller merged.
+    pub async fn update_content_space(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        changes: crate::content_space::ContentSpaceChanges,
+    ) -> AppResult<crate::content_space::TemplateContentSpace> {
+        let mut space = self.content_space_or_fail(id).await?;
+        self.require(
+            caller,
+            space.authorization_id,
+            P::Update,
+            "update a template content space",
+        )
+        .await?;
+        let prepared = match (changes.profile, space.about.profile_id) {
+            (Some(p), Some(profile)) => Some(self.profiles.prepare_update(profile, p).await?),
+            _ => None,
+        };
+        if changes.why.is_some() {
+            space.about.why = changes.why;
+        }
+        if changes.who.is_some() {
+            space.about.who = changes.who;
+        }
+        if let Some(settings) = changes.settings {
+            space.settings = settings;
+        }
+        let txn = self.db.begin().await?;
+        repo::update_content_space(&txn, &space).await?;
+        if let Some(p) = &prepared {
+            ProfileService::write_update(&txn, p).await?;
+        }
+        txn.commit().await?;
+        self.content_space_or_fail(id).await
+    }
+
     /// A template of a set by NameID.
     pub async fn template_by_name(&self, set: Uuid, name: &str) -> AppResult<Option<Template>> {
         Ok(repo::templates_of_sets(self.db.conn(), &[set], None)
@@ -454,9 +664,10 @@ impl TemplateService {
 
     // ---- mutations ----
 
-    /// `createTemplate`: needs CREATE on the set. POST templates need their description,
-    /// WHITEBOARD templates their whiteboard; callout, community guidelines and space templates
-    /// are not supported yet. A NameID is unique in its set.
+    /// `createTemplate`: needs CREATE on the set. Each type needs its content: a POST template
+    /// its description, a WHITEBOARD template its whiteboard, a CALLOUT template its callout
+    /// (kept in a collaboration of the template's own), a COMMUNITY_GUIDELINES template its
+    /// guidelines, a SPACE template its content space. A NameID is unique in its set.
     pub async fn create_template(
         &self,
         caller: &ActorContext,
@@ -468,40 +679,31 @@ impl TemplateService {
         let set_policy = self
             .require(caller, set.authorization_id, P::Create, "create a template")
             .await?;
-        match new.template_type {
-            TemplateType::Post => {
-                if new
-                    .post_default_description
-                    .as_deref()
-                    .is_none_or(str::is_empty)
-                {
-                    return Err(AppError::bad_input(
-                        "Post Template requires default description input",
-                    ));
-                }
-            }
-            TemplateType::Whiteboard => {
-                if new.whiteboard.is_none() {
-                    return Err(AppError::bad_input(
-                        "Whiteboard Template requires whiteboard input",
-                    ));
-                }
-            }
-            other => {
-                return Err(AppError::new(
-                    ErrorStatus::NotSupported,
-                    format!(
-                        "Templates of type {} are not supported by this server yet",
-                        other.graphql_name()
-                    ),
-                ));
-            }
-        }
-        if new.other_data {
-            return Err(AppError::bad_input(format!(
-                "A template of type {} takes no callout, guidelines or space data",
-                new.template_type.graphql_name()
-            )));
+        let missing = match new.template_type {
+            TemplateType::Post => new
+                .post_default_description
+                .as_deref()
+                .is_none_or(str::is_empty)
+                .then_some("Post Template requires default description input"),
+            TemplateType::Whiteboard => new
+                .whiteboard
+                .is_none()
+                .then_some("Whiteboard Template requires whiteboard input"),
+            TemplateType::Callout => new
+                .callout
+                .is_none()
+                .then_some("Callout Template requires callout input"),
+            TemplateType::CommunityGuidelines => new
+                .guidelines
+                .is_none()
+                .then_some("Community Guidelines Template requires guidelines input"),
+            TemplateType::Space => new
+                .content_space
+                .is_none()
+                .then_some("Space Template requires content-space input"),
+        };
+        if let Some(message) = missing {
+            return Err(AppError::bad_input(message));
         }
         let conn = self.db.conn();
         let taken: Vec<String> = repo::templates_of_sets(conn, &[set.id], None)
@@ -548,6 +750,9 @@ impl TemplateService {
                 .flatten(),
             profile_id: bundle.profile.id,
             whiteboard_id: None,
+            callout_id: None,
+            community_guidelines_id: None,
+            content_space_id: None,
             authorization_id: Some(tp.id),
             created_date: at,
             updated_date: at,
@@ -555,19 +760,85 @@ impl TemplateService {
         let txn = self.db.begin().await?;
         self.profiles.insert_in(&txn, &bundle).await?;
         let mut policies = bundle.policies.clone();
-        if let Some(w) = new.whiteboard {
-            let (board, board_policies) = self
-                .collaborations
-                .create_standalone_whiteboard_in(
-                    &txn,
-                    w,
-                    &tp,
-                    caller.authenticated_id(),
-                    aggregator,
-                )
-                .await?;
-            template.whiteboard_id = Some(board.id);
-            policies.extend(board_policies);
+        // the parts' policies derive from the template's, read back while building them
+        auth_repo::save_all(&txn, std::slice::from_ref(&tp)).await?;
+        match new.template_type {
+            TemplateType::Whiteboard => {
+                if let Some(w) = new.whiteboard {
+                    let (board, board_policies) = self
+                        .collaborations
+                        .create_standalone_whiteboard_in(
+                            &txn,
+                            w,
+                            &tp,
+                            caller.authenticated_id(),
+                            aggregator,
+                        )
+                        .await?;
+                    template.whiteboard_id = Some(board.id);
+                    policies.extend(board_policies);
+                }
+            }
+            TemplateType::Callout => {
+                if let Some(callout) = new.callout {
+                    let collaboration = self
+                        .collaborations
+                        .build_template(&tp, None, aggregator, at)?;
+                    self.collaborations
+                        .insert_template_in(&txn, &collaboration)
+                        .await?;
+                    auth_repo::save_all(&txn, &collaboration.policies).await?;
+                    let host = alkemio_collaboration::Host {
+                        aggregator,
+                        ..Default::default()
+                    };
+                    let (made, callout_policies) = self
+                        .collaborations
+                        .insert_template_callouts_in(
+                            &txn,
+                            caller,
+                            collaboration.set.id,
+                            vec![callout],
+                            &host,
+                        )
+                        .await?;
+                    template.callout_id = made.first().map(|c| c.id);
+                    policies.extend(callout_policies);
+                }
+            }
+            TemplateType::CommunityGuidelines => {
+                if let Some(g) = new.guidelines {
+                    let gp = template_guidelines_policy(&tp, None);
+                    let profile = self.profiles.build(
+                        g,
+                        ProfileType::CommunityGuidelines,
+                        &gp,
+                        aggregator,
+                    )?;
+                    let guidelines = alkemio_community::guidelines::CommunityGuidelines {
+                        id: Uuid::now_v7(),
+                        profile_id: Some(profile.profile.id),
+                        authorization_id: Some(gp.id),
+                        created_date: at,
+                        updated_date: at,
+                    };
+                    self.profiles.insert_in(&txn, &profile).await?;
+                    alkemio_community::guidelines::insert(&txn, &guidelines).await?;
+                    template.community_guidelines_id = Some(guidelines.id);
+                    policies.extend(profile.policies.iter().cloned());
+                    policies.push(gp);
+                }
+            }
+            TemplateType::Space => {
+                if let Some(content) = new.content_space {
+                    let (id, content_policies) = self
+                        .insert_content_space_in(&txn, caller, content, &tp, None, aggregator)
+                        .await?;
+                    template.content_space_id = Some(id);
+                    policies.extend(content_policies);
+                }
+            }
+            TemplateType::Post => {}
         }
         repo::insert_template(&txn, &template).await?;
         policies.push(tp);

@@ -9,7 +9,10 @@ use crate::helpers::{Backend, TestApp, assert_reference_error, spawn_app};
 use crate::on_both_backends;
 use crate::spaces::{account_of, assign, err, ok, space, subspace};
 
-on_both_backends!(templates_are_kept_per_space);
+on_both_backends!(
+    templates_are_kept_per_space,
+    callout_guidelines_and_space_templates_hold_their_content
+);
 
 const MANAGER: &str = "query($s: UUID!) { lookup { space(ID: $s) { templatesManager { id
     authorization { myPrivileges }
@@ -100,7 +103,8 @@ async fn templates_are_kept_per_space(backend: Backend) {
     .await;
     assert_reference_error(&hidden, "FORBIDDEN_POLICY", 11104);
 
-    // refused: a post template without its description, kinds not supported yet, members,
+    // refused: a post template without its description, a callout template without its
+    // callout, members,
     // a taken NameID
     let post = json!({"templatesSetID": set, "type": "POST", "profileData": {"displayName": "Meeting notes"},
         "postDefaultDescription": "## Agenda\n\n## Decisions", "tags": ["meeting"]});
@@ -120,8 +124,8 @@ async fn templates_are_kept_per_space(backend: Backend) {
         (
             json!({"templatesSetID": set, "type": "CALLOUT", "profileData": {"displayName": "Call"}}),
             &admin,
-            "NOT_SUPPORTED",
-            12114,
+            "BAD_USER_INPUT",
+            12101,
         ),
         (post.clone(), &member_token, "FORBIDDEN_POLICY", 11104),
     ] {
@@ -358,4 +362,194 @@ async fn older_spaces_get_templates_managers() {
             .any(|p| p == "CREATE"),
         "{m}"
     );
+}
+
+const TEMPLATE: &str = "query($t: UUID!) { lookup { template(ID: $t) { id type
+    callout { id isTemplate createdBy { id } comments { id } settings { contribution { allowedTypes } }
+        contributionDefaults { postDescription } framing { type profile { displayName } }
+        classification { id } }
+    communityGuidelines { id profile { displayName description } }
+    contentSpace { id level
+        about { why isContentPublic profile { displayName } guidelines { profile { displayName } } }
+        settings { privacy { mode } membership { policy } }
+        collaboration { innovationFlow { states { displayName } }
+            calloutsSet { callouts { isTemplate framing { profile { displayName } }
+                classification { flowState: tagset(tagsetName: FLOW_STATE) { tags } } } } }
+        subspaces { level about { profile { displayName } } settings { privacy { mode } }
+            collaboration { innovationFlow { states { displayName } } calloutsSet { callouts { id } } } } } } } }";
+
+async fn callout_guidelines_and_space_templates_hold_their_content(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let (_, stranger) = app.user_with_token("stranger@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(
+        &app,
+        &admin,
+        &account,
+        "Template Shelf",
+        json!({"privacy": {"mode": "PRIVATE"}}),
+    )
+    .await;
+    assign(&app, &admin, &roles, "MEMBER", member.id).await;
+    let set = manager(&app, &admin, &s).await["templatesSet"]["id"].clone();
+    let before = crate::deletion::row_counts(&app).await;
+    let read = |token: &str, t: &Value| {
+        let (token, t) = (token.to_owned(), t.clone());
+        let app = &app;
+        async move { ok(app, &token, TEMPLATE, json!({"t": t})).await["lookup"]["template"].clone() }
+    };
+
+    // a callout template: a callout marked as a template, without comments or author, read
+    // by whoever reads the space's templates
+    let callout = json!({"templatesSetID": set, "type": "CALLOUT", "profileData": {"displayName": "Idea board"},
+        "calloutData": {"framing": {"profile": {"displayName": "Share your ideas"}},
+            "settings": {"contribution": {"enabled": true, "allowedTypes": ["POST"]}},
+            "contributionDefaults": {"postDescription": "## My idea"}}});
+    let t1 = ok(&app, &admin, CREATE, json!({"d": callout})).await["createTemplate"]["id"].clone();
+    let got = read(&member_token, &t1).await;
+    let c = &got["callout"];
+    assert_eq!(c["isTemplate"], true);
+    assert!(c["comments"].is_null() && c["createdBy"].is_null(), "{c}");
+    assert!(
+        c["classification"].is_null(),
+        "a template callout has no flow: {c}"
+    );
+    assert_eq!(
+        c["settings"]["contribution"]["allowedTypes"],
+        json!(["POST"])
+    );
+    assert_eq!(c["contributionDefaults"]["postDescription"], "## My idea");
+    assert_eq!(c["framing"]["profile"]["displayName"], "Share your ideas");
+    assert!(got["communityGuidelines"].is_null() && got["contentSpace"].is_null());
+    let hidden = err(&app, &stranger, TEMPLATE, json!({"t": t1})).await;
+    assert_reference_error(&hidden, "FORBIDDEN_POLICY", 11104);
+    // it is edited as any callout, by who may update the template
+    let rename = "mutation($c: UUID!) { updateCallout(calloutData: { ID: $c, framing: { profile: { displayName: \"Ideas, please\" } } }) { framing { profile { displayName } } } }";
+    let denied = err(&app, &member_token, rename, json!({"c": c["id"]})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let renamed = ok(&app, &admin, rename, json!({"c": c["id"]})).await;
+    assert_eq!(
+        renamed["updateCallout"]["framing"]["profile"]["displayName"],
+        "Ideas, please"
+    );
+
+    // community guidelines templates
+    let guidelines = json!({"templatesSetID": set, "type": "COMMUNITY_GUIDELINES", "profileData": {"displayName": "House rules"},
+        "communityGuidelinesData": {"profile": {"displayName": "Be kind", "description": "No spam."}}});
+    let t2 =
+        ok(&app, &admin, CREATE, json!({"d": guidelines})).await["createTemplate"]["id"].clone();
+    let g = read(&member_token, &t2).await["communityGuidelines"].clone();
+    assert_eq!(
+        g["profile"],
+        json!({"displayName": "Be kind", "description": "No spam."})
+    );
+    let update = "mutation($g: UUID!) { updateCommunityGuidelines(communityGuidelinesData: { communityGuidelinesID: $g, profile: { description: \"No spam, ever.\" } }) { profile { description } } }";
+    let denied = err(&app, &member_token, update, json!({"g": g["id"]})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    ok(&app, &admin, update, json!({"g": g["id"]})).await;
+
+    // space templates: a content space with its about, settings, flow, callouts and subspaces
+    let content = json!({"level": "L0",
+        "about": {"profileData": {"displayName": "Hackathon"}, "why": "To build together"},
+        "settings": {"privacy": {"mode": "PUBLIC"}, "membership": {"policy": "OPEN",
+            "allowSubspaceAdminsToInviteMembers": false, "trustedOrganizations": []}},
+        "collaborationData": {
+            "innovationFlowData": {"profile": {"displayName": "Hack flow"},
+                "states": [{"displayName": "Ideate"}, {"displayName": "Team up"}, {"displayName": "Build"}, {"displayName": "Demo"}]},
+            "calloutsSetData": {"calloutsData": [
+                {"framing": {"profile": {"displayName": "Pitch here"}}, "classification": {"tagsets": [{"name": "flow-state", "tags": ["Team up"]}]}},
+                {"framing": {"profile": {"displayName": "Rules"}}}]}},
+        "subspaces": [{"level": "L1", "about": {"profileData": {"displayName": "Team"}},
+            "settings": {}, "collaborationData": {"calloutsSetData": {}}}]});
+    let space_template = json!({"templatesSetID": set, "type": "SPACE", "profileData": {"displayName": "Hackathon kit"},
+        "contentSpaceData": content});
+    // a subspace one level too deep is refused, and nothing is written
+    let mut bad = space_template.clone();
+    bad["contentSpaceData"]["subspaces"][0]["level"] = json!("L2");
+    let counts = crate::deletion::row_counts(&app).await;
+    let refused = err(&app, &admin, CREATE, json!({"d": bad})).await;
+    assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
+    assert_eq!(counts, crate::deletion::row_counts(&app).await);
+    let missing = err(
+        &app,
+        &admin,
+        CREATE,
+        json!({"d": {"templatesSetID": set, "type": "SPACE", "profileData": {"displayName": "Empty"}}}),
+    )
+    .await;
+    assert_reference_error(&missing, "BAD_USER_INPUT", 12101);
+
+    let t3 = ok(&app, &admin, CREATE, json!({"d": space_template})).await["createTemplate"]["id"]
+        .clone();
+    let cs = read(&member_token, &t3).await["contentSpace"].clone();
+    assert_eq!(cs["level"], "L0");
+    assert_eq!(cs["about"]["why"], "To build together");
+    assert_eq!(cs["about"]["isContentPublic"], true);
+    assert_eq!(cs["about"]["profile"]["displayName"], "Hackathon");
+    assert_eq!(
+        cs["settings"],
+        json!({"privacy": {"mode": "PUBLIC"}, "membership": {"policy": "OPEN"}})
+    );
+    let states: Vec<&str> = cs["collaboration"]["innovationFlow"]["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["displayName"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["Ideate", "Team up", "Build", "Demo"]);
+    let callouts = cs["collaboration"]["calloutsSet"]["callouts"]
+        .as_array()
+        .unwrap();
+    assert_eq!(callouts.len(), 2);
+    for c in callouts {
+        assert_eq!(c["isTemplate"], true);
+        let expected = if c["framing"]["profile"]["displayName"] == "Pitch here" {
+            "Team up"
+        } else {
+            "Ideate"
+        };
+        assert_eq!(
+            c["classification"]["flowState"]["tags"],
+            json!([expected]),
+            "{c}"
+        );
+    }
+    let sub = &cs["subspaces"][0];
+    assert_eq!(sub["level"], "L1");
+    assert_eq!(sub["about"]["profile"]["displayName"], "Team");
+    // a subspace without a flow gets its level's default states
+    assert_eq!(
+        sub["collaboration"]["innovationFlow"]["states"][0]["displayName"],
+        "Explore"
+    );
+
+    // the content space is looked up and changed on its own
+    let lookup = "query($c: UUID!) { lookup { templateContentSpace(ID: $c) { id about { why } settings { privacy { mode } } } } }";
+    let hidden = err(&app, &stranger, lookup, json!({"c": cs["id"]})).await;
+    assert_reference_error(&hidden, "FORBIDDEN_POLICY", 11104);
+    let change = "mutation($c: UUID!) { updateTemplateContentSpace(templateContentSpaceData: { ID: $c,
+        about: { why: \"To ship\" }, settings: { privacy: { mode: PRIVATE } } }) { about { why isContentPublic } settings { privacy { mode } } } }";
+    let denied = err(&app, &member_token, change, json!({"c": cs["id"]})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let changed = ok(&app, &admin, change, json!({"c": cs["id"]})).await;
+    assert_eq!(
+        changed["updateTemplateContentSpace"],
+        json!({"about": {"why": "To ship", "isContentPublic": false}, "settings": {"privacy": {"mode": "PRIVATE"}}})
+    );
+    let looked = ok(&app, &member_token, lookup, json!({"c": cs["id"]})).await;
+    assert_eq!(
+        looked["lookup"]["templateContentSpace"]["about"]["why"],
+        "To ship"
+    );
+
+    // counted in the set, and deleted with everything they hold
+    let m = manager(&app, &admin, &s).await;
+    assert_eq!(m["templatesSet"]["spaceTemplatesCount"], 1.0);
+    const DELETE: &str = "mutation($t: UUID!) { deleteTemplate(deleteData: { ID: $t }) { id } }";
+    for t in [&t1, &t2, &t3] {
+        ok(&app, &admin, DELETE, json!({"t": t})).await;
+    }
+    assert_eq!(before, crate::deletion::row_counts(&app).await);
 }
