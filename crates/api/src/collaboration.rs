@@ -1036,6 +1036,7 @@ impl CreateCalloutInput {
                 .map(|s| s.into_changes())
                 .transpose()?
                 .unwrap_or_default(),
+            base_settings: None,
             default_display_name: defaults
                 .as_ref()
                 .and_then(|x| x.default_display_name.clone()),
@@ -2394,12 +2395,17 @@ pub(crate) struct PlannedCollaboration {
     pub(crate) flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
     pub(crate) callouts: Vec<NewCallout>,
     pub(crate) welcome: bool,
+    pub(crate) add_callouts: bool,
 }
 
 impl CreateCollaborationOnSpaceInput {
     /// Reads and checks the input before the space exists (`level_zero`: the new space's
     /// level).
-    pub(crate) fn plan(self, level_zero: bool) -> AppResult<PlannedCollaboration> {
+    pub(crate) fn plan(
+        self,
+        level_zero: bool,
+        template: Option<&alkemio_template::content_space::NewContentSpace>,
+    ) -> AppResult<PlannedCollaboration> {
         if self.add_tutorial_callouts == Some(true) {
             return Err(AppError::new(
                 alkemio_kernel::ErrorStatus::NotSupported,
@@ -2409,7 +2415,8 @@ impl CreateCollaborationOnSpaceInput {
         let flow = self
             .innovation_flow_data
             .map(CreateInnovationFlowInput::into_flow)
-            .transpose()?;
+            .transpose()?
+            .or_else(|| template.and_then(|t| t.flow.clone()));
         let mut callouts = Vec::new();
         for c in self.callouts_set_data.callouts_data.unwrap_or_default() {
             callouts.push(c.into_new()?);
@@ -2417,12 +2424,38 @@ impl CreateCollaborationOnSpaceInput {
         let states =
             alkemio_collaboration::innovation_flow::planned_state_names(level_zero, flow.as_ref());
         CollaborationService::check_new_callouts(&callouts, &states)?;
+        let add_callouts = self.add_callouts.unwrap_or(true);
+        // a template brings its own callouts instead of the welcome callout
+        let (callouts, welcome) = match template {
+            Some(t) if add_callouts => (
+                alkemio_space::templates::callouts_from(callouts, &t.callouts, &states),
+                false,
+            ),
+            Some(_) => (callouts, false),
+            None => (callouts, add_callouts),
+        };
         Ok(PlannedCollaboration {
             flow,
             callouts,
-            welcome: self.add_callouts.unwrap_or(true),
+            welcome,
+            add_callouts,
         })
     }
+}
+
+/// The caller with its credentials read again (roles granted during this request count).
+pub(crate) async fn refreshed_caller(
+    ctx: &Context<'_>,
+) -> AppResult<alkemio_authorization::ActorContext> {
+    let mut caller = actor(ctx).into_owned();
+    if let Some(id) = caller.authenticated_id()
+        && let Some(fresh) = data::<alkemio_contributor::ActorService>(ctx)?
+            .credentials(alkemio_kernel::ids::ActorId(id))
+            .await?
+    {
+        caller.credentials = fresh;
+    }
+    Ok(caller)
 }
 
 /// Creates the callouts a new space asked for (a welcome callout first, when wanted), as its
@@ -2446,14 +2479,7 @@ pub(crate) async fn add_planned_callouts(
         .await?;
     // the creator's roles in the new space were granted after this request read its
     // credentials: read them again
-    let mut caller = actor(ctx).into_owned();
-    if let Some(id) = caller.authenticated_id()
-        && let Some(fresh) = data::<alkemio_contributor::ActorService>(ctx)?
-            .credentials(alkemio_kernel::ids::ActorId(id))
-            .await?
-    {
-        caller.credentials = fresh;
-    }
+    let caller = refreshed_caller(ctx).await?;
     let mut all = Vec::new();
     for c in callouts.into_iter().rev() {
         all.push(c);
@@ -2473,6 +2499,7 @@ pub(crate) async fn add_planned_callouts(
             },
             tags: Vec::new(),
             settings: SettingsChanges::default(),
+            base_settings: None,
             default_display_name: None,
             post_description: None,
             link: None,

@@ -698,12 +698,17 @@ impl CreateProfileInput {
                 }),
             }
         }
-        let avatar = self
+        let visual_uris: Vec<(VisualType, String)> = self
             .visuals
             .unwrap_or_default()
             .into_iter()
-            .find(|v| v.name == VisualType::Avatar)
-            .map(|v| v.uri);
+            .filter(|v| !v.uri.trim().is_empty())
+            .map(|v| (v.name, v.uri))
+            .collect();
+        let avatar = visual_uris
+            .iter()
+            .find(|(kind, _)| *kind == VisualType::Avatar)
+            .map(|(_, uri)| uri.clone());
         let location = self.location.unwrap_or_default();
         Ok((
             NewProfile {
@@ -730,6 +735,7 @@ impl CreateProfileInput {
                     .collect(),
                 tagsets,
                 visuals: Vec::new(),
+                visual_uris,
             },
             avatar,
         ))

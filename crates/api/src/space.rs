@@ -1229,9 +1229,62 @@ fn new_space(
         who: about.who,
         guidelines: about.guidelines,
         settings: settings.map(SettingsChange::from).unwrap_or_default(),
+        base_settings: None,
         flow,
         license_plan_id,
     })
+}
+
+/// The platform's templates manager, with the defaults of new spaces and subspaces.
+async fn platform_templates_manager(ctx: &Context<'_>) -> AppResult<Option<uuid::Uuid>> {
+    Ok(data::<alkemio_platform::PlatformService>(ctx)?
+        .get()
+        .await?
+        .templates_manager_id)
+}
+
+/// Creates the subspaces of a template's content below a new space (not below an L2 space),
+/// each with its content's about, settings, flow and (when wanted) callouts, as the caller.
+async fn create_content_subspaces(
+    ctx: &Context<'_>,
+    parent: &alkemio_space::Space,
+    subspaces: Vec<alkemio_template::content_space::NewContentSpace>,
+    add_callouts: bool,
+) -> AppResult<()> {
+    let Some(level) = parent.level.child() else {
+        return Ok(());
+    };
+    if subspaces.is_empty() {
+        return Ok(());
+    }
+    // the creator's roles in the new parent came after this request read its credentials
+    let caller = crate::collaboration::refreshed_caller(ctx).await?;
+    for sub in subspaces {
+        let mut new = NewSpace {
+            profile: sub.profile.clone(),
+            ..NewSpace::default()
+        };
+        alkemio_space::templates::start_from(&mut new, &sub, level);
+        let states =
+            alkemio_collaboration::innovation_flow::planned_state_names(false, new.flow.as_ref());
+        let callouts = if add_callouts {
+            alkemio_space::templates::callouts_from(Vec::new(), &sub.callouts, &states)
+        } else {
+            Vec::new()
+        };
+        let space = service(ctx)?
+            .create_subspace(&caller, parent.id, new)
+            .await?;
+        crate::collaboration::add_planned_callouts(ctx, &space, callouts, false).await?;
+        Box::pin(create_content_subspaces(
+            ctx,
+            &space,
+            sub.subspaces,
+            add_callouts,
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// A new L0 space on an account.
@@ -1253,6 +1306,10 @@ pub struct CreateSpaceOnAccountInput {
     pub name_id: Option<NameId>,
     /// Settings.
     pub settings: Option<CreateSpaceSettingsInput>,
+    /// The space template it starts from (the platform's default space template, when absent
+    /// and set).
+    #[graphql(name = "spaceTemplateID")]
+    pub space_template_id: Option<UuidScalar>,
 }
 
 /// A new subspace.
@@ -1270,6 +1327,10 @@ pub struct CreateSubspaceInput {
     /// The parent space.
     #[graphql(name = "spaceID")]
     pub space_id: UuidScalar,
+    /// The space template it starts from (its L0 space's default subspace template, else the
+    /// platform's, when absent and set).
+    #[graphql(name = "spaceTemplateID")]
+    pub space_template_id: Option<UuidScalar>,
 }
 
 /// Changes to a space's about.
@@ -1484,19 +1545,33 @@ impl SpaceMutation {
         ctx: &Context<'_>,
         space_data: CreateSpaceOnAccountInput,
     ) -> Result<Space> {
-        let plan = space_data.collaboration_data.plan(true)?;
-        let new = new_space(
+        let svc = service(ctx)?;
+        let content = match &space_data.space_template_id {
+            Some(t) => Some(svc.content_of_template(t.0).await?),
+            None => {
+                svc.default_content(platform_templates_manager(ctx).await?, None)
+                    .await?
+            }
+        };
+        let plan = space_data.collaboration_data.plan(true, content.as_ref())?;
+        let mut new = new_space(
             space_data.about,
             space_data.name_id,
             space_data.settings,
             plan.flow,
             space_data.license_plan_id.map(|p| p.0),
         )?;
-        let space = service(ctx)?
+        if let Some(c) = &content {
+            alkemio_space::templates::start_from(&mut new, c, SpaceLevel::L0);
+        }
+        let space = svc
             .create_space(&actor(ctx), ActorId(space_data.account_id.0), new)
             .await?;
         crate::collaboration::add_planned_callouts(ctx, &space, plan.callouts, plan.welcome)
             .await?;
+        if let Some(c) = content {
+            create_content_subspaces(ctx, &space, c.subspaces, plan.add_callouts).await?;
+        }
         Ok(Space(space))
     }
 
@@ -1506,19 +1581,35 @@ impl SpaceMutation {
         ctx: &Context<'_>,
         subspace_data: CreateSubspaceInput,
     ) -> Result<Space> {
-        let plan = subspace_data.collaboration_data.plan(false)?;
-        let new = new_space(
+        let svc = service(ctx)?;
+        let parent = svc.get_or_fail(ActorId(subspace_data.space_id.0)).await?;
+        let content = match &subspace_data.space_template_id {
+            Some(t) => Some(svc.content_of_template(t.0).await?),
+            None => {
+                svc.default_content(platform_templates_manager(ctx).await?, Some(&parent))
+                    .await?
+            }
+        };
+        let plan = subspace_data
+            .collaboration_data
+            .plan(false, content.as_ref())?;
+        let mut new = new_space(
             subspace_data.about,
             subspace_data.name_id,
             subspace_data.settings,
             plan.flow,
             None,
         )?;
-        let space = service(ctx)?
-            .create_subspace(&actor(ctx), ActorId(subspace_data.space_id.0), new)
-            .await?;
+        if let Some(c) = &content {
+            let level = parent.level.child().unwrap_or(SpaceLevel::L2);
+            alkemio_space::templates::start_from(&mut new, c, level);
+        }
+        let space = svc.create_subspace(&actor(ctx), parent.id, new).await?;
         crate::collaboration::add_planned_callouts(ctx, &space, plan.callouts, plan.welcome)
             .await?;
+        if let Some(c) = content {
+            create_content_subspaces(ctx, &space, c.subspaces, plan.add_callouts).await?;
+        }
         Ok(Space(space))
     }
 

@@ -599,6 +599,97 @@ pub struct UpdateTemplateDefaultTemplateInput {
     pub template_id: UuidScalar,
 }
 
+/// Where the files of a set's templates go: with the space whose manager holds the set, or
+/// with the account of the pack holding it.
+async fn set_aggregator(ctx: &Context<'_>, set: Uuid) -> AppResult<Option<Uuid>> {
+    Ok(match service(ctx)?.manager_of_set(set).await? {
+        Some(m) => data::<alkemio_space::SpaceService>(ctx)?
+            .space_of_templates_manager(m.id)
+            .await?
+            .and_then(|s| s.storage_aggregator_id),
+        // a pack's templates keep their files with the pack's account
+        None => match data::<alkemio_library::LibraryService>(ctx)?
+            .by_templates_set(set)
+            .await?
+            .and_then(|p| p.account_id)
+        {
+            Some(account) => data::<alkemio_contributor::UserService>(ctx)?
+                .account(account)
+                .await?
+                .and_then(|a| a.storage_aggregator_id),
+            None => None,
+        },
+    })
+}
+
+/// A space template made from a space.
+#[derive(InputObject)]
+pub struct CreateTemplateFromSpaceOnTemplatesSetInput {
+    /// Its NameID (generated from the display name when absent).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Its profile.
+    pub profile_data: CreateProfileInput,
+    /// Whether the space's subspaces are copied too (yes when absent).
+    pub recursive: Option<bool>,
+    /// The space to copy.
+    #[graphql(name = "spaceID")]
+    pub space_id: UuidScalar,
+    /// Tags for its default tagset.
+    pub tags: Option<Vec<String>>,
+    /// The set.
+    #[graphql(name = "templatesSetID")]
+    pub templates_set_id: UuidScalar,
+}
+
+/// A space template made from another's content space.
+#[derive(InputObject)]
+pub struct CreateTemplateFromContentSpaceOnTemplatesSetInput {
+    /// The content space to copy (with its subspaces).
+    #[graphql(name = "contentSpaceID")]
+    pub content_space_id: UuidScalar,
+    /// Its NameID (generated from the display name when absent).
+    #[graphql(name = "nameID")]
+    pub name_id: Option<NameId>,
+    /// Its profile.
+    pub profile_data: CreateProfileInput,
+    /// Tags for its default tagset.
+    pub tags: Option<Vec<String>>,
+    /// The set.
+    #[graphql(name = "templatesSetID")]
+    pub templates_set_id: UuidScalar,
+}
+
+/// A space template whose content is made again from a space.
+#[derive(InputObject)]
+pub struct UpdateTemplateFromSpaceInput {
+    /// Whether the space's subspaces are copied too (yes when absent).
+    pub recursive: Option<bool>,
+    /// The space to copy.
+    #[graphql(name = "spaceID")]
+    pub space_id: UuidScalar,
+    /// The template.
+    #[graphql(name = "templateID")]
+    pub template_id: UuidScalar,
+}
+
+/// A collaboration to bring in line with a space template.
+#[derive(InputObject)]
+pub struct UpdateCollaborationFromSpaceTemplateInput {
+    /// Whether the template's callouts are added.
+    #[graphql(default_with = "Some(false)")]
+    pub add_callouts: Option<bool>,
+    /// The collaboration.
+    #[graphql(name = "collaborationID")]
+    pub collaboration_id: UuidScalar,
+    /// Whether the collaboration's callouts are deleted first.
+    #[graphql(default_with = "Some(false)")]
+    pub delete_existing_callouts: Option<bool>,
+    /// The space template.
+    #[graphql(name = "spaceTemplateID")]
+    pub space_template_id: UuidScalar,
+}
+
 /// Template mutations.
 #[derive(Debug, Default)]
 pub struct TemplateMutation;
@@ -614,24 +705,7 @@ impl TemplateMutation {
         let d = template_data;
         let svc = service(ctx)?;
         let set = d.templates_set_id.0;
-        let aggregator = match svc.manager_of_set(set).await? {
-            Some(m) => data::<alkemio_space::SpaceService>(ctx)?
-                .space_of_templates_manager(m.id)
-                .await?
-                .and_then(|s| s.storage_aggregator_id),
-            // a pack's templates keep their files with the pack's account
-            None => match data::<alkemio_library::LibraryService>(ctx)?
-                .by_templates_set(set)
-                .await?
-                .and_then(|p| p.account_id)
-            {
-                Some(account) => data::<alkemio_contributor::UserService>(ctx)?
-                    .account(account)
-                    .await?
-                    .and_then(|a| a.storage_aggregator_id),
-                None => None,
-            },
-        };
+        let aggregator = set_aggregator(ctx, set).await?;
         let new = NewTemplate {
             template_type: d.r#type,
             name_id: d.name_id.map(NameId::into_inner),
@@ -657,6 +731,111 @@ impl TemplateMutation {
         };
         Ok(Template(
             svc.create_template(&actor(ctx), set, new, aggregator)
+                .await?,
+        ))
+    }
+
+    /// Makes a space template from a space: its about, settings, innovation flow and callouts,
+    /// and its subspaces' unless `recursive` is false (needs CREATE on the set and READ on the
+    /// space).
+    async fn create_template_from_space(
+        &self,
+        ctx: &Context<'_>,
+        template_data: CreateTemplateFromSpaceOnTemplatesSetInput,
+    ) -> Result<Template> {
+        let d = template_data;
+        let set = d.templates_set_id.0;
+        let aggregator = set_aggregator(ctx, set).await?;
+        let named = alkemio_space::templates::TemplateFromSpace {
+            name_id: d.name_id.map(NameId::into_inner),
+            profile: d.profile_data.into_new_profile()?.0,
+            tags: d.tags.unwrap_or_default(),
+        };
+        Ok(Template(
+            data::<alkemio_space::SpaceService>(ctx)?
+                .create_template_from_space(
+                    &actor(ctx),
+                    set,
+                    alkemio_kernel::ids::ActorId(d.space_id.0),
+                    d.recursive.unwrap_or(true),
+                    named,
+                    aggregator,
+                )
+                .await?,
+        ))
+    }
+
+    /// Makes a space template from another template's content space, with its subspaces
+    /// (needs CREATE on the set and READ on the content space).
+    async fn create_template_from_content_space(
+        &self,
+        ctx: &Context<'_>,
+        template_data: CreateTemplateFromContentSpaceOnTemplatesSetInput,
+    ) -> Result<Template> {
+        let d = template_data;
+        let source = lookup_content_space(ctx, d.content_space_id.0).await?;
+        let set = d.templates_set_id.0;
+        let aggregator = set_aggregator(ctx, set).await?;
+        let svc = service(ctx)?;
+        let content = svc.content_copy(source.0.id).await?;
+        let new = NewTemplate {
+            template_type: TemplateType::Space,
+            name_id: d.name_id.map(NameId::into_inner),
+            profile: d.profile_data.into_new_profile()?.0,
+            tags: d.tags.unwrap_or_default(),
+            post_default_description: None,
+            whiteboard: None,
+            callout: None,
+            guidelines: None,
+            content_space: Some(content),
+        };
+        Ok(Template(
+            svc.create_template(&actor(ctx), set, new, aggregator)
+                .await?,
+        ))
+    }
+
+    /// Makes a space template's content again from a space, with its subspaces unless
+    /// `recursive` is false (needs UPDATE on the template and READ on the space).
+    async fn update_template_from_space(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateTemplateFromSpaceInput,
+    ) -> Result<Template> {
+        let d = update_data;
+        let template = service(ctx)?.template_or_fail(d.template_id.0).await?;
+        let aggregator = set_aggregator(ctx, template.templates_set_id).await?;
+        Ok(Template(
+            data::<alkemio_space::SpaceService>(ctx)?
+                .update_template_from_space(
+                    &actor(ctx),
+                    template.id,
+                    alkemio_kernel::ids::ActorId(d.space_id.0),
+                    d.recursive.unwrap_or(true),
+                    aggregator,
+                )
+                .await?,
+        ))
+    }
+
+    /// Brings a collaboration in line with a space template: its innovation flow takes the
+    /// template's states, its callouts are deleted when asked and the template's added when
+    /// asked (needs UPDATE on the collaboration).
+    async fn update_collaboration_from_space_template(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateCollaborationFromSpaceTemplateInput,
+    ) -> Result<crate::collaboration::Collaboration> {
+        let d = update_data;
+        Ok(crate::collaboration::Collaboration(
+            data::<alkemio_space::SpaceService>(ctx)?
+                .update_collaboration_from_template(
+                    &actor(ctx),
+                    d.collaboration_id.0,
+                    d.space_template_id.0,
+                    d.add_callouts.unwrap_or(false),
+                    d.delete_existing_callouts.unwrap_or(false),
+                )
                 .await?,
         ))
     }

@@ -49,6 +49,7 @@ fn profile(name: String, i: usize) -> NewProfile {
         }],
         display_name: name,
         visuals: Vec::new(),
+        visual_uris: Vec::new(),
     }
 }
 
@@ -65,6 +66,7 @@ fn new_space(name: String, i: usize, public: bool) -> NewSpace {
             privacy_mode: public.then_some(SpacePrivacyMode::Public),
             ..Default::default()
         },
+        base_settings: None,
     }
 }
 

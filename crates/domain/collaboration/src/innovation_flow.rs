@@ -794,3 +794,150 @@ impl CollaborationService {
         Ok(out)
     }
 }
+
+impl CollaborationService {
+    /// Gives a collaboration's flow a template's states (`updateCollaborationFromSpaceTemplate`;
+    /// the caller has checked UPDATE on the collaboration). The first `keep` states (by order)
+    /// stay as they are and the template's states not among them follow; with `keep` 0 the
+    /// states become the template's (a state of the same name keeps its identity). Callouts in
+    /// a state that goes move to the current state, which stays when it remains and is the
+    /// first state otherwise. Returns the state names, in order.
+    pub async fn replace_states(
+        &self,
+        collaboration: Uuid,
+        template: Vec<NewState>,
+        keep: usize,
+    ) -> AppResult<Vec<String>> {
+        let conn = self.conn();
+        let c = repo::collaborations(conn, &[collaboration])
+            .await?
+            .remove(&collaboration)
+            .ok_or_else(|| {
+                AppError::not_found(format!("Collaboration {collaboration} not found"))
+            })?;
+        let flow_id = c.innovation_flow_id.ok_or_else(|| {
+            AppError::bad_input(format!(
+                "Collaboration {collaboration} has no innovation flow"
+            ))
+        })?;
+        let flow = self.flow_or_fail(flow_id).await?;
+        let mut existing = repo::states_of(conn, &[flow_id]).await?;
+        existing.sort_by(|a, b| a.sort_order.total_cmp(&b.sort_order));
+        // (kept state, or a new one) in the final order
+        let mut plan: Vec<(Option<InnovationFlowState>, NewState)> = Vec::new();
+        for s in existing.iter().take(keep) {
+            plan.push((
+                Some(s.clone()),
+                NewState {
+                    display_name: s.display_name.clone(),
+                    description: s.description.clone(),
+                    settings: Some(s.settings),
+                    sort_order: Some(s.sort_order),
+                },
+            ));
+        }
+        for t in template {
+            let name = check_state_name(&t.display_name)?;
+            if plan
+                .iter()
+                .any(|(_, p)| p.display_name.to_lowercase() == name.to_lowercase())
+            {
+                continue;
+            }
+            let same = (keep == 0)
+                .then(|| {
+                    existing
+                        .iter()
+                        .find(|s| s.display_name.to_lowercase() == name.to_lowercase())
+                        .cloned()
+                })
+                .flatten();
+            plan.push((
+                same,
+                NewState {
+                    display_name: name,
+                    ..t
+                },
+            ));
+        }
+        let total = plan.len() as u32;
+        if total > flow.settings.maximum_number_of_states {
+            return Err(AppError::bad_input(
+                "Applying this template would exceed the maximum number of states for this Space",
+            ));
+        }
+        if total < flow.settings.minimum_number_of_states.max(1) {
+            return Err(AppError::bad_input(format!(
+                "Innovation flow must have at least {} states.",
+                flow.settings.minimum_number_of_states.max(1)
+            )));
+        }
+        let policy = self
+            .policy_of(flow.authorization_id)
+            .await?
+            .ok_or_else(|| AppError::internal_msg(format_args!("flow {flow_id} has no policy")))?;
+        let at = crate::service::now();
+        let mut kept_ids = Vec::new();
+        let mut names = Vec::new();
+        let mut policies = Vec::new();
+        let txn = self.begin().await?;
+        for (i, (found, new)) in plan.into_iter().enumerate() {
+            let order = (i as f64 + 1.0) * 10.0;
+            names.push(new.display_name.clone());
+            match found {
+                Some(mut s) => {
+                    if keep == 0 {
+                        s.description = new.description;
+                        if let Some(settings) = new.settings {
+                            s.settings = settings;
+                        }
+                    }
+                    s.sort_order = order;
+                    repo::update_state(&txn, &s).await?;
+                    kept_ids.push(s.id);
+                }
+                None => {
+                    let mut sp =
+                        auth_repo::new_policy(AuthorizationPolicyType::InnovationFlowState);
+                    sp.inherit_from(&policy);
+                    let s = InnovationFlowState {
+                        id: Uuid::now_v7(),
+                        innovation_flow_id: flow_id,
+                        display_name: new.display_name,
+                        description: new.description,
+                        settings: new.settings.unwrap_or_default(),
+                        sort_order: order,
+                        default_callout_template_id: None,
+                        authorization_id: Some(sp.id),
+                        created_date: at,
+                        updated_date: at,
+                    };
+                    repo::insert_state(&txn, &s).await?;
+                    kept_ids.push(s.id);
+                    policies.push(sp);
+                }
+            }
+        }
+        let after = repo::states_of(&txn, &[flow_id]).await?;
+        let current = flow
+            .current_state_id
+            .filter(|id| kept_ids.contains(id))
+            .or(kept_ids.first().copied());
+        let current_name = after
+            .iter()
+            .find(|s| Some(s.id) == current)
+            .map(|s| s.display_name.clone())
+            .unwrap_or_default();
+        let mut gone = Vec::new();
+        for s in existing.iter().filter(|s| !kept_ids.contains(&s.id)) {
+            repo::move_flow_state(&txn, c.callouts_set_id, &s.display_name, &current_name).await?;
+            repo::delete_state(&txn, s.id).await?;
+            gone.extend(s.authorization_id);
+        }
+        repo::set_current_state(&txn, flow_id, current).await?;
+        auth_repo::save_all(&txn, &policies).await?;
+        auth_repo::delete(&txn, &gone).await?;
+        txn.commit().await?;
+        Ok(names)
+    }
+}

@@ -8,6 +8,7 @@
 pub use alkemio_activity as activity;
 pub mod authorization;
 pub mod content;
+pub mod copy;
 pub mod innovation_flow;
 pub mod model;
 pub mod poll;

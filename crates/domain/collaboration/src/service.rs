@@ -425,6 +425,8 @@ pub struct NewCallout {
     pub tags: Vec<String>,
     /// Settings over the defaults.
     pub settings: SettingsChanges,
+    /// The settings to start from instead of the defaults (a copied callout's).
+    pub base_settings: Option<CalloutSettings>,
     /// A display name offered to contributors.
     pub default_display_name: Option<String>,
     /// A post description offered to contributors.
@@ -1636,7 +1638,7 @@ impl CollaborationService {
                     - 1.0
             }
         };
-        let mut settings = CalloutSettings::default();
+        let mut settings = new.base_settings.clone().unwrap_or_default();
         new.settings.apply(&mut settings);
         normalize_framing_settings(&mut settings, framing_type)?;
         check_whiteboard_default(&settings, new.default_whiteboard_content.as_deref())?;
@@ -2241,6 +2243,19 @@ impl CollaborationService {
         txn.commit().await?;
         self.profiles.storage().release_contents(&contents).await?;
         Ok(callout)
+    }
+
+    /// Deletes every callout of a collaboration (`updateCollaborationFromSpaceTemplate` with
+    /// `deleteExistingCallouts`; the caller has checked UPDATE on the collaboration).
+    pub async fn delete_all_callouts(&self, collaboration: Uuid) -> AppResult<usize> {
+        let c = self.collaboration_or_fail(collaboration).await?;
+        let ids = self.callouts_of_set_ids(c.callouts_set_id).await?;
+        let txn = self.db.begin().await?;
+        let (policies, contents) = self.delete_callouts_in(&txn, &ids).await?;
+        auth_repo::delete(&txn, &policies).await?;
+        txn.commit().await?;
+        self.profiles.storage().release_contents(&contents).await?;
+        Ok(ids.len())
     }
 
     /// `updateCalloutsSortOrder`: needs UPDATE on the set; the listed callouts (by id or

@@ -12,6 +12,7 @@ pub mod model;
 pub mod repo;
 pub mod roles;
 pub mod service;
+pub mod templates;
 
 pub use collaboration::EventDownload;
 pub use entry::EntryService;

@@ -384,6 +384,8 @@ pub struct NewSpace {
     pub guidelines: Option<alkemio_common::profile::NewProfile>,
     /// Settings overrides.
     pub settings: SettingsChange,
+    /// The settings the overrides apply to (a template's; the level's defaults when absent).
+    pub base_settings: Option<SpaceSettings>,
     /// The innovation flow asked for (the level's default when absent).
     pub flow: Option<alkemio_collaboration::innovation_flow::FlowInput>,
     /// The space plan asked for (an L0 space on an account whose license has room for it).

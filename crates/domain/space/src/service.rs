@@ -1117,10 +1117,10 @@ impl SpaceService {
             Some(p) => Some(self.parent_context(self.db.conn(), p.clone()).await?),
             None => None,
         };
-        let mut settings = match &parent {
+        let mut settings = new.base_settings.clone().unwrap_or_else(|| match &parent {
             Some(_) => SpaceSettings::default_subspace(),
             None => SpaceSettings::default_l0(),
-        };
+        });
         new.settings.apply(&mut settings);
         let visibility = parent
             .as_ref()

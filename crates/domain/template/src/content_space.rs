@@ -347,3 +347,48 @@ impl TemplateService {
         Ok((policies, hashes))
     }
 }
+
+impl TemplateService {
+    /// A content space (with its subspaces) as the input that creates it again: about,
+    /// settings, innovation flow and callouts.
+    pub async fn content_copy(&self, id: Uuid) -> AppResult<NewContentSpace> {
+        let space = self.content_space_or_fail(id).await?;
+        let profile = match space.about.profile_id {
+            Some(p) => self.profiles().copy_of(p).await?,
+            None => NewProfile::default(),
+        };
+        let guidelines = match space.about.guidelines_id {
+            Some(g) => match guidelines::find_many(self.db_conn(), &[g])
+                .await?
+                .remove(&g)
+                .and_then(|g| g.profile_id)
+            {
+                Some(p) => Some(self.profiles().copy_of(p).await?),
+                None => None,
+            },
+            None => None,
+        };
+        let (flow, callouts) = match space.collaboration_id {
+            Some(c) => (
+                self.collaborations().flow_copy(c).await?,
+                self.collaborations().callout_copies(c).await?,
+            ),
+            None => (None, Vec::new()),
+        };
+        let mut subspaces = Vec::new();
+        for sub in self.content_subspaces(&[space.id]).await? {
+            subspaces.push(Box::pin(self.content_copy(sub.id)).await?);
+        }
+        Ok(NewContentSpace {
+            level: space.level,
+            settings: space.settings,
+            profile,
+            why: space.about.why,
+            who: space.about.who,
+            guidelines,
+            flow,
+            callouts,
+            subspaces,
+        })
+    }
+}

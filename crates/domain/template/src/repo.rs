@@ -346,6 +346,21 @@ pub async fn template_by_part(
         .transpose()
 }
 
+/// Points a template at its (new) content space.
+pub async fn set_template_content_space(
+    conn: &impl ConnectionTrait,
+    template: Uuid,
+    space: Uuid,
+) -> AppResult<()> {
+    template::Entity::update_many()
+        .col_expr(template::Column::ContentSpaceId, Expr::value(space))
+        .col_expr(template::Column::UpdatedDate, Expr::value(now()))
+        .filter(template::Column::Id.eq(template))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Templates by id.
 pub async fn templates(
     conn: &impl ConnectionTrait,

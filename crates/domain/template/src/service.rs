@@ -104,6 +104,10 @@ impl TemplateService {
         }
     }
 
+    pub(crate) fn db_conn(&self) -> &sea_orm::DatabaseConnection {
+        self.db.conn()
+    }
+
     pub(crate) fn profiles(&self) -> &ProfileService {
         &self.profiles
     }
@@ -901,6 +905,40 @@ impl TemplateService {
         txn.commit().await?;
         self.profiles.storage().release_contents(&hashes).await?;
         Ok(t)
+    }
+
+    /// `updateTemplateFromSpace`: needs UPDATE on the SPACE template; its content space is
+    /// replaced by `content` (a copy of a space), in one transaction.
+    pub async fn replace_content_space(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        content: crate::content_space::NewContentSpace,
+        aggregator: Option<Uuid>,
+    ) -> AppResult<Template> {
+        let t = self.template_or_fail(id).await?;
+        let tp = self
+            .require(caller, t.authorization_id, P::Update, "update a template")
+            .await?;
+        if t.template_type != TemplateType::Space {
+            return Err(AppError::bad_input(format!(
+                "Template {id} is not a space template: it holds no content space"
+            )));
+        }
+        let txn = self.db.begin().await?;
+        let (old_policies, hashes) = match t.content_space_id {
+            Some(old) => self.delete_content_spaces_in(&txn, &[old]).await?,
+            None => (Vec::new(), Vec::new()),
+        };
+        let (space, policies) = self
+            .insert_content_space_in(&txn, caller, content, &tp, None, aggregator)
+            .await?;
+        repo::set_template_content_space(&txn, id, space).await?;
+        auth_repo::save_all(&txn, &policies).await?;
+        auth_repo::delete(&txn, &old_policies).await?;
+        txn.commit().await?;
+        self.profiles.storage().release_contents(&hashes).await?;
+        self.template_or_fail(id).await
     }
 
     /// `updateTemplateDefault`: needs UPDATE on the default; the template must be in its

@@ -826,15 +826,7 @@ impl VirtualContributorService {
         }
         vc.profile_id = Some(bundle.profile.id);
         // its knowledge base: a profile and an (empty) callouts set
-        let mut kb_profile = new.knowledge_base_profile.unwrap_or_else(|| NewProfile {
-            display_name: String::new(),
-            tagline: None,
-            description: None,
-            location: Default::default(),
-            references: Vec::new(),
-            tagsets: Vec::new(),
-            visuals: Vec::new(),
-        });
+        let mut kb_profile = new.knowledge_base_profile.unwrap_or_default();
         if kb_profile.display_name.trim().is_empty() {
             "Knowledge Base".clone_into(&mut kb_profile.display_name);
         }

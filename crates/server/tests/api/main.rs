@@ -35,6 +35,7 @@ mod polls;
 mod process;
 mod response_cache;
 mod roles;
+mod space_templates;
 mod spaces;
 mod stand_ins;
 mod storage;

@@ -255,6 +255,8 @@ pub struct NewProfile {
     pub tagsets: Vec<NewTagset>,
     /// Visuals to create (empty images).
     pub visuals: Vec<VisualType>,
+    /// Images the visuals start with, by kind (a copied profile's).
+    pub visual_uris: Vec<(VisualType, String)>,
 }
 
 /// A media gallery: visuals (images and videos) with a storage bucket of their own.

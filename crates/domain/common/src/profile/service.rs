@@ -226,6 +226,7 @@ impl ProfileService {
                 updated_date: now,
             });
         }
+        let uris = new.visual_uris;
         let visuals = new
             .visuals
             .into_iter()
@@ -234,7 +235,11 @@ impl ProfileService {
                 Visual {
                     id: Uuid::now_v7(),
                     name: kind,
-                    uri: String::new(),
+                    uri: uris
+                        .iter()
+                        .find(|(k, _)| *k == kind)
+                        .map(|(_, u)| u.clone())
+                        .unwrap_or_default(),
                     min_width: c.min_width as i32,
                     max_width: c.max_width as i32,
                     min_height: c.min_height as i32,
@@ -271,6 +276,56 @@ impl ProfileService {
             visuals,
             bucket,
             policies,
+        })
+    }
+
+    /// What creating a copy of a profile needs: its names, description, location, tagsets,
+    /// references and visuals with their images (the files stay where they are).
+    pub async fn copy_of(&self, id: Uuid) -> AppResult<NewProfile> {
+        let conn = self.db.conn();
+        let profile = self.profile(id).await?;
+        let location = match profile.location_id {
+            Some(l) => repo::locations(conn, &[l]).await?.remove(&l),
+            None => None,
+        };
+        let visuals = repo::visuals_of(conn, &[id]).await?;
+        Ok(NewProfile {
+            display_name: profile.display_name,
+            tagline: profile.tagline,
+            description: profile.description,
+            location: location
+                .map(|l| LocationInput {
+                    city: l.city,
+                    country: l.country,
+                    address_line1: l.address_line1,
+                    address_line2: l.address_line2,
+                    state_or_province: l.state_or_province,
+                    postal_code: l.postal_code,
+                })
+                .unwrap_or_default(),
+            references: repo::references_of(conn, &[id])
+                .await?
+                .into_iter()
+                .map(|r| NewReference {
+                    name: r.name,
+                    uri: r.uri,
+                    description: r.description,
+                })
+                .collect(),
+            tagsets: repo::tagsets_of(conn, &[id])
+                .await?
+                .into_iter()
+                .map(|t| crate::profile::NewTagset {
+                    name: t.name,
+                    tags: t.tags,
+                })
+                .collect(),
+            visuals: visuals.iter().map(|v| v.name).collect(),
+            visual_uris: visuals
+                .into_iter()
+                .filter(|v| !v.uri.is_empty())
+                .map(|v| (v.name, v.uri))
+                .collect(),
         })
     }
 
