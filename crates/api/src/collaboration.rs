@@ -634,6 +634,11 @@ impl CalloutFraming {
         crate::poll::poll_of(ctx, self.0.poll_id).await
     }
 
+    /// Its office document, for a COLLABORA_DOCUMENT framing.
+    async fn collabora_document(&self, ctx: &Context<'_>) -> Result<Option<CollaboraDocument>> {
+        collabora_document(ctx, self.0.collabora_document_id).await
+    }
+
     /// Its memo, for a MEMO framing.
     async fn memo(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Memo>> {
         let Some(id) = self.0.memo_id else {
@@ -755,6 +760,22 @@ impl CalloutContribution {
         Ok(loaded(data::<Loaders>(ctx)?.links.load_one(id).await)?.map(crate::content::Link))
     }
 
+    /// Its office document, for a COLLABORA_DOCUMENT contribution (needs READ on the
+    /// contribution).
+    async fn collabora_document(&self, ctx: &Context<'_>) -> Result<Option<CollaboraDocument>> {
+        if self.0.collabora_document_id.is_none() {
+            return Ok(None);
+        }
+        require_on(
+            ctx,
+            self.0.authorization_id,
+            P::Read,
+            "read a contribution's document",
+        )
+        .await?;
+        collabora_document(ctx, self.0.collabora_document_id).await
+    }
+
     /// Its memo, for a memo contribution (needs READ on the contribution).
     async fn memo(&self, ctx: &Context<'_>) -> Result<Option<crate::content::Memo>> {
         let Some(id) = self.0.memo_id else {
@@ -855,6 +876,8 @@ pub struct CreateCalloutFramingInput {
     pub memo: Option<CreateMemoInput>,
     /// Its poll, for a POLL framing.
     pub poll: Option<crate::poll::CreatePollInput>,
+    /// Its office document, for a COLLABORA_DOCUMENT framing.
+    pub collabora_document: Option<CreateCollaboraDocumentInput>,
     /// Its profile.
     pub profile: CreateProfileInput,
     /// Tags for the profile's default tagset.
@@ -966,6 +989,8 @@ pub struct CreateCalloutContributionInput {
     pub link: Option<CreateLinkInput>,
     /// Its memo, for a MEMO contribution.
     pub memo: Option<CreateMemoInput>,
+    /// Its office document, for a COLLABORA_DOCUMENT contribution.
+    pub collabora_document: Option<CreateCollaboraDocumentInput>,
     /// Its post, for a POST contribution.
     pub post: Option<CreatePostInput>,
     /// Its position.
@@ -1010,6 +1035,7 @@ impl CreateCalloutInput {
                 c.link,
                 c.whiteboard,
                 c.memo,
+                c.collabora_document,
                 c.sort_order,
             )?);
         }
@@ -1023,6 +1049,7 @@ impl CreateCalloutInput {
                 .transpose()?,
             memo: d.framing.memo.map(CreateMemoInput::into_new).transpose()?,
             poll: d.framing.poll.map(crate::poll::CreatePollInput::into_new),
+            collabora: d.framing.collabora_document.map(Into::into),
             default_whiteboard_content: defaults
                 .as_ref()
                 .and_then(|x| x.whiteboard_content.clone())
@@ -1124,6 +1151,8 @@ pub struct UpdateCalloutFramingInput {
     pub memo_content: Option<Markdown>,
     /// Changes to its poll (a poll is made only with its callout).
     pub poll: Option<crate::poll::UpdatePollInput>,
+    /// The office document made when the framing becomes COLLABORA_DOCUMENT.
+    pub collabora_document: Option<CreateCollaboraDocumentInput>,
     /// Profile changes.
     pub profile: Option<UpdateProfileInput>,
     /// A new kind; content of another kind goes.
@@ -1208,6 +1237,8 @@ pub struct CreateContributionOnCalloutInput {
     pub link: Option<CreateLinkInput>,
     /// Its memo, for a MEMO contribution.
     pub memo: Option<CreateMemoInput>,
+    /// Its office document, for a COLLABORA_DOCUMENT contribution.
+    pub collabora_document: Option<CreateCollaboraDocumentInput>,
     /// Its post, for a POST contribution.
     pub post: Option<CreatePostInput>,
     /// Its position (before the others when absent).
@@ -1264,6 +1295,7 @@ fn new_contribution(
     link: Option<CreateLinkInput>,
     whiteboard: Option<CreateWhiteboardInput>,
     memo: Option<CreateMemoInput>,
+    collabora: Option<CreateCollaboraDocumentInput>,
     sort_order: Option<f64>,
 ) -> AppResult<NewContribution> {
     Ok(NewContribution {
@@ -1274,9 +1306,94 @@ fn new_contribution(
             .map(CreateWhiteboardInput::into_new)
             .transpose()?,
         memo: memo.map(CreateMemoInput::into_new).transpose()?,
+        collabora: collabora.map(Into::into),
         other_data: false,
         sort_order,
     })
+}
+
+/// A new blank office document.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateCollaboraDocumentInput {
+    /// Its name.
+    pub display_name: Option<String>,
+    /// Its kind.
+    pub document_type: Option<alkemio_collaboration::collabora::CollaboraDocumentType>,
+}
+
+impl From<CreateCollaboraDocumentInput> for alkemio_collaboration::collabora::NewCollaboraDocument {
+    fn from(d: CreateCollaboraDocumentInput) -> Self {
+        Self {
+            display_name: d.display_name,
+            document_type: d.document_type,
+        }
+    }
+}
+
+/// An office document to rename.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateCollaboraDocumentInput {
+    /// Its new name.
+    pub display_name: Option<String>,
+    /// Which document.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// An office document: a word processing document, spreadsheet, presentation or drawing,
+/// edited in an office editor.
+pub struct CollaboraDocument(pub alkemio_collaboration::collabora::CollaboraDocument);
+
+#[Object(name = "CollaboraDocument")]
+impl CollaboraDocument {
+    /// Its id.
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.0.id)
+    }
+
+    /// What kind of document it is.
+    async fn document_type(&self) -> alkemio_collaboration::collabora::CollaboraDocumentType {
+        self.0.document_type
+    }
+
+    /// Its profile (its name).
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Profile> {
+        profile(ctx, self.0.profile_id).await
+    }
+
+    /// Who made it.
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, self.0.created_by).await
+    }
+
+    /// Its authorization policy.
+    async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
+        crate::authorization::authorization_of(ctx, self.0.authorization_id).await
+    }
+
+    /// When it was created.
+    async fn created_date(&self) -> DateTime {
+        DateTime(self.0.created_date)
+    }
+
+    /// When it last changed.
+    async fn updated_date(&self) -> DateTime {
+        DateTime(self.0.updated_date)
+    }
+}
+
+/// An office document by id (for a framing's or a contribution's field).
+async fn collabora_document(
+    ctx: &Context<'_>,
+    id: Option<Uuid>,
+) -> Result<Option<CollaboraDocument>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(
+        loaded(data::<Loaders>(ctx)?.collabora_documents.load_one(id).await)?
+            .map(CollaboraDocument),
+    )
 }
 
 /// Callout, contribution and post mutations.
@@ -1285,6 +1402,19 @@ pub struct CollaborationMutation;
 
 #[Object]
 impl CollaborationMutation {
+    /// Renames an office document (needs UPDATE on it).
+    async fn update_collabora_document(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateCollaboraDocumentInput,
+    ) -> Result<CollaboraDocument> {
+        Ok(CollaboraDocument(
+            service(ctx)?
+                .update_collabora_document(&actor(ctx), update_data.id.0, update_data.display_name)
+                .await?,
+        ))
+    }
+
     /// Creates a callout in a callouts set (needs CREATE_CALLOUT on the set).
     async fn create_callout_on_callouts_set(
         &self,
@@ -1335,6 +1465,7 @@ impl CollaborationMutation {
                     whiteboard_preview: f.whiteboard_preview_settings.map(Into::into),
                     memo_content: f.memo_content.map(|m| m.0),
                     poll_title: f.poll.and_then(|p| p.title),
+                    collabora: f.collabora_document.map(Into::into),
                 },
             ),
             None => (None, Default::default()),
@@ -1464,7 +1595,15 @@ impl CollaborationMutation {
         let d = contribution_data;
         let svc = service(ctx)?;
         let callout = svc.callout_or_fail(d.callout_id.0).await?;
-        let new = new_contribution(d.r#type, d.post, d.link, d.whiteboard, d.memo, d.sort_order)?;
+        let new = new_contribution(
+            d.r#type,
+            d.post,
+            d.link,
+            d.whiteboard,
+            d.memo,
+            d.collabora_document,
+            d.sort_order,
+        )?;
         let host = host_of_set(ctx, callout.callouts_set_id).await?;
         Ok(CalloutContribution(
             svc.create_contribution(&actor(ctx), callout.id, new, &host)
@@ -2506,6 +2645,7 @@ pub(crate) async fn add_planned_callouts(
             whiteboard: None,
             memo: None,
             poll: None,
+            collabora: None,
             default_whiteboard_content: None,
             sort_order: None,
             contributions: Vec::new(),

@@ -334,6 +334,12 @@ loader!(
 );
 
 loader!(
+    /// Office documents by id.
+    CollaboraDocumentLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::collabora::CollaboraDocument,
+    |s, keys| s.collabora_documents(keys).await
+);
+
+loader!(
     /// Whether memos are multi-user (their collaboration's license), by memo id.
     MemoMultiUserLoader(alkemio_collaboration::CollaborationService) -> bool,
     |s, keys| s.memos_multi_user(keys).await
@@ -465,6 +471,8 @@ pub struct Loaders {
     pub gallery_visuals: DataLoader<GalleryVisualsLoader>,
     /// Memos by id.
     pub memos: DataLoader<MemoLoader>,
+    /// Office documents by id.
+    pub collabora_documents: DataLoader<CollaboraDocumentLoader>,
     /// Whether memos are multi-user, by memo id.
     pub memos_multi_user: DataLoader<MemoMultiUserLoader>,
     /// Whether whiteboards are multi-user, by whiteboard id.
@@ -547,6 +555,7 @@ impl Loaders {
             galleries: batched(GalleryLoader(profiles.clone()), window),
             gallery_visuals: batched(GalleryVisualsLoader(profiles.clone()), window),
             memos: batched(MemoLoader(collaborations.clone()), window),
+            collabora_documents: batched(CollaboraDocumentLoader(collaborations.clone()), window),
             memos_multi_user: batched(MemoMultiUserLoader(collaborations.clone()), window),
             whiteboards_multi_user: batched(
                 WhiteboardMultiUserLoader(collaborations.clone()),

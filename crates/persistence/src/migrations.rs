@@ -45,6 +45,7 @@ mod m20261126_000037_virtual_contributor_create;
 mod m20261127_000038_vc_interaction;
 mod m20261127_000039_poll;
 mod m20261127_000040_template_content;
+mod m20261127_000041_collabora_document;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000038_vc_interaction::Migration),
             Box::new(m20261127_000039_poll::Migration),
             Box::new(m20261127_000040_template_content::Migration),
+            Box::new(m20261127_000041_collabora_document::Migration),
         ]
     }
 }

@@ -130,6 +130,8 @@ pub struct FramingChanges {
     pub memo_content: Option<String>,
     /// The framing poll's new title (a poll is made only with its callout).
     pub poll_title: Option<String>,
+    /// The office document made when the framing becomes COLLABORA_DOCUMENT.
+    pub collabora: Option<crate::collabora::NewCollaboraDocument>,
 }
 
 impl FramingChanges {
@@ -151,27 +153,6 @@ fn check_uri(uri: &str) -> AppResult<()> {
         )));
     }
     Ok(())
-}
-
-/// The kinds a framing may hold content of here.
-pub(crate) fn check_framing_type(t: CalloutFramingType) -> AppResult<()> {
-    match t {
-        CalloutFramingType::None
-        | CalloutFramingType::Link
-        | CalloutFramingType::Whiteboard
-        | CalloutFramingType::Memo
-        | CalloutFramingType::Contributors
-        | CalloutFramingType::Spaces
-        | CalloutFramingType::Poll
-        | CalloutFramingType::MediaGallery => Ok(()),
-        other => Err(AppError::new(
-            alkemio_kernel::ErrorStatus::NotSupported,
-            format!(
-                "Callout framing of type {} is not supported by this server yet",
-                other.graphql_name()
-            ),
-        )),
-    }
 }
 
 fn default_tagset(profile: &mut NewProfile) {
@@ -821,7 +802,6 @@ impl CollaborationService {
         if let Some(t) = changes.framing_type
             && type_changed
         {
-            check_framing_type(t)?;
             if framing.framing_type == CalloutFramingType::Spaces {
                 return Err(AppError::bad_input(
                     "The framing of a callout of subspaces cannot change its type",
@@ -846,6 +826,11 @@ impl CollaborationService {
                 && let Some(g) = framing.media_gallery_id.take()
             {
                 left.galleries.push(g);
+            }
+            if t != CalloutFramingType::CollaboraDocument
+                && let Some(d) = framing.collabora_document_id.take()
+            {
+                left.absorb(repo::delete_collabora(conn, &[d]).await?);
             }
             if t != CalloutFramingType::Poll
                 && let Some(p) = framing.poll_id.take()
@@ -1024,6 +1009,24 @@ impl CollaborationService {
                         &mut staged,
                     )?;
                     framing.memo_id = Some(m.id);
+                }
+            }
+        }
+        if framing.framing_type == CalloutFramingType::CollaboraDocument
+            && framing.collabora_document_id.is_none()
+        {
+            match changes.collabora {
+                Some(d) => {
+                    framing.collabora_document_id = Some(
+                        self.stage_collabora(d, &framing_policy, author, host, &mut staged)
+                            .await?
+                            .id,
+                    );
+                }
+                None => {
+                    return Err(AppError::bad_input(
+                        "Collabora document input is required when switching to COLLABORA_DOCUMENT framing type",
+                    ));
                 }
             }
         }

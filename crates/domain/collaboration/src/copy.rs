@@ -1,7 +1,8 @@
 //! Copies of a collaboration's content, as the inputs that create it again: its innovation
 //! flow and its callouts (framing with its profile, link, whiteboard or memo; settings;
 //! contribution defaults; flow state; sort order). Contributions, comments and the timeline
-//! are not copied, nor are poll framings (their votes are the content) and media galleries.
+//! are not copied, nor are poll framings (their votes are the content), media galleries and office
+//! documents (as in the reference).
 //! Space templates are made and applied with these.
 
 use uuid::Uuid;
@@ -74,7 +75,9 @@ impl CollaborationService {
             };
             if matches!(
                 framing.framing_type,
-                CalloutFramingType::Poll | CalloutFramingType::MediaGallery
+                CalloutFramingType::Poll
+                    | CalloutFramingType::MediaGallery
+                    | CalloutFramingType::CollaboraDocument
             ) {
                 continue;
             }
@@ -140,6 +143,7 @@ impl CollaborationService {
                 whiteboard,
                 memo,
                 poll: None,
+                collabora: None,
                 default_whiteboard_content: d.and_then(|d| d.whiteboard_content.clone()),
                 contributions: Vec::new(),
                 send_notification: false,

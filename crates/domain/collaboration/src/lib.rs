@@ -7,6 +7,7 @@
 
 pub use alkemio_activity as activity;
 pub mod authorization;
+pub mod collabora;
 pub mod content;
 pub mod copy;
 pub mod innovation_flow;

@@ -305,6 +305,8 @@ pub struct CalloutFraming {
     pub media_gallery_id: Option<Uuid>,
     /// Its poll, for a POLL framing.
     pub poll_id: Option<Uuid>,
+    /// Its office document, for a COLLABORA_DOCUMENT framing.
+    pub collabora_document_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.
@@ -351,6 +353,8 @@ pub struct Contribution {
     pub whiteboard_id: Option<Uuid>,
     /// Its memo, for a MEMO contribution.
     pub memo_id: Option<Uuid>,
+    /// Its office document, for a COLLABORA_DOCUMENT contribution.
+    pub collabora_document_id: Option<Uuid>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.

@@ -58,6 +58,15 @@ entity!(framing, "callout_framing", {
     memo_id: Option<Uuid>,
     media_gallery_id: Option<Uuid>,
     poll_id: Option<Uuid>,
+    collabora_document_id: Option<Uuid>,
+});
+entity!(collabora, "collabora_document", {
+    document_type: String,
+    original_mime_type: String,
+    created_by: Option<Uuid>,
+    profile_id: Uuid,
+    document_id: Option<Uuid>,
+    authorization_id: Option<Uuid>,
 });
 entity!(defaults, "callout_contribution_defaults", {
     default_display_name: Option<String>,
@@ -74,6 +83,7 @@ entity!(contribution, "callout_contribution", {
     link_id: Option<Uuid>,
     whiteboard_id: Option<Uuid>,
     memo_id: Option<Uuid>,
+    collabora_document_id: Option<Uuid>,
 });
 entity!(memo, "memo", {
     name_id: String,
@@ -381,6 +391,7 @@ pub async fn insert_callout(
         memo_id: Set(f.memo_id),
         media_gallery_id: Set(f.media_gallery_id),
         poll_id: Set(f.poll_id),
+        collabora_document_id: Set(f.collabora_document_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -546,6 +557,7 @@ pub async fn framings(
                 memo_id: r.memo_id,
                 media_gallery_id: r.media_gallery_id,
                 poll_id: r.poll_id,
+                collabora_document_id: r.collabora_document_id,
                 authorization_id: r.authorization_id,
                 created_date: r.created_date,
                 updated_date: r.updated_date,
@@ -630,18 +642,21 @@ pub async fn delete_callouts(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppRe
     let mut held_links = Vec::new();
     let mut held_whiteboards = Vec::new();
     let mut held_memos = Vec::new();
+    let mut held_documents = Vec::new();
     for f in framings(conn, &framing_ids).await?.into_values() {
         out.profiles.push(f.profile_id);
         out.policies.extend(f.authorization_id);
         held_links.extend(f.link_id);
         held_whiteboards.extend(f.whiteboard_id);
         held_memos.extend(f.memo_id);
+        held_documents.extend(f.collabora_document_id);
         out.galleries.extend(f.media_gallery_id);
         out.polls.extend(f.poll_id);
     }
     out.absorb(delete_links(conn, &held_links).await?);
     out.absorb(delete_whiteboards(conn, &held_whiteboards).await?);
     out.absorb(delete_memos(conn, &held_memos).await?);
+    out.absorb(delete_collabora(conn, &held_documents).await?);
     for c in found.values() {
         out.policies.extend(c.authorization_id);
         out.policies
@@ -694,6 +709,7 @@ fn to_contribution(r: contribution::Model) -> AppResult<Contribution> {
         link_id: r.link_id,
         whiteboard_id: r.whiteboard_id,
         memo_id: r.memo_id,
+        collabora_document_id: r.collabora_document_id,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -748,6 +764,7 @@ pub async fn insert_contribution(
         link_id: Set(c.link_id),
         whiteboard_id: Set(c.whiteboard_id),
         memo_id: Set(c.memo_id),
+        collabora_document_id: Set(c.collabora_document_id),
     })
     .exec_without_returning(conn)
     .await?;
@@ -944,9 +961,14 @@ pub async fn delete_contributions(
     let held_links: Vec<Uuid> = found.values().filter_map(|c| c.link_id).collect();
     let held_whiteboards: Vec<Uuid> = found.values().filter_map(|c| c.whiteboard_id).collect();
     let held_memos: Vec<Uuid> = found.values().filter_map(|c| c.memo_id).collect();
+    let held_documents: Vec<Uuid> = found
+        .values()
+        .filter_map(|c| c.collabora_document_id)
+        .collect();
     out.absorb(delete_links(conn, &held_links).await?);
     out.absorb(delete_whiteboards(conn, &held_whiteboards).await?);
     out.absorb(delete_memos(conn, &held_memos).await?);
+    out.absorb(delete_collabora(conn, &held_documents).await?);
     contribution::Entity::delete_many()
         .filter(contribution::Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
@@ -1894,6 +1916,10 @@ pub async fn set_framing_content(conn: &impl ConnectionTrait, f: &CalloutFraming
             Expr::value(f.media_gallery_id),
         )
         .col_expr(framing::Column::PollId, Expr::value(f.poll_id))
+        .col_expr(
+            framing::Column::CollaboraDocumentId,
+            Expr::value(f.collabora_document_id),
+        )
         .col_expr(framing::Column::UpdatedDate, Expr::value(now()))
         .filter(framing::Column::Id.eq(f.id))
         .exec(conn)
@@ -1977,6 +2003,92 @@ pub async fn delete_memos(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResul
     }
     memo::Entity::delete_many()
         .filter(memo::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(out)
+}
+
+// ---- office documents ----
+
+fn to_collabora(r: collabora::Model) -> AppResult<crate::collabora::CollaboraDocument> {
+    Ok(crate::collabora::CollaboraDocument {
+        id: r.id,
+        document_type: r
+            .document_type
+            .parse()
+            .map_err(|e| corrupt("collabora document type", e))?,
+        original_mime_type: r.original_mime_type,
+        created_by: r.created_by,
+        profile_id: r.profile_id,
+        document_id: r.document_id,
+        authorization_id: r.authorization_id,
+        created_date: r.created_date,
+        updated_date: r.updated_date,
+    })
+}
+
+/// Stores an office document.
+pub async fn insert_collabora(
+    conn: &impl ConnectionTrait,
+    d: &crate::collabora::CollaboraDocument,
+) -> AppResult<()> {
+    collabora::Entity::insert(collabora::ActiveModel {
+        id: Set(d.id),
+        created_date: Set(d.created_date),
+        updated_date: Set(d.updated_date),
+        version: Set(1),
+        document_type: Set(d.document_type.as_str().to_owned()),
+        original_mime_type: Set(d.original_mime_type.clone()),
+        created_by: Set(d.created_by),
+        profile_id: Set(d.profile_id),
+        document_id: Set(d.document_id),
+        authorization_id: Set(d.authorization_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Office documents by id.
+pub async fn collabora_documents(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, crate::collabora::CollaboraDocument>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    collabora::Entity::find()
+        .filter(collabora::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| to_collabora(r).map(|d| (d.id, d)))
+        .collect()
+}
+
+/// Marks an office document changed.
+pub async fn touch_collabora(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
+    collabora::Entity::update_many()
+        .col_expr(collabora::Column::UpdatedDate, Expr::value(now()))
+        .filter(collabora::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes office documents; their profiles (with the buckets holding their files) and
+/// policies are left for the caller.
+pub async fn delete_collabora(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Leftovers> {
+    let mut out = Leftovers::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for d in collabora_documents(conn, ids).await?.into_values() {
+        out.profiles.push(d.profile_id);
+        out.policies.extend(d.authorization_id);
+    }
+    collabora::Entity::delete_many()
+        .filter(collabora::Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
         .await?;
     Ok(out)

@@ -325,7 +325,9 @@ pub struct NewContribution {
     pub whiteboard: Option<crate::content::NewWhiteboard>,
     /// Its memo, for a MEMO contribution.
     pub memo: Option<crate::content::NewMemo>,
-    /// Whether data of other kinds was given too (a document).
+    /// Its office document, for a COLLABORA_DOCUMENT contribution.
+    pub collabora: Option<crate::collabora::NewCollaboraDocument>,
+    /// Whether data of other kinds was given too.
     pub other_data: bool,
     /// Its position (before the others when absent).
     pub sort_order: Option<f64>,
@@ -356,6 +358,10 @@ fn check_contribution_shape(
             new.whiteboard.is_some(),
         ),
         (CalloutContributionType::Memo, new.memo.is_some()),
+        (
+            CalloutContributionType::CollaboraDocument,
+            new.collabora.is_some(),
+        ),
     ];
     let kind = new.contribution_type.graphql_name();
     match given.iter().find(|(t, _)| *t == new.contribution_type) {
@@ -389,12 +395,12 @@ fn check_contribution_shape(
 /// its kind and no other.
 fn check_framing_shape(c: &NewCallout) -> AppResult<()> {
     let t = c.framing_type.unwrap_or(CalloutFramingType::None);
-    crate::content::check_framing_type(t)?;
     let given = [
         (CalloutFramingType::Link, c.link.is_some()),
         (CalloutFramingType::Whiteboard, c.whiteboard.is_some()),
         (CalloutFramingType::Memo, c.memo.is_some()),
         (CalloutFramingType::Poll, c.poll.is_some()),
+        (CalloutFramingType::CollaboraDocument, c.collabora.is_some()),
     ];
     if let Some((_, false)) = given.iter().find(|(kind, _)| *kind == t) {
         return Err(AppError::bad_input(format!(
@@ -441,6 +447,8 @@ pub struct NewCallout {
     pub memo: Option<crate::content::NewMemo>,
     /// The framing's poll, for a POLL framing.
     pub poll: Option<crate::poll::NewPoll>,
+    /// The framing's office document, for a COLLABORA_DOCUMENT framing.
+    pub collabora: Option<crate::collabora::NewCollaboraDocument>,
     /// Whiteboard content new whiteboard contributions start from.
     pub default_whiteboard_content: Option<String>,
     /// Contributions made with it.
@@ -613,6 +621,8 @@ pub(crate) struct Staged {
     pub(crate) profiles: Vec<alkemio_common::profile::ProfileBundle>,
     pub(crate) rooms: Vec<Room>,
     pub(crate) polls: Vec<crate::poll::PollState>,
+    pub(crate) documents: Vec<alkemio_storage::Document>,
+    pub(crate) collabora: Vec<crate::collabora::CollaboraDocument>,
     pub(crate) policies: Vec<AuthorizationPolicy>,
 }
 
@@ -960,6 +970,12 @@ impl CollaborationService {
             .chain(contributions.iter().filter_map(|c| c.memo_id))
             .collect();
         let memos = repo::memos(conn, &memo_ids).await?;
+        let document_ids: Vec<Uuid> = framing
+            .iter()
+            .filter_map(|f| f.collabora_document_id)
+            .chain(contributions.iter().filter_map(|c| c.collabora_document_id))
+            .collect();
+        let documents = repo::collabora_documents(conn, &document_ids).await?;
         if let Some(f) = &framing {
             let mut fp = load(f.authorization_id, AuthorizationPolicyType::CalloutFraming);
             apply_inherited_policy(&mut fp, &policy);
@@ -987,6 +1003,9 @@ impl CollaborationService {
             if let Some(p) = f.poll_id {
                 out.extend(crate::poll::recompute_policy(conn, p, &fp).await?);
             }
+            if let Some(d) = f.collabora_document_id.and_then(|id| documents.get(&id)) {
+                out.extend(self.collabora_policies(conn, d, &fp).await?);
+            }
             out.push(fp);
         }
         if let Some(r) = callout.comments_id.and_then(|id| rooms.get(&id)) {
@@ -1008,6 +1027,9 @@ impl CollaborationService {
             }
             if let Some(m) = c.memo_id.and_then(|id| memos.get(&id)) {
                 out.extend(self.memo_policies(conn, m, &kp).await?);
+            }
+            if let Some(d) = c.collabora_document_id.and_then(|id| documents.get(&id)) {
+                out.extend(self.collabora_policies(conn, d, &kp).await?);
             }
             if let Some(p) = c.post_id.and_then(|id| posts.get(&id)) {
                 let mut pp = load(p.authorization_id, AuthorizationPolicyType::Post);
@@ -1732,6 +1754,7 @@ impl CollaborationService {
             memo_id: None,
             media_gallery_id: None,
             poll_id: None,
+            collabora_document_id: None,
             authorization_id: Some(framing_policy.id),
             created_date: at,
             updated_date: at,
@@ -1751,6 +1774,13 @@ impl CollaborationService {
             };
             framing.whiteboard_id = Some(
                 self.stage_whiteboard(w, name, &framing_policy, author, host, staged)?
+                    .id,
+            );
+        }
+        if let Some(d) = new.collabora {
+            framing.collabora_document_id = Some(
+                self.stage_collabora(d, &framing_policy, author, host, staged)
+                    .await?
                     .id,
             );
         }
@@ -1813,7 +1843,8 @@ impl CollaborationService {
         };
         let mut taken_posts = Vec::new();
         for c in new.contributions {
-            self.stage_contribution(&callout, &policy, c, caller, host, &mut taken_posts, staged)?;
+            self.stage_contribution(&callout, &policy, c, caller, host, &mut taken_posts, staged)
+                .await?;
         }
         staged.policies.push(framing_policy);
         staged.policies.push(policy);
@@ -1828,7 +1859,7 @@ impl CollaborationService {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn stage_contribution(
+    async fn stage_contribution(
         &self,
         callout: &Callout,
         callout_policy: &AuthorizationPolicy,
@@ -1863,6 +1894,7 @@ impl CollaborationService {
             link_id: None,
             whiteboard_id: None,
             memo_id: None,
+            collabora_document_id: None,
             authorization_id: None,
             created_date: at,
             updated_date: at,
@@ -1887,6 +1919,13 @@ impl CollaborationService {
                 taken.push(n.clone());
                 Ok(n)
             };
+        if let Some(d) = new.collabora {
+            contribution.collabora_document_id =
+                Some(self.stage_collabora(d, &kp, author, host, staged).await?.id);
+            staged.policies.push(kp);
+            staged.contributions.push((contribution, None));
+            return Ok(());
+        }
         if let Some(l) = new.link {
             contribution.link_id = Some(self.stage_link(l, &kp, author, host, staged)?.id);
             staged.policies.push(kp);
@@ -1977,6 +2016,12 @@ impl CollaborationService {
     ) -> AppResult<()> {
         for b in &staged.profiles {
             self.profiles.insert_in(conn, b).await?;
+        }
+        for d in &staged.documents {
+            alkemio_storage::StorageService::insert_document_in(conn, d).await?;
+        }
+        for d in &staged.collabora {
+            repo::insert_collabora(conn, d).await?;
         }
         for l in &staged.links {
             repo::insert_link(conn, l).await?;
@@ -2356,7 +2401,8 @@ impl CollaborationService {
             host,
             &mut taken,
             &mut staged,
-        )?;
+        )
+        .await?;
         let contribution = staged
             .contributions
             .first()

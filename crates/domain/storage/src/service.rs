@@ -230,6 +230,56 @@ impl StorageService {
         Ok(())
     }
 
+    /// A document holding `bytes` for a bucket being made with its owner (the bytes are stored
+    /// now, under their content hash; the row and policy are the caller's to store after the
+    /// bucket's). The file is checked against the bucket's types and size unless `placeholder`
+    /// (an empty file of a known type, which an editor fills later).
+    pub async fn stage_document(
+        &self,
+        bucket: &StorageBucket,
+        bucket_policy: &AuthorizationPolicy,
+        file: UploadedFile,
+        created_by: Option<Uuid>,
+        placeholder: bool,
+    ) -> AppResult<(Document, AuthorizationPolicy)> {
+        if !placeholder {
+            self.check_file(bucket, &file)?;
+        }
+        let hash = crate::blob::content_hash(&file.bytes);
+        self.blobs.put(&file.bytes).await?;
+        let mut policy = auth_repo::new_policy(AuthorizationPolicyType::Document);
+        apply_document_policy(&mut policy, bucket_policy, created_by);
+        let now = Utc::now().trunc_subsecs(6);
+        let name = file.filename.trim();
+        let document = Document {
+            id: Uuid::now_v7(),
+            display_name: if name.is_empty() {
+                "_unspecified_".to_owned()
+            } else {
+                name.chars().take(512).collect()
+            },
+            mime_type: file.content_type.trim().to_ascii_lowercase(),
+            size: file.bytes.len() as u64,
+            external_id: hash,
+            created_by,
+            temporary_location: false,
+            bucket_id: bucket.id,
+            tags: Vec::new(),
+            authorization_id: Some(policy.id),
+            created_date: now,
+            updated_date: now,
+        };
+        Ok((document, policy))
+    }
+
+    /// Stores a staged document's row inside the caller's transaction.
+    pub async fn insert_document_in(
+        conn: &impl ConnectionTrait,
+        document: &Document,
+    ) -> AppResult<()> {
+        repo::insert_document(conn, document).await
+    }
+
     /// Uploads a file into a bucket (`uploadFileOnStorageBucket`): needs FILE_UPLOAD on the
     /// bucket. The same content uploaded twice into one bucket is one document.
     pub async fn upload(

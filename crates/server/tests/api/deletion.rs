@@ -59,6 +59,7 @@ const TABLES: &[&str] = &[
     "collaboration",
     "callouts_set",
     "callout",
+    "collabora_document",
     "innovation_flow",
     "activity",
     "communication",

@@ -344,8 +344,8 @@ async fn spaces_start_with_the_collaboration_asked_for(backend: Backend) {
         ),
         (
             json!({"calloutsSetData": {"calloutsData": [{"framing": {"type": "COLLABORA_DOCUMENT", "profile": {"displayName": "Board"}}}]}}),
-            "NOT_SUPPORTED",
-            12114,
+            "BAD_USER_INPUT",
+            12101,
         ),
         (
             json!({"calloutsSetData": {}, "addTutorialCallouts": true}),

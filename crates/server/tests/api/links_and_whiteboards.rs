@@ -1,4 +1,4 @@
-//! Links, whiteboards and memos over GraphQL, as callout framings and as contributions: creation with
+//! Links, whiteboards, memos and office documents over GraphQL, as callout framings and as contributions: creation with
 //! their checks (kinds, data of the kind and no other, URI length, whiteboard content, NameIDs
 //! shared with posts, the whiteboard template a callout taking whiteboards needs), their
 //! policies (creators, content policies, guest sharing), updates and deletion, the activity
@@ -17,7 +17,8 @@ on_both_backends!(
     whiteboards_are_drawn_and_shared,
     framing_content_changes_with_its_type,
     memos_are_written_and_kept,
-    galleries_hold_images_and_videos
+    galleries_hold_images_and_videos,
+    office_documents_frame_and_contribute
 );
 
 const SCENE: &str = r#"{"type":"excalidraw","version":2,"source":"test","elements":[{"id":"a","type":"rectangle"}],"appState":{"gridSize":null}}"#;
@@ -602,14 +603,14 @@ async fn framing_content_changes_with_its_type(backend: Backend) {
     )
     .await;
     assert_reference_error(&no_poll, "BAD_USER_INPUT", 12101);
-    let unsupported = err(
+    let no_document = err(
         &app,
         &admin,
         UPDATE_CALLOUT,
         json!({"d": {"ID": k, "framing": {"type": "COLLABORA_DOCUMENT"}}}),
     )
     .await;
-    assert_reference_error(&unsupported, "NOT_SUPPORTED", 12114);
+    assert_reference_error(&no_document, "BAD_USER_INPUT", 12101);
 
     // deleting the callout removes what its framing held
     let d = json!({"calloutsSetID": set, "framing": {"type": "WHITEBOARD", "profile": {"displayName": "Doomed"},
@@ -935,4 +936,149 @@ async fn galleries_hold_images_and_videos(backend: Backend) {
     )
     .await;
     assert_reference_error(&gone, "ENTITY_NOT_FOUND", 10101);
+}
+
+const DOC_CALLOUT: &str =
+    "mutation($d: CreateCalloutOnCalloutsSetInput!) { createCalloutOnCalloutsSet(calloutData: $d) {
+    id framing { type collaboraDocument { id documentType createdBy { id } profile { displayName }
+        authorization { myPrivileges } } } } }";
+const DOC_READ: &str = "query($c: UUID!) { lookup { callout(ID: $c) {
+    framing { type collaboraDocument { id documentType profile { displayName } } }
+    contributionsCount { collaboraDocument }
+    contributions { id collaboraDocument { documentType profile { displayName } } } } } }";
+
+async fn office_documents_frame_and_contribute(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let (_, stranger) = app.user_with_token("stranger@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Office", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", member.id).await;
+    let (_, set) = callouts_set(&app, &admin, &s).await;
+    let before = crate::deletion::row_counts(&app).await;
+
+    // a framing document needs its name and kind
+    for bad in [
+        json!({"calloutsSetID": set, "framing": {"type": "COLLABORA_DOCUMENT", "profile": {"displayName": "Budget"}}}),
+        json!({"calloutsSetID": set, "framing": {"type": "COLLABORA_DOCUMENT", "profile": {"displayName": "Budget"},
+            "collaboraDocument": {"displayName": "Budget 2027"}}}),
+    ] {
+        let refused = err(&app, &admin, DOC_CALLOUT, json!({"d": bad})).await;
+        assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
+    }
+    assert_eq!(before, crate::deletion::row_counts(&app).await);
+    let d = json!({"calloutsSetID": set, "framing": {"type": "COLLABORA_DOCUMENT", "profile": {"displayName": "Budget"},
+        "collaboraDocument": {"displayName": "Budget 2027", "documentType": "SPREADSHEET"}},
+        "settings": {"contribution": {"enabled": true, "allowedTypes": ["COLLABORA_DOCUMENT"]}}});
+    let callout =
+        ok(&app, &admin, DOC_CALLOUT, json!({"d": d})).await["createCalloutOnCalloutsSet"].clone();
+    let doc = &callout["framing"]["collaboraDocument"];
+    assert_eq!(callout["framing"]["type"], "COLLABORA_DOCUMENT");
+    assert_eq!(doc["documentType"], "SPREADSHEET");
+    assert_eq!(doc["profile"]["displayName"], "Budget 2027");
+    assert!(doc["createdBy"]["id"].is_string());
+    let doc_id = doc["id"].clone();
+
+    // members contribute documents of their own; a post is not what this callout takes
+    let contribute = |kind: &str, doc: Value| json!({"d": {"calloutID": callout["id"], "type": kind, "collaboraDocument": doc}});
+    let made = ok(
+        &app,
+        &member_token,
+        CONTRIBUTE,
+        contribute(
+            "COLLABORA_DOCUMENT",
+            json!({"displayName": "Notes", "documentType": "WORDPROCESSING"}),
+        ),
+    )
+    .await;
+    assert!(made["createContributionOnCallout"]["id"].is_string());
+    let refused = err(
+        &app,
+        &member_token,
+        CONTRIBUTE,
+        json!({"d": {"calloutID": callout["id"], "type": "POST", "post": {"profileData": {"displayName": "x"}}}}),
+    )
+    .await;
+    assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
+    let read =
+        ok(&app, &member_token, DOC_READ, json!({"c": callout["id"]})).await["lookup"]["callout"]
+            .clone();
+    assert_eq!(read["contributionsCount"]["collaboraDocument"], 1.0);
+    assert_eq!(
+        read["contributions"][0]["collaboraDocument"],
+        json!({"documentType": "WORDPROCESSING", "profile": {"displayName": "Notes"}})
+    );
+
+    // renamed by who may update it
+    let rename = "mutation($id: UUID!, $n: String) { updateCollaboraDocument(updateData: {ID: $id, displayName: $n}) { profile { displayName } } }";
+    let denied = err(&app, &stranger, rename, json!({"id": doc_id, "n": "Mine"})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let renamed = ok(
+        &app,
+        &admin,
+        rename,
+        json!({"id": doc_id, "n": "Budget 2028"}),
+    )
+    .await;
+    assert_eq!(
+        renamed["updateCollaboraDocument"]["profile"]["displayName"],
+        "Budget 2028"
+    );
+
+    // a framing turned into a document needs one; turned away, its document goes
+    let plain = ok(
+        &app,
+        &admin,
+        DOC_CALLOUT,
+        json!({"d": {"calloutsSetID": set, "framing": {"profile": {"displayName": "Plain"}}}}),
+    )
+    .await["createCalloutOnCalloutsSet"]["id"]
+        .clone();
+    let switch = "mutation($c: UUID!, $f: UpdateCalloutFramingInput!) { updateCallout(calloutData: {ID: $c, framing: $f}) {
+        framing { type collaboraDocument { documentType } } } }";
+    let refused = err(
+        &app,
+        &admin,
+        switch,
+        json!({"c": plain, "f": {"type": "COLLABORA_DOCUMENT"}}),
+    )
+    .await;
+    assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
+    let switched = ok(
+        &app,
+        &admin,
+        switch,
+        json!({"c": plain, "f": {"type": "COLLABORA_DOCUMENT", "collaboraDocument": {"displayName": "Slides", "documentType": "PRESENTATION"}}}),
+    )
+    .await;
+    assert_eq!(
+        switched["updateCallout"]["framing"],
+        json!({"type": "COLLABORA_DOCUMENT", "collaboraDocument": {"documentType": "PRESENTATION"}})
+    );
+    let back = ok(
+        &app,
+        &admin,
+        switch,
+        json!({"c": plain, "f": {"type": "NONE"}}),
+    )
+    .await;
+    assert!(back["updateCallout"]["framing"]["collaboraDocument"].is_null());
+
+    // deleted with their callouts, files and all
+    for c in [&callout["id"], &plain] {
+        ok(
+            &app,
+            &admin,
+            "mutation($c: UUID!) { deleteCallout(deleteData: {ID: $c}) { id } }",
+            json!({"c": c}),
+        )
+        .await;
+    }
+    // (the activity log keeps what happened)
+    let mut after = crate::deletion::row_counts(&app).await;
+    let mut before = before;
+    after.remove("activity");
+    before.remove("activity");
+    assert_eq!(before, after);
 }
