@@ -51,10 +51,21 @@ async fn room(ctx: &Context<'_>, id: Uuid) -> Result<Room> {
 
 /// What the space owning the collaboration of a callouts set lends its callouts.
 pub(crate) async fn host_of_set(ctx: &Context<'_>, set: Uuid) -> AppResult<Host> {
-    let collaboration = service(ctx)?.collaboration_of_set(set).await?;
-    data::<alkemio_space::SpaceService>(ctx)?
-        .collaboration_host(collaboration.id)
-        .await
+    match service(ctx)?.holding_collaboration(set).await? {
+        Some(collaboration) => {
+            data::<alkemio_space::SpaceService>(ctx)?
+                .collaboration_host(collaboration.id)
+                .await
+        }
+        // a knowledge base's set: no space lends it roles; its files go with the virtual
+        // contributor's account
+        None => Ok(Host {
+            aggregator: data::<alkemio_virtual_contributor::VirtualContributorService>(ctx)?
+                .account_aggregator_of_set(set)
+                .await?,
+            ..Host::default()
+        }),
+    }
 }
 
 /// A space's collaboration: its callouts set (the innovation flow, timeline and license come

@@ -863,6 +863,8 @@ pub struct CreateAiPersonaInput {
 /// A new virtual contributor's knowledge base.
 #[derive(Debug, InputObject)]
 pub struct CreateKnowledgeBaseInput {
+    /// The callouts it starts with.
+    pub callouts_set_data: Option<crate::collaboration::CreateCalloutsSetInput>,
     /// Its profile.
     pub profile: CreateProfileInput,
 }
@@ -1123,9 +1125,19 @@ impl VirtualContributorMutation {
     ) -> Result<VirtualContributor> {
         let input = virtual_contributor_data;
         let (profile, avatar_uri) = input.profile_data.into_new_profile()?;
-        let knowledge_base_profile = match input.knowledge_base_data {
-            Some(kb) => Some(kb.profile.into_new_profile()?.0),
-            None => None,
+        let (knowledge_base_profile, knowledge_callouts) = match input.knowledge_base_data {
+            Some(kb) => {
+                let mut callouts = Vec::new();
+                for c in kb
+                    .callouts_set_data
+                    .and_then(|s| s.callouts_data)
+                    .unwrap_or_default()
+                {
+                    callouts.push(c.into_new()?);
+                }
+                (Some(kb.profile.into_new_profile()?.0), callouts)
+            }
+            None => (None, Vec::new()),
         };
         let account = ActorId(input.account_id.0);
         let new = NewVirtualContributor {
@@ -1150,9 +1162,28 @@ impl VirtualContributorMutation {
                 .unwrap_or_else(|| vec![InteractionMode::DiscussionTagging]),
         };
         let spaces = account_spaces(ctx, Some(account)).await?;
-        Ok(VirtualContributor(
-            service(ctx)?.create(&actor(ctx), new, &spaces).await?,
-        ))
+        let vc = service(ctx)?.create(&actor(ctx), new, &spaces).await?;
+        // the callouts its knowledge base starts with, created by its creator
+        let set = match vc.knowledge_base_id {
+            Some(kb) => service(ctx)?
+                .knowledge_bases(&[kb])
+                .await?
+                .remove(&kb)
+                .and_then(|k| k.callouts_set_id),
+            None => None,
+        };
+        if let Some(set) = set
+            && !knowledge_callouts.is_empty()
+        {
+            let host = crate::collaboration::host_of_set(ctx, set).await?;
+            let collaborations = data::<alkemio_collaboration::CollaborationService>(ctx)?;
+            for c in knowledge_callouts.into_iter().rev() {
+                collaborations
+                    .create_callout(&actor(ctx), set, c, &host)
+                    .await?;
+            }
+        }
+        Ok(VirtualContributor(vc))
     }
 
     /// Changes a virtual contributor (needs UPDATE on it).

@@ -1170,7 +1170,7 @@ impl CollaborationService {
     ) -> (CalloutsSet, AuthorizationPolicy) {
         let at = now();
         let mut policy = auth_repo::new_policy(AuthorizationPolicyType::CalloutsSet);
-        policy.inherit_from(parent);
+        apply_callouts_set_policy(&mut policy, parent, &CollaborationAccess::default());
         let set = CalloutsSet {
             id: Uuid::now_v7(),
             set_type: crate::model::CalloutsSetType::KnowledgeBase,
@@ -1190,8 +1190,8 @@ impl CollaborationService {
         repo::insert_set(conn, set).await
     }
 
-    /// The recomputed policy of a callouts set no collaboration holds (a knowledge base's;
-    /// it holds no callouts yet).
+    /// The recomputed policies of a callouts set no collaboration holds (a knowledge base's)
+    /// and of its callouts, which derive from the set's.
     pub async fn standalone_set_policies(
         &self,
         conn: &impl ConnectionTrait,
@@ -1207,22 +1207,38 @@ impl CollaborationService {
             AuthorizationPolicyType::CalloutsSet,
         )
         .await?;
-        policy.inherit_from(parent);
-        Ok(vec![policy])
+        apply_callouts_set_policy(&mut policy, parent, &CollaborationAccess::default());
+        let mut out = Vec::new();
+        for callout in repo::callouts_of_sets(conn, &[id]).await? {
+            out.extend(
+                self.callout_policies(conn, &callout, &policy, &CollaborationAccess::default())
+                    .await?,
+            );
+        }
+        out.push(policy);
+        Ok(out)
     }
 
-    /// Deletes a callouts set no collaboration holds inside the caller's transaction; returns
-    /// the policy ids to delete.
+    /// Deletes a callouts set no collaboration holds, with its callouts, inside the caller's
+    /// transaction; returns the policy ids to delete and the content hashes to release once it
+    /// committed.
     pub async fn delete_standalone_set_in(
         &self,
         conn: &impl ConnectionTrait,
         id: Uuid,
-    ) -> AppResult<Vec<Uuid>> {
+    ) -> AppResult<(Vec<Uuid>, Vec<String>)> {
         let Some(set) = repo::callouts_sets(conn, &[id]).await?.remove(&id) else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         };
+        let callouts: Vec<Uuid> = repo::callouts_of_sets(conn, &[id])
+            .await?
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let (mut policies, hashes) = self.delete_callouts_in(conn, &callouts).await?;
         repo::delete_set(conn, id).await?;
-        Ok(set.authorization_id.into_iter().collect())
+        policies.extend(set.authorization_id);
+        Ok((policies, hashes))
     }
 
     /// Collaborations by id.
@@ -1236,6 +1252,11 @@ impl CollaborationService {
             .await?
             .remove(&id)
             .ok_or_else(|| AppError::not_found(format!("Collaboration {id} not found")))
+    }
+
+    /// The collaboration owning a callouts set, if one does (a knowledge base's set has none).
+    pub async fn holding_collaboration(&self, set: Uuid) -> AppResult<Option<Collaboration>> {
+        repo::collaboration_of_set(self.db.conn(), set).await
     }
 
     /// The collaboration owning a callouts set.
@@ -1502,11 +1523,20 @@ impl CollaborationService {
         auth_repo::require(self.db.conn(), caller, policy, privilege, action).await
     }
 
+    /// The policy a set's callouts derive from: its collaboration's, or for a set no
+    /// collaboration holds (a knowledge base's) the set's own.
     async fn collaboration_policy(&self, set: Uuid) -> AppResult<AuthorizationPolicy> {
-        let c = self.collaboration_of_set(set).await?;
-        self.policy(c.authorization_id).await?.ok_or_else(|| {
-            AppError::internal_msg(format_args!("collaboration {} has no policy", c.id))
-        })
+        match repo::collaboration_of_set(self.db.conn(), set).await? {
+            Some(c) => self.policy(c.authorization_id).await?.ok_or_else(|| {
+                AppError::internal_msg(format_args!("collaboration {} has no policy", c.id))
+            }),
+            None => {
+                let s = self.callouts_set_or_fail(set).await?;
+                self.policy(s.authorization_id).await?.ok_or_else(|| {
+                    AppError::internal_msg(format_args!("callouts set {set} has no policy"))
+                })
+            }
+        }
     }
 
     // ---- callouts ----

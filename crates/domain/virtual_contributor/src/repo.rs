@@ -387,3 +387,22 @@ pub async fn delete_knowledge_base(conn: &impl ConnectionTrait, id: Uuid) -> App
     kb::Entity::delete_by_id(id).exec(conn).await?;
     Ok(())
 }
+
+/// The virtual contributor whose knowledge base has this callouts set.
+pub async fn by_knowledge_base_set(
+    conn: &impl ConnectionTrait,
+    set: Uuid,
+) -> AppResult<Option<Uuid>> {
+    let Some(kb) = kb::Entity::find()
+        .filter(kb::Column::CalloutsSetId.eq(set))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(vc::Entity::find()
+        .filter(vc::Column::KnowledgeBaseId.eq(kb.id))
+        .one(conn)
+        .await?
+        .map(|v| v.id))
+}

@@ -876,6 +876,22 @@ impl VirtualContributorService {
         Ok(vc)
     }
 
+    /// Where the files of a knowledge base's callouts go: with its virtual contributor's
+    /// account; none when no knowledge base has this set.
+    pub async fn account_aggregator_of_set(&self, set: Uuid) -> AppResult<Option<Uuid>> {
+        let Some(vc) = repo::by_knowledge_base_set(self.db.conn(), set).await? else {
+            return Ok(None);
+        };
+        let Some(account) = self.get(vc).await?.account_id else {
+            return Ok(None);
+        };
+        Ok(self
+            .users
+            .account(account)
+            .await?
+            .and_then(|a| a.storage_aggregator_id))
+    }
+
     /// Recomputes and stores the policies of an account's virtual contributors (an account's
     /// authorization reset); `account_spaces` are the account's L0 spaces.
     pub async fn reset_authorization_of_account(
@@ -1126,6 +1142,7 @@ impl VirtualContributorService {
     ) -> AppResult<Vec<String>> {
         let mut policies: Vec<Uuid> = vc.authorization_id.into_iter().collect();
         let mut profiles: Vec<Uuid> = vc.profile_id.into_iter().collect();
+        let mut set_contents = Vec::new();
         if let Some(persona) = repo::personas(conn, &[vc.ai_persona_id])
             .await?
             .remove(&vc.ai_persona_id)
@@ -1139,18 +1156,20 @@ impl VirtualContributorService {
             policies.extend(kb.authorization_id);
             profiles.extend(kb.profile_id);
             if let Some(set) = kb.callouts_set_id {
-                policies.extend(
-                    self.collaborations
-                        .delete_standalone_set_in(conn, set)
-                        .await?,
-                );
+                let (set_policies, set_hashes) = self
+                    .collaborations
+                    .delete_standalone_set_in(conn, set)
+                    .await?;
+                policies.extend(set_policies);
+                set_contents.extend(set_hashes);
             }
             repo::delete_knowledge_base(conn, kb.id).await?;
         }
-        let (profile_policies, hashes) = self
+        let (profile_policies, mut hashes) = self
             .profiles()
             .delete_with_buckets_in(conn, &profiles)
             .await?;
+        hashes.extend(set_contents);
         policies.extend(profile_policies);
         repo::delete(conn, vc.id).await?;
         alkemio_contributor::repo::delete_actor(conn, vc.id).await?;

@@ -1090,3 +1090,71 @@ async fn mentioned_virtual_contributors_answer_in_threads() {
 
     bus.close().await;
 }
+
+on_both_backends!(knowledge_bases_hold_callouts);
+
+/// A knowledge base starts with callouts and takes more from the virtual contributor's
+/// managers; its callouts go with it.
+async fn knowledge_bases_hold_callouts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, stranger) = app.user_with_token("stranger@example.org").await;
+    let account = crate::spaces::account_of(&app, &admin).await;
+    let before = crate::deletion::row_counts(&app).await;
+    let mut d = vc(&account, "Librarian");
+    d["knowledgeBaseData"] = json!({"profile": {"displayName": "Shelves"},
+        "calloutsSetData": {"calloutsData": [
+            {"nameID": "handbook", "framing": {"profile": {"displayName": "Handbook"}}},
+            {"nameID": "faq", "framing": {"profile": {"displayName": "FAQ"}},
+             "settings": {"contribution": {"enabled": true, "allowedTypes": ["LINK"]}}}]}});
+    let made = ok(&app, &admin, CREATE, json!({"d": d})).await["createVirtualContributor"].clone();
+    let set = made["knowledgeBase"]["calloutsSet"]["id"].clone();
+    let list = "query($id: UUID!) { virtualContributor(ID: $id) { knowledgeBase { calloutsSet { type
+        callouts { nameID framing { profile { displayName url } } authorization { myPrivileges } } } } } }";
+    let read = ok(&app, &admin, list, json!({"id": made["id"]})).await;
+    let kb = &read["virtualContributor"]["knowledgeBase"]["calloutsSet"];
+    assert_eq!(kb["type"], "KNOWLEDGE_BASE");
+    let mut names: Vec<&str> = kb["callouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["nameID"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["faq", "handbook"]);
+
+    // more callouts from its managers, not from strangers; contributions as the callout takes
+    let create = "mutation($d: CreateCalloutOnCalloutsSetInput!) { createCalloutOnCalloutsSet(calloutData: $d) { id } }";
+    let new =
+        json!({"d": {"calloutsSetID": set, "framing": {"profile": {"displayName": "Glossary"}}}});
+    let denied = err(&app, &stranger, create, new.clone()).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    ok(&app, &admin, create, new).await;
+    let faq = ok(&app, &admin, list, json!({"id": made["id"]})).await["virtualContributor"]["knowledgeBase"]["calloutsSet"]["callouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["nameID"] == "faq")
+        .cloned()
+        .unwrap();
+    assert!(
+        faq["authorization"]["myPrivileges"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("UPDATE"))
+    );
+
+    // deleted with the virtual contributor
+    ok(
+        &app,
+        &admin,
+        "mutation($id: UUID!) { deleteVirtualContributor(deleteData: {ID: $id}) { id } }",
+        json!({"id": made["id"]}),
+    )
+    .await;
+    let mut after = crate::deletion::row_counts(&app).await;
+    let mut before = before;
+    after.remove("activity");
+    before.remove("activity");
+    assert_eq!(before, after);
+}
