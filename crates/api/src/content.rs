@@ -805,11 +805,13 @@ impl MediaGalleryMutation {
     }
 }
 
-/// The mutations of links, whiteboards, memos and media galleries.
+/// The mutations of links, whiteboards, memos, media galleries and polls, and of the forum's
+/// discussions (kept here to keep the root merge shallow).
 #[derive(Debug, Default, async_graphql::MergedObject)]
 pub struct ContentMutations(
     ContentMutation,
     MemoMutation,
     MediaGalleryMutation,
     crate::poll::PollMutation,
+    crate::forum::ForumMutation,
 );

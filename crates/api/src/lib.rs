@@ -23,6 +23,7 @@ pub mod contributor;
 pub mod entry;
 mod executor;
 mod extensions;
+pub mod forum;
 pub mod innovation_hub;
 pub mod library;
 pub mod licensing;
@@ -135,6 +136,7 @@ pub struct SubscriptionRoot(
     crate::collaboration::CalloutLiveEvents,
     crate::poll::PollLiveEvents,
     crate::virtual_contributor::VirtualContributorLiveEvents,
+    crate::forum::ForumLiveEvents,
 );
 
 /// The server's schema type.
@@ -175,6 +177,8 @@ pub struct SchemaServices {
     pub communication: alkemio_communication::CommunicationService,
     /// User conversations.
     pub conversations: alkemio_communication::conversation::ConversationService,
+    /// The platform's forum.
+    pub forum: alkemio_platform::forum::ForumService,
     /// The audit log of critical mutations.
     pub audit: crate::audit::AuditLog,
     /// Background tasks.
@@ -249,6 +253,7 @@ fn schema_with(
         .data(services.notifications)
         .data(services.communication)
         .data(services.conversations)
+        .data(services.forum)
         .data(services.audit)
         .data(services.tasks)
         .data(policies)

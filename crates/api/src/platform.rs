@@ -138,6 +138,19 @@ impl Platform {
         Ok(RoleSet(service(ctx)?.role_set().await?))
     }
 
+    /// The platform's forum.
+    async fn forum(&self, ctx: &Context<'_>) -> Result<crate::forum::Forum> {
+        Ok(crate::forum::forum(ctx).await?)
+    }
+
+    /// The newest discussion of the forum's RELEASES category, if any.
+    async fn latest_release_discussion(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::forum::LatestReleaseDiscussion>> {
+        Ok(crate::forum::latest_release(ctx).await?)
+    }
+
     /// The platform's templates manager: the defaults for new spaces, subspaces, tutorials and
     /// knowledge bases, and the platform's templates set.
     async fn templates_manager(

@@ -88,6 +88,15 @@ pub async fn profile_url(ctx: &Context<'_>, profile: &p::Profile) -> Result<Stri
             }
         }
         (ProfileType::Template, _) => template_url(ctx, base, profile.id).await?,
+        (ProfileType::Discussion, _) => {
+            match data::<alkemio_platform::forum::ForumService>(ctx)?
+                .discussion_by_profile(profile.id)
+                .await?
+            {
+                Some(d) => format!("{base}/forum/discussion/{}", d.name_id),
+                None => base.clone(),
+            }
+        }
         (ProfileType::Account, _) => format!("{base}/admin"),
         (ProfileType::UserGroup, _) => base.clone(),
         (kind, _) => {

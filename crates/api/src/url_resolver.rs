@@ -92,6 +92,8 @@ pub enum Route {
     },
     /// An innovation hub's page.
     Hub(Option<String>),
+    /// A forum discussion, by NameID.
+    Discussion(Option<String>),
     /// An innovation pack, or a template in it.
     Pack {
         /// The pack's NameID.
@@ -106,8 +108,6 @@ pub enum Route {
         /// What follows the name.
         internal: Vec<String>,
     },
-    /// A kind of entity this server does not hold yet (the type it would have).
-    NotYetHeld(UrlType),
     /// A base route the client reserves but does not serve.
     Unknown,
 }
@@ -146,7 +146,7 @@ pub fn classify(segments: &[String]) -> Route {
         "spaces" => Route::Page(UrlType::SpaceExplorer),
         "contributors" => Route::Page(UrlType::ContributorsExplorer),
         "forum" if segments.get(1).is_some_and(|s| s == "discussion") => {
-            Route::NotYetHeld(UrlType::Discussion)
+            Route::Discussion(segments.get(2).cloned())
         }
         "forum" => Route::Page(UrlType::Forum),
         "login" => Route::Page(UrlType::Login),
@@ -780,8 +780,25 @@ impl UrlResolverQuery {
                     }
                 }
             }
+            Route::Discussion(name) => {
+                let found = match name {
+                    Some(n) => {
+                        data::<alkemio_platform::forum::ForumService>(ctx)?
+                            .discussion_by_name(&n)
+                            .await?
+                    }
+                    None => None,
+                };
+                match found {
+                    Some(d) => UrlResolverQueryResults {
+                        discussion_id: Some(UuidScalar(d.id)),
+                        ..resolved(UrlType::Discussion)
+                    },
+                    // as in the reference, an unknown discussion leaves the forum as the type
+                    None => not_found(UrlType::Forum),
+                }
+            }
             Route::Unknown => not_found(UrlType::Unknown),
-            Route::NotYetHeld(kind) => not_found(kind),
             Route::VirtualContributor { name, internal } => {
                 resolve_virtual_contributor(ctx, name.as_deref(), &internal).await?
             }
@@ -851,7 +868,7 @@ mod tests {
         assert_eq!(route("https://a.b/forum"), Route::Page(UrlType::Forum));
         assert_eq!(
             route("https://a.b/forum/discussion/x"),
-            Route::NotYetHeld(UrlType::Discussion)
+            Route::Discussion(Some("x".into()))
         );
         assert_eq!(route("https://a.b/landing"), Route::Unknown);
         assert_eq!(

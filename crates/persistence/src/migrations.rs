@@ -46,6 +46,7 @@ mod m20261127_000038_vc_interaction;
 mod m20261127_000039_poll;
 mod m20261127_000040_template_content;
 mod m20261127_000041_collabora_document;
+mod m20261127_000042_forum;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000039_poll::Migration),
             Box::new(m20261127_000040_template_content::Migration),
             Box::new(m20261127_000041_collabora_document::Migration),
+            Box::new(m20261127_000042_forum::Migration),
         ]
     }
 }

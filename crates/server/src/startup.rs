@@ -225,6 +225,11 @@ impl Core {
             .ensure_messaging(&platform.authorization().await.map_err(to_anyhow)?.policy)
             .await
             .map_err(to_anyhow)?;
+        let forum = alkemio_platform::forum::ForumService::new(db.clone(), profiles.clone());
+        forum
+            .ensure(&platform.authorization().await.map_err(to_anyhow)?.policy)
+            .await
+            .map_err(to_anyhow)?;
 
         let http_client = reqwest::Client::builder()
             .user_agent(concat!("alkemio-server/", env!("CARGO_PKG_VERSION")))
@@ -268,6 +273,7 @@ impl Core {
             notifications,
             communication,
             conversations,
+            forum,
             audit: alkemio_api::audit::AuditLog::new(db.clone()),
             tasks,
             kratos,

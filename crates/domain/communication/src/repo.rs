@@ -222,6 +222,20 @@ pub async fn update_room(
     Ok(())
 }
 
+/// Gives a room a new display name.
+pub async fn rename_room(conn: &impl ConnectionTrait, id: Uuid, name: &str) -> AppResult<()> {
+    room::Entity::update_many()
+        .col_expr(room::Column::DisplayName, Expr::value(name))
+        .col_expr(
+            room::Column::UpdatedDate,
+            Expr::value(Utc::now().trunc_subsecs(6)),
+        )
+        .filter(room::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Rooms by id.
 pub async fn rooms(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Room>> {
     if ids.is_empty() {

@@ -6,6 +6,7 @@
 //! policy rules. Its GraphQL lives in `alkemio-api` (`platform`, `lookup`).
 
 pub mod authorization;
+pub mod forum;
 pub mod model;
 mod repo;
 pub mod service;

@@ -18,6 +18,7 @@ mod conversations;
 mod deletion;
 mod entry;
 mod errors;
+mod forum;
 mod health;
 mod identity;
 mod innovation_flows;
