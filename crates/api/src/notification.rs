@@ -261,6 +261,20 @@ impl InAppNotification {
                     space_id: uuid_at(p, "spaceID")?,
                 })
             }
+            T::PlatformForumDiscussion => {
+                let d = &p["discussion"];
+                InAppNotificationPayload::PlatformForumDiscussion(PayloadForumDiscussion {
+                    kind,
+                    comment: p["comment"].as_str().map(str::to_owned),
+                    discussion: DiscussionDetails {
+                        id: string_at(d, "id"),
+                        display_name: string_at(d, "displayName"),
+                        description: d["description"].as_str().map(str::to_owned),
+                        category: d["category"].as_str().map(str::to_owned),
+                        url: string_at(d, "url"),
+                    },
+                })
+            }
             other => {
                 return Err(AppError::internal_msg(format_args!(
                     "no GraphQL type for payload {}",
@@ -285,6 +299,8 @@ pub enum InAppNotificationPayload {
     PlatformUserProfileRemoved(PayloadUserProfileRemoved),
     /// A platform role change.
     PlatformGlobalRoleChange(PayloadGlobalRoleChange),
+    /// A forum discussion (started, or commented on).
+    PlatformForumDiscussion(PayloadForumDiscussion),
     /// A space.
     Space(PayloadSpace),
     /// An application to a space.
@@ -488,6 +504,44 @@ impl PayloadGlobalRoleChange {
             .user(UserId(self.user_id))
             .await?
             .map(User))
+    }
+}
+
+/// What a notification tells of a forum discussion.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct DiscussionDetails {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub display_name: String,
+    /// Its text.
+    pub description: Option<String>,
+    /// Its category (the stored value).
+    pub category: Option<String>,
+    /// Where it is.
+    pub url: String,
+}
+
+/// Payload of a forum discussion notification.
+pub struct PayloadForumDiscussion {
+    kind: NotificationEventPayload,
+    comment: Option<String>,
+    discussion: DiscussionDetails,
+}
+
+#[Object(name = "InAppNotificationPayloadPlatformForumDiscussion")]
+impl PayloadForumDiscussion {
+    /// The payload type.
+    async fn r#type(&self) -> NotificationEventPayload {
+        self.kind
+    }
+    /// The comment (for a new comment).
+    async fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+    /// The discussion.
+    async fn discussion(&self) -> &DiscussionDetails {
+        &self.discussion
     }
 }
 

@@ -225,7 +225,11 @@ impl Core {
             .ensure_messaging(&platform.authorization().await.map_err(to_anyhow)?.policy)
             .await
             .map_err(to_anyhow)?;
-        let forum = alkemio_platform::forum::ForumService::new(db.clone(), profiles.clone());
+        let forum = alkemio_platform::forum::ForumService::new(
+            db.clone(),
+            profiles.clone(),
+            outbox.clone(),
+        );
         forum
             .ensure(&platform.authorization().await.map_err(to_anyhow)?.policy)
             .await

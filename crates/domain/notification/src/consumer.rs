@@ -413,6 +413,38 @@ impl NotificationConsumer {
                     email_needs_recipients: false,
                 });
             }
+            DomainEvent::ForumDiscussionCreated {
+                discussion_id,
+                name_id,
+                display_name,
+                description,
+                category,
+            } => {
+                let url = format!("{cluster}/forum/discussion/{name_id}");
+                let details = json!({"id": discussion_id, "displayName": display_name,
+                    "description": description, "category": category, "url": url});
+                notices.push(Notice {
+                    event: E::PlatformForumDiscussionCreated,
+                    category: Cat::Platform,
+                    who: Who::Holders {
+                        credentials: vec![Credential::global(C::GlobalRegistered)],
+                        privilege: None,
+                    },
+                    setting: &["platform", "forumDiscussionCreated"],
+                    in_app: Some(InApp {
+                        payload: json!({"type": "PLATFORM_FORUM_DISCUSSION", "discussion": details, "comment": null}),
+                        ..InApp::default()
+                    }),
+                    email_data: obj(json!({"discussion": details})),
+                    values: values(&[
+                        ("discussion", display_name.clone()),
+                        ("actor", trigger_name.clone()),
+                        ("link", url),
+                        ("action", "Join the discussion".to_owned()),
+                    ]),
+                    email_needs_recipients: true,
+                });
+            }
             DomainEvent::SpaceCreated { space_id } => {
                 let Some((_, space_payload, space)) = self.space(*space_id).await? else {
                     return Ok(notices);
@@ -992,8 +1024,8 @@ impl NotificationConsumer {
         emails_out: &mut Vec<EmailDelivery>,
     ) -> AppResult<()> {
         let mut recipients = self.recipients(notice).await?;
-        // whoever sent an update or a message to leads, or published a callout, does not hear
-        // of it
+        // whoever sent an update or a message to leads, published a callout or started a forum
+        // discussion does not hear of it (the reference tells a discussion's author too)
         if matches!(
             notice.event,
             E::SpaceCommunicationUpdate
@@ -1001,6 +1033,7 @@ impl NotificationConsumer {
                 | E::SpaceCollaborationCalloutPublished
                 | E::SpaceCollaborationCalloutContribution
                 | E::SpaceAdminCollaborationCalloutContribution
+                | E::PlatformForumDiscussionCreated
         ) {
             recipients.retain(|(user, ..)| Some(user.id.0) != record.triggered_by);
         }

@@ -181,6 +181,9 @@ fn template(event: NotificationEvent) -> Option<&'static str> {
         E::PlatformAdminSpaceCreated => {
             include_str!("../templates/PLATFORM_ADMIN_SPACE_CREATED.txt")
         }
+        E::PlatformForumDiscussionCreated => {
+            include_str!("../templates/PLATFORM_FORUM_DISCUSSION_CREATED.txt")
+        }
         E::SpaceAdminCommunityApplication => {
             include_str!("../templates/SPACE_ADMIN_COMMUNITY_APPLICATION.txt")
         }

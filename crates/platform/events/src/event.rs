@@ -139,6 +139,19 @@ pub enum DomainEvent {
         /// The callout's NameID (for its link).
         callout_name_id: String,
     },
+    /// A discussion was started in the platform's forum.
+    ForumDiscussionCreated {
+        /// The discussion.
+        discussion_id: Uuid,
+        /// Its NameID (its URL is made of it).
+        name_id: String,
+        /// Its title.
+        display_name: String,
+        /// Its text.
+        description: Option<String>,
+        /// Its category (the stored value, e.g. `releases`).
+        category: String,
+    },
     /// A space's admins sent an update to its community (a message in its updates room).
     UpdateSent {
         /// The space.
@@ -164,6 +177,7 @@ impl DomainEvent {
             Self::PlatformInvitationCreated { .. } => "community.platform-invitation.created",
             Self::MemberJoined { .. } => "community.member.joined",
             Self::UpdateSent { .. } => "communication.update.sent",
+            Self::ForumDiscussionCreated { .. } => "platform.forum.discussion.created",
             Self::CalloutPublished { .. } => "collaboration.callout.published",
             Self::ContributionCreated { .. } => "collaboration.callout.contribution.created",
             Self::UserMessage { .. } => "communication.user.message",

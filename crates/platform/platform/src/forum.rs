@@ -242,15 +242,18 @@ pub struct DiscussionChanges {
 pub struct ForumService {
     db: Database,
     profiles: ProfileService,
+    outbox: alkemio_events::Outbox,
     created: tokio::sync::broadcast::Sender<Discussion>,
 }
 
 impl ForumService {
-    /// A service over the database, keeping discussion profiles through `profiles`.
-    pub fn new(db: Database, profiles: ProfileService) -> Self {
+    /// A service over the database, keeping discussion profiles through `profiles` and
+    /// recording its events in `outbox`.
+    pub fn new(db: Database, profiles: ProfileService, outbox: alkemio_events::Outbox) -> Self {
         Self {
             db,
             profiles,
+            outbox,
             created: tokio::sync::broadcast::channel(64).0,
         }
     }
@@ -596,7 +599,21 @@ impl ForumService {
         let mut policies = bundle.policies.clone();
         policies.extend([policy, room_policy]);
         auth_repo::save_all(&txn, &policies).await?;
+        self.outbox
+            .record(
+                &txn,
+                alkemio_events::DomainEvent::ForumDiscussionCreated {
+                    discussion_id: discussion.id,
+                    name_id: discussion.name_id.clone(),
+                    display_name: display_name.clone(),
+                    description: bundle.profile.description.clone(),
+                    category: category.as_str().to_owned(),
+                },
+                caller.authenticated_id(),
+            )
+            .await?;
         txn.commit().await?;
+        self.outbox.wake();
         tracing::info!(discussion.id = %discussion.id, "forum discussion created");
         // nobody listening is not an error
         let _ = self.created.send(discussion.clone());

@@ -23,7 +23,7 @@ async fn the_forum_holds_discussions(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, admin) = app.user_with_token("admin@alkem.io").await;
     let (user, token) = app.user_with_token("poster@example.org").await;
-    let (_, other) = app.user_with_token("reader@example.org").await;
+    let (reader, other) = app.user_with_token("reader@example.org").await;
 
     // everyone reads the forum; registered users may start discussions
     let anonymous = app.graphql_at("/graphql", FORUM, json!({})).await;
@@ -67,6 +67,14 @@ async fn the_forum_holds_discussions(backend: Backend) {
     }
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
+    // the reader wants in-app notices of new discussions (e-mail only by default)
+    ok(
+        &app,
+        &other,
+        "mutation($d: UpdateUserSettingsInput!) { updateUserSettings(settingsData: $d) { id } }",
+        json!({"d": {"userID": reader.id.to_string(), "settings": {"notification": {"platform": {"forumDiscussionCreated": {"inApp": true}}}}}}),
+    )
+    .await;
     let d = json!({"forumID": forum_id, "category": "HELP", "tags": ["start"],
         "profile": {"displayName": "How do I start?", "description": "Where to begin"}});
     let made = ok(&app, &token, CREATE, json!({"d": d})).await["createDiscussion"].clone();
@@ -80,6 +88,22 @@ async fn the_forum_holds_discussions(backend: Backend) {
     assert_eq!(
         heard["payload"]["data"]["forumDiscussionUpdated"]["profile"]["displayName"],
         "How do I start?"
+    );
+    // registered users hear of it in the app when they want to
+    let notices = "{ me { notifications(filter: {types: [PLATFORM_FORUM_DISCUSSION_CREATED]}) { total inAppNotifications {
+        payload { type ... on InAppNotificationPayloadPlatformForumDiscussion { discussion { displayName url category } } } } } } }";
+    app.settle().await;
+    assert!(
+        crate::mail_and_broker::eventually(std::time::Duration::from_secs(30), || async {
+            ok(&app, &other, notices, json!({})).await["me"]["notifications"]["total"] == 1.0
+        })
+        .await,
+        "no notice of the new discussion"
+    );
+    let got = ok(&app, &other, notices, json!({})).await;
+    assert_eq!(
+        got["me"]["notifications"]["inAppNotifications"][0]["payload"]["discussion"],
+        json!({"displayName": "How do I start?", "url": "http://localhost:3000/forum/discussion/howdoistart", "category": "help"})
     );
     // the same name again is refused; releases are for platform admins
     let again = err(&app, &token, CREATE, json!({"d": d})).await;
