@@ -1337,8 +1337,39 @@ impl From<CreateCollaboraDocumentInput> for alkemio_collaboration::collabora::Ne
         Self {
             display_name: d.display_name,
             document_type: d.document_type,
+            upload: None,
         }
     }
+}
+
+/// The office document to delete.
+#[derive(Debug, Clone, InputObject)]
+pub struct DeleteCollaboraDocumentInput {
+    /// Which document.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// An office document whose file is replaced.
+#[derive(Debug, Clone, InputObject)]
+pub struct ReplaceCollaboraDocumentInput {
+    /// Its new name (it keeps its name when absent).
+    pub display_name: Option<String>,
+    /// Which document.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// An office file contributed to a callout.
+#[derive(Debug, Clone, InputObject)]
+pub struct ImportCollaboraDocumentInput {
+    /// The callout.
+    #[graphql(name = "calloutID")]
+    pub callout_id: UuidScalar,
+    /// The document's name (the file's name when absent).
+    pub display_name: Option<String>,
+    /// Its position (before the others when absent).
+    pub sort_order: Option<f64>,
 }
 
 /// An office document to rename.
@@ -1413,7 +1444,74 @@ pub struct CollaborationMutation;
 
 #[Object]
 impl CollaborationMutation {
-    /// Renames an office document (needs UPDATE on it).
+    /// Deletes an office document (needs DELETE on it): a contribution goes with its
+    /// document; a framing keeps its callout and frames nothing.
+    async fn delete_collabora_document(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteCollaboraDocumentInput,
+    ) -> Result<CollaboraDocument> {
+        Ok(CollaboraDocument(
+            service(ctx)?
+                .delete_collabora_document(&actor(ctx), delete_data.id.0)
+                .await?,
+        ))
+    }
+
+    /// Replaces an office document's file by an uploaded one of the same kind, keeping the
+    /// document (needs UPDATE on it).
+    async fn replace_collabora_document(
+        &self,
+        ctx: &Context<'_>,
+        file: async_graphql::Upload,
+        replace_data: ReplaceCollaboraDocumentInput,
+    ) -> Result<CollaboraDocument> {
+        let file = crate::profile::read_upload(ctx, &file)?;
+        Ok(CollaboraDocument(
+            service(ctx)?
+                .replace_collabora_document(
+                    &actor(ctx),
+                    replace_data.id.0,
+                    file,
+                    replace_data.display_name,
+                )
+                .await?,
+        ))
+    }
+
+    /// Contributes an uploaded office file to a callout taking office documents (checked as
+    /// `createContributionOnCallout` checks a contribution).
+    async fn import_collabora_document(
+        &self,
+        ctx: &Context<'_>,
+        file: async_graphql::Upload,
+        upload_data: ImportCollaboraDocumentInput,
+    ) -> Result<CalloutContribution> {
+        let file = crate::profile::read_upload(ctx, &file)?;
+        let svc = service(ctx)?;
+        let callout = svc.callout_or_fail(upload_data.callout_id.0).await?;
+        let new = NewContribution {
+            contribution_type: CalloutContributionType::CollaboraDocument,
+            post: None,
+            link: None,
+            whiteboard: None,
+            memo: None,
+            collabora: Some(alkemio_collaboration::collabora::NewCollaboraDocument {
+                display_name: upload_data.display_name,
+                document_type: None,
+                upload: Some(file),
+            }),
+            other_data: false,
+            sort_order: upload_data.sort_order,
+        };
+        let host = host_of_set(ctx, callout.callouts_set_id).await?;
+        Ok(CalloutContribution(
+            svc.create_contribution(&actor(ctx), callout.id, new, &host)
+                .await?,
+        ))
+    }
+
+    /// Renames an office document (needs UPDATE_CONTENT on it).
     async fn update_collabora_document(
         &self,
         ctx: &Context<'_>,

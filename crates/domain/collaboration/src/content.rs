@@ -655,7 +655,7 @@ impl CollaborationService {
         self.memo_or_fail(id).await
     }
 
-    async fn delete_held(&self, id: Uuid, kind: Held) -> AppResult<()> {
+    pub(crate) async fn delete_held(&self, id: Uuid, kind: Held) -> AppResult<()> {
         let holder = repo::holders(self.db.conn(), &[id], kind)
             .await?
             .remove(&id);
@@ -672,6 +672,11 @@ impl CollaborationService {
                         Held::Link => f.link_id = None,
                         Held::Whiteboard => f.whiteboard_id = None,
                         Held::Memo => f.memo_id = None,
+                        // a framing without its document frames nothing
+                        Held::CollaboraDocument => {
+                            f.collabora_document_id = None;
+                            f.framing_type = CalloutFramingType::None;
+                        }
                     }
                     repo::set_framing_content(&txn, &f).await?;
                 }
@@ -679,6 +684,7 @@ impl CollaborationService {
                     Held::Link => repo::delete_links(&txn, &[id]).await?,
                     Held::Whiteboard => repo::delete_whiteboards(&txn, &[id]).await?,
                     Held::Memo => repo::delete_memos(&txn, &[id]).await?,
+                    Held::CollaboraDocument => repo::delete_collabora(&txn, &[id]).await?,
                 }
             }
         };

@@ -1827,6 +1827,8 @@ pub enum Held {
     Whiteboard,
     /// A memo.
     Memo,
+    /// An office document.
+    CollaboraDocument,
 }
 
 /// The holders of links, whiteboards or memos, by the held entity's id.
@@ -1846,6 +1848,10 @@ pub async fn holders(
             contribution::Column::WhiteboardId,
         ),
         Held::Memo => (framing::Column::MemoId, contribution::Column::MemoId),
+        Held::CollaboraDocument => (
+            framing::Column::CollaboraDocumentId,
+            contribution::Column::CollaboraDocumentId,
+        ),
     };
     let framed: Vec<(Uuid, Option<Uuid>)> = framing::Entity::find()
         .select_only()
@@ -2064,6 +2070,23 @@ pub async fn collabora_documents(
         .into_iter()
         .map(|r| to_collabora(r).map(|d| (d.id, d)))
         .collect()
+}
+
+/// Points an office document at its new file.
+pub async fn set_collabora_document(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    document: Uuid,
+    mime: &str,
+) -> AppResult<()> {
+    collabora::Entity::update_many()
+        .col_expr(collabora::Column::DocumentId, Expr::value(document))
+        .col_expr(collabora::Column::OriginalMimeType, Expr::value(mime))
+        .col_expr(collabora::Column::UpdatedDate, Expr::value(now()))
+        .filter(collabora::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Marks an office document changed.

@@ -1026,6 +1026,100 @@ async fn office_documents_frame_and_contribute(backend: Backend) {
         "Budget 2028"
     );
 
+    // an office file uploaded becomes a contribution; other files do not
+    let import = "mutation($file: Upload!, $c: UUID!, $n: String) { importCollaboraDocument(file: $file,
+        uploadData: {calloutID: $c, displayName: $n}) { id collaboraDocument { id documentType profile { displayName } } } }";
+    const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    let (status, body) = crate::storage::upload(
+        &app,
+        &member_token,
+        import,
+        json!({"c": callout["id"], "n": "Minutes"}),
+        b"PK\x03\x04 minutes".to_vec(),
+        DOCX,
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let imported = body["data"]["importCollaboraDocument"].clone();
+    assert_eq!(
+        imported["collaboraDocument"]["documentType"], "WORDPROCESSING",
+        "{body}"
+    );
+    assert_eq!(
+        imported["collaboraDocument"]["profile"]["displayName"],
+        "Minutes"
+    );
+    let (_, body) = crate::storage::upload(
+        &app,
+        &member_token,
+        import,
+        json!({"c": callout["id"]}),
+        crate::storage::png(10, 10),
+        "image/png",
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+
+    // a document's file is replaced by one of its kind, by who may update it
+    let replace =
+        "mutation($file: Upload!, $id: UUID!, $n: String) { replaceCollaboraDocument(file: $file,
+        replaceData: {ID: $id, displayName: $n}) { documentType profile { displayName } } }";
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let (_, body) = crate::storage::upload(
+        &app,
+        &stranger,
+        replace,
+        json!({"id": doc_id}),
+        b"PK\x03\x04 sheet".to_vec(),
+        XLSX,
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    let (_, body) = crate::storage::upload(
+        &app,
+        &admin,
+        replace,
+        json!({"id": doc_id}),
+        b"PK\x03\x04 text".to_vec(),
+        DOCX,
+        true,
+    )
+    .await;
+    assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    let (_, body) = crate::storage::upload(
+        &app,
+        &admin,
+        replace,
+        json!({"id": doc_id, "n": "Budget 2029"}),
+        b"PK\x03\x04 sheet".to_vec(),
+        XLSX,
+        true,
+    )
+    .await;
+    assert_eq!(
+        body["data"]["replaceCollaboraDocument"],
+        json!({"documentType": "SPREADSHEET", "profile": {"displayName": "Budget 2029"}}),
+        "{body}"
+    );
+
+    // deleting a contributed document takes its contribution along
+    let delete_doc =
+        "mutation($id: UUID!) { deleteCollaboraDocument(deleteData: {ID: $id}) { id } }";
+    ok(
+        &app,
+        &admin,
+        delete_doc,
+        json!({"id": imported["collaboraDocument"]["id"]}),
+    )
+    .await;
+    let read =
+        ok(&app, &member_token, DOC_READ, json!({"c": callout["id"]})).await["lookup"]["callout"]
+            .clone();
+    assert_eq!(read["contributionsCount"]["collaboraDocument"], 1.0);
+
     // a framing turned into a document needs one; turned away, its document goes
     let plain = ok(
         &app,
