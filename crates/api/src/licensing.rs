@@ -390,8 +390,260 @@ async fn check_framework(ctx: &Context<'_>, id: Option<UuidScalar>) -> Result<()
 #[derive(Debug, Default)]
 pub struct LicensingMutation;
 
+/// A new license plan on the licensing framework.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateLicensePlanOnLicensingFrameworkInput {
+    /// Whether new organization accounts get it.
+    pub assign_to_new_organization_accounts: bool,
+    /// Whether new user accounts get it.
+    pub assign_to_new_user_accounts: bool,
+    /// Whether it is offered.
+    pub enabled: bool,
+    /// Whether it is free.
+    pub is_free: bool,
+    /// The credential it issues.
+    pub license_credential: LicensingCredentialBasedCredentialType,
+    /// The licensing framework.
+    #[graphql(name = "licensingFrameworkID")]
+    pub licensing_framework_id: UuidScalar,
+    /// Its name (unique).
+    pub name: String,
+    /// Monthly price.
+    pub price_per_month: Option<f64>,
+    /// Whether support must be contacted.
+    pub requires_contact_support: bool,
+    /// Whether a payment method is needed.
+    pub requires_payment_method: bool,
+    /// Position among the plans.
+    pub sort_order: f64,
+    /// Whether it starts as a trial.
+    pub trial_enabled: bool,
+    /// What it is for.
+    pub r#type: LicensingCredentialBasedPlanType,
+}
+
+/// Changes to a license plan.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateLicensePlanInput {
+    /// Whether new organization accounts get it.
+    pub assign_to_new_organization_accounts: Option<bool>,
+    /// Whether new user accounts get it.
+    pub assign_to_new_user_accounts: Option<bool>,
+    /// Whether it is offered.
+    pub enabled: Option<bool>,
+    /// Which plan.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// Whether it is free.
+    pub is_free: Option<bool>,
+    /// The credential it issues.
+    pub license_credential: Option<LicensingCredentialBasedCredentialType>,
+    /// Monthly price.
+    pub price_per_month: Option<f64>,
+    /// Whether support must be contacted.
+    pub requires_contact_support: Option<bool>,
+    /// Whether a payment method is needed.
+    pub requires_payment_method: Option<bool>,
+    /// Position among the plans.
+    pub sort_order: Option<f64>,
+    /// Whether it starts as a trial.
+    pub trial_enabled: Option<bool>,
+}
+
+/// The plan to delete.
+#[derive(Debug, Clone, InputObject)]
+pub struct DeleteLicensePlanInput {
+    /// Its id.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+/// An entitlement a rule grants.
+#[derive(Debug, Clone, InputObject)]
+pub struct LicensingGrantedEntitlementInput {
+    /// How many.
+    pub limit: f64,
+    /// What.
+    pub r#type: LicenseEntitlementType,
+}
+
+/// A new rule of the license policy.
+#[derive(Debug, Clone, InputObject)]
+pub struct CreateLicensePolicyCredentialRuleInput {
+    /// The licensing credential it applies to.
+    pub credential_type: LicensingCredentialBasedCredentialType,
+    /// What it grants.
+    pub granted_entitlements: Vec<LicensingGrantedEntitlementInput>,
+    /// Its label.
+    pub name: String,
+}
+
+/// A rule of the license policy, changed.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateLicensePolicyCredentialRuleInput {
+    /// The licensing credential it applies to.
+    pub credential_type: LicensingCredentialBasedCredentialType,
+    /// What it grants.
+    pub granted_entitlements: Vec<LicensingGrantedEntitlementInput>,
+    /// Which rule.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+    /// Its label (kept when absent).
+    pub name: Option<String>,
+}
+
+/// The rule to delete.
+#[derive(Debug, Clone, InputObject)]
+pub struct DeleteLicensePolicyCredentialRuleInput {
+    /// Its id.
+    #[graphql(name = "ID")]
+    pub id: UuidScalar,
+}
+
+fn rule_out(r: model::PolicyRule) -> Result<LicensingCredentialBasedPolicyCredentialRule> {
+    Ok(LicensingCredentialBasedPolicyCredentialRule {
+        id: r.id.to_string(),
+        credential_type: r.credential()?,
+        granted_entitlements: r
+            .granted_entitlements
+            .iter()
+            .map(|g| LicensingGrantedEntitlement {
+                r#type: g.entitlement_type.0,
+                limit: f64::from(g.limit),
+            })
+            .collect(),
+        name: r.name,
+    })
+}
+
+fn rule_in(
+    credential: LicensingCredentialBasedCredentialType,
+    granted: Vec<LicensingGrantedEntitlementInput>,
+    name: Option<String>,
+) -> alkemio_space::licensing::RuleInput {
+    alkemio_space::licensing::RuleInput {
+        credential,
+        granted: granted.into_iter().map(|g| (g.r#type, g.limit)).collect(),
+        name,
+    }
+}
+
 #[Object]
 impl LicensingMutation {
+    /// Adds a plan to the licensing framework (needs CREATE on it).
+    async fn create_license_plan(
+        &self,
+        ctx: &Context<'_>,
+        plan_data: CreateLicensePlanOnLicensingFrameworkInput,
+    ) -> Result<LicensePlan> {
+        let d = plan_data;
+        let changes = alkemio_space::licensing::PlanChanges {
+            name: Some(d.name),
+            plan_type: Some(d.r#type),
+            enabled: Some(d.enabled),
+            sort_order: Some(d.sort_order),
+            price_per_month: d.price_per_month,
+            is_free: Some(d.is_free),
+            trial_enabled: Some(d.trial_enabled),
+            requires_payment_method: Some(d.requires_payment_method),
+            requires_contact_support: Some(d.requires_contact_support),
+            license_credential: Some(d.license_credential),
+            assign_to_new_organization_accounts: Some(d.assign_to_new_organization_accounts),
+            assign_to_new_user_accounts: Some(d.assign_to_new_user_accounts),
+        };
+        Ok(LicensePlan(
+            service(ctx)?
+                .create_plan(&actor(ctx), d.licensing_framework_id.0, changes)
+                .await?,
+        ))
+    }
+
+    /// Changes a license plan (needs UPDATE on the licensing framework).
+    async fn update_license_plan(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateLicensePlanInput,
+    ) -> Result<LicensePlan> {
+        let d = update_data;
+        let changes = alkemio_space::licensing::PlanChanges {
+            name: None,
+            plan_type: None,
+            enabled: d.enabled,
+            sort_order: d.sort_order,
+            price_per_month: d.price_per_month,
+            is_free: d.is_free,
+            trial_enabled: d.trial_enabled,
+            requires_payment_method: d.requires_payment_method,
+            requires_contact_support: d.requires_contact_support,
+            license_credential: d.license_credential,
+            assign_to_new_organization_accounts: d.assign_to_new_organization_accounts,
+            assign_to_new_user_accounts: d.assign_to_new_user_accounts,
+        };
+        Ok(LicensePlan(
+            service(ctx)?
+                .update_plan(&actor(ctx), d.id.0, changes)
+                .await?,
+        ))
+    }
+
+    /// Deletes a license plan (needs DELETE on the licensing framework).
+    async fn delete_license_plan(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteLicensePlanInput,
+    ) -> Result<LicensePlan> {
+        Ok(LicensePlan(
+            service(ctx)?
+                .delete_plan(&actor(ctx), delete_data.id.0)
+                .await?,
+        ))
+    }
+
+    /// Adds a rule to the license policy, last (needs CREATE on the policy).
+    async fn admin_license_policy_create_credential_rule(
+        &self,
+        ctx: &Context<'_>,
+        create_data: CreateLicensePolicyCredentialRuleInput,
+    ) -> Result<LicensingCredentialBasedPolicyCredentialRule> {
+        let d = create_data;
+        let rule = service(ctx)?
+            .create_rule(
+                &actor(ctx),
+                rule_in(d.credential_type, d.granted_entitlements, Some(d.name)),
+            )
+            .await?;
+        rule_out(rule)
+    }
+
+    /// Changes a rule of the license policy, in place (needs UPDATE on the policy).
+    async fn admin_license_policy_update_credential_rule(
+        &self,
+        ctx: &Context<'_>,
+        update_data: UpdateLicensePolicyCredentialRuleInput,
+    ) -> Result<LicensingCredentialBasedPolicyCredentialRule> {
+        let d = update_data;
+        let rule = service(ctx)?
+            .update_rule(
+                &actor(ctx),
+                d.id.0,
+                rule_in(d.credential_type, d.granted_entitlements, d.name),
+            )
+            .await?;
+        rule_out(rule)
+    }
+
+    /// Deletes a rule of the license policy (needs DELETE on the policy).
+    async fn admin_license_policy_delete_credential_rule(
+        &self,
+        ctx: &Context<'_>,
+        delete_data: DeleteLicensePolicyCredentialRuleInput,
+    ) -> Result<LicensingCredentialBasedPolicyCredentialRule> {
+        let rule = service(ctx)?
+            .delete_rule(&actor(ctx), delete_data.id.0)
+            .await?;
+        rule_out(rule)
+    }
+
     /// Assigns a plan to an account (needs GRANT on the licensing framework).
     async fn assign_license_plan_to_account(
         &self,

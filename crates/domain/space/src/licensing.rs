@@ -367,3 +367,274 @@ impl LicenseService {
             .map(|(_, s)| s))
     }
 }
+
+/// A new license plan, or a plan's changes (`None` leaves a value as it is).
+#[derive(Debug, Clone, Default)]
+pub struct PlanChanges {
+    /// Its name (new plans only).
+    pub name: Option<String>,
+    /// What it is for (new plans only).
+    pub plan_type: Option<framework::LicensingCredentialBasedPlanType>,
+    /// Whether it is offered.
+    pub enabled: Option<bool>,
+    /// Position among the plans.
+    pub sort_order: Option<f64>,
+    /// Monthly price.
+    pub price_per_month: Option<f64>,
+    /// Whether it is free.
+    pub is_free: Option<bool>,
+    /// Whether it starts as a trial.
+    pub trial_enabled: Option<bool>,
+    /// Whether a payment method is needed.
+    pub requires_payment_method: Option<bool>,
+    /// Whether support must be contacted.
+    pub requires_contact_support: Option<bool>,
+    /// The credential it issues.
+    pub license_credential: Option<framework::LicensingCredentialBasedCredentialType>,
+    /// Whether new organization accounts get it.
+    pub assign_to_new_organization_accounts: Option<bool>,
+    /// Whether new user accounts get it.
+    pub assign_to_new_user_accounts: Option<bool>,
+}
+
+fn sort_order_of(order: f64) -> AppResult<i32> {
+    if !order.is_finite() || order.abs() > f64::from(i32::MAX) {
+        return Err(AppError::bad_input(format!("Not a sort order: {order}")));
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(order.round() as i32)
+}
+
+impl PlanChanges {
+    fn apply(self, p: &mut framework::LicensePlan) -> AppResult<()> {
+        if let Some(v) = self.enabled {
+            p.enabled = v;
+        }
+        if let Some(v) = self.sort_order {
+            p.sort_order = sort_order_of(v)?;
+        }
+        if let Some(v) = self.price_per_month {
+            if !v.is_finite() || v < 0.0 {
+                return Err(AppError::bad_input("A price cannot be negative"));
+            }
+            p.price_per_month = Some(v);
+        }
+        if let Some(v) = self.is_free {
+            p.is_free = v;
+        }
+        if let Some(v) = self.trial_enabled {
+            p.trial_enabled = v;
+        }
+        if let Some(v) = self.requires_payment_method {
+            p.requires_payment_method = v;
+        }
+        if let Some(v) = self.requires_contact_support {
+            p.requires_contact_support = v;
+        }
+        if let Some(v) = self.license_credential {
+            p.license_credential = v;
+        }
+        if let Some(v) = self.assign_to_new_organization_accounts {
+            p.assign_to_new_organization_accounts = v;
+        }
+        if let Some(v) = self.assign_to_new_user_accounts {
+            p.assign_to_new_user_accounts = v;
+        }
+        Ok(())
+    }
+}
+
+/// A rule of the license policy, as asked for.
+#[derive(Debug, Clone)]
+pub struct RuleInput {
+    /// The licensing credential it applies to.
+    pub credential: framework::LicensingCredentialBasedCredentialType,
+    /// What it grants: (entitlement, limit).
+    pub granted: Vec<(alkemio_licensing::LicenseEntitlementType, f64)>,
+    /// Its label.
+    pub name: Option<String>,
+}
+
+fn rule_of(id: uuid::Uuid, input: RuleInput) -> AppResult<framework::PolicyRule> {
+    let mut granted = Vec::new();
+    for (kind, limit) in input.granted {
+        if !limit.is_finite() || limit < -1.0 || limit > f64::from(i32::MAX) {
+            return Err(AppError::bad_input(format!(
+                "Not an entitlement limit: {limit}"
+            )));
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        granted.push(framework::GrantedEntitlement {
+            entitlement_type: framework::LicenseEntitlementTypeStored(kind),
+            limit: limit.round() as i32,
+        });
+    }
+    Ok(framework::PolicyRule {
+        id,
+        credential_type: input.credential.credential_type().as_str().to_owned(),
+        granted_entitlements: granted,
+        name: input
+            .name
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty()),
+    })
+}
+
+impl LicenseService {
+    /// `createLicensePlan`: needs CREATE on the licensing framework; a plan's name is unique.
+    pub async fn create_plan(
+        &self,
+        caller: &ActorContext,
+        framework_id: uuid::Uuid,
+        changes: PlanChanges,
+    ) -> AppResult<framework::LicensePlan> {
+        self.require_on_framework(caller, P::Create).await?;
+        let f = framework::framework(self.db.conn()).await?;
+        if f.id != framework_id {
+            return Err(AppError::not_found(format!(
+                "Unable to find Licensing with ID: {framework_id}"
+            )));
+        }
+        let name = changes
+            .name
+            .clone()
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| AppError::bad_input("A license plan needs a name"))?;
+        if framework::plans(self.db.conn())
+            .await?
+            .iter()
+            .any(|p| p.name == name)
+        {
+            return Err(AppError::bad_input(format!(
+                "A license plan named '{name}' already exists"
+            )));
+        }
+        let now = chrono::Utc::now();
+        let mut plan = framework::LicensePlan {
+            id: uuid::Uuid::now_v7(),
+            framework_id: f.id,
+            name,
+            enabled: false,
+            sort_order: 0,
+            plan_type: changes
+                .plan_type
+                .ok_or_else(|| AppError::bad_input("A license plan needs a type"))?,
+            price_per_month: None,
+            is_free: false,
+            trial_enabled: false,
+            requires_payment_method: false,
+            requires_contact_support: false,
+            license_credential: changes
+                .license_credential
+                .ok_or_else(|| AppError::bad_input("A license plan needs a credential"))?,
+            assign_to_new_organization_accounts: false,
+            assign_to_new_user_accounts: false,
+            created_date: now,
+            updated_date: now,
+        };
+        changes.apply(&mut plan)?;
+        framework::insert_plan(self.db.conn(), &plan).await?;
+        framework::plan(self.db.conn(), plan.id).await
+    }
+
+    /// `updateLicensePlan`: needs UPDATE on the licensing framework.
+    pub async fn update_plan(
+        &self,
+        caller: &ActorContext,
+        id: uuid::Uuid,
+        changes: PlanChanges,
+    ) -> AppResult<framework::LicensePlan> {
+        let mut plan = framework::plan(self.db.conn(), id).await?;
+        self.require_on_framework(caller, P::Update).await?;
+        changes.apply(&mut plan)?;
+        plan.updated_date = chrono::Utc::now();
+        framework::update_plan(self.db.conn(), &plan).await?;
+        framework::plan(self.db.conn(), id).await
+    }
+
+    /// `deleteLicensePlan`: needs DELETE on the licensing framework. Licenses keep what the
+    /// plan's credential gave until they are reset.
+    pub async fn delete_plan(
+        &self,
+        caller: &ActorContext,
+        id: uuid::Uuid,
+    ) -> AppResult<framework::LicensePlan> {
+        let plan = framework::plan(self.db.conn(), id).await?;
+        self.require_on_framework(caller, P::Delete).await?;
+        framework::delete_plan(self.db.conn(), id).await?;
+        Ok(plan)
+    }
+
+    async fn require_on_license_policy(
+        &self,
+        caller: &ActorContext,
+        privilege: P,
+    ) -> AppResult<framework::LicensePolicy> {
+        let policy = framework::policy(self.db.conn()).await?;
+        let auth = self.spaces.policy_of(policy.authorization_id).await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            auth.as_ref(),
+            privilege,
+            "manage the license policy",
+        )?;
+        Ok(policy)
+    }
+
+    /// `adminLicensePolicyCreateCredentialRule`: needs CREATE on the license policy; the rule
+    /// goes last (the first matching rule decides an entitlement).
+    pub async fn create_rule(
+        &self,
+        caller: &ActorContext,
+        input: RuleInput,
+    ) -> AppResult<framework::PolicyRule> {
+        let mut policy = self.require_on_license_policy(caller, P::Create).await?;
+        let rule = rule_of(uuid::Uuid::now_v7(), input)?;
+        policy.rules.push(rule.clone());
+        framework::save_rules(self.db.conn(), policy.id, &policy.rules).await?;
+        Ok(rule)
+    }
+
+    /// `adminLicensePolicyUpdateCredentialRule`: needs UPDATE on the license policy; the rule
+    /// keeps its place.
+    pub async fn update_rule(
+        &self,
+        caller: &ActorContext,
+        id: uuid::Uuid,
+        input: RuleInput,
+    ) -> AppResult<framework::PolicyRule> {
+        let mut policy = self.require_on_license_policy(caller, P::Update).await?;
+        let slot = policy
+            .rules
+            .iter_mut()
+            .find(|r| r.id == id)
+            .ok_or_else(|| AppError::not_found(format!("License policy rule {id} not found")))?;
+        let keep_name = slot.name.clone();
+        let mut rule = rule_of(id, input)?;
+        if rule.name.is_none() {
+            rule.name = keep_name;
+        }
+        *slot = rule.clone();
+        framework::save_rules(self.db.conn(), policy.id, &policy.rules).await?;
+        Ok(rule)
+    }
+
+    /// `adminLicensePolicyDeleteCredentialRule`: needs DELETE on the license policy.
+    pub async fn delete_rule(
+        &self,
+        caller: &ActorContext,
+        id: uuid::Uuid,
+    ) -> AppResult<framework::PolicyRule> {
+        let mut policy = self.require_on_license_policy(caller, P::Delete).await?;
+        let at = policy
+            .rules
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or_else(|| AppError::not_found(format!("License policy rule {id} not found")))?;
+        let rule = policy.rules.remove(at);
+        framework::save_rules(self.db.conn(), policy.id, &policy.rules).await?;
+        Ok(rule)
+    }
+}

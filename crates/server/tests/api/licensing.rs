@@ -486,3 +486,124 @@ async fn spaces_start_with_the_plan_asked_for(backend: Backend) {
         "SPACE_LICENSE_PREMIUM"
     );
 }
+
+on_both_backends!(plans_and_policy_rules_are_managed);
+
+/// License plans and the license policy's rules are added, changed and deleted by those who
+/// manage the licensing framework; a new rule gives an account what it grants once its
+/// license is reset.
+async fn plans_and_policy_rules_are_managed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, someone) = app.user_with_token("someone@example.org").await;
+    let framework = ok(
+        &app,
+        &admin,
+        "{ platform { licensingFramework { id plans { name } policy { credentialRules { id name } } } } }",
+        json!({}),
+    )
+    .await["platform"]["licensingFramework"]
+        .clone();
+    let plans_before = framework["plans"].as_array().unwrap().len();
+    let create = "mutation($d: CreateLicensePlanOnLicensingFrameworkInput!) { createLicensePlan(planData: $d) {
+        id name type enabled sortOrder pricePerMonth licenseCredential } }";
+    let d = json!({"licensingFrameworkID": framework["id"], "name": "Team Plan", "type": "SPACE_PLAN",
+        "licenseCredential": "SPACE_LICENSE_PLUS", "enabled": true, "isFree": false, "trialEnabled": false,
+        "requiresPaymentMethod": true, "requiresContactSupport": false, "sortOrder": 35, "pricePerMonth": 49,
+        "assignToNewOrganizationAccounts": false, "assignToNewUserAccounts": false});
+    let denied = err(&app, &someone, create, json!({"d": d})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let plan = ok(&app, &admin, create, json!({"d": d})).await["createLicensePlan"].clone();
+    assert_eq!(plan["name"], "Team Plan");
+    assert_eq!(plan["sortOrder"], 35.0);
+    assert_eq!(plan["pricePerMonth"], 49.0);
+    let again = err(&app, &admin, create, json!({"d": d})).await;
+    assert_reference_error(&again, "BAD_USER_INPUT", 12101);
+    let update = "mutation($d: UpdateLicensePlanInput!) { updateLicensePlan(updateData: $d) { enabled pricePerMonth } }";
+    let changed = ok(
+        &app,
+        &admin,
+        update,
+        json!({"d": {"ID": plan["id"], "enabled": false, "pricePerMonth": 59}}),
+    )
+    .await;
+    assert_eq!(
+        changed["updateLicensePlan"],
+        json!({"enabled": false, "pricePerMonth": 59.0})
+    );
+    ok(
+        &app,
+        &admin,
+        "mutation($id: UUID!) { deleteLicensePlan(deleteData: {ID: $id}) { id } }",
+        json!({"id": plan["id"]}),
+    )
+    .await;
+    let after = ok(
+        &app,
+        &admin,
+        "{ platform { licensingFramework { plans { name } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        after["platform"]["licensingFramework"]["plans"]
+            .as_array()
+            .unwrap()
+            .len(),
+        plans_before
+    );
+
+    // rules: a new one goes last; changed in place; deleted
+    let rules =
+        "{ platform { licensingFramework { policy { credentialRules { id name credentialType
+        grantedEntitlements { type limit } } } } } }";
+    let create_rule = "mutation($d: CreateLicensePolicyCredentialRuleInput!) { adminLicensePolicyCreateCredentialRule(createData: $d) { id name } }";
+    let rd = json!({"name": "Campaign boost", "credentialType": "ACCOUNT_LICENSE_PLUS",
+        "grantedEntitlements": [{"type": "ACCOUNT_VIRTUAL_CONTRIBUTOR", "limit": 7}]});
+    let denied = err(&app, &someone, create_rule, json!({"d": rd})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let rule = ok(&app, &admin, create_rule, json!({"d": rd})).await["adminLicensePolicyCreateCredentialRule"].clone();
+    let listed = ok(&app, &admin, rules, json!({})).await;
+    let all = listed["platform"]["licensingFramework"]["policy"]["credentialRules"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(all.last().unwrap()["id"], rule["id"]);
+    let update_rule = "mutation($d: UpdateLicensePolicyCredentialRuleInput!) { adminLicensePolicyUpdateCredentialRule(updateData: $d) {
+        name grantedEntitlements { type limit } } }";
+    let changed = ok(
+        &app,
+        &admin,
+        update_rule,
+        json!({"d": {"ID": rule["id"], "credentialType": "ACCOUNT_LICENSE_PLUS",
+            "grantedEntitlements": [{"type": "ACCOUNT_VIRTUAL_CONTRIBUTOR", "limit": 9}]}}),
+    )
+    .await;
+    assert_eq!(
+        changed["adminLicensePolicyUpdateCredentialRule"],
+        json!({"name": "Campaign boost", "grantedEntitlements": [{"type": "ACCOUNT_VIRTUAL_CONTRIBUTOR", "limit": 9.0}]})
+    );
+    ok(
+        &app,
+        &admin,
+        "mutation($id: UUID!) { adminLicensePolicyDeleteCredentialRule(deleteData: {ID: $id}) { id } }",
+        json!({"id": rule["id"]}),
+    )
+    .await;
+    let listed = ok(&app, &admin, rules, json!({})).await;
+    assert_eq!(
+        listed["platform"]["licensingFramework"]["policy"]["credentialRules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        all.len() - 1
+    );
+    let missing = err(
+        &app,
+        &admin,
+        "mutation($id: UUID!) { adminLicensePolicyDeleteCredentialRule(deleteData: {ID: $id}) { id } }",
+        json!({"id": rule["id"]}),
+    )
+    .await;
+    assert_reference_error(&missing, "ENTITY_NOT_FOUND", 10101);
+}
