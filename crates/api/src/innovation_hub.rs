@@ -333,8 +333,37 @@ fn ids(list: Option<Vec<UuidScalar>>) -> Option<Vec<uuid::Uuid>> {
 #[derive(Debug, Default)]
 pub struct InnovationHubMutation;
 
+/// An innovation hub to move to another account.
+#[derive(Debug, Clone, InputObject)]
+pub struct TransferAccountInnovationHubInput {
+    /// The hub.
+    #[graphql(name = "innovationHubID")]
+    pub innovation_hub_id: UuidScalar,
+    /// The account it moves to.
+    #[graphql(name = "targetAccountID")]
+    pub target_account_id: UuidScalar,
+}
+
 #[Object]
 impl InnovationHubMutation {
+    /// Moves an innovation hub to another account (needs TRANSFER_RESOURCE_OFFER on its
+    /// account and TRANSFER_RESOURCE_ACCEPT on the target).
+    async fn transfer_innovation_hub_to_account(
+        &self,
+        ctx: &Context<'_>,
+        transfer_data: TransferAccountInnovationHubInput,
+    ) -> Result<InnovationHub> {
+        Ok(InnovationHub(
+            data::<alkemio_innovation_hub::InnovationHubService>(ctx)?
+                .transfer(
+                    &actor(ctx),
+                    transfer_data.innovation_hub_id.0,
+                    alkemio_kernel::ids::ActorId(transfer_data.target_account_id.0),
+                )
+                .await?,
+        ))
+    }
+
     /// Creates a hub on an account (needs CREATE_INNOVATION_HUB on the account, and a free
     /// hub in its license unless a platform admin asks).
     async fn create_innovation_hub(

@@ -1287,6 +1287,17 @@ async fn create_content_subspaces(
     Ok(())
 }
 
+/// An L0 space to move to another account.
+#[derive(Debug, Clone, InputObject)]
+pub struct TransferAccountSpaceInput {
+    /// The space.
+    #[graphql(name = "spaceID")]
+    pub space_id: UuidScalar,
+    /// The account it moves to.
+    #[graphql(name = "targetAccountID")]
+    pub target_account_id: UuidScalar,
+}
+
 /// A new L0 space on an account.
 #[derive(Debug, Clone, InputObject)]
 pub struct CreateSpaceOnAccountInput {
@@ -1611,6 +1622,24 @@ impl SpaceMutation {
             create_content_subspaces(ctx, &space, c.subspaces, plan.add_callouts).await?;
         }
         Ok(Space(space))
+    }
+
+    /// Moves an L0 space with its subspaces to another account (needs TRANSFER_RESOURCE_OFFER
+    /// on its account and TRANSFER_RESOURCE_ACCEPT on the target).
+    async fn transfer_space_to_account(
+        &self,
+        ctx: &Context<'_>,
+        transfer_data: TransferAccountSpaceInput,
+    ) -> Result<Space> {
+        Ok(Space(
+            service(ctx)?
+                .transfer_to_account(
+                    &actor(ctx),
+                    ActorId(transfer_data.space_id.0),
+                    ActorId(transfer_data.target_account_id.0),
+                )
+                .await?,
+        ))
     }
 
     /// Changes a space's about (needs UPDATE).

@@ -271,6 +271,52 @@ impl InnovationHubService {
         Ok(hubs.len())
     }
 
+    /// `transferInnovationHubToAccount`: needs TRANSFER_RESOURCE_OFFER on the hub's account and
+    /// TRANSFER_RESOURCE_ACCEPT on the target account; its policies follow the new account.
+    pub async fn transfer(
+        &self,
+        caller: &ActorContext,
+        id: Uuid,
+        target: ActorId,
+    ) -> AppResult<InnovationHub> {
+        let mut hub = self.get(id).await?;
+        let source = hub.account_id.ok_or_else(|| {
+            AppError::not_found(format!("Unable to find Account on Innovation Hub: {id}"))
+        })?;
+        let source = self.users.account_or_fail(source).await?;
+        let target = self.users.account_or_fail(target).await?;
+        auth_repo::require(
+            self.db.conn(),
+            caller,
+            source.authorization_id,
+            P::TransferResourceOffer,
+            &format!(
+                "transfer Innovation Hub to another Account: {}",
+                caller.actor_id()
+            ),
+        )
+        .await?;
+        let target_policy = auth_repo::require(
+            self.db.conn(),
+            caller,
+            target.authorization_id,
+            P::TransferResourceAccept,
+            &format!(
+                "transfer Innovation Hub to target Account: {}",
+                caller.actor_id()
+            ),
+        )
+        .await?;
+        hub.account_id = Some(target.id);
+        hub.updated_date = Utc::now().trunc_subsecs(6);
+        let txn = self.db.begin().await?;
+        repo::update(&txn, &hub).await?;
+        txn.commit().await?;
+        self.reset_authorization_of_account(target.id, &target_policy)
+            .await?;
+        self.get(id).await
+    }
+
     /// Whether the caller holds `privilege` on the hub.
     pub async fn can(&self, caller: &ActorContext, hub: &InnovationHub, privilege: P) -> bool {
         auth_repo::require(

@@ -758,6 +758,21 @@ pub async fn update(conn: &impl ConnectionTrait, s: &Space) -> AppResult<()> {
     Ok(())
 }
 
+/// Moves a tree of spaces (an L0 space and everything below it) to another account.
+pub async fn set_tree_account(
+    conn: &impl ConnectionTrait,
+    root: Uuid,
+    account: Uuid,
+) -> AppResult<()> {
+    space::Entity::update_many()
+        .col_expr(space::Column::AccountId, Expr::value(account))
+        .col_expr(space::Column::UpdatedDate, Expr::value(now()))
+        .filter(space::Column::LevelZeroSpaceId.eq(root))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Stores an about's texts.
 pub async fn update_about(conn: &impl ConnectionTrait, a: &SpaceAbout) -> AppResult<()> {
     about::Entity::update_many()

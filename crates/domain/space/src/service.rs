@@ -309,6 +309,72 @@ impl SpaceService {
         Ok(ids)
     }
 
+    /// `transferSpaceToAccount`: needs TRANSFER_RESOURCE_OFFER on the space's account and
+    /// TRANSFER_RESOURCE_ACCEPT on the target account; the L0 space moves with its subspaces,
+    /// its files under the target account's storage, and its tree's policies are recomputed.
+    pub async fn transfer_to_account(
+        &self,
+        caller: &ActorContext,
+        id: ActorId,
+        target: ActorId,
+    ) -> AppResult<Space> {
+        let space = self.get_or_fail(id).await?;
+        let source = match (space.level, space.account_id) {
+            (SpaceLevel::L0, Some(a)) => a,
+            _ => {
+                return Err(AppError::not_found(format!(
+                    "Unable to find Account on Space: {id}"
+                )));
+            }
+        };
+        let source = self.users.account_or_fail(source).await?;
+        let target = self.users.account_or_fail(target).await?;
+        for (account, privilege, what) in [
+            (
+                &source,
+                P::TransferResourceOffer,
+                "transfer Space to another Account",
+            ),
+            (
+                &target,
+                P::TransferResourceAccept,
+                "transfer Space to target Account",
+            ),
+        ] {
+            let policy = self.policy_of(account.authorization_id).await?;
+            grant_access_or_fail(
+                &caller.actor_id(),
+                &caller.credentials,
+                policy.as_ref(),
+                privilege,
+                &format!("{what}: {}", caller.actor_id()),
+            )?;
+        }
+        let target_aggregator = self
+            .users
+            .actors()
+            .actor(target.id)
+            .await?
+            .and_then(|a| a.storage_aggregator_id);
+        let txn = self.db.begin().await?;
+        repo::set_tree_account(&txn, id.0, target.id.0).await?;
+        if let Some(aggregator) = space.storage_aggregator_id {
+            alkemio_storage::StorageService::set_aggregator_parent_in(
+                &txn,
+                aggregator,
+                target_aggregator,
+            )
+            .await?;
+        }
+        let moved = repo::find(&txn, id)
+            .await?
+            .ok_or_else(|| AppError::internal_msg("a transferred space vanished"))?;
+        self.recompute_tree(&txn, &moved, None).await?;
+        txn.commit().await?;
+        tracing::info!(space.id = %id, account.id = %target.id, "space transferred");
+        self.get_or_fail(id).await
+    }
+
     /// How many subspaces (at any depth) each of these L0 spaces has.
     pub async fn subtree_sizes(&self, roots: &[Uuid]) -> AppResult<HashMap<Uuid, usize>> {
         repo::subtree_sizes(self.db.conn(), roots).await

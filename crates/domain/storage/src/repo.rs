@@ -259,6 +259,23 @@ pub async fn buckets_of(
         .collect()
 }
 
+/// Gives an aggregator a new parent.
+pub async fn set_aggregator_parent(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    parent: Option<Uuid>,
+) -> AppResult<()> {
+    aggregator::Entity::update_many()
+        .col_expr(
+            aggregator::Column::ParentStorageAggregatorId,
+            sea_orm::sea_query::Expr::value(parent),
+        )
+        .filter(aggregator::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Inserts a document.
 pub async fn insert_document(conn: &impl ConnectionTrait, d: &Document) -> AppResult<()> {
     file::Entity::insert(file::ActiveModel {

@@ -406,6 +406,16 @@ impl StorageService {
         Ok(document)
     }
 
+    /// Hangs an aggregator under another parent (its owner moved) inside the caller's
+    /// transaction.
+    pub async fn set_aggregator_parent_in(
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        parent: Option<Uuid>,
+    ) -> AppResult<()> {
+        repo::set_aggregator_parent(conn, id, parent).await
+    }
+
     /// Deletes storage aggregators with everything below them inside the caller's
     /// transaction; returns their policy ids and the content hashes to pass to
     /// [`Self::release_contents`] once the transaction has committed.

@@ -215,3 +215,54 @@ async fn innovation_hubs(backend: Backend) {
     ok(&app, &owner, delete, json!({"id": vis_id})).await;
     assert_eq!(crate::deletion::row_counts(&app).await, before);
 }
+
+on_both_backends!(spaces_and_hubs_move_between_accounts);
+
+/// An L0 space (with its subspaces) and an innovation hub move to another account when the
+/// caller may offer them from theirs and accept them on the target.
+async fn spaces_and_hubs_move_between_accounts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, owner) = app.user_with_token("giver@example.org").await;
+    let (_, taker) = app.user_with_token("taker@example.org").await;
+    let from = account_of(&app, &owner).await;
+    let to = account_of(&app, &taker).await;
+    let (s, _) = space(&app, &admin, &from, "Moving Space", public()).await;
+    let (sub, _) = crate::spaces::subspace(&app, &admin, &s, "Moving Sub", Value::Null).await;
+    let transfer = "mutation($s: UUID!, $a: UUID!) { transferSpaceToAccount(transferData: {spaceID: $s, targetAccountID: $a}) { id account { id } } }";
+    // the giver may offer but not accept on someone else's account
+    let denied = err(&app, &owner, transfer, json!({"s": s, "a": to})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let not_l0 = err(&app, &admin, transfer, json!({"s": sub, "a": to})).await;
+    assert_reference_error(&not_l0, "ENTITY_NOT_FOUND", 10101);
+    let moved = ok(&app, &admin, transfer, json!({"s": s, "a": to})).await;
+    assert_eq!(moved["transferSpaceToAccount"]["account"]["id"], to);
+    let spaces_of = "query($a: UUID!) { lookup { account(ID: $a) { spaces { id } } } }";
+    let listed = ok(&app, &admin, spaces_of, json!({"a": to})).await;
+    assert_eq!(listed["lookup"]["account"]["spaces"], json!([{"id": s}]));
+    let listed = ok(&app, &admin, spaces_of, json!({"a": from})).await;
+    assert_eq!(listed["lookup"]["account"]["spaces"], json!([]));
+    let sub_account = ok(
+        &app,
+        &admin,
+        "query($s: UUID!) { lookup { space(ID: $s) { account { id } } } }",
+        json!({"s": sub}),
+    )
+    .await;
+    assert_eq!(sub_account["lookup"]["space"]["account"]["id"], to);
+
+    // hubs too
+    let hub = ok(
+        &app,
+        &admin,
+        CREATE,
+        json!({"d": hub(&from, "moving", "LIST")}),
+    )
+    .await["createInnovationHub"]["id"]
+        .clone();
+    let move_hub = "mutation($h: UUID!, $a: UUID!) { transferInnovationHubToAccount(transferData: {innovationHubID: $h, targetAccountID: $a}) { id account { id } } }";
+    let denied = err(&app, &taker, move_hub, json!({"h": hub, "a": to})).await;
+    assert_reference_error(&denied, "FORBIDDEN_POLICY", 11104);
+    let moved = ok(&app, &admin, move_hub, json!({"h": hub, "a": to})).await;
+    assert_eq!(moved["transferInnovationHubToAccount"]["account"]["id"], to);
+}
