@@ -933,6 +933,40 @@ fn resource_text(resource: Option<&UuidScalar>) -> Option<String> {
     resource.map(|r| r.0.to_string())
 }
 
+/// Grants (or revokes) a credential of a user or an organization directly: global admins
+/// only; a global credential takes no resource.
+async fn change_credential(
+    ctx: &Context<'_>,
+    actor_id: uuid::Uuid,
+    kind: ActorType,
+    credential: AuthorizationCredential,
+    resource: Option<String>,
+    grant: bool,
+) -> AppResult<()> {
+    require_global_admin(
+        ctx,
+        if grant {
+            "grant a credential"
+        } else {
+            "revoke a credential"
+        },
+    )?;
+    let credential = credential.credential_type();
+    alkemio_contributor::admin::check_global_without_resource(credential, resource.as_deref())?;
+    let id = alkemio_kernel::ids::ActorId(actor_id);
+    let service = users(ctx)?;
+    if grant {
+        service
+            .grant_credential_directly(id, Some(kind), credential, resource.as_deref())
+            .await?;
+    } else {
+        service
+            .revoke_credential_directly(id, Some(kind), credential, resource.as_deref())
+            .await?;
+    }
+    Ok(())
+}
+
 /// Which user to delete.
 #[derive(Debug, InputObject)]
 pub struct DeleteUserInput {
@@ -977,21 +1011,11 @@ impl ContributorMutation {
         ctx: &Context<'_>,
         grant_credential_data: GrantAuthorizationCredentialInput,
     ) -> Result<User> {
-        require_global_admin(ctx, "grant a credential")?;
         let input = grant_credential_data;
-        let kind = input.r#type.credential_type();
         let resource = resource_text(input.resource_id.as_ref());
-        alkemio_contributor::admin::check_global_without_resource(kind, resource.as_deref())?;
-        let service = users(ctx)?;
-        service
-            .grant_credential_directly(
-                alkemio_kernel::ids::ActorId(input.user_id.0),
-                Some(ActorType::User),
-                kind,
-                resource.as_deref(),
-            )
-            .await?;
-        user_or_fail(service, input.user_id.0).await
+        let user = input.user_id.0;
+        change_credential(ctx, user, ActorType::User, input.r#type, resource, true).await?;
+        user_or_fail(users(ctx)?, user).await
     }
 
     /// Takes a directly granted credential from a user (global admins only; the last global
@@ -1001,21 +1025,11 @@ impl ContributorMutation {
         ctx: &Context<'_>,
         revoke_credential_data: RevokeAuthorizationCredentialInput,
     ) -> Result<User> {
-        require_global_admin(ctx, "revoke a credential")?;
         let input = revoke_credential_data;
-        let kind = input.r#type.credential_type();
         let resource = Some(input.resource_id.trim().to_owned()).filter(|r| !r.is_empty());
-        alkemio_contributor::admin::check_global_without_resource(kind, resource.as_deref())?;
-        let service = users(ctx)?;
-        service
-            .revoke_credential_directly(
-                alkemio_kernel::ids::ActorId(input.user_id.0),
-                Some(ActorType::User),
-                kind,
-                resource.as_deref(),
-            )
-            .await?;
-        user_or_fail(service, input.user_id.0).await
+        let user = input.user_id.0;
+        change_credential(ctx, user, ActorType::User, input.r#type, resource, false).await?;
+        user_or_fail(users(ctx)?, user).await
     }
 
     /// Grants a credential to an organization directly (global admins only).
@@ -1024,20 +1038,19 @@ impl ContributorMutation {
         ctx: &Context<'_>,
         grant_credential_data: GrantOrganizationAuthorizationCredentialInput,
     ) -> Result<crate::organization::Organization> {
-        require_global_admin(ctx, "grant a credential")?;
         let input = grant_credential_data;
-        let kind = input.r#type.credential_type();
         let resource = resource_text(input.resource_id.as_ref());
-        alkemio_contributor::admin::check_global_without_resource(kind, resource.as_deref())?;
-        users(ctx)?
-            .grant_credential_directly(
-                alkemio_kernel::ids::ActorId(input.organization_id.0),
-                Some(ActorType::Organization),
-                kind,
-                resource.as_deref(),
-            )
-            .await?;
-        organization_or_fail(ctx, input.organization_id.0).await
+        let org = input.organization_id.0;
+        change_credential(
+            ctx,
+            org,
+            ActorType::Organization,
+            input.r#type,
+            resource,
+            true,
+        )
+        .await?;
+        organization_or_fail(ctx, org).await
     }
 
     /// Takes a directly granted credential from an organization (global admins only).
@@ -1046,20 +1059,19 @@ impl ContributorMutation {
         ctx: &Context<'_>,
         revoke_credential_data: RevokeOrganizationAuthorizationCredentialInput,
     ) -> Result<crate::organization::Organization> {
-        require_global_admin(ctx, "revoke a credential")?;
         let input = revoke_credential_data;
-        let kind = input.r#type.credential_type();
         let resource = resource_text(input.resource_id.as_ref());
-        alkemio_contributor::admin::check_global_without_resource(kind, resource.as_deref())?;
-        users(ctx)?
-            .revoke_credential_directly(
-                alkemio_kernel::ids::ActorId(input.organization_id.0),
-                Some(ActorType::Organization),
-                kind,
-                resource.as_deref(),
-            )
-            .await?;
-        organization_or_fail(ctx, input.organization_id.0).await
+        let org = input.organization_id.0;
+        change_credential(
+            ctx,
+            org,
+            ActorType::Organization,
+            input.r#type,
+            resource,
+            false,
+        )
+        .await?;
+        organization_or_fail(ctx, org).await
     }
 
     /// Grants any credential to any actor directly (needs PLATFORM_ADMIN on the platform).

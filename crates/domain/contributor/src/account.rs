@@ -218,6 +218,34 @@ pub fn apply_account_policy(policy: &mut AuthorizationPolicy, account: ActorId) 
     ]);
 }
 
+/// Fails unless the caller may move a resource (`what`: "Space", "Innovation Hub", …) from one
+/// account to another: TRANSFER_RESOURCE_OFFER on the source and TRANSFER_RESOURCE_ACCEPT on
+/// the target (the reference's messages). Returns the target account's policy.
+pub async fn require_transfer(
+    conn: &impl ConnectionTrait,
+    caller: &alkemio_authorization::ActorContext,
+    source: &Account,
+    target: &Account,
+    what: &str,
+) -> AppResult<AuthorizationPolicy> {
+    auth_repo::require(
+        conn,
+        caller,
+        source.authorization_id,
+        P::TransferResourceOffer,
+        &format!("transfer {what} to another Account: {}", caller.actor_id()),
+    )
+    .await?;
+    auth_repo::require(
+        conn,
+        caller,
+        target.authorization_id,
+        P::TransferResourceAccept,
+        &format!("transfer {what} to target Account: {}", caller.actor_id()),
+    )
+    .await
+}
+
 /// Fails unless the caller may create a resource of `entitlement`'s kind on the account: it
 /// holds `privilege` there, and one more fits the account's license given that `used` are in
 /// use (a caller with PLATFORM_ADMIN on the account is not limited). The errors are the

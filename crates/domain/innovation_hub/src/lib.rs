@@ -285,26 +285,12 @@ impl InnovationHubService {
         })?;
         let source = self.users.account_or_fail(source).await?;
         let target = self.users.account_or_fail(target).await?;
-        auth_repo::require(
+        let target_policy = alkemio_contributor::account::require_transfer(
             self.db.conn(),
             caller,
-            source.authorization_id,
-            P::TransferResourceOffer,
-            &format!(
-                "transfer Innovation Hub to another Account: {}",
-                caller.actor_id()
-            ),
-        )
-        .await?;
-        let target_policy = auth_repo::require(
-            self.db.conn(),
-            caller,
-            target.authorization_id,
-            P::TransferResourceAccept,
-            &format!(
-                "transfer Innovation Hub to target Account: {}",
-                caller.actor_id()
-            ),
+            &source,
+            &target,
+            "Innovation Hub",
         )
         .await?;
         hub.account_id = Some(target.id);

@@ -405,26 +405,12 @@ impl LibraryService {
         })?;
         let source = self.users.account_or_fail(source).await?;
         let target = self.users.account_or_fail(target).await?;
-        auth_repo::require(
+        let target_policy = alkemio_contributor::account::require_transfer(
             self.db.conn(),
             caller,
-            source.authorization_id,
-            P::TransferResourceOffer,
-            &format!(
-                "transfer Innovation Pack to another Account: {}",
-                caller.actor_id()
-            ),
-        )
-        .await?;
-        let target_policy = auth_repo::require(
-            self.db.conn(),
-            caller,
-            target.authorization_id,
-            P::TransferResourceAccept,
-            &format!(
-                "transfer Innovation Pack to target Account: {}",
-                caller.actor_id()
-            ),
+            &source,
+            &target,
+            "Innovation Pack",
         )
         .await?;
         pack.account_id = Some(target.id);

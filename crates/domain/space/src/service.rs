@@ -329,27 +329,14 @@ impl SpaceService {
         };
         let source = self.users.account_or_fail(source).await?;
         let target = self.users.account_or_fail(target).await?;
-        for (account, privilege, what) in [
-            (
-                &source,
-                P::TransferResourceOffer,
-                "transfer Space to another Account",
-            ),
-            (
-                &target,
-                P::TransferResourceAccept,
-                "transfer Space to target Account",
-            ),
-        ] {
-            let policy = self.policy_of(account.authorization_id).await?;
-            grant_access_or_fail(
-                &caller.actor_id(),
-                &caller.credentials,
-                policy.as_ref(),
-                privilege,
-                &format!("{what}: {}", caller.actor_id()),
-            )?;
-        }
+        alkemio_contributor::account::require_transfer(
+            self.db.conn(),
+            caller,
+            &source,
+            &target,
+            "Space",
+        )
+        .await?;
         let target_aggregator = self
             .users
             .actors()
