@@ -250,25 +250,37 @@ impl InnovationHubService {
         let hubs = repo::of_accounts(&txn, &[account.0]).await?;
         let mut all = Vec::new();
         for hub in &hubs {
-            let mut policy = auth_repo::load_or_new(
-                &txn,
-                hub.authorization_id,
-                AuthorizationPolicyType::InnovationHub,
-            )
-            .await?;
-            apply_hub_policy(&mut policy, account_policy);
-            if let Some(profile) = hub.profile_id {
-                all.extend(
-                    self.profiles()
-                        .recompute_policies(&txn, profile, &policy)
-                        .await?,
-                );
-            }
-            all.push(policy);
+            all.extend(self.hub_policies_in(&txn, hub, account_policy).await?);
         }
         auth_repo::save_all(&txn, &all).await?;
         txn.commit().await?;
         Ok(hubs.len())
+    }
+
+    /// The recomputed policies of a hub and its profile under its account's policy.
+    async fn hub_policies_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        hub: &InnovationHub,
+        account_policy: &AuthorizationPolicy,
+    ) -> AppResult<Vec<AuthorizationPolicy>> {
+        let mut policy = auth_repo::load_or_new(
+            conn,
+            hub.authorization_id,
+            AuthorizationPolicyType::InnovationHub,
+        )
+        .await?;
+        apply_hub_policy(&mut policy, account_policy);
+        let mut out = Vec::new();
+        if let Some(profile) = hub.profile_id {
+            out.extend(
+                self.profiles()
+                    .recompute_policies(conn, profile, &policy)
+                    .await?,
+            );
+        }
+        out.push(policy);
+        Ok(out)
     }
 
     /// `transferInnovationHubToAccount`: needs TRANSFER_RESOURCE_OFFER on the hub's account and
@@ -297,9 +309,10 @@ impl InnovationHubService {
         hub.updated_date = Utc::now().trunc_subsecs(6);
         let txn = self.db.begin().await?;
         repo::update(&txn, &hub).await?;
+        // only this hub's policies follow, in the same transaction
+        let policies = self.hub_policies_in(&txn, &hub, &target_policy).await?;
+        auth_repo::save_all(&txn, &policies).await?;
         txn.commit().await?;
-        self.reset_authorization_of_account(target.id, &target_policy)
-            .await?;
         self.get(id).await
     }
 
