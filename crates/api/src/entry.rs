@@ -232,6 +232,11 @@ impl PlatformInvitation {
     async fn profile_created(&self) -> bool {
         self.0.profile_created
     }
+    /// For an invitation to the platform's role set: the platform role granted when the person
+    /// registers. Null for invitations to a space.
+    async fn platform_role(&self) -> Option<RoleName> {
+        self.0.platform_role
+    }
     /// Its authorization policy.
     async fn authorization(&self, ctx: &Context<'_>) -> Result<Option<Authorization>> {
         crate::authorization::authorization_of(ctx, self.0.authorization_id).await

@@ -47,6 +47,7 @@ mod m20261127_000039_poll;
 mod m20261127_000040_template_content;
 mod m20261127_000041_collabora_document;
 mod m20261127_000042_forum;
+mod m20261127_000043_platform_role_invitation;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000040_template_content::Migration),
             Box::new(m20261127_000041_collabora_document::Migration),
             Box::new(m20261127_000042_forum::Migration),
+            Box::new(m20261127_000043_platform_role_invitation::Migration),
         ]
     }
 }

@@ -386,6 +386,8 @@ pub struct PlatformInvitation {
     pub role_set_extra_roles: Vec<RoleName>,
     /// Whether the person has registered (the invitation then became an ordinary one).
     pub profile_created: bool,
+    /// On the platform's role set: the platform role the person receives on registering.
+    pub platform_role: Option<RoleName>,
     /// Its policy.
     pub authorization_id: Option<Uuid>,
     /// When it was created.

@@ -89,6 +89,7 @@ pub(crate) mod platform_invitation {
         pub role_set_extra_roles: Json,
         pub profile_created: bool,
         pub authorization_id: Option<Uuid>,
+        pub platform_role: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -166,6 +167,12 @@ fn decode_platform(r: platform_invitation::Model) -> AppResult<PlatformInvitatio
             .collect::<Result<_, _>>()
             .map_err(|e| corrupt("platform invitation", r.id, e))?,
         profile_created: r.profile_created,
+        platform_role: r
+            .platform_role
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e| corrupt("platform invitation", r.id, e))?,
         authorization_id: r.authorization_id,
         created_date: r.created_date,
         updated_date: r.updated_date,
@@ -238,6 +245,7 @@ pub async fn insert_platform_invitation(
         role_set_extra_roles: Set(json(&role_strings(&p.role_set_extra_roles))?),
         profile_created: Set(p.profile_created),
         authorization_id: Set(p.authorization_id),
+        platform_role: Set(p.platform_role.as_ref().map(|r| r.as_str().to_owned())),
     })
     .exec_without_returning(conn)
     .await?;

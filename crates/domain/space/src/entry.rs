@@ -15,7 +15,11 @@
 //!   acceptance;
 //! - e-mail addresses match users whatever their case;
 //! - a platform invitation that cannot become an invitation at registration (the person already
-//!   applied or is a member) is skipped, not a failed registration.
+//!   applied or is a member) is skipped, not a failed registration;
+//! - an e-mail address can be invited to the platform's role set with a platform role (beta
+//!   tester or VC campaign), granted when the person registers: the reference keeps
+//!   `PlatformInvitation.platformRole` in its contract but refuses every platform role set
+//!   invitation, so the field is always null there.
 
 use std::collections::{HashMap, HashSet};
 
@@ -29,7 +33,7 @@ use alkemio_community::entry::{
     FormQuestion, Invitation, InvitationEvent, InvitationState, PlatformInvitation,
     RoleSetInvitationResultType, caller_actor,
 };
-use alkemio_community::{RoleName, RoleSet, RoleSetService, entry_repo};
+use alkemio_community::{RoleName, RoleSet, RoleSetService, RoleSetType, entry_repo};
 use alkemio_contributor::{ActorType, User, UserService};
 use alkemio_kernel::ids::{ActorId, RoleSetId, UserId};
 use alkemio_kernel::{AppError, AppResult, ErrorStatus};
@@ -45,6 +49,10 @@ use crate::service::{Announce, SpaceService};
 
 /// The longest answer, question or explanation accepted.
 const MAX_TEXT: usize = 512;
+
+/// The platform roles an e-mail address can be invited to (the reference's list).
+const PLATFORM_INVITATION_ROLES: [RoleName; 2] =
+    [RoleName::PlatformBetaTester, RoleName::PlatformVcCampaign];
 
 /// What inviting one actor or address came to.
 #[derive(Debug, Clone)]
@@ -165,6 +173,20 @@ fn check_answers(form: &Form, answers: &[(String, String)]) -> AppResult<Vec<Ans
             sort_order: i32::try_from(i).unwrap_or(i32::MAX) + 1,
         })
         .collect())
+}
+
+/// Refuses an invitation request naming nobody.
+fn require_invitees(set: &RoleSet, request: &InviteRequest) -> AppResult<()> {
+    if request.actors.is_empty() && request.emails.is_empty() {
+        return Err(AppError::new(
+            ErrorStatus::RoleSetInvitation,
+            format!(
+                "No contributors were given to invite to role set {}",
+                set.id
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn valid_email(email: &str) -> AppResult<String> {
@@ -699,16 +721,12 @@ impl EntryService {
         set_id: RoleSetId,
         request: InviteRequest,
     ) -> AppResult<Vec<InvitationOutcome>> {
-        let (set, space) = self.space_set(set_id).await?;
-        if request.actors.is_empty() && request.emails.is_empty() {
-            return Err(AppError::new(
-                ErrorStatus::RoleSetInvitation,
-                format!(
-                    "No contributors were given to invite to role set {}",
-                    set.id
-                ),
-            ));
+        let set = self.role_sets.get(set_id).await?;
+        if set.role_set_type == RoleSetType::Platform {
+            return self.invite_to_platform(caller, set, request).await;
         }
+        let space = self.spaces.space_of_role_set(&set).await?;
+        require_invitees(&set, &request)?;
         let policy = self.policy(set.authorization_id).await?;
         forbidden_unless(
             caller,
@@ -716,23 +734,7 @@ impl EntryService {
             P::RolesetEntryRoleInvite,
             "invite to a space",
         )?;
-        if let Some(message) = &request.welcome_message
-            && message.chars().count() > 8192
-        {
-            return Err(AppError::bad_input(
-                "The welcome message is longer than 8192 characters",
-            ));
-        }
-        let inviter = caller_actor(caller).map(|a| UserId(a.0));
-        let inviter = match inviter {
-            Some(u) if self.users.user(u).await?.is_some() => u,
-            _ => return Err(AppError::forbidden("Only users can invite")),
-        };
-        let emails: Vec<String> = request
-            .emails
-            .iter()
-            .map(|e| valid_email(e))
-            .collect::<AppResult<_>>()?;
+        let (inviter, emails) = self.inviter_and_emails(caller, &request).await?;
         // The ancestors' role sets, nearest first, with whether the caller may invite there.
         let mut ancestors = Vec::new();
         for parent in self.ancestors(self.db.conn(), &set).await? {
@@ -923,6 +925,7 @@ impl EntryService {
                 role_set_invited_to_parent: !ancestors.is_empty(),
                 role_set_extra_roles: request.extra_roles.clone(),
                 profile_created: false,
+                platform_role: None,
                 authorization_id: Some(p.id),
                 created_date: now,
                 updated_date: now,
@@ -953,6 +956,136 @@ impl EntryService {
         for actor in invitees {
             self.role_sets.invalidate(actor).await?;
         }
+        Ok(out)
+    }
+
+    /// The inviting user and the request's e-mail addresses, normalised; refuses an over-long
+    /// welcome message, a caller who is not a user and a malformed address.
+    async fn inviter_and_emails(
+        &self,
+        caller: &ActorContext,
+        request: &InviteRequest,
+    ) -> AppResult<(UserId, Vec<String>)> {
+        if let Some(message) = &request.welcome_message
+            && message.chars().count() > 8192
+        {
+            return Err(AppError::bad_input(
+                "The welcome message is longer than 8192 characters",
+            ));
+        }
+        let inviter = caller_actor(caller).map(|a| UserId(a.0));
+        let inviter = match inviter {
+            Some(u) if self.users.user(u).await?.is_some() => u,
+            _ => return Err(AppError::forbidden("Only users can invite")),
+        };
+        let emails = request
+            .emails
+            .iter()
+            .map(|e| valid_email(e))
+            .collect::<AppResult<_>>()?;
+        Ok((inviter, emails))
+    }
+
+    /// `inviteForEntryRoleOnRoleSet` on the platform's role set: invites e-mail addresses of
+    /// people without an account to register, with one platform role (beta tester or VC
+    /// campaign) granted when they do. Needs GRANT on the platform's role set, as assigning
+    /// those roles does. Registered users already hold the platform's entry role: they come back
+    /// as ALREADY_MEMBER_OF_ROLE_SET (`assignPlatformRoleToUser` gives them the role).
+    async fn invite_to_platform(
+        &self,
+        caller: &ActorContext,
+        set: RoleSet,
+        request: InviteRequest,
+    ) -> AppResult<Vec<InvitationOutcome>> {
+        require_invitees(&set, &request)?;
+        let policy = self.policy(set.authorization_id).await?;
+        forbidden_unless(
+            caller,
+            policy.as_ref(),
+            P::Grant,
+            "invite to a platform role",
+        )?;
+        let role = match request.extra_roles.as_slice() {
+            [role] if PLATFORM_INVITATION_ROLES.contains(role) => *role,
+            _ => {
+                return Err(AppError::bad_input(format!(
+                    "An invitation to the platform carries exactly one of the roles {}",
+                    PLATFORM_INVITATION_ROLES.map(|r| r.as_str()).join(", ")
+                )));
+            }
+        };
+        let (inviter, emails) = self.inviter_and_emails(caller, &request).await?;
+        let conn = self.db.conn();
+        let mut out = Vec::new();
+        for id in &request.actors {
+            let found = self
+                .role_sets
+                .actor_in(conn, *id)
+                .await?
+                .ok_or_else(|| AppError::not_found("One or more actors not found"))?;
+            if found.actor_type != ActorType::User {
+                return Err(AppError::bad_input(format!(
+                    "Only users hold platform roles, not actors of type {}",
+                    found.actor_type.as_str()
+                )));
+            }
+            out.push(InvitationOutcome::bare(
+                RoleSetInvitationResultType::AlreadyMemberOfRoleSet,
+            ));
+        }
+        let mut new_emails: Vec<String> = Vec::new();
+        for email in emails {
+            if self.users.user_by_email(&email).await?.is_some() {
+                out.push(InvitationOutcome::bare(
+                    RoleSetInvitationResultType::AlreadyMemberOfRoleSet,
+                ));
+            } else if !new_emails.contains(&email) {
+                new_emails.push(email);
+            }
+        }
+        let txn = self.db.begin().await?;
+        let existing = entry_repo::platform_invitations_of(&txn, set.id).await?;
+        let mut policies = Vec::new();
+        let now = Utc::now().trunc_subsecs(6);
+        for email in new_emails {
+            if let Some(found) = existing.iter().find(|p| p.email == email) {
+                out.push(InvitationOutcome {
+                    platform_invitation: Some(found.clone()),
+                    ..InvitationOutcome::bare(
+                        RoleSetInvitationResultType::AlreadyInvitedToPlatformAndRoleSet,
+                    )
+                });
+                continue;
+            }
+            let mut p = auth_repo::new_policy(AuthorizationPolicyType::Invitation);
+            if let Some(parent) = &policy {
+                p.inherit_from(parent);
+            }
+            let platform = PlatformInvitation {
+                id: Uuid::now_v7(),
+                role_set_id: set.id,
+                email,
+                first_name: None,
+                last_name: None,
+                created_by: inviter,
+                welcome_message: request.welcome_message.clone(),
+                role_set_invited_to_parent: false,
+                role_set_extra_roles: vec![role],
+                profile_created: false,
+                platform_role: Some(role),
+                authorization_id: Some(p.id),
+                created_date: now,
+                updated_date: now,
+            };
+            entry_repo::insert_platform_invitation(&txn, &platform).await?;
+            policies.push(p);
+            out.push(InvitationOutcome {
+                platform_invitation: Some(platform),
+                ..InvitationOutcome::bare(RoleSetInvitationResultType::InvitedToPlatformAndRoleSet)
+            });
+        }
+        auth_repo::save_all(&txn, &policies).await?;
+        txn.commit().await?;
         Ok(out)
     }
 
@@ -1046,7 +1179,8 @@ impl EntryService {
     }
 
     /// Turns the platform invitations of a newly registered user's e-mail address into
-    /// ordinary invitations (the person accepts them as any invitee would).
+    /// ordinary invitations (the person accepts them as any invitee would); an invitation to the
+    /// platform's role set grants its platform role at once.
     pub async fn user_registered(&self, user: &User) -> AppResult<()> {
         let pending: Vec<PlatformInvitation> =
             entry_repo::platform_invitations_by_email(self.db.conn(), &user.email)
@@ -1061,9 +1195,34 @@ impl EntryService {
         let txn = self.db.begin().await?;
         let mut policies = Vec::new();
         let mut granted = false;
+        let mut recorded = false;
         for platform in pending {
             entry_repo::set_profile_created(&txn, platform.id).await?;
             let set = self.role_sets.get_in(&txn, platform.role_set_id).await?;
+            if set.role_set_type == RoleSetType::Platform {
+                if let Some(role) = platform.platform_role
+                    && self
+                        .role_sets
+                        .assign_in(&txn, &set, role, actor, &[])
+                        .await?
+                {
+                    self.users
+                        .outbox()
+                        .record(
+                            &txn,
+                            alkemio_events::DomainEvent::GlobalRoleChanged {
+                                user_id: actor.0,
+                                role: role.as_str().to_owned(),
+                                added: true,
+                            },
+                            Some(platform.created_by.0),
+                        )
+                        .await?;
+                    granted = true;
+                    recorded = true;
+                }
+                continue;
+            }
             let Some(space) = self.spaces.by_role_set(set.id).await? else {
                 continue;
             };
@@ -1104,6 +1263,9 @@ impl EntryService {
         }
         auth_repo::save_all(&txn, &policies).await?;
         txn.commit().await?;
+        if recorded {
+            self.users.outbox().wake();
+        }
         if granted {
             self.role_sets.invalidate(actor).await?;
         }

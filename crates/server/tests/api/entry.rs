@@ -12,7 +12,8 @@ use crate::spaces::{account_of, err, ok, public, space, subspace};
 on_both_backends!(
     applications_follow_their_lifecycle,
     invitations_follow_their_lifecycle,
-    invitations_reach_into_parent_spaces
+    invitations_reach_into_parent_spaces,
+    platform_role_invitations_are_granted_at_registration
 );
 
 const APPLY: &str = "mutation($set: UUID!, $q: [CreateNVPInput!]!) {
@@ -620,4 +621,191 @@ async fn organization_invitations_forms_and_implicit_roles(backend: Backend) {
     );
     let none = ok(&app, &owner, implicit, json!({"a": set, "b": org_set})).await;
     assert_eq!(none["a"]["roleSet"]["myRolesImplicit"], json!([]));
+}
+
+/// The reference keeps `PlatformInvitation.platformRole` in its contract but refuses every
+/// invitation to the platform's role set, so the field is always null there. Here an e-mail
+/// address can be invited to the platform with a beta-tester or VC-campaign role, granted on
+/// registration; the field tells which.
+async fn platform_role_invitations_are_granted_at_registration(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (registered, token) = app.user_with_token("someone@example.org").await;
+    let platform = ok(&app, &admin, "{ platform { roleSet { id } } }", json!({})).await;
+    let set = platform["platform"]["roleSet"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let invite = |actors: Value, emails: Value, extra: Value| json!({"set": set, "actors": actors, "emails": emails, "extra": extra});
+    const PENDING: &str = "{ platform { roleSet { platformInvitations { id email platformRole profileCreated roleSetExtraRoles } } } }";
+    let pending = |body: Value| body["platform"]["roleSet"]["platformInvitations"].clone();
+
+    // a registered user may not invite to the platform; no role or a space role is refused
+    let refused = err(
+        &app,
+        &token,
+        INVITE,
+        invite(
+            json!([]),
+            json!(["new@example.org"]),
+            json!(["PLATFORM_BETA_TESTER"]),
+        ),
+    )
+    .await;
+    assert_reference_error(&refused, "FORBIDDEN_POLICY", 11104);
+    for extra in [
+        json!([]),
+        json!(["LEAD"]),
+        json!(["GLOBAL_ADMIN"]),
+        json!(["PLATFORM_BETA_TESTER", "PLATFORM_VC_CAMPAIGN"]),
+    ] {
+        let refused = err(
+            &app,
+            &admin,
+            INVITE,
+            invite(json!([]), json!(["new@example.org"]), extra),
+        )
+        .await;
+        assert_reference_error(&refused, "BAD_USER_INPUT", 12101);
+    }
+    assert_eq!(
+        pending(ok(&app, &admin, PENDING, json!({})).await),
+        json!([])
+    );
+
+    // a registered user already belongs to the platform; an address without an account is invited
+    let invited = ok(
+        &app,
+        &admin,
+        INVITE,
+        invite(
+            json!([registered.id.to_string()]),
+            json!(["Someone@example.org", "New@Example.org"]),
+            json!(["PLATFORM_BETA_TESTER"]),
+        ),
+    )
+    .await["inviteForEntryRoleOnRoleSet"]
+        .clone();
+    let types: Vec<&str> = invited
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ALREADY_MEMBER_OF_ROLE_SET",
+            "ALREADY_MEMBER_OF_ROLE_SET",
+            "INVITED_TO_PLATFORM_AND_ROLE_SET"
+        ]
+    );
+    assert_eq!(invited[2]["platformInvitation"]["email"], "new@example.org");
+    let again = ok(
+        &app,
+        &admin,
+        INVITE,
+        invite(
+            json!([]),
+            json!(["new@example.org"]),
+            json!(["PLATFORM_BETA_TESTER"]),
+        ),
+    )
+    .await;
+    assert_eq!(
+        again["inviteForEntryRoleOnRoleSet"][0]["type"],
+        "ALREADY_INVITED_TO_PLATFORM_AND_ROLE_SET"
+    );
+    let list = pending(ok(&app, &admin, PENDING, json!({})).await);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["platformRole"], "PLATFORM_BETA_TESTER");
+    assert_eq!(list[0]["profileCreated"], false);
+
+    // a space's platform invitation carries no platform role
+    let account = account_of(&app, &admin).await;
+    let (_, space_set) = space(&app, &admin, &account, "Beta Lab", Value::Null).await;
+    let to_space = ok(
+        &app,
+        &admin,
+        INVITE,
+        json!({"set": space_set, "actors": [], "emails": ["new@example.org"], "extra": []}),
+    )
+    .await;
+    assert_eq!(
+        to_space["inviteForEntryRoleOnRoleSet"][0]["type"],
+        "INVITED_TO_PLATFORM_AND_ROLE_SET"
+    );
+    let space_list = ok(&app, &admin, "query($id: UUID!) { lookup { roleSet(ID: $id) { platformInvitations { platformRole } } } }", json!({"id": space_set})).await;
+    assert_eq!(
+        space_list["lookup"]["roleSet"]["platformInvitations"][0]["platformRole"],
+        Value::Null
+    );
+
+    // registering grants the role (and keeps the space invitation waiting)
+    let (_, newcomer) = app.user_with_token("new@example.org").await;
+    let mine = ok(
+        &app,
+        &newcomer,
+        "{ platform { roleSet { myRoles } } }",
+        json!({}),
+    )
+    .await;
+    let roles: Vec<String> =
+        serde_json::from_value(mine["platform"]["roleSet"]["myRoles"].clone()).unwrap();
+    assert!(
+        roles.contains(&"PLATFORM_BETA_TESTER".to_owned()),
+        "{roles:?}"
+    );
+    assert_eq!(
+        status(&app, &newcomer, &space_set).await.0,
+        "INVITATION_PENDING"
+    );
+    let list = pending(ok(&app, &admin, PENDING, json!({})).await);
+    assert_eq!(list[0]["profileCreated"], true);
+
+    // an admin deletes a platform role invitation
+    ok(
+        &app,
+        &admin,
+        INVITE,
+        invite(
+            json!([]),
+            json!(["later@example.org"]),
+            json!(["PLATFORM_VC_CAMPAIGN"]),
+        ),
+    )
+    .await;
+    let list = pending(ok(&app, &admin, PENDING, json!({})).await);
+    let later = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["email"] == "later@example.org")
+        .unwrap()
+        .clone();
+    assert_eq!(later["platformRole"], "PLATFORM_VC_CAMPAIGN");
+    let refused = err(
+        &app,
+        &token,
+        "mutation($id: UUID!) { deletePlatformInvitation(deleteData: { ID: $id }) { id } }",
+        json!({"id": later["id"]}),
+    )
+    .await;
+    assert_reference_error(&refused, "FORBIDDEN_POLICY", 11104);
+    ok(
+        &app,
+        &admin,
+        "mutation($id: UUID!) { deletePlatformInvitation(deleteData: { ID: $id }) { id } }",
+        json!({"id": later["id"]}),
+    )
+    .await;
+    let (_, later_token) = app.user_with_token("later@example.org").await;
+    let mine = ok(
+        &app,
+        &later_token,
+        "{ platform { roleSet { myRoles } } }",
+        json!({}),
+    )
+    .await;
+    assert!(!mine.to_string().contains("PLATFORM_VC_CAMPAIGN"), "{mine}");
 }
