@@ -22,6 +22,7 @@ pub const AUDITED: &[&str] = &[
     "adminLicensePolicyCreateCredentialRule",
     "adminLicensePolicyDeleteCredentialRule",
     "adminLicensePolicyUpdateCredentialRule",
+    "adminSearchIngestFromScratch",
     "assignLicensePlanToAccount",
     "assignLicensePlanToSpace",
     "assignPlatformRoleToUser",

@@ -35,6 +35,7 @@ pub mod organization;
 pub mod platform;
 pub mod poll;
 pub mod profile;
+pub mod search;
 pub mod space;
 pub mod storage;
 pub mod task;
@@ -97,6 +98,7 @@ pub struct QueryRoot(
     ActivityQuery,
     ActivityFeedQuery,
     crate::virtual_contributor::VirtualContributorQuery,
+    crate::search::SearchQuery,
 );
 
 /// Root mutation: every module's mutations.
@@ -183,6 +185,8 @@ pub struct SchemaServices {
     pub audit: crate::audit::AuditLog,
     /// Background tasks.
     pub tasks: Arc<TaskService>,
+    /// Search.
+    pub search: alkemio_search::SearchService,
     /// Profiles.
     pub profiles: ProfileService,
     /// Storage.
@@ -256,6 +260,7 @@ fn schema_with(
         .data(services.forum)
         .data(services.audit)
         .data(services.tasks)
+        .data(services.search)
         .data(policies)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)

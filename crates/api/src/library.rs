@@ -632,4 +632,5 @@ pub struct LibraryMutations(
     crate::template::TemplateMutation,
     LibraryMutation,
     crate::virtual_contributor::VirtualContributorMutation,
+    crate::search::SearchMutation,
 );

@@ -298,6 +298,12 @@ loader!(
 );
 
 loader!(
+    /// Callouts by id.
+    CalloutLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::Callout,
+    |s, keys| s.callouts(keys).await
+);
+
+loader!(
     /// Posts by id.
     PostLoader(alkemio_collaboration::CollaborationService) -> alkemio_collaboration::Post,
     |s, keys| s.posts(keys).await
@@ -461,6 +467,8 @@ pub struct Loaders {
     pub contributions: DataLoader<ContributionsLoader>,
     /// Posts by id.
     pub posts: DataLoader<PostLoader>,
+    /// Callouts by id.
+    pub callouts: DataLoader<CalloutLoader>,
     /// Links by id.
     pub links: DataLoader<LinkLoader>,
     /// Whiteboards by id.
@@ -550,6 +558,7 @@ impl Loaders {
             ),
             contributions: batched(ContributionsLoader(collaborations.clone()), window),
             posts: batched(PostLoader(collaborations.clone()), window),
+            callouts: batched(CalloutLoader(collaborations.clone()), window),
             links: batched(LinkLoader(collaborations.clone()), window),
             whiteboards: batched(WhiteboardLoader(collaborations.clone()), window),
             galleries: batched(GalleryLoader(profiles.clone()), window),

@@ -185,6 +185,14 @@ impl Background {
             }
         };
         let relay = Relay::new(core.db.clone(), &core.outbox, sink, retry);
+        {
+            let search = core.services.search.clone();
+            let period = settings.search.refresh;
+            let stop = stop_rx.clone();
+            tasks.push(tokio::spawn(uncounted(async move {
+                search.keep_fresh(period, stop).await
+            })));
+        }
         tasks.push(tokio::spawn(uncounted(relay.run(stop_rx))));
         Ok(Self { stop, tasks })
     }

@@ -179,3 +179,19 @@ impl alkemio_api::OnMutation for ResponseCache {
         self.invalidate().await;
     }
 }
+
+/// What a mutation makes stale: cached answers and the search index.
+pub struct MutationHooks {
+    /// The response cache.
+    pub responses: ResponseCache,
+    /// The search index.
+    pub search: alkemio_search::SearchService,
+}
+
+#[async_trait::async_trait]
+impl alkemio_api::OnMutation for MutationHooks {
+    async fn mutated(&self) {
+        self.search.mark_stale();
+        self.responses.invalidate().await;
+    }
+}

@@ -139,10 +139,14 @@ impl Core {
             users.clone(),
             organizations.clone(),
         );
+        let search = alkemio_search::SearchService::new(db.clone(), settings.search.max_results)
+            .map_err(to_anyhow)?;
         {
             let entry = entry.clone();
+            let search = search.clone();
             users.on_registered(Arc::new(move |user| {
                 let entry = entry.clone();
+                search.mark_stale();
                 Box::pin(async move { entry.user_registered(&user).await })
             }));
         }
@@ -280,6 +284,7 @@ impl Core {
             forum,
             audit: alkemio_api::audit::AuditLog::new(db.clone()),
             tasks,
+            search,
             kratos,
         };
         Ok(Self {
@@ -306,11 +311,12 @@ impl Application {
             settings.http.response_cache_max_bytes,
             &core.cache,
         );
-        let schema = alkemio_api::build_schema(
-            core.services,
-            &settings.graphql,
-            Some(Arc::new(responses.clone())),
-        );
+        let hooks = crate::response_cache::MutationHooks {
+            responses: responses.clone(),
+            search: core.services.search.clone(),
+        };
+        let schema =
+            alkemio_api::build_schema(core.services, &settings.graphql, Some(Arc::new(hooks)));
         let addr = SocketAddr::new(settings.http.bind_address, settings.http.port);
         let listener = TcpListener::bind(addr)
             .await

@@ -45,6 +45,19 @@ pub struct Settings {
     /// How many messages of a thread a virtual contributor's engine gets as history
     /// (`VC_HISTORY_LENGTH`, default 30).
     pub vc_history_length: usize,
+    /// Search.
+    pub search: SearchSettings,
+}
+
+/// Search settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchSettings {
+    /// The most results one search may ask for over all categories (`SEARCH_MAX_RESULTS`,
+    /// default 40).
+    pub max_results: usize,
+    /// How often the index is rebuilt even when this instance changed nothing, to take in what
+    /// other instances changed (`SEARCH_REFRESH_S`, default 300).
+    pub refresh: Duration,
 }
 
 /// Key bytes that never show in logs.
@@ -675,6 +688,10 @@ impl Settings {
             notifications,
             encryption_key: encryption_key(env)?,
             vc_history_length: env.parse("VC_HISTORY_LENGTH", 30)?,
+            search: SearchSettings {
+                max_results: env.parse("SEARCH_MAX_RESULTS", 40)?,
+                refresh: Duration::from_secs(env.parse::<u64>("SEARCH_REFRESH_S", 300)?.max(1)),
+            },
         })
     }
 

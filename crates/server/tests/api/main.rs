@@ -36,6 +36,7 @@ mod polls;
 mod process;
 mod response_cache;
 mod roles;
+mod search;
 mod space_templates;
 mod spaces;
 mod stand_ins;
