@@ -15,6 +15,11 @@
 //   --width N --height N viewport (default 1440x900)
 //   --chromium PATH      default /usr/bin/chromium (or $CHROMIUM)
 //   --verbose            print every GraphQL request body variables and full error objects
+//   --type SEL=TEXT      after the page settled, type TEXT (after the last "=") into the CSS
+//                        selector SEL's element, press Enter, and wait for it to settle again
+//                        (repeatable; with --click, in the order given)
+//   --click SEL          after the page settled, click the CSS selector SEL's element and wait
+//                        for it to settle again
 // Exit: 0 all operations OK (and text expectations met); 1 some operation failed or an expectation
 // was not met, or no GraphQL operation was seen at all; 2 the check itself could not run.
 import fs from 'node:fs';
@@ -27,7 +32,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 // ---------------- arguments ----------------
 const opts = { base: 'http://localhost:3000', timeout: 60000, settle: 2500, width: 1440, height: 900,
-  chromium: process.env.CHROMIUM ?? '/usr/bin/chromium', expect: [], reject: [], ignore: [], verbose: false };
+  chromium: process.env.CHROMIUM ?? '/usr/bin/chromium', expect: [], reject: [], ignore: [], verbose: false, actions: [] };
 let target = '/';
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -45,6 +50,8 @@ for (let i = 0; i < argv.length; i++) {
     case '--height': opts.height = Number(next()); break;
     case '--chromium': opts.chromium = next(); break;
     case '--verbose': opts.verbose = true; break;
+    case '--type': { const v = next(); const at = v.lastIndexOf('='); if (at < 1) die('--type needs SEL=TEXT'); opts.actions.push({ selector: v.slice(0, at), text: v.slice(at + 1) }); break; }
+    case '--click': opts.actions.push({ selector: next() }); break;
     case '-h': case '--help':
       console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1).filter((l, i, a) => a.slice(0, i + 1).every(x => x.startsWith('//'))).map(l => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
@@ -231,10 +238,26 @@ try {
     console.log(`check.mjs: navigation did not reach network idle (${e.message.split('\n')[0]}); continuing`);
   }
   // Then our own settle: nothing in flight and no new activity for opts.settle ms.
-  while (Date.now() - started < opts.timeout) {
-    const httpPending = ops.some(o => o.transport === 'http' && o.ok === null);
-    if (inflight <= 0 && !httpPending && Date.now() - lastActivity >= opts.settle) break;
-    await sleep(200);
+  const settle = async () => {
+    while (Date.now() - started < opts.timeout) {
+      const httpPending = ops.some(o => o.transport === 'http' && o.ok === null);
+      if (inflight <= 0 && !httpPending && Date.now() - lastActivity >= opts.settle) break;
+      await sleep(200);
+    }
+  };
+  await settle();
+  for (const { selector, text } of opts.actions) {
+    await page.waitForSelector(selector, { timeout: 10000 });
+    if (text === undefined) {
+      console.log(`check.mjs: clicking ${selector}`);
+      await page.click(selector);
+    } else {
+      console.log(`check.mjs: typing ${JSON.stringify(text)} into ${selector}`);
+      await page.type(selector, text, { delay: 50 });
+      await page.keyboard.press('Enter');
+    }
+    lastActivity = Date.now();
+    await settle();
   }
   const timedOut = Date.now() - started >= opts.timeout;
   // Open subscriptions are normal (they stay open): mark as OK if no error arrived.

@@ -1524,15 +1524,18 @@ impl CollaborationMutation {
         ))
     }
 
-    /// Creates a callout in a callouts set (needs CREATE_CALLOUT on the set).
+    /// Creates a callout in a callouts set (needs CREATE_CALLOUT on the set). With `file`, a
+    /// COLLABORA_DOCUMENT framing's document is made from the uploaded office file: its kind
+    /// comes from the file, its name from `displayName` or else the file name.
     async fn create_callout_on_callouts_set(
         &self,
         ctx: &Context<'_>,
         callout_data: CreateCalloutOnCalloutsSetInput,
+        file: Option<async_graphql::Upload>,
     ) -> Result<Callout> {
         let d = callout_data;
         let set = d.callouts_set_id.0;
-        let new = CreateCalloutInput {
+        let mut new = CreateCalloutInput {
             classification: d.classification,
             contribution_defaults: d.contribution_defaults,
             contributions: d.contributions,
@@ -1543,6 +1546,17 @@ impl CollaborationMutation {
             sort_order: d.sort_order,
         }
         .into_new()?;
+        if let Some(file) = &file {
+            let framed = new.framing_type == Some(CalloutFramingType::CollaboraDocument);
+            let Some(doc) = new.collabora.as_mut().filter(|_| framed) else {
+                return Err(AppError::bad_input(
+                    "file argument is only valid with framing.type = COLLABORA_DOCUMENT and framing.collaboraDocument supplied",
+                )
+                .into());
+            };
+            doc.document_type = None;
+            doc.upload = Some(crate::profile::read_upload(ctx, file)?);
+        }
         let svc = service(ctx)?;
         // a set that does not exist fails as not found before anything else is looked up
         svc.callouts_set_or_fail(set).await?;

@@ -1105,6 +1105,56 @@ async fn office_documents_frame_and_contribute(backend: Backend) {
         "{body}"
     );
 
+    // a callout framed by an uploaded office file: the kind comes from the file, the name from
+    // the file name; a file without a document framing, or not an office file, writes nothing
+    let with_file = "mutation($d: CreateCalloutOnCalloutsSetInput!, $file: Upload) {
+        createCalloutOnCalloutsSet(calloutData: $d, file: $file) { id
+        framing { type collaboraDocument { documentType profile { displayName } } } } }";
+    let counts = crate::deletion::row_counts(&app).await;
+    for (d, bytes, mime) in [
+        (
+            json!({"calloutsSetID": set, "framing": {"profile": {"displayName": "Plan"}}}),
+            b"PK\x03\x04 plan".to_vec(),
+            DOCX,
+        ),
+        (
+            json!({"calloutsSetID": set, "framing": {"type": "COLLABORA_DOCUMENT", "profile": {"displayName": "Plan"}}}),
+            b"PK\x03\x04 plan".to_vec(),
+            DOCX,
+        ),
+        (
+            json!({"calloutsSetID": set, "framing": {"type": "COLLABORA_DOCUMENT", "profile": {"displayName": "Plan"},
+                "collaboraDocument": {}}}),
+            crate::storage::png(10, 10),
+            "image/png",
+        ),
+    ] {
+        let (_, body) =
+            crate::storage::upload(&app, &admin, with_file, json!({"d": d}), bytes, mime, true)
+                .await;
+        assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    }
+    assert_eq!(counts, crate::deletion::row_counts(&app).await);
+    let d = json!({"calloutsSetID": set, "framing": {"type": "COLLABORA_DOCUMENT", "profile": {"displayName": "Plan"},
+        "collaboraDocument": {"documentType": "SPREADSHEET"}}});
+    let (_, body) = crate::storage::upload(
+        &app,
+        &admin,
+        with_file,
+        json!({"d": d}),
+        b"PK\x03\x04 plan".to_vec(),
+        DOCX,
+        true,
+    )
+    .await;
+    let uploaded = body["data"]["createCalloutOnCalloutsSet"]["id"].clone();
+    assert_eq!(
+        body["data"]["createCalloutOnCalloutsSet"]["framing"],
+        json!({"type": "COLLABORA_DOCUMENT", "collaboraDocument": {"documentType": "WORDPROCESSING",
+            "profile": {"displayName": "upload"}}}),
+        "{body}"
+    );
+
     // deleting a contributed document takes its contribution along
     let delete_doc =
         "mutation($id: UUID!) { deleteCollaboraDocument(deleteData: {ID: $id}) { id } }";
@@ -1160,7 +1210,7 @@ async fn office_documents_frame_and_contribute(backend: Backend) {
     assert!(back["updateCallout"]["framing"]["collaboraDocument"].is_null());
 
     // deleted with their callouts, files and all
-    for c in [&callout["id"], &plain] {
+    for c in [&callout["id"], &plain, &uploaded] {
         ok(
             &app,
             &admin,
