@@ -18,6 +18,8 @@ use uuid::Uuid;
 
 /// Root mutations that are audited.
 pub const AUDITED: &[&str] = &[
+    "addIframeAllowedURL",
+    "addNotificationEmailToBlacklist",
     "adminInAppNotificationsPrune",
     "adminLicensePolicyCreateCredentialRule",
     "adminLicensePolicyDeleteCredentialRule",
@@ -55,6 +57,8 @@ pub const AUDITED: &[&str] = &[
     "grantCredentialToUser",
     "joinRoleSet",
     "refreshAllBodiesOfKnowledge",
+    "removeIframeAllowedURL",
+    "removeNotificationEmailFromBlacklist",
     "removePlatformRoleFromUser",
     "removeRoleFromOrganization",
     "removeRoleFromUser",

@@ -205,14 +205,42 @@ impl Platform {
 
     /// Platform-wide settings.
     async fn settings(&self, ctx: &Context<'_>) -> Result<PlatformSettings> {
-        let s = &self.row(ctx).await?.settings;
-        Ok(PlatformSettings {
+        Ok(PlatformSettings::from(&self.row(ctx).await?.settings))
+    }
+}
+
+impl From<&model::PlatformSettings> for PlatformSettings {
+    fn from(s: &model::PlatformSettings) -> Self {
+        PlatformSettings {
             integration: PlatformIntegrationSettings {
                 iframe_allowed_urls: s.integration.iframe_allowed_urls.clone(),
                 notification_email_blacklist: s.integration.notification_email_blacklist.clone(),
             },
-        })
+        }
     }
+}
+
+/// New values for the platform-wide settings.
+#[derive(Debug, InputObject)]
+pub struct UpdatePlatformSettingsInput {
+    /// Integration settings.
+    pub integration: Option<UpdatePlatformSettingsIntegrationInput>,
+}
+
+/// New integration settings: each list given replaces the stored one.
+#[derive(Debug, InputObject)]
+pub struct UpdatePlatformSettingsIntegrationInput {
+    /// The http(s) URLs Markdown content may embed in iframes.
+    pub iframe_allowed_urls: Vec<String>,
+    /// The addresses that never receive notification e-mails (kept when absent).
+    pub notification_email_blacklist: Option<Vec<String>>,
+}
+
+/// A full e-mail address.
+#[derive(Debug, InputObject)]
+pub struct NotificationEmailAddressInput {
+    /// The address (no wildcards).
+    pub email: String,
 }
 
 /// Platform-wide settings.
@@ -280,6 +308,71 @@ impl PlatformMutation {
             .remove_platform_role(&actor(ctx), ActorId(role_data.actor_id.0), role_data.role)
             .await?;
         Ok(User(user))
+    }
+
+    /// Replaces the platform's integration settings given (needs PLATFORM_SETTINGS_ADMIN).
+    async fn update_platform_settings(
+        &self,
+        ctx: &Context<'_>,
+        settings_data: UpdatePlatformSettingsInput,
+    ) -> Result<PlatformSettings> {
+        let (urls, blacklist) = match settings_data.integration {
+            Some(i) => (Some(i.iframe_allowed_urls), i.notification_email_blacklist),
+            None => (None, None),
+        };
+        let stored = service(ctx)?
+            .update_settings(&actor(ctx), urls, blacklist)
+            .await?;
+        Ok(PlatformSettings::from(&stored))
+    }
+
+    /// Lets Markdown content embed iframes from this http(s) URL (needs PLATFORM_ADMIN);
+    /// returns the allowed URLs.
+    #[graphql(name = "addIframeAllowedURL")]
+    async fn add_iframe_allowed_url(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "whitelistedURL")] whitelisted_url: String,
+    ) -> Result<Vec<String>> {
+        Ok(service(ctx)?
+            .add_iframe_allowed_url(&actor(ctx), &whitelisted_url)
+            .await?)
+    }
+
+    /// Stops allowing iframes from this URL (needs PLATFORM_ADMIN); returns the URLs left.
+    #[graphql(name = "removeIframeAllowedURL")]
+    async fn remove_iframe_allowed_url(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "whitelistedURL")] whitelisted_url: String,
+    ) -> Result<Vec<String>> {
+        Ok(service(ctx)?
+            .remove_iframe_allowed_url(&actor(ctx), &whitelisted_url)
+            .await?)
+    }
+
+    /// Stops notification e-mails to this address (needs PLATFORM_ADMIN); returns the
+    /// blacklist.
+    async fn add_notification_email_to_blacklist(
+        &self,
+        ctx: &Context<'_>,
+        input: NotificationEmailAddressInput,
+    ) -> Result<Vec<String>> {
+        Ok(service(ctx)?
+            .add_blacklisted_email(&actor(ctx), &input.email)
+            .await?)
+    }
+
+    /// Sends notification e-mails to this address again (needs PLATFORM_ADMIN); returns the
+    /// blacklist.
+    async fn remove_notification_email_from_blacklist(
+        &self,
+        ctx: &Context<'_>,
+        input: NotificationEmailAddressInput,
+    ) -> Result<Vec<String>> {
+        Ok(service(ctx)?
+            .remove_blacklisted_email(&actor(ctx), &input.email)
+            .await?)
     }
 
     /// Recomputes the platform's authorization policies (needs AUTHORIZATION_RESET).

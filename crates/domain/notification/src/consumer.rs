@@ -140,6 +140,12 @@ impl NotificationConsumer {
                 self.materialize(record, notice, &mut in_app, &mut emails)
                     .await?;
             }
+            // the platform's notification blacklist: those addresses get no e-mail (in-app
+            // notifications are not e-mail and stay)
+            if !emails.is_empty() {
+                let settings = inner.platform.get().await?.settings;
+                emails.retain(|e| !settings.integration.blocks(&e.recipient));
+            }
             let txn = inner.db.begin().await?;
             if claim(&txn, CONSUMER, record.id).await? {
                 // What a notification points to may have been deleted since the event (an

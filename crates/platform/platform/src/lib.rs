@@ -10,5 +10,6 @@ pub mod forum;
 pub mod model;
 mod repo;
 pub mod service;
+pub mod settings;
 
 pub use service::PlatformService;

@@ -2,7 +2,9 @@
 
 use alkemio_kernel::ids::PlatformId;
 use alkemio_kernel::{AppError, AppResult};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::model::{Platform, PlatformSettings, WellKnownDocument, WellKnownVirtualContributor};
 
@@ -70,6 +72,20 @@ pub(crate) async fn find_by_id(
     id: PlatformId,
 ) -> AppResult<Option<Platform>> {
     entity::Entity::find_by_id(id.0)
+        .one(conn)
+        .await?
+        .map(to_model)
+        .transpose()
+}
+
+/// The platform row by id, locked until the transaction ends (PostgreSQL; SQLite lets one
+/// writer at a time in anyway), for read-modify-write changes.
+pub(crate) async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: PlatformId,
+) -> AppResult<Option<Platform>> {
+    entity::Entity::find_by_id(id.0)
+        .lock_exclusive()
         .one(conn)
         .await?
         .map(to_model)
@@ -178,6 +194,25 @@ pub(crate) async fn set_well_known_virtual_contributors(
     entity::Entity::update_many()
         .col_expr(
             entity::Column::WellKnownVirtualContributors,
+            sea_orm::sea_query::Expr::value(doc),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores the platform-wide settings.
+pub(crate) async fn set_settings(
+    conn: &impl ConnectionTrait,
+    id: PlatformId,
+    settings: &crate::model::PlatformSettings,
+) -> AppResult<()> {
+    let doc = serde_json::to_value(settings)
+        .map_err(|e| AppError::internal_msg(format_args!("encoding platform settings: {e}")))?;
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::Settings,
             sea_orm::sea_query::Expr::value(doc),
         )
         .filter(sea_orm::ColumnTrait::eq(&entity::Column::Id, id.0))

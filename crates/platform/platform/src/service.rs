@@ -366,6 +366,128 @@ impl PlatformService {
         .ok_or_else(|| AppError::internal_msg("the platform row is missing: bootstrap has not run"))
     }
 
+    /// Changes the platform's integration settings in one transaction (the platform row locked),
+    /// once the caller holds `privilege` on the platform; returns the settings stored.
+    async fn change_integration(
+        &self,
+        caller: &ActorContext,
+        privilege: AuthorizationPrivilege,
+        action: &str,
+        change: impl FnOnce(&mut crate::model::IntegrationSettings) -> AppResult<()>,
+    ) -> AppResult<PlatformSettings> {
+        let policy = self.authorization().await?;
+        grant_access_or_fail(
+            &caller.actor_id(),
+            &caller.credentials,
+            Some(&policy.policy),
+            privilege,
+            action,
+        )?;
+        let id = self.id().await?;
+        let txn = self.db.begin().await?;
+        let platform = repo::find_for_update(&txn, id)
+            .await?
+            .ok_or_else(|| AppError::internal_msg("the platform row is missing"))?;
+        let mut settings = platform.settings;
+        change(&mut settings.integration)?;
+        repo::set_settings(&txn, id, &settings).await?;
+        txn.commit().await?;
+        Ok(settings)
+    }
+
+    /// `updatePlatformSettings`: needs PLATFORM_SETTINGS_ADMIN; replaces the lists given (each
+    /// entry checked) and keeps the others.
+    pub async fn update_settings(
+        &self,
+        caller: &ActorContext,
+        iframe_allowed_urls: Option<Vec<String>>,
+        notification_email_blacklist: Option<Vec<String>>,
+    ) -> AppResult<PlatformSettings> {
+        self.change_integration(
+            caller,
+            AuthorizationPrivilege::PlatformSettingsAdmin,
+            "update the platform settings",
+            |s| {
+                if let Some(urls) = &iframe_allowed_urls {
+                    s.set_iframe_urls(urls)?;
+                }
+                if let Some(emails) = &notification_email_blacklist {
+                    s.set_blacklist(emails)?;
+                }
+                Ok(())
+            },
+        )
+        .await
+    }
+
+    /// `addIframeAllowedURL` (needs PLATFORM_ADMIN); returns the URLs.
+    pub async fn add_iframe_allowed_url(
+        &self,
+        caller: &ActorContext,
+        url: &str,
+    ) -> AppResult<Vec<String>> {
+        let s = self
+            .change_integration(
+                caller,
+                AuthorizationPrivilege::PlatformAdmin,
+                "add an iframe allowed URL",
+                |s| s.add_iframe_url(url),
+            )
+            .await?;
+        Ok(s.integration.iframe_allowed_urls)
+    }
+
+    /// `removeIframeAllowedURL` (needs PLATFORM_ADMIN); returns the URLs left.
+    pub async fn remove_iframe_allowed_url(
+        &self,
+        caller: &ActorContext,
+        url: &str,
+    ) -> AppResult<Vec<String>> {
+        let s = self
+            .change_integration(
+                caller,
+                AuthorizationPrivilege::PlatformAdmin,
+                "remove an iframe allowed URL",
+                |s| s.remove_iframe_url(url),
+            )
+            .await?;
+        Ok(s.integration.iframe_allowed_urls)
+    }
+
+    /// `addNotificationEmailToBlacklist` (needs PLATFORM_ADMIN); returns the blacklist.
+    pub async fn add_blacklisted_email(
+        &self,
+        caller: &ActorContext,
+        email: &str,
+    ) -> AppResult<Vec<String>> {
+        let s = self
+            .change_integration(
+                caller,
+                AuthorizationPrivilege::PlatformAdmin,
+                "add an address to the notification blacklist",
+                |s| s.add_blacklisted(email),
+            )
+            .await?;
+        Ok(s.integration.notification_email_blacklist)
+    }
+
+    /// `removeNotificationEmailFromBlacklist` (needs PLATFORM_ADMIN); returns the blacklist.
+    pub async fn remove_blacklisted_email(
+        &self,
+        caller: &ActorContext,
+        email: &str,
+    ) -> AppResult<Vec<String>> {
+        let s = self
+            .change_integration(
+                caller,
+                AuthorizationPrivilege::PlatformAdmin,
+                "remove an address from the notification blacklist",
+                |s| s.remove_blacklisted(email),
+            )
+            .await?;
+        Ok(s.integration.notification_email_blacklist)
+    }
+
     /// Recomputes the platform's policies (`authorizationPolicyResetOnPlatform`), after checking
     /// that the caller holds `AUTHORIZATION_RESET` on the platform.
     pub async fn reset_authorization(&self, caller: &ActorContext) -> AppResult<()> {

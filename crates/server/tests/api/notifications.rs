@@ -1013,10 +1013,20 @@ async fn update_reaches_members(backend: Backend) {
     let (alice, alice_token) = app.user_with_token("alice@example.org").await;
     let (carol, carol_token) = app.user_with_token("carol@example.org").await;
     let (_, dave) = app.user_with_token("dave@example.org").await;
+    let (erin, erin_token) = app.user_with_token("erin@example.org").await;
     let account = account_of(&app, &admin).await;
     let (space_id, set) = space(&app, &admin, &account, "Lighthouse", public()).await;
     assign(&app, &admin, &set, "MEMBER", alice.id).await;
     assign(&app, &admin, &set, "MEMBER", carol.id).await;
+    assign(&app, &admin, &set, "MEMBER", erin.id).await;
+    // Erin's address is on the platform's notification blacklist: in-app only
+    ok(
+        &app,
+        &admin,
+        "mutation { addNotificationEmailToBlacklist(input: { email: \"Erin@Example.org\" }) }",
+        json!({}),
+    )
+    .await;
     set_notification(
         &app,
         &carol_token,
@@ -1050,6 +1060,13 @@ async fn update_reaches_members(backend: Backend) {
         .await,
         "Alice got no update notification"
     );
+    assert!(
+        eventually(Duration::from_secs(30), || async {
+            ok(&app, &erin_token, query, json!({})).await["me"]["notifications"]["total"] == 1.0
+        })
+        .await,
+        "Erin got no in-app update notification"
+    );
     let mine = ok(&app, &alice_token, query, json!({})).await;
     let item = &mine["me"]["notifications"]["inAppNotifications"][0];
     assert_eq!(item["category"], "SPACE_MEMBER");
@@ -1076,10 +1093,10 @@ async fn update_reaches_members(backend: Backend) {
     );
     assert!(
         !mail.all().await.iter().any(|(to, m)| {
-            (to == "carol@example.org" || to == "admin@alkem.io")
+            (to == "carol@example.org" || to == "admin@alkem.io" || to == "erin@example.org")
                 && unfold(m).contains("New update in Lighthouse")
         }),
-        "no update e-mail to the muted member or the sender"
+        "no update e-mail to the muted member, the sender or a blacklisted address"
     );
 }
 

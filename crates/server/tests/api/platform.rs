@@ -2,14 +2,15 @@
 
 use serde_json::json;
 
-use crate::helpers::{Backend, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, assert_reference_error, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
 on_both_backends!(
     platform_answers_with_configuration_and_metadata,
     configuration_is_served_on_the_public_endpoint,
     platform_survives_a_restart,
-    the_web_assistant_is_for_those_granted_it
+    the_web_assistant_is_for_those_granted_it,
+    platform_settings_are_checked_and_kept
 );
 
 /// `platform.virtualAssistantAccess`: true for global admins and holders of the platform's
@@ -132,5 +133,147 @@ async fn platform_survives_a_restart(backend: Backend) {
     assert_eq!(
         first["data"], second["data"],
         "bootstrap must find the existing platform"
+    );
+}
+
+/// The platform's integration settings: iframe URLs and the notification blacklist, changed by
+/// platform admins (settings admins for the whole lists), each entry checked; what is refused
+/// writes nothing.
+async fn platform_settings_are_checked_and_kept(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (_, user) = app.user_with_token("someone@example.org").await;
+    const SETTINGS: &str = "{ platform { settings { integration { iframeAllowedUrls notificationEmailBlacklist } } } }";
+    let settings = |token: String| {
+        let app = &app;
+        async move {
+            let (_, body) = app.graphql_as(&token, SETTINGS, json!({})).await;
+            body["data"]["platform"]["settings"]["integration"].clone()
+        }
+    };
+    let run = |token: String, query: &'static str, vars: serde_json::Value| {
+        let app = &app;
+        async move { app.graphql_as(&token, query, vars).await.1 }
+    };
+    const ADD_URL: &str = "mutation($u: String!) { addIframeAllowedURL(whitelistedURL: $u) }";
+    const REMOVE_URL: &str = "mutation($u: String!) { removeIframeAllowedURL(whitelistedURL: $u) }";
+    const ADD_EMAIL: &str =
+        "mutation($e: String!) { addNotificationEmailToBlacklist(input: { email: $e }) }";
+    const REMOVE_EMAIL: &str =
+        "mutation($e: String!) { removeNotificationEmailFromBlacklist(input: { email: $e }) }";
+    const UPDATE: &str =
+        "mutation($d: UpdatePlatformSettingsInput!) { updatePlatformSettings(settingsData: $d) {
+        integration { iframeAllowedUrls notificationEmailBlacklist } } }";
+
+    let before = settings(admin.clone()).await;
+    // only platform admins
+    for (query, vars) in [
+        (ADD_URL, json!({"u": "https://video.example.org"})),
+        (ADD_EMAIL, json!({"e": "x@example.org"})),
+        (
+            UPDATE,
+            json!({"d": {"integration": {"iframeAllowedUrls": []}}}),
+        ),
+    ] {
+        let body = run(user.clone(), query, vars).await;
+        assert_reference_error(&body["errors"][0], "FORBIDDEN_POLICY", 11104);
+    }
+    // bad entries
+    for (query, vars) in [
+        (ADD_URL, json!({"u": "video.example.org"})),
+        (ADD_URL, json!({"u": "javascript:alert(1)"})),
+        (REMOVE_URL, json!({"u": "https://never.example.org"})),
+        (ADD_EMAIL, json!({"e": "*@example.org"})),
+        (ADD_EMAIL, json!({"e": "not-an-address"})),
+        (REMOVE_EMAIL, json!({"e": "nobody@example.org"})),
+        (
+            UPDATE,
+            json!({"d": {"integration": {"iframeAllowedUrls": ["https://ok.example.org", "nope"]}}}),
+        ),
+        (
+            UPDATE,
+            json!({"d": {"integration": {"iframeAllowedUrls": [], "notificationEmailBlacklist": ["a@example.org", "b?@example.org"]}}}),
+        ),
+    ] {
+        let body = run(admin.clone(), query, vars.clone()).await;
+        assert_reference_error(&body["errors"][0], "BAD_USER_INPUT", 12101);
+    }
+    assert_eq!(
+        settings(admin.clone()).await,
+        before,
+        "nothing refused was written"
+    );
+
+    // adding, once
+    let body = run(
+        admin.clone(),
+        ADD_URL,
+        json!({"u": " https://video.example.org/embed "}),
+    )
+    .await;
+    let urls = body["data"]["addIframeAllowedURL"].clone();
+    assert!(
+        urls.as_array()
+            .unwrap()
+            .contains(&json!("https://video.example.org/embed")),
+        "{body}"
+    );
+    let again = run(
+        admin.clone(),
+        ADD_URL,
+        json!({"u": "https://video.example.org/embed"}),
+    )
+    .await;
+    assert_eq!(again["data"]["addIframeAllowedURL"], urls);
+    let body = run(admin.clone(), ADD_EMAIL, json!({"e": "Spam@Example.org"})).await;
+    assert_eq!(
+        body["data"]["addNotificationEmailToBlacklist"],
+        json!(["spam@example.org"])
+    );
+    let twice = run(admin.clone(), ADD_EMAIL, json!({"e": "spam@example.org"})).await;
+    assert_reference_error(&twice["errors"][0], "BAD_USER_INPUT", 12101);
+    let now = settings(admin.clone()).await;
+    assert_eq!(now["iframeAllowedUrls"], urls);
+    assert_eq!(
+        now["notificationEmailBlacklist"],
+        json!(["spam@example.org"])
+    );
+
+    // removing
+    let body = run(
+        admin.clone(),
+        REMOVE_URL,
+        json!({"u": "https://video.example.org/embed"}),
+    )
+    .await;
+    assert!(
+        !body["data"]["removeIframeAllowedURL"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("https://video.example.org/embed"))
+    );
+    let body = run(
+        admin.clone(),
+        REMOVE_EMAIL,
+        json!({"e": "SPAM@example.org"}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["removeNotificationEmailFromBlacklist"],
+        json!([])
+    );
+
+    // whole lists: given ones replace, an absent blacklist stays
+    run(admin.clone(), ADD_EMAIL, json!({"e": "keep@example.org"})).await;
+    let body = run(admin.clone(), UPDATE, json!({"d": {"integration": {"iframeAllowedUrls": ["https://a.example.org", "https://a.example.org", "https://b.example.org"]}}})).await;
+    assert_eq!(
+        body["data"]["updatePlatformSettings"]["integration"],
+        json!({"iframeAllowedUrls": ["https://a.example.org", "https://b.example.org"], "notificationEmailBlacklist": ["keep@example.org"]}),
+        "{body}"
+    );
+    let body = run(admin.clone(), UPDATE, json!({"d": {"integration": {"iframeAllowedUrls": [], "notificationEmailBlacklist": ["One@Example.org"]}}})).await;
+    assert_eq!(
+        body["data"]["updatePlatformSettings"]["integration"],
+        json!({"iframeAllowedUrls": [], "notificationEmailBlacklist": ["one@example.org"]})
     );
 }
