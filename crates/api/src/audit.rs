@@ -72,6 +72,7 @@ pub const AUDITED: &[&str] = &[
     "transferInnovationHubToAccount",
     "transferInnovationPackToAccount",
     "transferSpaceToAccount",
+    "updateCalloutPublishInfo",
     "updateLicensePlan",
     "updateOrganizationSettings",
     "updatePlatformSettings",

@@ -1360,6 +1360,30 @@ pub struct ReplaceCollaboraDocumentInput {
     pub id: UuidScalar,
 }
 
+/// A contribution to move, and the callout to move it to.
+#[derive(Debug, Clone, InputObject)]
+pub struct MoveCalloutContributionInput {
+    /// The callout to move it to (in the same callouts set).
+    #[graphql(name = "calloutID")]
+    pub callout_id: UuidScalar,
+    /// The contribution.
+    #[graphql(name = "contributionID")]
+    pub contribution_id: UuidScalar,
+}
+
+/// Who published a callout and when.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpdateCalloutPublishInfoInput {
+    /// The callout.
+    #[graphql(name = "calloutID")]
+    pub callout_id: UuidScalar,
+    /// When it was published, in milliseconds since the epoch.
+    pub publish_date: Option<f64>,
+    /// The user who published it.
+    #[graphql(name = "publisherID")]
+    pub publisher_id: Option<UuidScalar>,
+}
+
 /// An office file contributed to a callout.
 #[derive(Debug, Clone, InputObject)]
 pub struct ImportCollaboraDocumentInput {
@@ -1507,6 +1531,42 @@ impl CollaborationMutation {
         let host = host_of_set(ctx, callout.callouts_set_id).await?;
         Ok(CalloutContribution(
             svc.create_contribution(&actor(ctx), callout.id, new, &host)
+                .await?,
+        ))
+    }
+
+    /// Moves a contribution to another callout of the same callouts set (needs
+    /// MOVE_CONTRIBUTION on it); the target must take contributions of its type.
+    async fn move_contribution_to_callout(
+        &self,
+        ctx: &Context<'_>,
+        move_contribution_data: MoveCalloutContributionInput,
+    ) -> Result<CalloutContribution> {
+        let d = move_contribution_data;
+        let svc = service(ctx)?;
+        let target = svc.callout_or_fail(d.callout_id.0).await?;
+        let host = host_of_set(ctx, target.callouts_set_id).await?;
+        Ok(CalloutContribution(
+            svc.move_contribution(&actor(ctx), d.contribution_id.0, target.id, &host)
+                .await?,
+        ))
+    }
+
+    /// Sets who published a callout and when (needs UPDATE_CALLOUT_PUBLISHER on it).
+    async fn update_callout_publish_info(
+        &self,
+        ctx: &Context<'_>,
+        callout_data: UpdateCalloutPublishInfoInput,
+    ) -> Result<Callout> {
+        let d = callout_data;
+        Ok(Callout(
+            service(ctx)?
+                .update_publish_info(
+                    &actor(ctx),
+                    d.callout_id.0,
+                    d.publisher_id.map(|p| p.0),
+                    d.publish_date,
+                )
                 .await?,
         ))
     }

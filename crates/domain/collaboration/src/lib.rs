@@ -12,6 +12,7 @@ pub mod content;
 pub mod copy;
 pub mod innovation_flow;
 pub mod model;
+pub mod moves;
 pub mod poll;
 mod poll_repo;
 pub mod repo;

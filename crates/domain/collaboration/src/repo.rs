@@ -2116,3 +2116,21 @@ pub async fn delete_collabora(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppR
         .await?;
     Ok(out)
 }
+
+/// Moves a contribution to another callout.
+pub async fn set_contribution_callout(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    callout: Uuid,
+) -> AppResult<()> {
+    contribution::Entity::update_many()
+        .col_expr(contribution::Column::CalloutId, Expr::value(callout))
+        .col_expr(
+            contribution::Column::UpdatedDate,
+            Expr::value(Utc::now().trunc_subsecs(6)),
+        )
+        .filter(contribution::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

@@ -17,7 +17,8 @@ on_both_backends!(
     draft_callouts,
     settings_toggles,
     content_activity_is_logged,
-    callouts_are_renamed
+    callouts_are_renamed,
+    contributions_move_and_publishers_change
 );
 
 const SET: &str = "query($s: UUID!) { lookup { space(ID: $s) { collaboration { id
@@ -996,5 +997,122 @@ async fn callouts_are_renamed(backend: Backend) {
     assert_eq!(
         read["lookup"]["callout"]["framing"]["profile"]["displayName"], "First topic",
         "nothing written"
+    );
+}
+
+/// `moveContributionToCallout` within a callouts set (admins; the target takes the type; a
+/// NameID the target already uses is refused, where the reference moves it anyway) and
+/// `updateCalloutPublishInfo` (global admins; an existing user; a whole-millisecond time).
+async fn contributions_move_and_publishers_change(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, admin) = app.user_with_token("admin@alkem.io").await;
+    let (member, member_token) = app.user_with_token("member@example.org").await;
+    let account = account_of(&app, &admin).await;
+    let (s, roles) = space(&app, &admin, &account, "Movers", public()).await;
+    assign(&app, &admin, &roles, "MEMBER", member.id).await;
+    let (_, set) = callouts_set(&app, &admin, &s).await;
+    let a = post_callout(&app, &admin, &set, "Ideas").await["id"].clone();
+    let b = post_callout(&app, &admin, &set, "Plans").await["id"].clone();
+    let d = json!({"calloutsSetID": set, "framing": {"profile": {"displayName": "Links only"}},
+        "settings": {"contribution": {"enabled": true, "allowedTypes": ["LINK"]}}});
+    let links =
+        ok(&app, &admin, CREATE, json!({"d": d})).await["createCalloutOnCalloutsSet"]["id"].clone();
+    let (other_space, _) = space(&app, &admin, &account, "Elsewhere", public()).await;
+    let (_, other_set) = callouts_set(&app, &admin, &other_space).await;
+    let elsewhere = post_callout(&app, &admin, &other_set, "Ideas too").await["id"].clone();
+    let idea = add_post(&app, &member_token, a.as_str().unwrap(), "Rooftop ideas").await;
+    add_post(&app, &admin, b.as_str().unwrap(), "Rooftop ideas").await;
+    let garden = add_post(&app, &member_token, a.as_str().unwrap(), "Garden plan").await;
+
+    const MOVE: &str =
+        "mutation($c: UUID!, $k: UUID!) { moveContributionToCallout(moveContributionData: {
+        contributionID: $c, calloutID: $k }) { id post { nameID } } }";
+    let mv = |c: &Value, k: &Value| json!({"c": c["id"], "k": k});
+    let refused = err(&app, &member_token, MOVE, mv(&garden, &b)).await;
+    assert_reference_error(&refused, "FORBIDDEN_POLICY", 11104);
+    for target in [&links, &elsewhere] {
+        let refused = err(&app, &admin, MOVE, mv(&garden, target)).await;
+        assert_reference_error(&refused, "NOT_SUPPORTED", 12114);
+    }
+    let clash = err(&app, &admin, MOVE, mv(&idea, &b)).await;
+    assert_reference_error(&clash, "BAD_USER_INPUT", 12101);
+    let moved = ok(&app, &admin, MOVE, mv(&garden, &b)).await;
+    assert_eq!(
+        moved["moveContributionToCallout"]["post"]["nameID"],
+        "gardenplan"
+    );
+    let names = |k: Value| {
+        let app = &app;
+        let token = member_token.clone();
+        async move {
+            let data = ok(
+                app,
+                &token,
+                "query($k: UUID!) { lookup { callout(ID: $k) { contributions { post { nameID } } } } }",
+                json!({"k": k}),
+            )
+            .await;
+            let mut names: Vec<String> = data["lookup"]["callout"]["contributions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["post"]["nameID"].as_str().unwrap().to_owned())
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(names(a.clone()).await, ["rooftopideas"]);
+    assert_eq!(names(b.clone()).await, ["gardenplan", "rooftopideas"]);
+    // its author still holds it where it went
+    let privileges = ok(
+        &app,
+        &member_token,
+        "query($c: UUID!) { lookup { contribution(ID: $c) { authorization { myPrivileges } } } }",
+        json!({"c": garden["id"]}),
+    )
+    .await;
+    let held = &privileges["lookup"]["contribution"]["authorization"]["myPrivileges"];
+    assert!(
+        held.as_array().unwrap().contains(&json!("UPDATE")),
+        "{held}"
+    );
+
+    const PUBLISH: &str =
+        "mutation($k: UUID!, $u: UUID, $t: Float) { updateCalloutPublishInfo(calloutData: {
+        calloutID: $k, publisherID: $u, publishDate: $t }) { publishedBy { id } publishedDate } }";
+    let refused = err(
+        &app,
+        &member_token,
+        PUBLISH,
+        json!({"k": a, "u": member.id.to_string()}),
+    )
+    .await;
+    assert_reference_error(&refused, "FORBIDDEN_POLICY", 11104);
+    let unknown = err(
+        &app,
+        &admin,
+        PUBLISH,
+        json!({"k": a, "u": "00000000-0000-4000-8000-000000000000"}),
+    )
+    .await;
+    assert_reference_error(&unknown, "ENTITY_NOT_FOUND", 10101);
+    let fraction = err(&app, &admin, PUBLISH, json!({"k": a, "t": 1.5})).await;
+    assert_reference_error(&fraction, "BAD_USER_INPUT", 12101);
+    let set_info = ok(
+        &app,
+        &admin,
+        PUBLISH,
+        json!({"k": a, "u": member.id.to_string(), "t": 1_700_000_000_000_i64}),
+    )
+    .await;
+    let info = &set_info["updateCalloutPublishInfo"];
+    assert_eq!(info["publishedBy"]["id"], member.id.to_string());
+    assert!(
+        info["publishedDate"]
+            .as_str()
+            .unwrap()
+            .starts_with("2023-11-14T22:13:20"),
+        "{info}"
     );
 }
