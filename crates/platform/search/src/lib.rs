@@ -5,7 +5,8 @@
 //! (tantivy, in memory) and rebuilt from the database whenever it is stale: after any mutation
 //! this instance executed or a user registered (see [`SearchService::mark_stale`]), and every
 //! refresh period for changes other instances made. A search first brings a stale index up to
-//! date, so it sees every change its caller made.
+//! date, so it sees every change its caller made. The first search builds the index; until then
+//! a platform nobody searches spends neither memory nor statements on it.
 //!
 //! What a caller finds, as in the reference: L0 spaces and users without a privilege check,
 //! everything else only with `READ` on it; anonymous callers find no users, organizations or
@@ -177,6 +178,8 @@ struct Inner {
     db: Database,
     snapshot: RwLock<Arc<Snapshot>>,
     stale: AtomicBool,
+    /// Whether anyone searched yet (the background refresher keeps only a used index fresh).
+    used: AtomicBool,
     building: tokio::sync::Mutex<()>,
     max_results: usize,
 }
@@ -204,6 +207,7 @@ impl SearchService {
                 db,
                 snapshot: RwLock::new(Arc::new(Snapshot::empty().map_err(AppError::internal)?)),
                 stale: AtomicBool::new(true),
+                used: AtomicBool::new(false),
                 building: tokio::sync::Mutex::new(()),
                 max_results,
             }),
@@ -215,8 +219,9 @@ impl SearchService {
         self.inner.stale.store(true, Ordering::Release);
     }
 
-    /// Keeps the index fresh until `stop` turns true: rebuilds within a second of it going
-    /// stale, and marks it stale every `period` (for changes made by other instances).
+    /// Keeps the index fresh until `stop` turns true: once someone searched, rebuilds within a
+    /// second of it going stale, and marks it stale every `period` (for changes made by other
+    /// instances).
     pub async fn keep_fresh(&self, period: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
         let mut since_marked = Duration::ZERO;
         let tick = Duration::from_secs(1);
@@ -233,6 +238,9 @@ impl SearchService {
                 since_marked = Duration::ZERO;
                 self.mark_stale();
             }
+            if !self.inner.used.load(Ordering::Acquire) {
+                continue;
+            }
             if let Err(e) = self.fresh().await {
                 tracing::warn!(error = ?e, "search index rebuild failed");
             }
@@ -241,6 +249,7 @@ impl SearchService {
 
     /// Rebuilds the index from the database now; returns how many documents it holds.
     pub async fn rebuild(&self) -> AppResult<usize> {
+        self.inner.used.store(true, Ordering::Release);
         self.mark_stale();
         Ok(self.fresh().await?.documents())
     }
@@ -319,6 +328,7 @@ impl SearchService {
                 "Space with the given identifier not found",
             ));
         }
+        self.inner.used.store(true, Ordering::Release);
         let snapshot = self.fresh().await?;
         let anonymous = caller.authenticated_id().is_none();
         let fold = request.fold_callout_resources || request.flow_state.is_some();
