@@ -2,6 +2,10 @@
 //! shutdown, health probes, telemetry, the command line). Domain logic lives in the feature
 //! crates; the GraphQL schema in `alkemio-api`.
 
+// The merged root objects of the schema nest deeply; the release build computes the layout of
+// their resolvers' futures past the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod auth_routes;
 pub mod calendar_routes;
 pub mod cli;

@@ -8,7 +8,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, Ter
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TEXT, TantivyDocument, Value,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 use uuid::Uuid;
 
 use crate::repo::{Corpus, ProfileText, SpaceRef};
@@ -170,7 +170,7 @@ pub struct IndexQuery<'a> {
     pub limit: usize,
 }
 
-/// A document found, with its score and the terms it matched.
+/// A document found, with its score (the terms it matched: [`Snapshot::matched_terms`]).
 #[derive(Debug, Clone)]
 pub struct Found {
     /// The entity.
@@ -187,14 +187,24 @@ pub struct Found {
     pub callout: Option<Uuid>,
     /// Relevance.
     pub score: f32,
-    /// The search terms it matched.
-    pub terms: Vec<String>,
+    /// Where it is in this snapshot.
+    pub address: DocAddress,
 }
 
 impl Snapshot {
-    /// An empty index (before the first build).
+    /// An empty index (before the first build; no writer, so no indexing memory).
     pub fn empty() -> tantivy::Result<Self> {
-        Self::build(Corpus::default())
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            reader,
+            fields,
+            documents: 0,
+        })
     }
 
     /// Indexes a corpus.
@@ -306,20 +316,6 @@ impl Snapshot {
                 "contribution" => Some(Role::Contribution),
                 _ => None,
             };
-            let doc_words: HashSet<String> = [f.name, f.tags, f.text]
-                .into_iter()
-                .flat_map(|field| words(text(field)).collect::<Vec<_>>())
-                .collect();
-            let terms = words_of_terms
-                .iter()
-                .filter(|(_, ws)| {
-                    ws.iter().any(|w| {
-                        doc_words.contains(w)
-                            || doc_words.iter().any(|d| within(w, d, allowed_edits(w)))
-                    })
-                })
-                .map(|(t, _)| t.clone())
-                .collect();
             out.push(Found {
                 id,
                 kind,
@@ -328,11 +324,44 @@ impl Snapshot {
                 parent: uuid(f.parent),
                 callout: uuid(f.callout),
                 score,
-                terms,
+                address,
             });
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
         Ok(out)
+    }
+}
+
+impl Snapshot {
+    /// The search terms (as typed, in their order) that any of these documents matches: a word
+    /// of the term equals a word of the document's name, tags or text, or is within the edits
+    /// its length allows.
+    pub fn matched_terms(&self, documents: &[DocAddress], terms: &[String]) -> Vec<String> {
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let mut doc_words: HashSet<String> = HashSet::new();
+        for address in documents {
+            let Ok(doc) = searcher.doc::<TantivyDocument>(*address) else {
+                continue;
+            };
+            for field in [f.name, f.tags, f.text] {
+                for value in doc.get_all(field) {
+                    if let Some(s) = value.as_str() {
+                        doc_words.extend(words(s));
+                    }
+                }
+            }
+        }
+        terms
+            .iter()
+            .filter(|term| {
+                words(term).any(|w| {
+                    doc_words.contains(&w)
+                        || doc_words.iter().any(|d| within(&w, d, allowed_edits(&w)))
+                })
+            })
+            .cloned()
+            .collect()
     }
 }
 

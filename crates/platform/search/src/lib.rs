@@ -146,6 +146,8 @@ pub struct Hit {
     pub score: f32,
     /// The terms it matched.
     pub terms: Vec<String>,
+    /// The documents it stands for (several for a callout folded from its content).
+    sources: Vec<tantivy::DocAddress>,
 }
 
 /// One category's results.
@@ -378,7 +380,8 @@ impl SearchService {
                         parent: f.parent,
                         callout: f.callout,
                         score: f.score,
-                        terms: f.terms,
+                        terms: Vec::new(),
+                        sources: vec![f.address],
                     })
                     .collect();
                 if category_fold {
@@ -392,7 +395,12 @@ impl SearchService {
                     let members = repo::members_of(conn, space, &ids).await?;
                     visible.retain(|h| members.contains(&h.id));
                 }
-                page(visible, cursor, filter.size)
+                let mut results = page(visible, cursor, filter.size);
+                // the matched terms only for what is returned
+                for hit in &mut results.hits {
+                    hit.terms = snapshot.matched_terms(&hit.sources, &request.terms);
+                }
+                results
             };
             let bucket = match filter.category {
                 Category::Spaces => &mut out.spaces,
@@ -482,8 +490,8 @@ impl SearchService {
     }
 }
 
-/// Folds content hits into their callouts: each callout once, with its best score and every
-/// term any of its parts matched.
+/// Folds content hits into their callouts: each callout once, with its best score, standing
+/// for all its parts (their matched terms count for it).
 fn fold_into_callouts(hits: Vec<Hit>) -> Vec<Hit> {
     let mut out: Vec<Hit> = Vec::new();
     let mut at: HashMap<Uuid, usize> = HashMap::new();
@@ -493,11 +501,7 @@ fn fold_into_callouts(hits: Vec<Hit>) -> Vec<Hit> {
             Some(&i) => {
                 let folded = &mut out[i];
                 folded.score = folded.score.max(h.score);
-                for t in h.terms {
-                    if !folded.terms.contains(&t) {
-                        folded.terms.push(t);
-                    }
-                }
+                folded.sources.extend(h.sources);
             }
             None => {
                 at.insert(callout, out.len());
@@ -510,6 +514,7 @@ fn fold_into_callouts(hits: Vec<Hit>) -> Vec<Hit> {
                     callout: Some(callout),
                     score: h.score,
                     terms: h.terms,
+                    sources: h.sources,
                 });
             }
         }
@@ -570,7 +575,8 @@ mod tests {
             parent: None,
             callout: Some(Uuid::from_u128(id % 2)),
             score,
-            terms: vec![format!("t{id}")],
+            terms: Vec::new(),
+            sources: vec![tantivy::DocAddress::new(0, id as u32)],
         }
     }
 
@@ -613,7 +619,13 @@ mod tests {
         assert_eq!(folded.len(), 2);
         assert_eq!(folded[0].id, Uuid::from_u128(1));
         assert_eq!(folded[0].score, 4.0);
-        assert_eq!(folded[0].terms, ["t5", "t3"]);
+        assert_eq!(
+            folded[0].sources,
+            [
+                tantivy::DocAddress::new(0, 5),
+                tantivy::DocAddress::new(0, 3)
+            ]
+        );
         assert_eq!(folded[1].id, Uuid::from_u128(0));
     }
 }
