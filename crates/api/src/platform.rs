@@ -10,6 +10,7 @@ use async_graphql::InputObject;
 use async_graphql::{Context, Object, Result, SimpleObject};
 use tokio::sync::OnceCell;
 
+use alkemio_platform::service::IntegrationListChange;
 use alkemio_platform::{PlatformService, model};
 
 use crate::authorization::Authorization;
@@ -335,7 +336,10 @@ impl PlatformMutation {
         #[graphql(name = "whitelistedURL")] whitelisted_url: String,
     ) -> Result<Vec<String>> {
         Ok(service(ctx)?
-            .add_iframe_allowed_url(&actor(ctx), &whitelisted_url)
+            .change_integration_list(
+                &actor(ctx),
+                IntegrationListChange::AddIframeUrl(&whitelisted_url),
+            )
             .await?)
     }
 
@@ -347,7 +351,10 @@ impl PlatformMutation {
         #[graphql(name = "whitelistedURL")] whitelisted_url: String,
     ) -> Result<Vec<String>> {
         Ok(service(ctx)?
-            .remove_iframe_allowed_url(&actor(ctx), &whitelisted_url)
+            .change_integration_list(
+                &actor(ctx),
+                IntegrationListChange::RemoveIframeUrl(&whitelisted_url),
+            )
             .await?)
     }
 
@@ -359,7 +366,10 @@ impl PlatformMutation {
         input: NotificationEmailAddressInput,
     ) -> Result<Vec<String>> {
         Ok(service(ctx)?
-            .add_blacklisted_email(&actor(ctx), &input.email)
+            .change_integration_list(
+                &actor(ctx),
+                IntegrationListChange::AddBlacklisted(&input.email),
+            )
             .await?)
     }
 
@@ -371,7 +381,10 @@ impl PlatformMutation {
         input: NotificationEmailAddressInput,
     ) -> Result<Vec<String>> {
         Ok(service(ctx)?
-            .remove_blacklisted_email(&actor(ctx), &input.email)
+            .change_integration_list(
+                &actor(ctx),
+                IntegrationListChange::RemoveBlacklisted(&input.email),
+            )
             .await?)
     }
 

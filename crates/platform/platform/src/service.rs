@@ -125,6 +125,19 @@ pub fn privilege_to_manage(role: RoleName) -> AuthorizationPrivilege {
     }
 }
 
+/// One change to a list of the platform's integration settings.
+#[derive(Debug, Clone, Copy)]
+pub enum IntegrationListChange<'a> {
+    /// Allow iframes from this URL.
+    AddIframeUrl(&'a str),
+    /// Stop allowing iframes from this URL.
+    RemoveIframeUrl(&'a str),
+    /// Send no notification e-mail to this address.
+    AddBlacklisted(&'a str),
+    /// Send notification e-mails to this address again.
+    RemoveBlacklisted(&'a str),
+}
+
 impl PlatformService {
     /// A platform service.
     #[allow(
@@ -420,72 +433,35 @@ impl PlatformService {
         .await
     }
 
-    /// `addIframeAllowedURL` (needs PLATFORM_ADMIN); returns the URLs.
-    pub async fn add_iframe_allowed_url(
+    /// `addIframeAllowedURL`, `removeIframeAllowedURL`, `addNotificationEmailToBlacklist` and
+    /// `removeNotificationEmailFromBlacklist` (each needs PLATFORM_ADMIN); returns the list
+    /// changed.
+    pub async fn change_integration_list(
         &self,
         caller: &ActorContext,
-        url: &str,
+        change: IntegrationListChange<'_>,
     ) -> AppResult<Vec<String>> {
+        use IntegrationListChange::*;
+        let action = match change {
+            AddIframeUrl(_) => "add an iframe allowed URL",
+            RemoveIframeUrl(_) => "remove an iframe allowed URL",
+            AddBlacklisted(_) => "add an address to the notification blacklist",
+            RemoveBlacklisted(_) => "remove an address from the notification blacklist",
+        };
         let s = self
-            .change_integration(
-                caller,
-                AuthorizationPrivilege::PlatformAdmin,
-                "add an iframe allowed URL",
-                |s| s.add_iframe_url(url),
-            )
+            .change_integration(caller, AuthorizationPrivilege::PlatformAdmin, action, |s| {
+                match change {
+                    AddIframeUrl(url) => s.add_iframe_url(url),
+                    RemoveIframeUrl(url) => s.remove_iframe_url(url),
+                    AddBlacklisted(email) => s.add_blacklisted(email),
+                    RemoveBlacklisted(email) => s.remove_blacklisted(email),
+                }
+            })
             .await?;
-        Ok(s.integration.iframe_allowed_urls)
-    }
-
-    /// `removeIframeAllowedURL` (needs PLATFORM_ADMIN); returns the URLs left.
-    pub async fn remove_iframe_allowed_url(
-        &self,
-        caller: &ActorContext,
-        url: &str,
-    ) -> AppResult<Vec<String>> {
-        let s = self
-            .change_integration(
-                caller,
-                AuthorizationPrivilege::PlatformAdmin,
-                "remove an iframe allowed URL",
-                |s| s.remove_iframe_url(url),
-            )
-            .await?;
-        Ok(s.integration.iframe_allowed_urls)
-    }
-
-    /// `addNotificationEmailToBlacklist` (needs PLATFORM_ADMIN); returns the blacklist.
-    pub async fn add_blacklisted_email(
-        &self,
-        caller: &ActorContext,
-        email: &str,
-    ) -> AppResult<Vec<String>> {
-        let s = self
-            .change_integration(
-                caller,
-                AuthorizationPrivilege::PlatformAdmin,
-                "add an address to the notification blacklist",
-                |s| s.add_blacklisted(email),
-            )
-            .await?;
-        Ok(s.integration.notification_email_blacklist)
-    }
-
-    /// `removeNotificationEmailFromBlacklist` (needs PLATFORM_ADMIN); returns the blacklist.
-    pub async fn remove_blacklisted_email(
-        &self,
-        caller: &ActorContext,
-        email: &str,
-    ) -> AppResult<Vec<String>> {
-        let s = self
-            .change_integration(
-                caller,
-                AuthorizationPrivilege::PlatformAdmin,
-                "remove an address from the notification blacklist",
-                |s| s.remove_blacklisted(email),
-            )
-            .await?;
-        Ok(s.integration.notification_email_blacklist)
+        Ok(match change {
+            AddIframeUrl(_) | RemoveIframeUrl(_) => s.integration.iframe_allowed_urls,
+            AddBlacklisted(_) | RemoveBlacklisted(_) => s.integration.notification_email_blacklist,
+        })
     }
 
     /// Recomputes the platform's policies (`authorizationPolicyResetOnPlatform`), after checking
