@@ -175,6 +175,39 @@ fn check_answers(form: &Form, answers: &[(String, String)]) -> AppResult<Vec<Ans
         .collect())
 }
 
+/// A new platform invitation of `email` to `set` (no extra roles, no platform role, not into
+/// the parents) with its policy, which takes the role set's cascading rules.
+fn new_platform_invitation(
+    set: &RoleSet,
+    email: String,
+    inviter: UserId,
+    request: &InviteRequest,
+    role_set_policy: Option<&AuthorizationPolicy>,
+    now: chrono::DateTime<Utc>,
+) -> (PlatformInvitation, AuthorizationPolicy) {
+    let mut policy = auth_repo::new_policy(AuthorizationPolicyType::Invitation);
+    if let Some(parent) = role_set_policy {
+        policy.inherit_from(parent);
+    }
+    let invitation = PlatformInvitation {
+        id: Uuid::now_v7(),
+        role_set_id: set.id,
+        email,
+        first_name: None,
+        last_name: None,
+        created_by: inviter,
+        welcome_message: request.welcome_message.clone(),
+        role_set_invited_to_parent: false,
+        role_set_extra_roles: Vec::new(),
+        profile_created: false,
+        platform_role: None,
+        authorization_id: Some(policy.id),
+        created_date: now,
+        updated_date: now,
+    };
+    (invitation, policy)
+}
+
 /// Refuses an invitation request naming nobody.
 fn require_invitees(set: &RoleSet, request: &InviteRequest) -> AppResult<()> {
     if request.actors.is_empty() && request.emails.is_empty() {
@@ -910,26 +943,10 @@ impl EntryService {
                 ));
                 continue;
             }
-            let mut p = auth_repo::new_policy(AuthorizationPolicyType::Invitation);
-            if let Some(parent) = &policy {
-                p.inherit_from(parent);
-            }
-            let platform = PlatformInvitation {
-                id: Uuid::now_v7(),
-                role_set_id: set.id,
-                email,
-                first_name: None,
-                last_name: None,
-                created_by: inviter,
-                welcome_message: request.welcome_message.clone(),
-                role_set_invited_to_parent: !ancestors.is_empty(),
-                role_set_extra_roles: request.extra_roles.clone(),
-                profile_created: false,
-                platform_role: None,
-                authorization_id: Some(p.id),
-                created_date: now,
-                updated_date: now,
-            };
+            let (mut platform, p) =
+                new_platform_invitation(&set, email, inviter, &request, policy.as_ref(), now);
+            platform.role_set_invited_to_parent = !ancestors.is_empty();
+            platform.role_set_extra_roles = request.extra_roles.clone();
             entry_repo::insert_platform_invitation(&txn, &platform).await?;
             self.users
                 .outbox()
@@ -1057,26 +1074,10 @@ impl EntryService {
                 });
                 continue;
             }
-            let mut p = auth_repo::new_policy(AuthorizationPolicyType::Invitation);
-            if let Some(parent) = &policy {
-                p.inherit_from(parent);
-            }
-            let platform = PlatformInvitation {
-                id: Uuid::now_v7(),
-                role_set_id: set.id,
-                email,
-                first_name: None,
-                last_name: None,
-                created_by: inviter,
-                welcome_message: request.welcome_message.clone(),
-                role_set_invited_to_parent: false,
-                role_set_extra_roles: vec![role],
-                profile_created: false,
-                platform_role: Some(role),
-                authorization_id: Some(p.id),
-                created_date: now,
-                updated_date: now,
-            };
+            let (mut platform, p) =
+                new_platform_invitation(&set, email, inviter, &request, policy.as_ref(), now);
+            platform.role_set_extra_roles = vec![role];
+            platform.platform_role = Some(role);
             entry_repo::insert_platform_invitation(&txn, &platform).await?;
             policies.push(p);
             out.push(InvitationOutcome {
